@@ -1,0 +1,56 @@
+# Two commands do all set-up: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test lint fmt typecheck migrations-check pytest bench demo worker messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(MANAGE) migrate --no-input
+	$(BIN)/jigiya demo
+	$(BIN)/jigiya serve
+
+test: lint typecheck migrations-check pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy jigiya/
+
+migrations-check: $(STAMP)
+	$(MANAGE) makemigrations --check --dry-run
+
+pytest: $(STAMP)
+	$(BIN)/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+demo: $(STAMP)
+	$(MANAGE) migrate --no-input
+	$(BIN)/jigiya demo
+
+worker: $(STAMP)
+	$(BIN)/jigiya worker
+
+# Extract new strings (needs GNU gettext), then compile every catalogue (pure Python, polib).
+messages: $(STAMP)
+	$(MANAGE) makemessages --locale fr --locale en --locale bm --no-obsolete --ignore '.venv/*'
+	$(MANAGE) compilemessages_py
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,1 @@
+"""Jigiya: community health, savings groups, cooperatives and health-center quality."""

@@ -1,0 +1,96 @@
+"""Access by place: what a user may see and change.
+
+Every selector and service goes through these helpers. A permission held at a place holds for
+that place and everything below it (the place's `path` starts with the assigned place's path).
+Outside a user's places a record does not exist for them (404); inside, an action their role
+does not allow is refused (403).
+"""
+
+from functools import reduce
+from operator import or_
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from jigiya.accounts.roles import GRANTS, Perm
+
+M = TypeVar("M", bound=models.Model)
+
+_CACHE = "_jigiya_assignments"
+EVERYWHERE = ""  # the path prefix that every place starts with
+
+
+def _assignments(user: Any) -> list[tuple[str, str]]:
+    """(role, place path) pairs of an active user, read once per request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, _CACHE, None)
+    if cached is None:
+        cached = list(
+            user.assignments.filter(place__is_active=True).values_list("role", "place__path")
+        )
+        setattr(user, _CACHE, cached)
+    return cached
+
+
+def forget_assignments(user: Any) -> None:
+    """Drop the per-request cache after the user's assignments changed."""
+    if hasattr(user, _CACHE):
+        delattr(user, _CACHE)
+
+
+def scope_paths(user: Any, perm: Perm) -> list[str]:
+    """The path prefixes under which `user` holds `perm` (the shortest ones only)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return [EVERYWHERE]
+    roles = GRANTS[perm]
+    paths = sorted({path for role, path in _assignments(user) if role in roles})
+    kept: list[str] = []
+    for path in paths:  # sorted, so an ancestor comes before its descendants
+        if not any(path.startswith(prefix) for prefix in kept):
+            kept.append(path)
+    return kept
+
+
+def scope_q(user: Any, perm: Perm, path_field: str = "path") -> Q:
+    """A filter for rows whose place (reached by `path_field`) lies in the user's scope."""
+    paths = scope_paths(user, perm)
+    if not paths:
+        return Q(pk__in=[])
+    if EVERYWHERE in paths:
+        return Q()
+    return reduce(or_, (Q(**{f"{path_field}__startswith": path}) for path in paths))
+
+
+def has_perm_anywhere(user: Any, perm: Perm) -> bool:
+    return bool(scope_paths(user, perm))
+
+
+def has_perm_at(user: Any, perm: Perm, path: str) -> bool:
+    return any(path.startswith(prefix) for prefix in scope_paths(user, perm))
+
+
+def has_perm_everywhere(user: Any, perm: Perm) -> bool:
+    return EVERYWHERE in scope_paths(user, perm) or _holds_at_root(user, perm)
+
+
+def _holds_at_root(user: Any, perm: Perm) -> bool:
+    return any(path.count("/") == 1 for path in scope_paths(user, perm))
+
+
+def require_perm_at(user: Any, perm: Perm, path: str) -> None:
+    if not has_perm_at(user, perm, path):
+        raise PermissionDenied
+
+
+def get_in_scope(
+    queryset: "models.QuerySet[M]", user: Any, perm: Perm, path_field: str, **lookup: Any
+) -> M:
+    """Fetch one row the user may see with `perm`, or 404 (also for a malformed id)."""
+    try:
+        return queryset.filter(scope_q(user, perm, path_field)).get(**lookup)
+    except (queryset.model.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise Http404 from exc  # ValidationError, ValueError: a malformed id

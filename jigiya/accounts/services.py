@@ -1,0 +1,217 @@
+"""Every write to users, assignments and API tokens. Each call is one transaction, audited."""
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jigiya.accounts.access import forget_assignments, has_perm_at
+from jigiya.accounts.models import ApiToken, Assignment, User
+from jigiya.accounts.roles import Perm, Role
+from jigiya.core.audit import audit_record, audit_snapshot
+from jigiya.core.models import AuditAction
+from jigiya.places.models import Place
+
+
+def _require_manage_user(actor: Any, user: User) -> None:
+    """The actor manages `user` when every place the user is assigned to lies in the actor's scope."""
+    if actor.is_superuser:
+        return
+    paths = list(user.assignments.values_list("place__path", flat=True))
+    if not paths or not all(has_perm_at(actor, Perm.USERS_MANAGE, path) for path in paths):
+        raise PermissionDenied
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str,
+    role: str,
+    place: Place,
+    first_name: str = "",
+    last_name: str = "",
+    phone: str = "",
+    language: str = "fr",
+    email: str = "",
+) -> User:
+    """Create a user with a first assignment (a user without a place could see nothing)."""
+    if not has_perm_at(actor, Perm.USERS_MANAGE, place.path):
+        raise PermissionDenied
+    username = username.strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This username is already taken.")})
+    user = User(
+        username=username,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        phone=phone.strip(),
+        language=language,
+        email=email.strip(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _check_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    audit_record(actor=actor, obj=user)
+    assignment_add(actor=actor, user=user, role=role, place=place)
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: Any,
+    user: User,
+    first_name: str,
+    last_name: str,
+    phone: str = "",
+    language: str = "fr",
+    email: str = "",
+    is_active: bool = True,
+) -> User:
+    """Change a user's details, or deactivate them (users are never deleted)."""
+    _require_manage_user(actor, user)
+    if user.pk == actor.pk and not is_active:
+        raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
+    before = audit_snapshot(user)
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.phone = phone.strip()
+    user.language = language
+    user.email = email.strip()
+    user.is_active = is_active
+    user.full_clean()
+    user.save(
+        update_fields=[
+            "first_name",
+            "last_name",
+            "phone",
+            "language",
+            "email",
+            "is_active",
+            "updated_at",
+        ]
+    )
+    if not is_active:
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    audit_record(
+        actor=actor,
+        obj=user,
+        before=before,
+        action=AuditAction.DEACTIVATE if before["is_active"] and not is_active else None,
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: Any, user: User, password: str) -> User:
+    """An administrator sets a new password for someone they manage."""
+    _require_manage_user(actor, user)
+    _check_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password", "updated_at"])
+    return user
+
+
+@transaction.atomic
+def assignment_add(*, actor: Any, user: User, role: str, place: Place) -> Assignment:
+    """Give `user` a role at `place`. The actor must manage users at that place."""
+    if not has_perm_at(actor, Perm.USERS_MANAGE, place.path):
+        raise PermissionDenied
+    if role not in Role.values:
+        raise ValidationError({"role": _("“%(value)s” is not a role.") % {"value": role}})
+    if not place.is_active:
+        raise ValidationError({"place": _("This place is no longer active.")})
+    if Assignment.objects.filter(user=user, role=role, place=place).exists():
+        raise ValidationError({"place": _("This user already has this role at this place.")})
+    assignment = Assignment(user=user, role=role, place=place, created_by=actor)
+    assignment.full_clean()
+    assignment.save()
+    forget_assignments(user)
+    audit_record(actor=actor, obj=assignment)
+    return assignment
+
+
+@transaction.atomic
+def assignment_remove(*, actor: Any, assignment: Assignment) -> None:
+    """Take a role at a place away. The user keeps their other assignments."""
+    if not has_perm_at(actor, Perm.USERS_MANAGE, assignment.place.path):
+        raise PermissionDenied
+    if assignment.user_id == actor.pk and assignment.role == Role.ADMIN:
+        raise ValidationError({"role": _("You cannot remove your own administrator role.")})
+    audit_record(actor=actor, obj=assignment, action=AuditAction.DELETE)
+    assignment.delete()
+    forget_assignments(assignment.user)
+
+
+@transaction.atomic
+def token_create(
+    *, actor: Any, user: User, name: str, expires_at: datetime.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Make an API token for a device or an integration; the key is returned once, never stored."""
+    if actor.pk != user.pk:
+        _require_manage_user(actor, user)
+    if not name.strip():
+        raise ValidationError({"name": _("Give the token a name (the device or integration).")})
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": _("The expiry date must be in the future.")})
+    key = ApiToken.new_key()
+    token = ApiToken(
+        user=user,
+        name=name.strip(),
+        key_hash=ApiToken.hash_key(key),
+        hint=key[:10],
+        expires_at=expires_at,
+        created_by=actor,
+    )
+    token.full_clean()
+    token.save()
+    audit_record(actor=actor, obj=token)
+    return token, key
+
+
+@transaction.atomic
+def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    """Revoke a token at once; requests carrying it are refused from now on."""
+    if actor.pk != token.user_id:
+        _require_manage_user(actor, token.user)
+    if token.revoked_at is None:
+        before = audit_snapshot(token)
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        audit_record(actor=actor, obj=token, before=before)
+    return token
+
+
+def token_authenticate(*, key: str) -> User | None:
+    """The active user behind a valid, unrevoked, unexpired key, or None."""
+    if not key.startswith(ApiToken.PREFIX):
+        return None
+    now = timezone.now()
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None or (token.expires_at is not None and token.expires_at <= now):
+        return None
+    # Record use at most once a minute, so busy devices do not write on every request.
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

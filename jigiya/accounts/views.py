@@ -1,0 +1,239 @@
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jigiya.accounts import selectors, services
+from jigiya.accounts.access import has_perm_anywhere
+from jigiya.accounts.demo import DEMO_PASSWORD, DEMO_USERS
+from jigiya.accounts.forms import (
+    AssignmentForm,
+    PasswordSetForm,
+    TokenForm,
+    UserCreateForm,
+    UserEditForm,
+)
+from jigiya.accounts.roles import Perm
+from jigiya.core.errors import add_to_form
+from jigiya.core.selectors import audit_list
+from jigiya.places.selectors import place_list
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if settings.DEMO_MODE:
+            context["demo_users"] = DEMO_USERS
+            context["demo_password"] = DEMO_PASSWORD
+        return context
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        messages.success(self.request, _("Your password was changed."))
+        return super().form_valid(form)
+
+
+def _require(request: HttpRequest, perm: Perm) -> None:
+    if not has_perm_anywhere(request.user, perm):
+        raise PermissionDenied
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """The user's own account: roles, language, API tokens."""
+    context = {
+        "assignments": selectors.assignment_list(user=request.user),  # type: ignore[arg-type]
+        "tokens": selectors.token_list(user=request.user),  # type: ignore[arg-type]
+        "token_form": TokenForm(),
+        "new_key": request.session.pop("new_token_key", None),
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        try:
+            _token, key = services.token_create(
+                actor=request.user, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_to_form(form, exc)
+        else:
+            # Shown once, on the next page; only its hash is kept.
+            request.session["new_token_key"] = key
+            return redirect("accounts:profile")
+    context = {
+        "assignments": selectors.assignment_list(user=request.user),  # type: ignore[arg-type]
+        "tokens": selectors.token_list(user=request.user),  # type: ignore[arg-type]
+        "token_form": form,
+    }
+    return render(request, "accounts/profile.html", context, status=400)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
+    token = selectors.token_get(actor=request.user, token_id=token_id)
+    services.token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    if token.user_id == request.user.pk:
+        return redirect("accounts:profile")
+    return redirect("accounts:user_detail", user_id=token.user_id)
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    _require(request, Perm.USERS_VIEW)
+    search = request.GET.get("q", "").strip()
+    users = selectors.user_list(actor=request.user, search=search)
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "search": search,
+        "can_manage": has_perm_anywhere(request.user, Perm.USERS_MANAGE),
+    }
+    return render(request, "accounts/user_list.html", context)
+
+
+def _manageable_places(request: HttpRequest) -> Any:
+    return place_list(user=request.user, perm=Perm.USERS_MANAGE).filter(is_active=True)
+
+
+@login_required
+def user_create(request: HttpRequest) -> HttpResponse:
+    _require(request, Perm.USERS_MANAGE)
+    form = UserCreateForm(request.POST or None, places=_manageable_places(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("User %(name)s was created.") % {"name": user})
+            return redirect(user.get_absolute_url())
+    status = 400 if form.errors else 200
+    return render(request, "accounts/user_form.html", {"form": form}, status=status)
+
+
+@login_required
+def user_detail(request: HttpRequest, user_id: str) -> HttpResponse:
+    _require(request, Perm.USERS_VIEW)
+    person = selectors.user_get(actor=request.user, user_id=user_id)
+    context = {
+        "person": person,
+        "assignments": selectors.assignment_list(user=person),
+        "tokens": selectors.token_list(user=person),
+        "assignment_form": AssignmentForm(places=_manageable_places(request)),
+        "can_manage": has_perm_anywhere(request.user, Perm.USERS_MANAGE),
+    }
+    return render(request, "accounts/user_detail.html", context)
+
+
+@login_required
+def user_edit(request: HttpRequest, user_id: str) -> HttpResponse:
+    _require(request, Perm.USERS_MANAGE)
+    person = selectors.user_get(actor=request.user, user_id=user_id)
+    initial = {field: getattr(person, field) for field in UserEditForm.base_fields}
+    form = UserEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(actor=request.user, user=person, **form.cleaned_data)
+        except ValidationError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(person.get_absolute_url())
+    status = 400 if form.errors else 200
+    return render(
+        request, "accounts/user_edit.html", {"form": form, "person": person}, status=status
+    )
+
+
+@login_required
+def user_password(request: HttpRequest, user_id: str) -> HttpResponse:
+    _require(request, Perm.USERS_MANAGE)
+    person = selectors.user_get(actor=request.user, user_id=user_id)
+    form = PasswordSetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_password(
+                actor=request.user, user=person, password=form.cleaned_data["password"]
+            )
+        except ValidationError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("The new password is set."))
+            return redirect(person.get_absolute_url())
+    status = 400 if form.errors else 200
+    return render(
+        request, "accounts/user_password.html", {"form": form, "person": person}, status=status
+    )
+
+
+@login_required
+@require_POST
+def assignment_add(request: HttpRequest, user_id: str) -> HttpResponse:
+    _require(request, Perm.USERS_MANAGE)
+    person = selectors.user_get(actor=request.user, user_id=user_id)
+    form = AssignmentForm(request.POST, places=_manageable_places(request))
+    if form.is_valid():
+        try:
+            services.assignment_add(actor=request.user, user=person, **form.cleaned_data)
+        except ValidationError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("Role added."))
+            return redirect(person.get_absolute_url())
+    context = {
+        "person": person,
+        "assignments": selectors.assignment_list(user=person),
+        "tokens": selectors.token_list(user=person),
+        "assignment_form": form,
+        "can_manage": True,
+    }
+    return render(request, "accounts/user_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def assignment_remove(request: HttpRequest, assignment_id: str) -> HttpResponse:
+    _require(request, Perm.USERS_MANAGE)
+    assignment = selectors.assignment_get(actor=request.user, assignment_id=assignment_id)
+    try:
+        services.assignment_remove(actor=request.user, assignment=assignment)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Role removed."))
+    return redirect("accounts:user_detail", user_id=assignment.user_id)
+
+
+@login_required
+def audit(request: HttpRequest) -> HttpResponse:
+    """The audit trail, newest first, for administrators."""
+    _require(request, Perm.AUDIT_VIEW)
+    entries = audit_list(
+        actor=request.user, model=request.GET.get("model", ""), object_id=request.GET.get("object", "")
+    )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit.html", {"page": page})

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from jigiya.api import api
+from jigiya.web import views as web_views
+
+urlpatterns = [
+    path("", include("jigiya.web.urls")),
+    path("accounts/", include("jigiya.accounts.urls")),
+    path("places/", include("jigiya.places.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+    path("healthz", web_views.healthz, name="healthz"),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

@@ -1,0 +1,33 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from jigiya.accounts.access import has_perm_anywhere
+from jigiya.accounts.roles import PROGRAMS
+from jigiya.accounts.selectors import assignment_list
+from jigiya.places import selectors as places
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The places and programs this user may see."""
+    roots = list(places.place_roots(user=request.user))
+    programs = [
+        {"key": key, "label": label}
+        for key, perm, label in PROGRAMS
+        if has_perm_anywhere(request.user, perm)
+    ]
+    context = {
+        "roots": roots,
+        "programs": programs,
+        "assignments": assignment_list(user=request.user),  # type: ignore[arg-type]
+        "health_centers": places.health_center_list(user=request.user)[:12],
+    }
+    return render(request, "web/home.html", context)
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and monitoring; also the benchmark's empty-view baseline."""
+    return HttpResponse("ok", content_type="text/plain")
