@@ -31,3 +31,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers and monitoring; also the benchmark's empty-view baseline."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its token (expired page, or sent from another site): nothing saved."""
+    return render(request, "403_csrf.html", status=403)

@@ -1,0 +1,82 @@
+"""Browser tests: Playwright's sync API driving Debian's Chromium against pytest-django's live server.
+
+Never a downloaded browser: Chromium comes from Debian's packages, at /usr/bin/chromium. Where it
+is missing the browser tests are skipped, unless JIGIYA_REQUIRE_BROWSER=1 (as in `.ci/run`), which
+turns the skip into a loud failure.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("JIGIYA_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"JIGIYA_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole session."""
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install -e '.[dev]')")
+    # Playwright's sync API keeps an asyncio event loop in this thread, so Django would refuse
+    # every ORM call the tests make (loading the demo world, flushing the database) as "async
+    # unsafe". Set only while a browser runs, so the other tests keep Django's check.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page with its own cookies, in a French-speaking browser."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo_world(transactional_db: Any, settings: Any) -> Any:
+    """The demo world (places, health centers, one login per role) in the test database."""
+    from jigiya.accounts import demo as accounts_demo
+    from jigiya.places import demo as places_demo
+
+    # Ten demo logins with the real hasher would cost seconds per test; the live server runs in
+    # this process, so it checks passwords with the same fast hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    admin = accounts_demo.load_admin()
+    places_demo.load(admin=admin)
+    return accounts_demo.load(admin=admin)
