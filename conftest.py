@@ -85,3 +85,9 @@ def admin_user(cast: Cast) -> User:
     user = UserFactory(username="national-admin")
     AssignmentFactory(user=user, role=Role.ADMIN, place=cast.country)
     return user
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    # Real hashing costs ~0.3 s a user by design; tests make hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

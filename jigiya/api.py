@@ -51,9 +51,11 @@ api = NinjaAPI(
 
 
 def _field_name(loc: list[Any]) -> str:
-    # Ninja reports where a value was: ("body", "payload", "name") or ("query", "page").
+    """Ninja says where a value was, e.g. ("body", "payload", "name"); people need "name"."""
     parts = [str(part) for part in loc[1:] if part not in ("payload", "filters")]
-    return ".".join(parts) or str(loc[-1]) if loc else "__all__"
+    if parts:
+        return ".".join(parts)
+    return str(loc[-1]) if loc else "__all__"
 
 
 @api.exception_handler(SchemaError)
@@ -97,7 +99,8 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return api.create_response(request, error_body("error", str(exc)), status=exc.status_code)
+    code = "invalid" if exc.status_code == 400 else "error"
+    return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
 
 
 api.add_router("/", "jigiya.accounts.api.router")

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "jigiya.core",
     "jigiya.places",
     "jigiya.accounts",
@@ -178,6 +179,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 JIGIYA_FCFA_PER_USD = env_int("JIGIYA_FCFA_PER_USD", 0)
 # API pagination: items per page.
 NINJA_PAGINATION_PER_PAGE = env_int("API_PAGE_SIZE", 100)
+NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
 
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 SESSION_COOKIE_HTTPONLY = True

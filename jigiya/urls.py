@@ -13,4 +13,3 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("healthz", web_views.healthz, name="healthz"),
 ]
-

@@ -10,7 +10,7 @@ from functools import reduce
 from operator import or_
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -92,5 +92,5 @@ def get_in_scope(
     """Fetch one row the user may see with `perm`, or 404 (also for a malformed id)."""
     try:
         return queryset.filter(scope_q(user, perm, path_field)).get(**lookup)
-    except (queryset.model.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404 from exc  # ValidationError, ValueError: a malformed id

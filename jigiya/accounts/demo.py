@@ -18,9 +18,23 @@ DEMO_USERS = [
     ("superviseur", "Mariam", "Sangaré", Role.CHW_SUPERVISOR, "BKO-C1", _("CHWs of Commune I")),
     ("relais.sotuba", "Aminata", "Diallo", Role.CHW, "BKO-C1-SOT", _("follows families in Sotuba")),
     ("animatrice", "Kadiatou", "Camara", Role.SAVINGS_FACILITATOR, "BKO-C1", _("savings groups")),
-    ("cooperative", "Oumou", "Sidibé", Role.COOPERATIVE_MANAGER, "BKO", _("cooperatives of Bamako")),
+    (
+        "cooperative",
+        "Oumou",
+        "Sidibé",
+        Role.COOPERATIVE_MANAGER,
+        "BKO",
+        _("cooperatives of Bamako"),
+    ),
     ("coach", "Seydou", "Traoré", Role.QI_COACH, "BKO-C1", _("QI coach, Commune I")),
-    ("cscom.sotuba", "Boubacar", "Dembélé", Role.HEALTH_CENTER_STAFF, "BKO-C1-SOT", _("CSCom de Sotuba")),
+    (
+        "cscom.sotuba",
+        "Boubacar",
+        "Dembélé",
+        Role.HEALTH_CENTER_STAFF,
+        "BKO-C1-SOT",
+        _("CSCom de Sotuba"),
+    ),
     ("partenaire", "Grace", "Miller", Role.PARTNER, "ML-BKO", _("donor, read-only")),
 ]
 

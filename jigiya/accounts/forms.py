@@ -3,13 +3,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jigiya.accounts.models import User
+from jigiya.accounts.models import LANGUAGE_CHOICES
 from jigiya.accounts.roles import Role
 from jigiya.places.models import Place
 
 
 class PlaceChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Place) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Place) -> str:
         return f"{'· ' * obj.depth}{obj.name} ({obj.get_kind_display()})"
 
 
@@ -27,15 +27,24 @@ class UserDetailsForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
-    language = forms.ChoiceField(label=_("Language"), choices=User._meta.get_field("language").choices)
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
 
 
 class UserCreateForm(UserDetailsForm, AssignmentForm):
     username = forms.CharField(label=_("Username"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
 
-    field_order = ["username", "first_name", "last_name", "phone", "email", "language",
-                   "password", "role", "place"]
+    field_order = [
+        "username",
+        "first_name",
+        "last_name",
+        "phone",
+        "email",
+        "language",
+        "password",
+        "role",
+        "place",
+    ]
 
 
 class UserEditForm(UserDetailsForm):
@@ -49,5 +58,7 @@ class PasswordSetForm(forms.Form):
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Device or integration"), max_length=80)
     expires_at = forms.DateTimeField(
-        label=_("Expires"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Expires"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )

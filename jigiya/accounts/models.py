@@ -1,14 +1,15 @@
 import hashlib
 import secrets
-from typing import ClassVar
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jigiya.accounts.roles import Role
 from jigiya.core.models import BaseModel
+
+LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English"), ("bm", "Bamanankan")]
 
 
 class User(AbstractUser, BaseModel):
@@ -18,11 +19,9 @@ class User(AbstractUser, BaseModel):
     language = models.CharField(
         _("language"),
         max_length=8,
-        choices=[("fr", "Français"), ("en", "English"), ("bm", "Bamanankan")],
+        choices=LANGUAGE_CHOICES,
         default="fr",
     )
-
-    objects: ClassVar[UserManager["User"]] = UserManager()
 
     class Meta:
         ordering = ["username"]

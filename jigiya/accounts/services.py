@@ -18,7 +18,7 @@ from jigiya.places.models import Place
 
 
 def _require_manage_user(actor: Any, user: User) -> None:
-    """The actor manages `user` when every place the user is assigned to lies in the actor's scope."""
+    """The actor manages `user` when every place the user is assigned to is in the actor's scope."""
     if actor.is_superuser:
         return
     paths = list(user.assignments.values_list("place__path", flat=True))

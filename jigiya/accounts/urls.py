@@ -17,8 +17,6 @@ urlpatterns = [
     path("users/<uuid:user_id>/edit/", views.user_edit, name="user_edit"),
     path("users/<uuid:user_id>/password/", views.user_password, name="user_password"),
     path("users/<uuid:user_id>/roles/", views.assignment_add, name="assignment_add"),
-    path(
-        "roles/<uuid:assignment_id>/remove/", views.assignment_remove, name="assignment_remove"
-    ),
+    path("roles/<uuid:assignment_id>/remove/", views.assignment_remove, name="assignment_remove"),
     path("audit/", views.audit, name="audit"),
 ]

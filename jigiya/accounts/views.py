@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,6 +22,7 @@ from jigiya.accounts.forms import (
     UserCreateForm,
     UserEditForm,
 )
+from jigiya.accounts.models import User
 from jigiya.accounts.roles import Perm
 from jigiya.core.errors import add_to_form
 from jigiya.core.selectors import audit_list
@@ -54,16 +55,26 @@ def _require(request: HttpRequest, perm: Perm) -> None:
         raise PermissionDenied
 
 
+def _me(request: HttpRequest) -> User:
+    """The logged-in user (the views that call this are behind `login_required`)."""
+    return cast(User, request.user)
+
+
+def _profile(request: HttpRequest, token_form: TokenForm, status: int = 200) -> HttpResponse:
+    me = _me(request)
+    context = {
+        "assignments": selectors.assignment_list(user=me),
+        "tokens": selectors.token_list(user=me),
+        "token_form": token_form,
+        "new_key": request.session.pop("new_token_key", None),
+    }
+    return render(request, "accounts/profile.html", context, status=status)
+
+
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     """The user's own account: roles, language, API tokens."""
-    context = {
-        "assignments": selectors.assignment_list(user=request.user),  # type: ignore[arg-type]
-        "tokens": selectors.token_list(user=request.user),  # type: ignore[arg-type]
-        "token_form": TokenForm(),
-        "new_key": request.session.pop("new_token_key", None),
-    }
-    return render(request, "accounts/profile.html", context)
+    return _profile(request, TokenForm())
 
 
 @login_required
@@ -73,7 +84,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             _token, key = services.token_create(
-                actor=request.user, user=request.user, **form.cleaned_data
+                actor=request.user, user=_me(request), **form.cleaned_data
             )
         except ValidationError as exc:
             add_to_form(form, exc)
@@ -81,12 +92,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
             # Shown once, on the next page; only its hash is kept.
             request.session["new_token_key"] = key
             return redirect("accounts:profile")
-    context = {
-        "assignments": selectors.assignment_list(user=request.user),  # type: ignore[arg-type]
-        "tokens": selectors.token_list(user=request.user),  # type: ignore[arg-type]
-        "token_form": form,
-    }
-    return render(request, "accounts/profile.html", context, status=400)
+    return _profile(request, form, status=400)
 
 
 @login_required
@@ -233,7 +239,9 @@ def audit(request: HttpRequest) -> HttpResponse:
     """The audit trail, newest first, for administrators."""
     _require(request, Perm.AUDIT_VIEW)
     entries = audit_list(
-        actor=request.user, model=request.GET.get("model", ""), object_id=request.GET.get("object", "")
+        actor=request.user,
+        model=request.GET.get("model", ""),
+        object_id=request.GET.get("object", ""),
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit.html", {"page": page})

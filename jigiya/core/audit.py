@@ -1,4 +1,5 @@
-"""The audit trail: services call `audit_record` for every write to health, money or governance data.
+"""The audit trail: services call `audit_record` on every write to health, money or governance
+data.
 
 Usage in a service::
 
@@ -63,7 +64,9 @@ def audit_record(
         action = action or AuditAction.CREATE
     else:
         changes = {
-            key: [before.get(key), value] for key, value in after.items() if before.get(key) != value
+            key: [before.get(key), value]
+            for key, value in after.items()
+            if before.get(key) != value
         }
         action = action or AuditAction.UPDATE
         if not changes:

@@ -13,7 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 
 
-class Conflict(Exception):  # noqa: N818 - named after the HTTP status it becomes
+class Conflict(Exception):
     """The same identifier arrived with different content (HTTP 409)."""
 
     def __init__(self, message: str) -> None:
@@ -31,7 +31,9 @@ def validation_fields(exc: ValidationError) -> dict[str, list[str]]:
     return {NON_FIELD_ERRORS: [str(message) for message in exc.messages]}
 
 
-def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class BaseModel(models.Model):
-    """What every Jigiya table carries: a UUID key (safe to create on a device), and who made it when."""
+    """What every Jigiya table carries: a UUID key (a device can make it), who made it and when."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -26,7 +26,7 @@ def format_fcfa(amount: int | None, *, with_usd: bool = False) -> str:
 
 
 def parse_fcfa(text: str | int, *, field: str = "amount") -> int:
-    """Read an amount typed by a person: `1 000`, `1000 FCFA`, `1.000`. Refuses fractions and junk."""
+    """Read an amount typed by a person: `1 000`, `1000 FCFA`, `1.000`. Refuses fractions, junk."""
     if isinstance(text, bool):
         raise ValidationError({field: _("Enter a whole number of FCFA.")})
     if isinstance(text, int):

@@ -2,7 +2,7 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from jigiya.places import selectors, services
@@ -49,7 +49,7 @@ def _health_center(request: HttpRequest, health_center_id: uuid.UUID | None) -> 
 
 
 @router.post("/places", response={201: PlaceOut})
-def place_create(request: HttpRequest, payload: PlaceIn) -> tuple[int, Place]:
+def place_create(request: HttpRequest, payload: PlaceIn) -> Status:
     parent = selectors.place_get(user=request.user, place_id=payload.parent_id)
     place = services.place_create(
         actor=request.user,
@@ -59,7 +59,7 @@ def place_create(request: HttpRequest, payload: PlaceIn) -> tuple[int, Place]:
         parent=parent,
         health_center=_health_center(request, payload.health_center_id),
     )
-    return 201, place
+    return Status(201, place)
 
 
 @router.patch("/places/{place_id}", response=PlaceOut)

@@ -29,14 +29,50 @@ PLACES = [
 
 # (code, name, located in, health area, communities served, lat, lon, partner since, ASACO)
 HEALTH_CENTERS = [
-    ("CSCOM-SOT", "CSCom de Sotuba", "BKO-C1-SOT", "Aire de santé de Sotuba", ["BKO-C1-SOT"],
-     "12.65710", "-7.93440", datetime.date(2014, 3, 1), "ASACOSO"),
-    ("CSCOM-BAN", "CSCom de Banconi", "BKO-C1-BAN", "Aire de santé de Banconi",
-     ["BKO-C1-BAN", "BKO-C1-KOR"], "12.67250", "-7.97810", datetime.date(2016, 1, 15), "ASACOBA"),
-    ("CSCOM-YIR", "CSCom de Yirimadio", "BKO-C6-YIR", "Aire de santé de Yirimadio",
-     ["BKO-C6-YIR", "BKO-C6-SOK"], "12.57980", "-7.93150", datetime.date(2017, 6, 1), "ASACOYIR"),
-    ("CSCOM-WAY", "CSCom de Wayerma", "SIK-CU-WAY", "Aire de santé de Wayerma",
-     ["SIK-CU-WAY", "SIK-CU-SAN"], "11.32470", "-5.67530", datetime.date(2018, 9, 1), "ASACOWA"),
+    (
+        "CSCOM-SOT",
+        "CSCom de Sotuba",
+        "BKO-C1-SOT",
+        "Aire de santé de Sotuba",
+        ["BKO-C1-SOT"],
+        "12.65710",
+        "-7.93440",
+        datetime.date(2014, 3, 1),
+        "ASACOSO",
+    ),
+    (
+        "CSCOM-BAN",
+        "CSCom de Banconi",
+        "BKO-C1-BAN",
+        "Aire de santé de Banconi",
+        ["BKO-C1-BAN", "BKO-C1-KOR"],
+        "12.67250",
+        "-7.97810",
+        datetime.date(2016, 1, 15),
+        "ASACOBA",
+    ),
+    (
+        "CSCOM-YIR",
+        "CSCom de Yirimadio",
+        "BKO-C6-YIR",
+        "Aire de santé de Yirimadio",
+        ["BKO-C6-YIR", "BKO-C6-SOK"],
+        "12.57980",
+        "-7.93150",
+        datetime.date(2017, 6, 1),
+        "ASACOYIR",
+    ),
+    (
+        "CSCOM-WAY",
+        "CSCom de Wayerma",
+        "SIK-CU-WAY",
+        "Aire de santé de Wayerma",
+        ["SIK-CU-WAY", "SIK-CU-SAN"],
+        "11.32470",
+        "-5.67530",
+        datetime.date(2018, 9, 1),
+        "ASACOWA",
+    ),
 ]
 
 SOTUBA_BOARD = [
@@ -106,11 +142,19 @@ def load(*, admin: Any) -> None:
         if code == "CSCOM-SOT" and not asaco.board.exists():
             for full_name, role, sex, start in SOTUBA_BOARD:
                 services.board_member_add(
-                    actor=admin, asaco=asaco, full_name=full_name, role=role, sex=sex,
+                    actor=admin,
+                    asaco=asaco,
+                    full_name=full_name,
+                    role=role,
+                    sex=sex,
                     term_start=start,
                 )
             for held_on, attendance, women, decisions in SOTUBA_ASSEMBLIES:
                 services.assembly_record(
-                    actor=admin, asaco=asaco, held_on=held_on, attendance=attendance,
-                    women_attending=women, decisions=decisions,
+                    actor=admin,
+                    asaco=asaco,
+                    held_on=held_on,
+                    attendance=attendance,
+                    women_attending=women,
+                    decisions=decisions,
                 )

@@ -18,9 +18,7 @@ def place_list(
     perm: Perm = Perm.PLACES_VIEW,
 ) -> QuerySet[Place]:
     """Places where the user holds `perm` (their assigned places and below), optionally filtered."""
-    places = Place.objects.filter(scope_q(user, perm)).select_related(
-        "parent", "health_center"
-    )
+    places = Place.objects.filter(scope_q(user, perm)).select_related("parent", "health_center")
     if kind:
         places = places.filter(kind=kind)
     if parent is not None:

@@ -312,9 +312,7 @@ def assembly_record(
     if GeneralAssembly.objects.filter(asaco=asaco, held_on=held_on).exists():
         raise ValidationError({"held_on": _("An assembly is already recorded on this date.")})
     if women_attending > attendance:
-        raise ValidationError(
-            {"women_attending": _("More women attending than people attending.")}
-        )
+        raise ValidationError({"women_attending": _("More women attending than people attending.")})
     assembly = GeneralAssembly(
         asaco=asaco,
         held_on=held_on,

@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -8,7 +8,7 @@ from jigiya.accounts.access import has_perm_at, scope_paths
 from jigiya.accounts.roles import Perm
 from jigiya.core.views import form_page
 from jigiya.places import forms, selectors, services
-from jigiya.places.models import HealthCenter, Place
+from jigiya.places.models import Asaco, HealthCenter, Place
 
 
 def _require(request: HttpRequest, perm: Perm, place: Place) -> None:
@@ -183,11 +183,9 @@ def asaco_edit(request: HttpRequest, health_center_id: str) -> HttpResponse:
     )
 
 
-def _asaco_of(center: HealthCenter) -> object:
+def _asaco_of(center: HealthCenter) -> Asaco:
     asaco = getattr(center, "asaco", None)
     if asaco is None:
-        from django.http import Http404
-
         raise Http404(_("This health center has no ASACO yet."))
     return asaco
 
@@ -215,9 +213,7 @@ def board_member_end(request: HttpRequest, member_id: str) -> HttpResponse:
     return form_page(
         request,
         forms.TermEndForm(request.POST or None),
-        save=lambda data: services.board_member_end_term(
-            actor=request.user, member=member, **data
-        ),
+        save=lambda data: services.board_member_end_term(actor=request.user, member=member, **data),
         template="places/place_form.html",
         context={"title": _("End the term of %(member)s") % {"member": member}},
         done=lambda _member: center.get_absolute_url(),

@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from jigiya.accounts.access import has_perm_anywhere
+from jigiya.accounts.access import has_perm_anywhere, has_perm_everywhere
 from jigiya.accounts.roles import Perm
 
 
@@ -12,7 +12,7 @@ def jigiya(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     can = {
         "manage_users": has_perm_anywhere(user, Perm.USERS_VIEW),
-        "view_audit": has_perm_anywhere(user, Perm.AUDIT_VIEW),
+        "view_audit": has_perm_everywhere(user, Perm.AUDIT_VIEW),
         "manage_places": has_perm_anywhere(user, Perm.PLACES_MANAGE),
     }
     return {"can": can, "demo_mode": settings.DEMO_MODE}

@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "roots": roots,
         "programs": programs,
-        "assignments": assignment_list(user=request.user),  # type: ignore[arg-type]
+        "assignments": assignment_list(user=request.user),
         "health_centers": places.health_center_list(user=request.user)[:12],
     }
     return render(request, "web/home.html", context)

@@ -1,4 +1,4 @@
-"""Browser tests: Playwright's sync API driving Debian's Chromium against pytest-django's live server.
+"""Browser tests: Playwright's sync API driving Debian's Chromium against the live server.
 
 Never a downloaded browser: Chromium comes from Debian's packages, at /usr/bin/chromium. Where it
 is missing the browser tests are skipped, unless JIGIYA_REQUIRE_BROWSER=1 (as in `.ci/run`), which

@@ -85,7 +85,7 @@ def test_wrong_password_shows_the_error_and_stays_on_the_login_page(
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     error = page.locator(".errorlist[role=alert]")
     expect(error).to_be_visible()
-    # Django's own French message: "Saisissez un nom d’utilisateur et un mot de passe valides…"
+    # Django's own French message: "Saisissez un nom d'utilisateur et un mot de passe valides…"
     expect(error).to_contain_text("mot de passe")
     expect(page.locator("#id_username")).to_have_value(CHW)
     expect(page.locator("#id_password")).to_have_value("")

@@ -11,7 +11,10 @@ from jigiya.places.models import GeneralAssembly, Place, PlaceKind
 
 def test_place_create_sets_path_and_audits(cast, admin_user):
     place = services.place_create(
-        actor=admin_user, kind=PlaceKind.COMMUNITY, name=" Sotuba ", code="SOT",
+        actor=admin_user,
+        kind=PlaceKind.COMMUNITY,
+        name=" Sotuba ",
+        code="SOT",
         parent=cast.commune_a,
     )
     assert place.name == "Sotuba"
@@ -29,7 +32,12 @@ def test_place_create_under_wrong_kind_is_refused(cast, admin_user):
         services.place_create(
             actor=admin_user, kind=PlaceKind.COMMUNITY, name="X", code="X", parent=cast.cercle
         )
-    assert info.value.message_dict == {"parent": ["A Community must be placed in a Commune."]}
+    assert info.value.message_dict == {
+        "parent": [
+            "Un lieu de type «\xa0Quartier / village\xa0» doit être rattaché à un lieu de "
+            "type «\xa0Commune\xa0»."
+        ]
+    }
     assert Place.objects.count() == count
 
 
@@ -46,7 +54,10 @@ def test_place_create_outside_actor_places_is_refused(cast):
 def test_duplicate_name_in_parent_is_refused(cast, admin_user):
     with pytest.raises(ValidationError) as info:
         services.place_create(
-            actor=admin_user, kind=PlaceKind.COMMUNITY, name="Community A", code="NEW",
+            actor=admin_user,
+            kind=PlaceKind.COMMUNITY,
+            name="Community A",
+            code="NEW",
             parent=cast.commune_a,
         )
     assert "__all__" in info.value.message_dict
@@ -66,7 +77,9 @@ def test_place_move_under_own_descendant_is_refused(cast, admin_user):
     with pytest.raises(ValidationError) as info:
         services.place_move(actor=admin_user, place=cast.cercle, parent=cast.commune_a)
     assert info.value.message_dict == {
-        "parent": ["A place cannot be moved into itself or one of the places below it."]
+        "parent": [
+            "Un lieu ne peut pas être déplacé dans lui-même ni dans l'un des lieux qui en dépendent."
+        ]
     }
     assert list(Place.objects.values_list("pk", "path", "parent_id").order_by("pk")) == before
 
@@ -84,9 +97,11 @@ def test_place_move_a_commune_carries_its_communities(cast, admin_user):
 def test_assembly_in_the_future_is_refused(cast, admin_user):
     with pytest.raises(ValidationError) as info:
         services.assembly_record(
-            actor=admin_user, asaco=cast.asaco_a,
+            actor=admin_user,
+            asaco=cast.asaco_a,
             held_on=datetime.date.today() + datetime.timedelta(days=3),
-            attendance=10, decisions="Budget",
+            attendance=10,
+            decisions="Budget",
         )
     assert list(info.value.message_dict) == ["held_on"]
     assert GeneralAssembly.objects.count() == 0
@@ -95,8 +110,12 @@ def test_assembly_in_the_future_is_refused(cast, admin_user):
 def test_assembly_with_more_women_than_attendance_is_refused(cast, admin_user):
     with pytest.raises(ValidationError) as info:
         services.assembly_record(
-            actor=admin_user, asaco=cast.asaco_a, held_on=datetime.date(2025, 1, 1),
-            attendance=10, women_attending=11, decisions="Budget",
+            actor=admin_user,
+            asaco=cast.asaco_a,
+            held_on=datetime.date(2025, 1, 1),
+            attendance=10,
+            women_attending=11,
+            decisions="Budget",
         )
     assert list(info.value.message_dict) == ["women_attending"]
     assert GeneralAssembly.objects.count() == 0
@@ -104,12 +123,18 @@ def test_assembly_with_more_women_than_attendance_is_refused(cast, admin_user):
 
 def test_two_presidents_at_once_are_refused(cast, admin_user):
     services.board_member_add(
-        actor=admin_user, asaco=cast.asaco_a, full_name="Moussa", role="president",
+        actor=admin_user,
+        asaco=cast.asaco_a,
+        full_name="Moussa",
+        role="president",
         term_start=datetime.date(2022, 1, 1),
     )
     with pytest.raises(ValidationError) as info:
         services.board_member_add(
-            actor=admin_user, asaco=cast.asaco_a, full_name="Adama", role="president",
+            actor=admin_user,
+            asaco=cast.asaco_a,
+            full_name="Adama",
+            role="president",
             term_start=datetime.date(2023, 1, 1),
         )
     assert list(info.value.message_dict) == ["role"]
@@ -123,3 +148,13 @@ def test_a_qi_coach_manages_the_asaco_of_their_place_only(cast):
         services.asaco_save(actor=coach, health_center=cast.center_b, name="Hijacked")
     cast.asaco_b.refresh_from_db()
     assert cast.asaco_b.name == "ASACO B"
+
+
+def test_messages_follow_the_users_language(cast, admin_user):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValidationError) as info:
+        services.place_move(actor=admin_user, place=cast.cercle, parent=cast.commune_a)
+    assert info.value.message_dict == {
+        "parent": ["A place cannot be moved into itself or one of the places below it."]
+    }

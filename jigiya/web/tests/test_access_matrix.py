@@ -206,7 +206,12 @@ def test_the_api_never_shows_or_changes_what_is_outside(role, cast, client):
     }
     problems = []
     for method, path in API_ROUTES:
-        body = {"name": "Hijack", "kind": "community", "code": "HJ", "parent_id": str(cast.commune_b.pk)}
+        body = {
+            "name": "Hijack",
+            "kind": "community",
+            "code": "HJ",
+            "parent_id": str(cast.commune_b.pk),
+        }
         if API_PARAM.search(path):
             response = getattr(client, method.lower())(
                 _api_url(path, cast, "b"), body, content_type="application/json"

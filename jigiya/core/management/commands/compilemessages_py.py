@@ -10,7 +10,7 @@ import struct
 from pathlib import Path
 from typing import Any
 
-import polib
+import polib  # type: ignore[import-untyped]  # no types-polib in the dev dependencies
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -46,11 +46,15 @@ def mo_bytes(po: polib.POFile) -> bytes:
     """The binary `.mo` for a parsed catalogue: header plus every translated, non-fuzzy entry.
 
     Untranslated entries are left out, so gettext falls back (English to the msgid, Bambara to
-    French); a plural entry counts only when all its forms are filled in.
+    French); a plural entry counts only when all its forms are filled in. The entries are the
+    ones GNU msgfmt would write, in its order, without its optional hash table.
     """
-    pairs: dict[bytes, bytes] = {}
-    header = po.metadata_as_entry()
-    pairs[b""] = str(header.msgstr).encode("utf-8")
+    # Like msgfmt, leave out POT-Creation-Date: re-extracting without new strings changes only
+    # that line, and it should not make the committed .mo look stale.
+    header = "".join(
+        f"{name}: {value}\n" for name, value in po.ordered_metadata() if name != "POT-Creation-Date"
+    )
+    pairs: dict[bytes, bytes] = {b"": header.encode("utf-8")}
     for entry in po:
         if entry.obsolete or entry.fuzzy or not entry.msgid or not entry.translated():
             continue
