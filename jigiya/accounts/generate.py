@@ -31,7 +31,7 @@ from jigiya.core.generate import (
 from jigiya.places.models import HealthCenter, Place, PlaceKind
 
 # Who is assigned at each kind of place, and how many of them are women (most CHWs are).
-STAFFING: list[tuple[str, Role, float]] = [
+STAFFING: list[tuple[PlaceKind, Role, float]] = [
     (PlaceKind.REGION, Role.PROGRAM_MANAGER, 0.5),
     (PlaceKind.REGION, Role.ME_OFFICER, 0.5),
     (PlaceKind.CERCLE, Role.QI_COACH, 0.5),

@@ -90,5 +90,10 @@ class AssemblyForm(forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=DATE)
     kind = forms.ChoiceField(label=_("Kind"), choices=AssemblyKind.choices)
     attendance = forms.IntegerField(label=_("Attendance"), min_value=0)
-    women_attending = forms.IntegerField(label=_("Women attending"), min_value=0, initial=0)
+    women_attending = forms.IntegerField(
+        label=_("Women attending"), min_value=0, initial=0, required=False
+    )
     decisions = forms.CharField(label=_("Decisions"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean_women_attending(self) -> int:
+        return self.cleaned_data["women_attending"] or 0

@@ -100,7 +100,7 @@ def _children(
     code: str,
 ) -> list[Place]:
     """`total` places of `kind` spread over `parents`, coded `code` % running number."""
-    places = []
+    places: list[Place] = []
     for parent, count in zip(parents, split(total, len(parents)), strict=True):
         for _index in range(count):
             places.append(

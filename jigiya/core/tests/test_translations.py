@@ -8,6 +8,7 @@ import gettext
 import io
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,15 @@ BAMBARA_FIELD_WORDS = [
     "Female",
     "Male",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _restore_active_language() -> Iterator[None]:
+    """A request through the test client leaves its language active in the thread: put back
+    the one we found, so the next test in this worker does not run in English."""
+    previous = translation.get_language()
+    yield
+    translation.activate(previous)
 
 
 def po_path(language: str) -> Path:

@@ -8,7 +8,16 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from tqdm import tqdm
 
-from jigiya.core.generate import PUBLIC_SCALES, SCALES, GenerateError, discover_steps, step_rng
+from jigiya.core.generate import (
+    PUBLIC_SCALES,
+    SCALES,
+    Counts,
+    GenerateError,
+    Scale,
+    Step,
+    discover_steps,
+    step_rng,
+)
 
 
 class Command(BaseCommand):
@@ -22,7 +31,7 @@ class Command(BaseCommand):
             "--scale",
             required=True,
             metavar="{" + ",".join(PUBLIC_SCALES) + "}",
-            help="demo: the demo world only; district: ~60 communities; national: ~1000.",
+            help="demo: the demo world only; district: 60 communities; national: 1000.",
         )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
         parser.add_argument(
@@ -39,33 +48,11 @@ class Command(BaseCommand):
         steps = discover_steps()
         try:
             if options["reset"]:
-                for step in reversed(steps):  # later steps hang on earlier ones
-                    with transaction.atomic():
-                        deleted = step.reset()
-                    self._report(f"{step.name}: deleted", deleted)
+                self._reset(steps)
             call_command("demo", stdout=self.stdout, stderr=self.stderr)
             if name != "demo":
-                scale = SCALES[name]
                 show = not options["no_progress"] and sys.stderr.isatty()
-                with tqdm(
-                    total=sum(step.size(scale) for step in steps),
-                    unit=" rows",
-                    file=sys.stderr,
-                    disable=not show,
-                    leave=False,
-                ) as progress:
-                    for step in steps:
-                        with transaction.atomic():
-                            created = step.generate(
-                                scale, step_rng(options["seed"], step), progress
-                            )
-                        if created:
-                            self._report(f"{step.name}: created", created)
-                        else:
-                            self.stdout.write(
-                                f"{step.name}: already generated at the {name} "
-                                "scale, nothing to do."
-                            )
+                self._generate(steps, SCALES[name], options["seed"], show_progress=show)
         except (GenerateError, ProtectedError) as exc:
             raise CommandError(str(exc)) from exc
 
@@ -75,5 +62,26 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {label:<20} {number:>7}")
         self.stdout.write(self.style.SUCCESS(f"Done in {time.monotonic() - started:.1f} s."))
 
-    def _report(self, title: str, counts: dict[str, int]) -> None:
-        self.stdout.write(title + " " + ", ".join(f"{n} {label}" for label, n in counts.items()))
+    def _reset(self, steps: list[Step]) -> None:
+        for step in reversed(steps):  # later steps hang on earlier ones
+            with transaction.atomic():
+                self._report(f"{step.name}: deleted", step.reset())
+
+    def _generate(self, steps: list[Step], scale: Scale, seed: int, *, show_progress: bool) -> None:
+        total = sum(step.size(scale) for step in steps)
+        with tqdm(
+            total=total, unit=" rows", file=sys.stderr, disable=not show_progress, leave=False
+        ) as progress:
+            for step in steps:
+                # One transaction per step: a step either is all there or not at all.
+                with transaction.atomic():
+                    created = step.generate(scale, step_rng(seed, step), progress)
+                if created:
+                    self._report(f"{step.name}: created", created)
+                else:
+                    self.stdout.write(
+                        f"{step.name}: already generated at the {scale.name} scale, nothing to do."
+                    )
+
+    def _report(self, title: str, counts: Counts) -> None:
+        self.stdout.write(f"{title} " + ", ".join(f"{n} {label}" for label, n in counts.items()))
