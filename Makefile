@@ -49,7 +49,8 @@ worker: $(STAMP)
 
 # Extract new strings (needs GNU gettext), then compile every catalogue (pure Python, polib).
 messages: $(STAMP)
-	$(MANAGE) makemessages --locale fr --locale en --locale bm --no-obsolete --ignore '.venv/*'
+	$(MANAGE) makemessages --locale fr --locale en --locale bm --no-obsolete --add-location file \
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'benchmarks/*' --ignore 'tests/*'
 	$(MANAGE) compilemessages_py
 
 clean:

@@ -91,3 +91,13 @@ def admin_user(cast: Cast) -> User:
 def fast_password_hashing(settings: Any) -> None:
     # Real hashing costs ~0.3 s a user by design; tests make hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def french_by_default() -> Any:
+    """Each test starts in French, the default language, whatever an earlier request activated."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.deactivate()

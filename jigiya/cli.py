@@ -13,6 +13,7 @@ import sys
 ALIASES = {
     "serve": ["runserver"],
     "worker": ["db_worker"],
+    "verify-places": ["verify_places"],
 }
 
 

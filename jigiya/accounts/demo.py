@@ -33,7 +33,7 @@ DEMO_USERS = [
         "Dembélé",
         Role.HEALTH_CENTER_STAFF,
         "BKO-C1-SOT",
-        _("CSCom de Sotuba"),
+        _("staff of the Sotuba health center"),
     ),
     ("partenaire", "Grace", "Miller", Role.PARTNER, "ML-BKO", _("donor, read-only")),
 ]

@@ -92,3 +92,24 @@ def board_member_get(*, user: Any, member_id: Any) -> BoardMember:
         "asaco__health_center__place__path",
         pk=member_id,
     )
+
+
+def place_tree_problems() -> list[str]:
+    """Every place whose path, depth or kind disagrees with its parent (empty when the tree is
+    sound). A system check, not scoped to a user: run by `jigiya verify-places` and the worker."""
+    from jigiya.places.models import PARENT_KIND, PlaceKind
+
+    problems = []
+    for place in Place.objects.select_related("parent").only(
+        "id", "name", "kind", "path", "depth", "parent__path", "parent__depth", "parent__kind"
+    ):
+        parent = place.parent
+        expected_path = f"{parent.path if parent else ''}{place.pk.hex}/"
+        if place.path != expected_path:
+            problems.append(f"{place.name} ({place.pk}): path {place.path!r} ≠ {expected_path!r}")
+        if place.depth != (parent.depth + 1 if parent else 0):
+            problems.append(f"{place.name} ({place.pk}): depth {place.depth}")
+        expected_kind = PARENT_KIND[PlaceKind(place.kind)]
+        if (parent.kind if parent else None) != expected_kind:
+            problems.append(f"{place.name} ({place.pk}): a {place.kind} under {parent}")
+    return problems

@@ -36,7 +36,9 @@ def _check_parent(*, kind: str, parent: Place | None) -> None:
     if parent is None or parent.kind != expected:
         raise ValidationError(
             {
-                "parent": _("A %(kind)s must be placed in a %(parent)s.")
+                "parent": _(
+                    "A place of kind “%(kind)s” must be inside a place of kind “%(parent)s”."
+                )
                 % {"kind": PlaceKind(kind).label, "parent": expected.label}
             }
         )

@@ -1,0 +1,41 @@
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+
+class LanguageMiddleware:
+    """Choose the language: the one the person picked (language switcher cookie), else their
+    account's language, else French. Pages ignore the browser's Accept-Language on purpose: shared
+    phones and cyber-café browsers are often set to English while their users read French.
+    API clients may still ask with Accept-Language."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = self._choose(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch = response.headers.get("Vary", "")
+        if "Cookie" not in patch:
+            response.headers["Vary"] = f"{patch}, Cookie" if patch else "Cookie"
+        return response
+
+    @staticmethod
+    def _choose(request: HttpRequest) -> str:
+        available = {code for code, _name in settings.LANGUAGES}
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if chosen in available:
+            return chosen
+        if request.path.startswith("/api/") and request.headers.get("Accept-Language"):
+            from_header = translation.get_language_from_request(request)
+            if from_header in available:
+                return from_header
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language in available:
+            return str(user.language)
+        return str(settings.LANGUAGE_CODE)

@@ -1,0 +1,37 @@
+from django.urls import reverse
+
+from jigiya.accounts.roles import Role
+
+
+def test_pages_are_french_by_default_whatever_the_browser_asks(db, client):
+    body = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
+    assert '<html lang="fr">' in body
+    assert "Connexion" in body
+
+
+def test_the_language_switcher_changes_the_language(db, client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    body = client.get(reverse("accounts:login")).content.decode()
+    assert '<html lang="en">' in body
+    assert "Log in" in body
+
+
+def test_a_users_own_language_applies_until_they_switch(cast, client):
+    user = cast.user(Role.CHW, "a")
+    user.language = "bm"
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    body = client.get(reverse("web:home")).content.decode()
+    assert '<html lang="bm">' in body
+    client.post(reverse("set_language"), {"language": "fr"})
+    assert '<html lang="fr">' in client.get(reverse("web:home")).content.decode()
+
+
+def test_api_clients_may_ask_for_a_language(cast, client):
+    client.force_login(cast.user(Role.CHW, "a"))
+    english = client.get("/api/v1/places/not-a-uuid", HTTP_ACCEPT_LANGUAGE="en")
+    french = client.get("/api/v1/places/not-a-uuid")
+    assert english.status_code == french.status_code == 422
+    assert english.json()["error"]["message"] == "The request does not match the expected format."
+    assert french.json()["error"]["message"] != english.json()["error"]["message"]
