@@ -88,9 +88,29 @@ def perms_of(role: Role | str) -> frozenset[Perm]:
 
 
 # The programs a role works in, for the home page (a program shows if its view permission is held).
-PROGRAMS: list[tuple[str, Perm, StrPromise]] = [
-    ("health", Perm.HEALTH_VIEW, _("Community health")),
-    ("savings", Perm.SAVINGS_VIEW, _("Health savings groups")),
-    ("cooperatives", Perm.COOPERATIVES_VIEW, _("Cooperatives")),
-    ("quality", Perm.QUALITY_VIEW, _("Health-center quality and governance")),
+PROGRAMS: list[tuple[str, Perm, StrPromise, StrPromise]] = [
+    (
+        "health",
+        Perm.HEALTH_VIEW,
+        _("Community health"),
+        _("Families followed twice a month, children's growth, pregnancies, referrals."),
+    ),
+    (
+        "savings",
+        Perm.SAVINGS_VIEW,
+        _("Health savings groups"),
+        _("Meetings, savings, loans, the health fund and the share-out."),
+    ),
+    (
+        "cooperatives",
+        Perm.COOPERATIVES_VIEW,
+        _("Cooperatives"),
+        _("Members, production, stock, sales, orders and distributions."),
+    ),
+    (
+        "quality",
+        Perm.QUALITY_VIEW,
+        _("Health-center quality and governance"),
+        _("ASACO scores, patient satisfaction, returning to deliver, QI coaching."),
+    ),
 ]

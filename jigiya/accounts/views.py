@@ -33,6 +33,19 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # A language picked on this device wins; otherwise the account's own language applies.
+        if settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                form.get_user().language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         if settings.DEMO_MODE:

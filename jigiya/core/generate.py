@@ -2,10 +2,10 @@
 
 `jigiya generate --scale district` loads the demo world, then runs every registered step in
 order. Each app that has data to generate registers one step from its own `generate.py`
-(discovered like `admin.py`, in `INSTALLED_APPS` order, so a step runs after the steps of the
-apps it depends on)::
+(discovered like `admin.py`; steps run in `INSTALLED_APPS` order, so a step runs after the
+steps of the apps it depends on)::
 
-    register_step(Step(name="places", generate=generate, reset=reset, count=count))
+    register_step(Step(name="places", generate=generate, size=size, reset=reset, count=count))
 
 A step writes with `bulk_create` (never through the per-row services: too slow at national
 scale), marks what it made so it can find it again (codes starting `GEN-`, usernames starting
@@ -39,12 +39,12 @@ class Scale:
     cercles: int
     communes: int
     communities: int
-    # Every commune has one partner health center (so every community has one in its commune).
     board_size: int = 5
     assemblies_per_asaco: int = 2
 
     @property
     def health_centers(self) -> int:
+        """One partner CSCom per commune, so every community has one in its own commune."""
         return self.communes
 
 
@@ -60,7 +60,8 @@ Counts = dict[str, int]
 
 
 class Progress:
-    """What a step reports progress to; the command passes a tqdm bar, tests a silent one."""
+    """What a step reports progress to: the command passes a tqdm bar (same two methods);
+    this one is silent, for calling a step directly."""
 
     def update(self, n: int = 1) -> None:
         pass
@@ -102,11 +103,20 @@ def register_step(step: Step) -> Step:
 
 
 def discover_steps() -> list[Step]:
-    """Import `generate.py` of every Jigiya app, in `INSTALLED_APPS` order, and return the steps."""
-    for config in apps.get_app_configs():
+    """Import `generate.py` of every Jigiya app; return the steps in `INSTALLED_APPS` order
+    (whatever order the modules happened to be imported in)."""
+    order: dict[str, int] = {}
+    for index, config in enumerate(apps.get_app_configs()):
+        order[config.name] = index
         if config.name.startswith("jigiya.") and module_has_submodule(config.module, "generate"):
             import_module(f"{config.name}.generate")
-    return list(STEPS)
+
+    def app_index(step: Step) -> int:
+        module = step.generate.__module__
+        owners = [name for name in order if module.startswith(f"{name}.")]
+        return order[max(owners, key=len)] if owners else len(order)
+
+    return sorted(STEPS, key=app_index)  # stable: an app's steps keep their own order
 
 
 def step_rng(seed: int, step: Step) -> random.Random:

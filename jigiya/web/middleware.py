@@ -6,10 +6,11 @@ from django.utils import translation
 
 
 class LanguageMiddleware:
-    """Choose the language: the one the person picked (language switcher cookie), else their
-    account's language, else French. Pages ignore the browser's Accept-Language on purpose: shared
-    phones and cyber-café browsers are often set to English while their users read French.
-    API clients may still ask with Accept-Language."""
+    """Choose the language: the one in the language cookie (set by the switcher, or from the
+    account's language at login), else French. Pages ignore the browser's Accept-Language on
+    purpose: shared phones and cyber-café browsers are often set to English while their users read
+    French. API clients may still ask with Accept-Language. No database query: this runs on every
+    request, static files and health checks included."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -17,7 +18,7 @@ class LanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = self._choose(request)
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch = response.headers.get("Vary", "")
@@ -35,7 +36,4 @@ class LanguageMiddleware:
             from_header = translation.get_language_from_request(request)
             if from_header in available:
                 return from_header
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.language in available:
-            return str(user.language)
         return str(settings.LANGUAGE_CODE)

@@ -14,8 +14,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """The places and programs this user may see."""
     roots = list(places.place_roots(user=request.user))
     programs = [
-        {"key": key, "label": label}
-        for key, perm, label in PROGRAMS
+        {"key": key, "label": label, "summary": summary}
+        for key, perm, label, summary in PROGRAMS
         if has_perm_anywhere(request.user, perm)
     ]
     context = {

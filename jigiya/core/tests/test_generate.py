@@ -13,7 +13,7 @@ from django.db.models import Count
 
 from jigiya.accounts.models import Assignment, User
 from jigiya.accounts.roles import Role
-from jigiya.core.generate import SCALES, split
+from jigiya.core.generate import SCALES, STEPS, discover_steps, split
 from jigiya.places.models import (
     Asaco,
     BoardMember,
@@ -72,6 +72,22 @@ def test_split_spreads_the_remainder_over_the_first_parents() -> None:
     assert split(3, 3) == [1, 1, 1]
     with pytest.raises(ValueError):
         split(1, 0)
+
+
+def test_steps_run_in_installed_apps_order_whatever_the_import_order() -> None:
+    from jigiya.accounts import generate as accounts_generate
+    from jigiya.places import generate as places_generate
+
+    # Given the accounts step registered before the places step it depends on
+    saved = list(STEPS)
+    STEPS[:] = [accounts_generate.STEP, places_generate.STEP]
+    try:
+        names = [step.name for step in discover_steps()]
+    finally:
+        STEPS[:] = saved
+
+    # then places still run first.
+    assert names.index("places") < names.index("accounts")
 
 
 def test_tiny_scale_creates_exact_counts(db: Any) -> None:

@@ -188,10 +188,11 @@ def test_compiled_catalogue_reads_back_with_gettext() -> None:
     assert read.ngettext(singular, plural, 2) == "%(counter)s lieux"
     expected: dict[Any, str] = {}
     for entry in live(po):
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
         if entry.msgid_plural:
-            expected.update({(entry.msgid, n): form for n, form in entry.msgstr_plural.items()})
+            expected.update({(key, n): form for n, form in entry.msgstr_plural.items()})
         else:
-            expected[entry.msgid] = entry.msgstr
+            expected[key] = entry.msgstr
     catalog = dict(read._catalog)  # type: ignore[attr-defined]
     assert "Plural-Forms: nplurals=2; plural=(n > 1);" in catalog.pop("")
     assert catalog == expected

@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from jigiya.accounts.roles import Role
+from jigiya.accounts.tests.factories import PASSWORD
 
 
 def test_pages_are_french_by_default_whatever_the_browser_asks(db, client):
@@ -17,15 +18,24 @@ def test_the_language_switcher_changes_the_language(db, client):
     assert "Log in" in body
 
 
-def test_a_users_own_language_applies_until_they_switch(cast, client):
+def test_a_users_own_language_applies_from_login_until_they_switch(cast, client):
     user = cast.user(Role.CHW, "a")
     user.language = "bm"
     user.save(update_fields=["language"])
-    client.force_login(user)
+    client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
     body = client.get(reverse("web:home")).content.decode()
     assert '<html lang="bm">' in body
     client.post(reverse("set_language"), {"language": "fr"})
     assert '<html lang="fr">' in client.get(reverse("web:home")).content.decode()
+
+
+def test_a_language_picked_on_the_device_wins_over_the_accounts(cast, client):
+    user = cast.user(Role.CHW, "a")
+    user.language = "bm"
+    user.save(update_fields=["language"])
+    client.post(reverse("set_language"), {"language": "en"})
+    client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+    assert '<html lang="en">' in client.get(reverse("web:home")).content.decode()
 
 
 def test_api_clients_may_ask_for_a_language(cast, client):

@@ -68,6 +68,7 @@ class Command(BaseCommand):
                 self._report(f"{step.name}: deleted", step.reset())
 
     def _generate(self, steps: list[Step], scale: Scale, seed: int, *, show_progress: bool) -> None:
+        results: list[tuple[Step, Counts]] = []
         total = sum(step.size(scale) for step in steps)
         with tqdm(
             total=total, unit=" rows", file=sys.stderr, disable=not show_progress, leave=False
@@ -75,13 +76,15 @@ class Command(BaseCommand):
             for step in steps:
                 # One transaction per step: a step either is all there or not at all.
                 with transaction.atomic():
-                    created = step.generate(scale, step_rng(seed, step), progress)
-                if created:
-                    self._report(f"{step.name}: created", created)
-                else:
-                    self.stdout.write(
-                        f"{step.name}: already generated at the {scale.name} scale, nothing to do."
-                    )
+                    results.append((step, step.generate(scale, step_rng(seed, step), progress)))
+        # Reported once the bar is gone, so the two do not overwrite each other.
+        for step, created in results:
+            if created:
+                self._report(f"{step.name}: created", created)
+            else:
+                self.stdout.write(
+                    f"{step.name}: already generated at the {scale.name} scale, nothing to do."
+                )
 
     def _report(self, title: str, counts: Counts) -> None:
         self.stdout.write(f"{title} " + ", ".join(f"{n} {label}" for label, n in counts.items()))
