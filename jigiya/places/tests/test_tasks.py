@@ -6,7 +6,8 @@ from jigiya.places.models import Place
 from jigiya.places.tasks import place_tree_verify
 
 
-def test_the_worker_runs_a_queued_task_and_keeps_its_result(cast):
+def test_the_worker_runs_a_queued_task_and_keeps_its_result(transactional_db, cast):
+    # Transactional: the worker closes its database connection when it finishes, as it should.
     result = place_tree_verify.enqueue()
     assert result.status == TaskResultStatus.READY
     call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
