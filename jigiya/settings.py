@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "jigiya.places",
     "jigiya.accounts",
     "jigiya.web",
+    "jigiya.indicators",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +178,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # Money: an optional USD equivalent shown beside FCFA amounts (FCFA per dollar; 0 hides it).
 JIGIYA_FCFA_PER_USD = env_int("JIGIYA_FCFA_PER_USD", 0)
+# Indicators: the first month that may hold data; refresh inline (tests, no worker) or queued.
+JIGIYA_HISTORY_START = env_str("JIGIYA_HISTORY_START", "2018-01")
+JIGIYA_INDICATORS_REFRESH_INLINE = env_bool("JIGIYA_INDICATORS_REFRESH_INLINE", False)
 # API pagination: items per page.
 NINJA_PAGINATION_PER_PAGE = env_int("API_PAGE_SIZE", 100)
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500

@@ -91,6 +91,7 @@ class HealthCenter(BaseModel):
 
     name = models.CharField(_("name"), max_length=120)
     code = models.CharField(_("code"), max_length=32, unique=True)
+    # The community where the building stands (see places.services).
     place = models.ForeignKey(
         Place,
         verbose_name=_("located in"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import has_perm_at, has_perm_everywhere
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot
+from jigiya.indicators.engine import mark_stale
 from jigiya.places.models import (
     PARENT_KIND,
     Asaco,
@@ -143,10 +144,10 @@ def place_move(*, actor: Any, place: Place, parent: Place) -> Place:
 
 
 def _require_health_center_place(actor: Any, place: Place) -> None:
-    if place.kind not in (PlaceKind.COMMUNE, PlaceKind.COMMUNITY):
-        raise ValidationError(
-            {"place": _("A health center is located in a commune or a community.")}
-        )
+    # In a community (the quartier or village where the building stands): what a health center
+    # records is counted there, and its health area's totals add up its communities.
+    if place.kind != PlaceKind.COMMUNITY:
+        raise ValidationError({"place": _("A health center is located in a community.")})
     _require_manage(actor, place)
 
 
@@ -327,4 +328,5 @@ def assembly_record(
     assembly.full_clean()
     assembly.save()
     audit_record(actor=actor, obj=assembly)
+    mark_stale(source="places.assembly", cells=[(asaco.health_center.place_id, held_on)])
     return assembly

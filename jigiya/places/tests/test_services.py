@@ -158,3 +158,15 @@ def test_messages_follow_the_users_language(cast, admin_user):
     assert info.value.message_dict == {
         "parent": ["A place cannot be moved into itself or one of the places below it."]
     }
+
+
+def test_a_health_center_stands_in_a_community(cast, admin_user):
+    from jigiya.places.models import HealthCenter
+
+    count = HealthCenter.objects.count()
+    with pytest.raises(ValidationError) as info:
+        services.health_center_create(
+            actor=admin_user, name="CSCom C", code="HCC", place=cast.commune_a, health_area="C"
+        )
+    assert info.value.message_dict == {"place": ["Un CSCom est situé dans un quartier ou village."]}
+    assert HealthCenter.objects.count() == count

@@ -1,0 +1,271 @@
+"""Keeps indicator values equal to what the records give, incrementally.
+
+- `mark_stale` (called by services, inside their transaction) notes the community-months whose
+  records changed, and queues a refresh for after the commit.
+- `refresh` (the `indicators_refresh` task, run by `jigiya worker` within a second or two)
+  recomputes exactly those cells from the records and rolls them up the place tree.
+- `rebuild` recomputes everything; `check` proves that what is stored equals what the records give.
+
+Values are additive: a place's numerator and denominator are the sums of its children's, so a
+refresh only touches the changed communities and their ancestors, whatever the size of the data.
+"""
+
+import datetime
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max, Min, Sum
+
+from jigiya.core.periods import Month, month_range
+from jigiya.indicators import registry
+from jigiya.indicators.models import IndicatorValue, StaleCell
+from jigiya.indicators.registry import Cells, Fact, Indicator
+from jigiya.places.models import Place, PlaceKind
+
+log = logging.getLogger(__name__)
+
+BATCH = 2000
+
+
+def first_day(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def mark_stale(*, source: str, cells: Iterable[tuple[uuid.UUID, datetime.date]]) -> None:
+    """Note that the records of `source` changed for these (community id, day) pairs.
+
+    Call it inside the service's transaction, for the cells before and after a correction."""
+    unique = {(place_id, first_day(day)) for place_id, day in cells}
+    if not unique:
+        return
+    StaleCell.objects.bulk_create(
+        [StaleCell(source=source, place_id=place_id, month=month) for place_id, month in unique],
+        batch_size=BATCH,
+    )
+    transaction.on_commit(_queue_refresh)
+
+
+def _queue_refresh() -> None:
+    from jigiya.indicators.tasks import indicators_refresh, refresh_is_queued
+
+    if settings.JIGIYA_INDICATORS_REFRESH_INLINE:
+        refresh()
+    elif not refresh_is_queued():
+        indicators_refresh.enqueue()
+
+
+@dataclass
+class RefreshReport:
+    cells: int = 0
+    values: int = 0
+
+
+def refresh(*, limit: int = 20000) -> RefreshReport:
+    """Recompute every stale cell; returns how many cells and values were written."""
+    report = RefreshReport()
+    while True:
+        with transaction.atomic():
+            stale = StaleCell.objects.order_by("id")
+            if connection.features.has_select_for_update_skip_locked:
+                stale = stale.select_for_update(skip_locked=True)
+            rows = list(stale.values_list("id", "source", "place_id", "month")[:limit])
+            if not rows:
+                return report
+            by_source: dict[str, set[tuple[uuid.UUID, datetime.date]]] = defaultdict(set)
+            for _id, source, place_id, month in rows:
+                by_source[source].add((place_id, month))
+            todo: dict[str, set[tuple[uuid.UUID, datetime.date]]] = defaultdict(set)
+            for source, cells in by_source.items():
+                for indicator in registry.by_source(source):
+                    todo[indicator.code] |= cells
+            for code, cells in todo.items():
+                report.values += _recompute(registry.catalog_by_code()[code], cells)
+            report.cells += len(rows)
+            StaleCell.objects.filter(id__in=[row[0] for row in rows]).delete()
+
+
+def _recompute(indicator: Indicator, cells: set[tuple[uuid.UUID, datetime.date]]) -> int:
+    by_month: dict[datetime.date, set[uuid.UUID]] = defaultdict(set)
+    for place_id, month in cells:
+        by_month[month].add(place_id)
+    written = 0
+    # Communities stale in the same months are computed together: one query per group.
+    groups: dict[frozenset[uuid.UUID], set[datetime.date]] = defaultdict(set)
+    for month, place_ids in by_month.items():
+        groups[frozenset(place_ids)].add(month)
+    for group, months in groups.items():
+        written += _replace(indicator, Cells(place_ids=group, months=frozenset(months)))
+    return written
+
+
+def _replace(indicator: Indicator, cells: Cells) -> int:
+    """Write the community values of `cells` from the records, then their ancestors' sums."""
+    facts = [
+        fact
+        for fact in indicator.compute(cells)
+        if fact.month in cells.months
+        and (cells.place_ids is None or fact.place_id in cells.place_ids)
+    ]
+    existing = IndicatorValue.objects.filter(indicator=indicator.code, month__in=cells.months)
+    if cells.place_ids is None:
+        existing.filter(place__kind=PlaceKind.COMMUNITY).delete()
+    else:
+        existing.filter(place_id__in=cells.place_ids).delete()
+    IndicatorValue.objects.bulk_create(_values(indicator, facts), batch_size=BATCH)
+    place_ids = cells.place_ids
+    if place_ids is None:
+        place_ids = frozenset(
+            Place.objects.filter(kind=PlaceKind.COMMUNITY).values_list("pk", flat=True)
+        )
+    return len(facts) + _roll_up(indicator, place_ids, cells.months)
+
+
+def _values(indicator: Indicator, facts: Iterable[Fact]) -> list[IndicatorValue]:
+    merged: dict[tuple[uuid.UUID, datetime.date, str], list[int | None]] = {}
+    for fact in facts:
+        key = (fact.place_id, fact.month, fact.breakdown)
+        if key in merged:  # a compute may return one cell in several rows: add them up
+            total = merged[key]
+            total[0] = (total[0] or 0) + fact.numerator
+            if fact.denominator is not None:
+                total[1] = (total[1] or 0) + fact.denominator
+        else:
+            merged[key] = [fact.numerator, fact.denominator]
+    return [
+        IndicatorValue(
+            indicator=indicator.code,
+            place_id=place_id,
+            month=month,
+            breakdown=breakdown,
+            numerator=numerator or 0,
+            denominator=denominator,
+        )
+        for (place_id, month, breakdown), (numerator, denominator) in merged.items()
+    ]
+
+
+def _roll_up(
+    indicator: Indicator, community_ids: Iterable[uuid.UUID], months: frozenset[datetime.date]
+) -> int:
+    """Recompute, level by level from the bottom, the ancestors of these communities."""
+    paths = Place.objects.filter(pk__in=list(community_ids)).values_list("path", flat=True)
+    ancestors_by_depth: dict[int, set[str]] = defaultdict(set)
+    for path in paths:
+        parts = [part for part in path.split("/") if part][:-1]
+        for depth, part in enumerate(parts):
+            ancestors_by_depth[depth].add(part)
+    written = 0
+    for depth in sorted(ancestors_by_depth, reverse=True):
+        parents = [uuid.UUID(hex_id) for hex_id in ancestors_by_depth[depth]]
+        for start in range(0, len(parents), BATCH):
+            written += _sum_children(indicator, parents[start : start + BATCH], months)
+    return written
+
+
+def _sum_children(
+    indicator: Indicator, parents: list[uuid.UUID], months: frozenset[datetime.date]
+) -> int:
+    IndicatorValue.objects.filter(
+        indicator=indicator.code, place_id__in=parents, month__in=months
+    ).delete()
+    sums = (
+        IndicatorValue.objects.filter(
+            indicator=indicator.code, month__in=months, place__parent_id__in=parents
+        )
+        .values("place__parent_id", "month", "breakdown")
+        .annotate(numerator_sum=Sum("numerator"), denominator_sum=Sum("denominator"))
+        .order_by()
+    )
+    rows = [
+        IndicatorValue(
+            indicator=indicator.code,
+            place_id=row["place__parent_id"],
+            month=row["month"],
+            breakdown=row["breakdown"],
+            numerator=row["numerator_sum"] or 0,
+            denominator=row["denominator_sum"],
+        )
+        for row in sums
+    ]
+    IndicatorValue.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
+def history_months() -> list[datetime.date]:
+    """Every month that may hold data: from the configured start to the current month."""
+    start = Month.parse(settings.JIGIYA_HISTORY_START)
+    return [month.first_day for month in month_range(start, Month.current())]
+
+
+@transaction.atomic
+def rebuild(indicators: Iterable[Indicator] | None = None) -> int:
+    """Recompute every value of these indicators (all by default) from the records."""
+    months = frozenset(history_months())
+    written = 0
+    for indicator in indicators or registry.catalog():
+        IndicatorValue.objects.filter(indicator=indicator.code).delete()
+        written += _replace(indicator, Cells(place_ids=None, months=months))
+    StaleCell.objects.filter(
+        source__in={source for i in (indicators or registry.catalog()) for source in i.sources}
+    ).delete()
+    return written
+
+
+def check(indicators: Iterable[Indicator] | None = None) -> list[str]:
+    """Differences between what is stored and what the records give (empty: all correct)."""
+    months = frozenset(history_months())
+    problems: list[str] = []
+    for indicator in indicators or registry.catalog():
+        expected = {
+            (value.place_id, value.month, value.breakdown): (value.numerator, value.denominator)
+            for value in _values(indicator, indicator.compute(Cells(None, months)))
+        }
+        stored = {
+            (place_id, month, breakdown): (numerator, denominator)
+            for place_id, month, breakdown, numerator, denominator in IndicatorValue.objects.filter(
+                indicator=indicator.code, place__kind=PlaceKind.COMMUNITY
+            ).values_list("place_id", "month", "breakdown", "numerator", "denominator")
+        }
+        for key in sorted(set(expected) | set(stored), key=str):
+            if expected.get(key) != stored.get(key):
+                problems.append(
+                    f"{indicator.code} {key[0]} {key[1]:%Y-%m} {key[2] or 'total'}: "
+                    f"stored {stored.get(key)}, records give {expected.get(key)}"
+                )
+        problems += _check_roll_ups(indicator)
+    return problems
+
+
+def _check_roll_ups(indicator: Indicator) -> list[str]:
+    sums = {
+        (row["place__parent_id"], row["month"], row["breakdown"]): (row["n"], row["d"])
+        for row in IndicatorValue.objects.filter(indicator=indicator.code)
+        .exclude(place__parent__isnull=True)
+        .values("place__parent_id", "month", "breakdown")
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        .order_by()
+    }
+    stored = {
+        (place_id, month, breakdown): (numerator, denominator)
+        for place_id, month, breakdown, numerator, denominator in IndicatorValue.objects.filter(
+            indicator=indicator.code
+        )
+        .exclude(place__kind=PlaceKind.COMMUNITY)
+        .values_list("place_id", "month", "breakdown", "numerator", "denominator")
+    }
+    return [
+        f"{indicator.code} {key[0]} {key[1]:%Y-%m} {key[2] or 'total'}: "
+        f"stored {stored.get(key)}, sum of places below {sums.get(key)}"
+        for key in sorted(set(sums) | set(stored), key=str)
+        if sums.get(key) != stored.get(key)
+    ]
+
+
+def data_range() -> tuple[datetime.date | None, datetime.date | None]:
+    bounds = IndicatorValue.objects.aggregate(first=Min("month"), last=Max("month"))
+    return bounds["first"], bounds["last"]

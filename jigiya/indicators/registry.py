@@ -1,0 +1,177 @@
+"""The indicator catalog: each program declares its indicators once, in its own `indicators.py`.
+
+    register(Indicator(
+        code="places.assemblies_held",
+        name=_("ASACO general assemblies held"),
+        definition=_("General assemblies the ASACO held in the month."),
+        program=Program.QUALITY,
+        unit=Unit.COUNT,
+        sources=("places.assembly",),
+        compute=assemblies_held,
+    ))
+
+`compute(cells)` returns the facts for the (community, month) cells it is asked about — a GROUP BY
+over the program's records — as `Fact` rows: numerator and, for rates, denominator. Values are
+stored per community and rolled up the place tree by summing numerators and denominators, so a
+rate is never averaged. A service that writes a record marks the cells it changes stale with
+`engine.mark_stale(source=…, place_id=…, day=…)`, before and after a correction.
+"""
+
+import datetime
+import enum
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class Program(models.TextChoices):
+    HEALTH = "health", _("Community health")
+    SAVINGS = "savings", _("Health savings groups")
+    COOPERATIVES = "cooperatives", _("Cooperatives")
+    QUALITY = "quality", _("Health-center quality and governance")
+
+
+class Unit(models.TextChoices):
+    COUNT = "count", _("number")
+    PERCENT = "percent", _("percent")
+    FCFA = "fcfa", _("FCFA")
+    FCFA_AVERAGE = "fcfa_average", _("FCFA per unit")
+    AVERAGE = "average", _("average")
+
+
+RATE_UNITS = {Unit.PERCENT, Unit.FCFA_AVERAGE, Unit.AVERAGE}
+
+
+class Disaggregation(models.TextChoices):
+    COMMUNITY = "community", _("community")
+    HEALTH_CENTER = "health_center", _("health center")
+    CHW = "chw", _("CHW")
+    GROUP = "group", _("group or cooperative")
+    SEX = "sex", _("sex")
+    AGE_BAND = "age_band", _("age band")
+
+
+class Direction(enum.StrEnum):
+    UP = "up"  # higher is better
+    DOWN = "down"  # lower is better
+
+
+@dataclass(frozen=True)
+class Target:
+    value: float  # in the indicator's displayed unit (e.g. 90 for 90 %)
+    direction: Direction = Direction.UP
+    # Within this fraction of the target (on the wrong side) the indicator is "at risk".
+    at_risk_margin: float = 0.1
+
+
+@dataclass(frozen=True)
+class Fact:
+    """The numerator (and denominator) of one indicator for one community, month and breakdown.
+
+    `breakdown` is "" for the total, else e.g. "sex=F", "age_band=0-11m", "chw=<uuid>"; every
+    breakdown of one dimension adds up to the total."""
+
+    place_id: uuid.UUID
+    month: datetime.date  # the first day of the month
+    numerator: int
+    denominator: int | None = None
+    breakdown: str = ""
+
+
+@dataclass(frozen=True)
+class Cells:
+    """What to compute: these communities (None: all) over these months (first days)."""
+
+    place_ids: frozenset[uuid.UUID] | None
+    months: frozenset[datetime.date]
+
+    @property
+    def first(self) -> datetime.date:
+        return min(self.months)
+
+    @property
+    def end(self) -> datetime.date:
+        """The day after the last month."""
+        last = max(self.months)
+        return (last.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+Compute = Callable[[Cells], Iterable[Fact]]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: Promise | str
+    definition: Promise | str
+    program: Program
+    unit: Unit
+    sources: tuple[str, ...]
+    compute: Compute
+    numerator_label: Promise | str = ""
+    denominator_label: Promise | str = ""
+    disaggregations: tuple[Disaggregation, ...] = (
+        Disaggregation.COMMUNITY,
+        Disaggregation.HEALTH_CENTER,
+    )
+    target: Target | None = None
+    # Optional: the records behind a figure, for drill-down (user, place, month) → queryset.
+    records: Callable[..., models.QuerySet] | None = field(default=None, compare=False)
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit in RATE_UNITS
+
+    def value(self, numerator: int, denominator: int | None) -> float | None:
+        """The figure people read: the count or sum, or the rate (None when nothing to divide)."""
+        if not self.is_rate:
+            return float(numerator)
+        if not denominator:
+            return None
+        scale = 100 if self.unit == Unit.PERCENT else 1
+        return scale * numerator / denominator
+
+    def status(self, value: float | None) -> str:
+        """ "on_track", "at_risk", "off_track", or "" without a target or a value."""
+        if self.target is None or value is None:
+            return ""
+        target = self.target
+        if target.direction == Direction.UP:
+            if value >= target.value:
+                return "on_track"
+            return "at_risk" if value >= target.value * (1 - target.at_risk_margin) else "off_track"
+        if value <= target.value:
+            return "on_track"
+        return "at_risk" if value <= target.value * (1 + target.at_risk_margin) else "off_track"
+
+
+_CATALOG: dict[str, Indicator] = {}
+
+
+def register(indicator: Indicator) -> Indicator:
+    if indicator.code in _CATALOG and _CATALOG[indicator.code] is not indicator:
+        raise ValueError(f"indicator {indicator.code!r} is declared twice")
+    _CATALOG[indicator.code] = indicator
+    return indicator
+
+
+def catalog() -> list[Indicator]:
+    """Every declared indicator, by program then code."""
+    order = list(Program)
+    return sorted(_CATALOG.values(), key=lambda i: (order.index(i.program), i.code))
+
+
+def catalog_by_code() -> dict[str, Indicator]:
+    return dict(_CATALOG)
+
+
+def get(code: str) -> Indicator | None:
+    return _CATALOG.get(code)
+
+
+def by_source(source: str) -> list[Indicator]:
+    return [indicator for indicator in catalog() if source in indicator.sources]

@@ -1,0 +1,155 @@
+import datetime
+
+import pytest
+from django.db import transaction
+
+from jigiya.indicators import engine, registry
+from jigiya.indicators.models import IndicatorValue, StaleCell
+from jigiya.indicators.tasks import refresh_is_queued
+from jigiya.places import services
+from jigiya.places.models import GeneralAssembly
+
+HELD = "quality.asaco_assemblies"
+WOMEN = "quality.asaco_assembly_women"
+JAN = datetime.date(2025, 1, 1)
+
+
+def _value(code, place, month=JAN):
+    row = IndicatorValue.objects.filter(indicator=code, place=place, month=month, breakdown="")
+    return row.values_list("numerator", "denominator").first()
+
+
+def _assembly(cast, admin, asaco, day, attendance, women):
+    return services.assembly_record(
+        actor=admin,
+        asaco=asaco,
+        held_on=day,
+        attendance=attendance,
+        women_attending=women,
+        decisions="Budget",
+    )
+
+
+def test_a_new_record_marks_its_cell_stale_and_queues_one_refresh(
+    cast, admin_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _assembly(cast, admin_user, cast.asaco_a, datetime.date(2025, 1, 18), 100, 40)
+        _assembly(cast, admin_user, cast.asaco_a, datetime.date(2025, 1, 25), 50, 30)
+    assert list(StaleCell.objects.values_list("source", "place_id", "month")) == [
+        ("places.assembly", cast.community_a.pk, JAN),
+        ("places.assembly", cast.community_a.pk, JAN),
+    ]
+    assert refresh_is_queued()
+    assert _value(HELD, cast.community_a) is None  # not yet refreshed
+
+
+def test_refresh_writes_the_community_and_every_place_above(cast, admin_user):
+    _assembly(cast, admin_user, cast.asaco_a, datetime.date(2025, 1, 18), 100, 40)
+    _assembly(cast, admin_user, cast.asaco_b, datetime.date(2025, 1, 20), 60, 20)
+    report = engine.refresh()
+    assert report.cells == 2
+    assert StaleCell.objects.count() == 0
+    assert _value(HELD, cast.community_a) == (1, None)
+    assert _value(WOMEN, cast.community_a) == (40, 100)
+    assert _value(WOMEN, cast.commune_a) == (40, 100)
+    assert _value(WOMEN, cast.cercle) == (60, 160)
+    assert _value(WOMEN, cast.country) == (60, 160)
+    women = registry.get(WOMEN)
+    assert women.value(60, 160) == 37.5
+    assert women.status(37.5) == "off_track"
+
+
+def test_a_correction_moves_the_value_and_leaves_no_trace(cast, admin_user):
+    assembly = _assembly(cast, admin_user, cast.asaco_a, datetime.date(2025, 1, 18), 100, 40)
+    engine.refresh()
+    # A correction (here straight in the table) marks the cells before and after it.
+    GeneralAssembly.objects.filter(pk=assembly.pk).update(held_on=datetime.date(2025, 2, 3))
+    engine.mark_stale(
+        source="places.assembly",
+        cells=[(cast.community_a.pk, JAN), (cast.community_a.pk, datetime.date(2025, 2, 3))],
+    )
+    engine.refresh()
+    assert _value(HELD, cast.community_a) is None
+    assert _value(HELD, cast.country) is None
+    assert _value(HELD, cast.country, datetime.date(2025, 2, 1)) == (1, None)
+    assert engine.check() == []
+
+
+def test_check_finds_a_tampered_value_and_rebuild_mends_it(cast, admin_user):
+    _assembly(cast, admin_user, cast.asaco_a, datetime.date(2025, 1, 18), 100, 40)
+    engine.refresh()
+    IndicatorValue.objects.filter(indicator=WOMEN, place=cast.community_a).update(numerator=41)
+    problems = engine.check()
+    assert sorted(problems) == sorted(
+        [
+            f"{WOMEN} {cast.community_a.pk} 2025-01 total: stored (41, 100), records give (40, 100)",
+            f"{WOMEN} {cast.commune_a.pk} 2025-01 total: stored (40, 100), sum of places below (41, 100)",
+        ]
+    )
+    engine.rebuild()
+    assert engine.check() == []
+    assert _value(WOMEN, cast.community_a) == (40, 100)
+
+
+def test_a_mark_made_during_a_refresh_survives_it(cast, admin_user):
+    _assembly(cast, admin_user, cast.asaco_a, datetime.date(2025, 1, 18), 100, 40)
+    first_marks = set(StaleCell.objects.values_list("id", flat=True))
+    engine.mark_stale(source="places.assembly", cells=[(cast.community_a.pk, JAN)])
+    StaleCell.objects.filter(id__in=first_marks).delete()  # as a refresh that read only those
+    assert StaleCell.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_refreshes_after_commit(cast, admin_user, settings):
+    from django.core.management import call_command
+
+    with transaction.atomic():
+        _assembly(cast, admin_user, cast.asaco_a, datetime.date(2025, 1, 18), 100, 40)
+    assert refresh_is_queued()
+    call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
+    assert not refresh_is_queued()
+    assert _value(WOMEN, cast.country) == (40, 100)
+
+
+def test_inline_refresh_for_installs_without_a_worker(
+    cast, admin_user, settings, django_capture_on_commit_callbacks
+):
+    settings.JIGIYA_INDICATORS_REFRESH_INLINE = True
+    with django_capture_on_commit_callbacks(execute=True):
+        _assembly(cast, admin_user, cast.asaco_a, datetime.date(2025, 1, 18), 100, 40)
+    assert _value(WOMEN, cast.region) == (40, 100)
+    assert not refresh_is_queued()
+
+
+def test_status_against_targets():
+    target = registry.Target(90)
+    indicator = registry.Indicator(
+        code="x",
+        name="x",
+        definition="x",
+        program=registry.Program.HEALTH,
+        unit=registry.Unit.PERCENT,
+        sources=(),
+        compute=lambda cells: [],
+        target=target,
+    )
+    assert [indicator.status(v) for v in (95, 90, 81, 80.9, None)] == [
+        "on_track",
+        "on_track",
+        "at_risk",
+        "off_track",
+        "",
+    ]
+    lower = registry.Indicator(
+        code="y",
+        name="y",
+        definition="y",
+        program=registry.Program.HEALTH,
+        unit=registry.Unit.PERCENT,
+        sources=(),
+        compute=lambda cells: [],
+        target=registry.Target(10, registry.Direction.DOWN),
+    )
+    assert [lower.status(v) for v in (5, 10.5, 12)] == ["on_track", "at_risk", "off_track"]
+    assert indicator.value(1, 0) is None

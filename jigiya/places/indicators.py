@@ -1,0 +1,66 @@
+"""Indicators of ASACO governance that the places app's own records give."""
+
+from collections.abc import Iterable
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
+
+from jigiya.indicators.registry import Cells, Fact, Indicator, Program, Target, Unit, register
+from jigiya.places.models import GeneralAssembly
+
+SOURCE = "places.assembly"
+
+
+def _assemblies(cells: Cells) -> Iterable[dict]:
+    rows = GeneralAssembly.objects.filter(held_on__gte=cells.first, held_on__lt=cells.end)
+    if cells.place_ids is not None:
+        rows = rows.filter(asaco__health_center__place_id__in=cells.place_ids)
+    return (
+        rows.annotate(month=TruncMonth("held_on"))
+        .values("asaco__health_center__place_id", "month")
+        .annotate(held=Count("id"), people=Sum("attendance"), women=Sum("women_attending"))
+        .order_by()
+    )
+
+
+def assemblies_held(cells: Cells) -> Iterable[Fact]:
+    for row in _assemblies(cells):
+        yield Fact(row["asaco__health_center__place_id"], row["month"], row["held"])
+
+
+def assembly_women_share(cells: Cells) -> Iterable[Fact]:
+    for row in _assemblies(cells):
+        yield Fact(row["asaco__health_center__place_id"], row["month"], row["women"], row["people"])
+
+
+register(
+    Indicator(
+        code="quality.asaco_assemblies",
+        name=_("ASACO general assemblies held"),
+        definition=_("General assemblies the ASACO of the health center held in the month."),
+        program=Program.QUALITY,
+        unit=Unit.COUNT,
+        sources=(SOURCE,),
+        compute=assemblies_held,
+        numerator_label=_("general assemblies"),
+    )
+)
+
+register(
+    Indicator(
+        code="quality.asaco_assembly_women",
+        name=_("Women's share of general assembly attendance"),
+        definition=_(
+            "Women attending the ASACO's general assemblies in the month, out of everyone "
+            "attending."
+        ),
+        program=Program.QUALITY,
+        unit=Unit.PERCENT,
+        sources=(SOURCE,),
+        compute=assembly_women_share,
+        numerator_label=_("women attending"),
+        denominator_label=_("people attending"),
+        target=Target(50),
+    )
+)
