@@ -13,9 +13,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The worker keeps indicators fresh while the server runs; both stop together.
 run: $(STAMP)
 	$(MANAGE) migrate --no-input
 	$(BIN)/jigiya demo
+	$(BIN)/jigiya worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/jigiya serve
 
 test: lint typecheck migrations-check pytest

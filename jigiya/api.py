@@ -105,3 +105,8 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/", "jigiya.accounts.api.router")
 api.add_router("/", "jigiya.places.api.router")
+api.add_router("/", "jigiya.indicators.api.router")
+api.add_router("/", "jigiya.registry.api.router")
+api.add_router("/", "jigiya.followup.api.router")
+api.add_router("/", "jigiya.savings.api.router")
+api.add_router("/", "jigiya.interop.api.router")

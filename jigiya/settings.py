@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     "jigiya.accounts",
     "jigiya.web",
     "jigiya.indicators",
+    "jigiya.registry",
+    "jigiya.followup",
+    "jigiya.savings",
+    "jigiya.interop",
 ]
 
 MIDDLEWARE = [

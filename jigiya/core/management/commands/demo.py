@@ -1,21 +1,31 @@
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import module_has_submodule
 
 from jigiya.accounts import demo as accounts_demo
-from jigiya.places import demo as places_demo
+from jigiya.indicators import engine
 
 
 class Command(BaseCommand):
-    help = "Load the demo world (places, health centers, ASACOs, one login per role). Idempotent."
+    help = "Load the demo world: places, one login per role, and each program's story. Idempotent."
 
     def handle(self, *args: Any, **options: Any) -> None:
         admin = accounts_demo.load_admin()
-        places_demo.load(admin=admin)
-        users = accounts_demo.load(admin=admin)
-        # Each program adds its demo data here, in the order they depend on each other.
+        # Each app with a `demo.py` adds its part, in INSTALLED_APPS order (an app comes after
+        # the apps it builds on); each `load` creates only what is missing.
+        for config in apps.get_app_configs():
+            if config.name.startswith("jigiya.") and module_has_submodule(config.module, "demo"):
+                module = import_module(f"{config.name}.demo")
+                if hasattr(module, "load"):
+                    module.load(admin=admin)
+                    self.stdout.write(f"  {config.label}: ready")
+        written = engine.rebuild()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo world ready: {len(users)} logins, password “{accounts_demo.DEMO_PASSWORD}”."
+                f"Demo world ready ({written} indicator values). Every demo login's password is "
+                f"“{accounts_demo.DEMO_PASSWORD}”."
             )
         )
