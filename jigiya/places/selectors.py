@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from jigiya.accounts.access import get_in_scope, scope_paths, scope_q
 from jigiya.accounts.roles import Perm
-from jigiya.places.models import BoardMember, GeneralAssembly, HealthCenter, Place
+from jigiya.places.models import BoardMember, BoardRole, GeneralAssembly, HealthCenter, Place
 
 
 def place_list(
@@ -69,12 +69,23 @@ def health_center_list(*, user: Any, within: Place | None = None) -> QuerySet[He
     return centers.select_related("place", "asaco")
 
 
+def _board_in_office_order() -> QuerySet[BoardMember]:
+    """Sitting members first, the president at the top, then past terms."""
+    rank = Case(
+        *[When(role=role, then=Value(index)) for index, role in enumerate(BoardRole.values)],
+        output_field=IntegerField(),
+    )
+    return BoardMember.objects.annotate(rank=rank).order_by(
+        F("term_end").desc(nulls_first=True), "rank", "full_name"
+    )
+
+
 def health_center_get(*, user: Any, health_center_id: Any) -> HealthCenter:
     """One CSCom with its ASACO, board and assemblies, or 404."""
     return get_in_scope(
         HealthCenter.objects.select_related("place", "asaco").prefetch_related(
             "communities",
-            Prefetch("asaco__board", queryset=BoardMember.objects.order_by("term_end", "role")),
+            Prefetch("asaco__board", queryset=_board_in_office_order()),
             Prefetch("asaco__assemblies", queryset=GeneralAssembly.objects.all()),
         ),
         user,

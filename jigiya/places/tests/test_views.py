@@ -136,3 +136,26 @@ def test_an_unknown_place_id_is_a_404_page(cast, admin_user, client):
     response = client.get("/places/00000000-0000-0000-0000-000000000000/")
     assert response.status_code == 404
     assert "Page introuvable" in response.content.decode()
+
+
+def test_board_lists_sitting_members_president_first_then_past_terms(cast, admin_user, client):
+    from jigiya.places import services
+
+    for name, role, start, end in [
+        ("Sékou", "auditor", datetime.date(2022, 1, 15), None),
+        ("Moussa", "president", datetime.date(2022, 1, 15), None),
+        ("Ancien", "president", datetime.date(2018, 1, 15), datetime.date(2022, 1, 14)),
+        ("Rokia", "treasurer", datetime.date(2022, 1, 15), None),
+    ]:
+        services.board_member_add(
+            actor=admin_user,
+            asaco=cast.asaco_a,
+            full_name=name,
+            role=role,
+            term_start=start,
+            term_end=end,
+        )
+    client.force_login(admin_user)
+    response = client.get(reverse("places:health_center", args=[cast.center_a.pk]))
+    names = [m.full_name for m in response.context["center"].asaco.board.all()]
+    assert names == ["Moussa", "Rokia", "Sékou", "Ancien"]
