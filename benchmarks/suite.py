@@ -9,4 +9,5 @@ from benchmarks.report import Section
 BENCHMARKS: list[Callable[[Context], Section]] = [
     pages.page_weight,
     server_time.home_server_time,
+    __import__("benchmarks.interop", fromlist=["_"]).payload_build_time,
 ]

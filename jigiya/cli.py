@@ -14,6 +14,7 @@ ALIASES = {
     "serve": ["runserver"],
     "worker": ["db_worker"],
     "verify-places": ["verify_places"],
+    "dhis2-push": ["dhis2_push"],
 }
 
 
