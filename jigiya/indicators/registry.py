@@ -14,7 +14,12 @@
 over the program's records — as `Fact` rows: numerator and, for rates, denominator. Values are
 stored per community and rolled up the place tree by summing numerators and denominators, so a
 rate is never averaged. A service that writes a record marks the cells it changes stale with
-`engine.mark_stale(source=…, place_id=…, day=…)`, before and after a correction.
+`engine.mark_stale(source=…, cells=[(community_id, day), …])`, before and after a correction.
+
+Drill-down: a program may give `records(user, place, month) -> QuerySet`, the records behind one
+figure, already scoped to what `user` may see (use the program's own selectors), with
+`record_columns` saying what to show and export. Without a hook, a figure drills down to its
+breakdown by place. See README.md.
 """
 
 import datetime
@@ -22,6 +27,7 @@ import enum
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
 from django.utils.functional import Promise
@@ -104,6 +110,24 @@ Compute = Callable[[Cells], Iterable[Fact]]
 
 
 @dataclass(frozen=True)
+class RecordColumn:
+    """One column of a drill-down table or record export.
+
+    `path` is read on each record, following `__` or `.` (e.g. "asaco__health_center__name");
+    `personal` marks a name or phone number, replaced by a stable pseudonym on request."""
+
+    path: str
+    label: Promise | str
+    personal: bool = False
+
+
+# records(user, place, month) → the records behind the figure of `place` for `month` (first
+# day), limited to what `user` may see. The indicators app checks the program's view permission
+# at `place` before calling it, and never calls it for a partner.
+Records = Callable[[Any, Any, datetime.date], models.QuerySet]
+
+
+@dataclass(frozen=True)
 class Indicator:
     code: str
     name: Promise | str
@@ -120,7 +144,8 @@ class Indicator:
     )
     target: Target | None = None
     # Optional: the records behind a figure, for drill-down (user, place, month) → queryset.
-    records: Callable[..., models.QuerySet] | None = field(default=None, compare=False)
+    records: Records | None = field(default=None, compare=False)
+    record_columns: tuple[RecordColumn, ...] = field(default=(), compare=False)
 
     @property
     def is_rate(self) -> bool:

@@ -1,16 +1,27 @@
 """Reads of indicator values for dashboards, reports, exports and DHIS2, scoped to the user."""
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, Sum
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils.translation import gettext as _
 
-from jigiya.accounts.access import has_perm_at, scope_q
+from jigiya.accounts.access import (
+    EVERYWHERE,
+    get_in_scope,
+    has_perm_anywhere,
+    has_perm_at,
+    scope_paths,
+    scope_q,
+)
 from jigiya.accounts.roles import Perm
-from jigiya.indicators.models import IndicatorValue
-from jigiya.indicators.registry import Indicator
+from jigiya.indicators import registry
+from jigiya.indicators.models import Donor, DonorUser, Funding, IndicatorValue, StaleCell
+from jigiya.indicators.registry import Indicator, Program
 from jigiya.places.models import HealthCenter, Place
 
 
@@ -96,3 +107,416 @@ def indicator_by_health_center(
         (center, _point(indicator, month, *found.get(center_id, (0, None))))
         for center_id, center in centers_by_id.items()
     ]
+
+
+# --- Dashboards, drill-down, reports and exports ------------------------------------------
+
+PROGRAM_PERMS: dict[str, Perm] = {
+    Program.HEALTH: Perm.HEALTH_VIEW,
+    Program.SAVINGS: Perm.SAVINGS_VIEW,
+    Program.COOPERATIVES: Perm.COOPERATIVES_VIEW,
+    Program.QUALITY: Perm.QUALITY_VIEW,
+}
+
+
+def indicator_place_get(*, user: Any, place_id: Any) -> Place:
+    """A place whose figures the user may see, or 404 (also for a malformed id)."""
+    return get_in_scope(
+        Place.objects.select_related("parent"), user, Perm.INDICATORS_VIEW, "path", pk=place_id
+    )
+
+
+def indicator_home_place(*, user: Any) -> Place | None:
+    """Where the user's dashboards start: the highest place they may see (None: nowhere)."""
+    paths = scope_paths(user, Perm.INDICATORS_VIEW)
+    if not paths:
+        return None
+    if EVERYWHERE in paths:
+        return Place.objects.filter(parent__isnull=True).order_by("name").first()
+    return Place.objects.filter(path__in=paths).order_by("depth", "name").first()
+
+
+def indicator_place_ancestors(*, user: Any, place: Place) -> list[tuple[Place, bool]]:
+    """The places above `place`, root first, and whether the user may open each one."""
+    ids = place.ancestor_ids()[:-1]
+    above = Place.objects.filter(pk__in=ids).order_by("depth")
+    return [(p, has_perm_at(user, Perm.INDICATORS_VIEW, p.path)) for p in above]
+
+
+def indicator_health_center_get(*, user: Any, health_center_id: Any) -> HealthCenter:
+    """A health center located in the user's places, or 404."""
+    return get_in_scope(
+        HealthCenter.objects.select_related("place"),
+        user,
+        Perm.INDICATORS_VIEW,
+        "place__path",
+        pk=health_center_id,
+    )
+
+
+def series_by_indicator(
+    *, user: Any, indicators: Sequence[Indicator], place: Place, months: list[datetime.date]
+) -> dict[str, list[Point]]:
+    """For each indicator, one point per month at `place` (zero where nothing was recorded).
+    One query whatever the number of indicators."""
+    _require_view(user, place)
+    stored: dict[tuple[str, datetime.date], tuple[int, int | None]] = {
+        (code, month): (n, d)
+        for code, month, n, d in IndicatorValue.objects.filter(
+            indicator__in=[i.code for i in indicators],
+            place=place,
+            month__in=months,
+            breakdown="",
+        ).values_list("indicator", "month", "numerator", "denominator")
+    }
+    return {
+        i.code: [_point(i, month, *stored.get((i.code, month), (0, None))) for month in months]
+        for i in indicators
+    }
+
+
+def children_values(
+    *, user: Any, indicators: Sequence[Indicator], place: Place, month: datetime.date
+) -> tuple[list[Place], dict[str, dict[Any, Point]]]:
+    """The places directly below `place` the user may see, and each indicator's value there.
+    Two queries whatever the number of places and indicators."""
+    _require_view(user, place)
+    children = list(
+        Place.objects.filter(parent=place, is_active=True)
+        .filter(scope_q(user, Perm.INDICATORS_VIEW))
+        .order_by("name")
+    )
+    stored: dict[tuple[str, Any], tuple[int, int | None]] = {
+        (code, place_id): (n, d)
+        for code, place_id, n, d in IndicatorValue.objects.filter(
+            indicator__in=[i.code for i in indicators],
+            place__in=children,
+            month=month,
+            breakdown="",
+        ).values_list("indicator", "place_id", "numerator", "denominator")
+    }
+    return children, {
+        i.code: {
+            child.pk: _point(i, month, *stored.get((i.code, child.pk), (0, None)))
+            for child in children
+        }
+        for i in indicators
+    }
+
+
+def _center_sums(
+    user: Any, indicators: Sequence[Indicator], center_ids: list[Any], months: list[datetime.date]
+) -> dict[tuple[str, Any, datetime.date], tuple[int, int | None]]:
+    """Sums over the communities of each health area that lie in the user's places."""
+    rows = (
+        IndicatorValue.objects.filter(
+            scope_q(user, Perm.INDICATORS_VIEW, "place__path"),
+            place__health_center_id__in=center_ids,
+            indicator__in=[i.code for i in indicators],
+            month__in=months,
+            breakdown="",
+        )
+        .values("indicator", "place__health_center_id", "month")
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        .order_by()
+    )
+    return {
+        (row["indicator"], row["place__health_center_id"], row["month"]): (row["n"], row["d"])
+        for row in rows
+    }
+
+
+def health_center_values(
+    *, user: Any, indicators: Sequence[Indicator], month: datetime.date, within: Place
+) -> tuple[list[HealthCenter], dict[str, dict[Any, Point]]]:
+    """Health centers located within `within` and each indicator's value there (the sum over
+    the communities of its health area that the user may see). Two queries."""
+    _require_view(user, within)
+    centers = list(
+        HealthCenter.objects.filter(
+            scope_q(user, Perm.INDICATORS_VIEW, "place__path"), place__path__startswith=within.path
+        )
+        .select_related("place")
+        .order_by("name")
+    )
+    sums = _center_sums(user, indicators, [c.pk for c in centers], [month])
+    return centers, {
+        i.code: {
+            center.pk: _point(i, month, *sums.get((i.code, center.pk, month), (0, None)))
+            for center in centers
+        }
+        for i in indicators
+    }
+
+
+def health_center_series(
+    *,
+    user: Any,
+    indicators: Sequence[Indicator],
+    center: HealthCenter,
+    months: list[datetime.date],
+) -> dict[str, list[Point]]:
+    """One point per month for the health area of `center` (communities the user may see)."""
+    sums = _center_sums(user, indicators, [center.pk], months)
+    return {
+        i.code: [
+            _point(i, month, *sums.get((i.code, center.pk, month), (0, None))) for month in months
+        ]
+        for i in indicators
+    }
+
+
+def health_center_communities(*, user: Any, center: HealthCenter) -> QuerySet[Place]:
+    """The communities of the health area that the user may see."""
+    return Place.objects.filter(scope_q(user, Perm.INDICATORS_VIEW), health_center=center).order_by(
+        "name"
+    )
+
+
+def breakdown_values(
+    *, user: Any, indicator: Indicator, place: Place, month: datetime.date
+) -> list[tuple[str, Point]]:
+    """The stored breakdowns of a figure (sex, age band…), beside its total."""
+    _require_view(user, place)
+    rows = (
+        IndicatorValue.objects.filter(indicator=indicator.code, place=place, month=month)
+        .exclude(breakdown="")
+        .order_by("breakdown")
+        .values_list("breakdown", "numerator", "denominator")
+    )
+    return [(breakdown, _point(indicator, month, n, d)) for breakdown, n, d in rows]
+
+
+def can_see_records(*, user: Any, indicator: Indicator, place: Place) -> bool:
+    """Record-level drill-down: the indicator has a hook and the user may see the program's
+    records at `place` (a partner never may: aggregates only)."""
+    return indicator.records is not None and has_perm_at(
+        user, PROGRAM_PERMS[indicator.program], place.path
+    )
+
+
+def drill_records(
+    *, user: Any, indicator: Indicator, place: Place, month: datetime.date
+) -> QuerySet | None:
+    """The records behind one figure, or None when the user may see aggregates only (or the
+    indicator gives no records): then the figure drills down to its places."""
+    _require_view(user, place)
+    if not can_see_records(user=user, indicator=indicator, place=place):
+        return None
+    assert indicator.records is not None
+    return indicator.records(user, place, month)
+
+
+def export_records(
+    *, user: Any, indicator: Indicator, place: Place, month: datetime.date
+) -> QuerySet:
+    """Records for a record-level export: needs `EXPORT_RECORDS` and the program's view
+    permission at `place` (403 otherwise), and an indicator with a records hook (400)."""
+    _require_view(user, place)
+    if not has_perm_at(user, Perm.EXPORT_RECORDS, place.path):
+        raise PermissionDenied
+    if indicator.records is None:
+        raise ValidationError(
+            {"indicator": _("This indicator has no records to export: export its table.")}
+        )
+    if not can_see_records(user=user, indicator=indicator, place=place):
+        raise PermissionDenied
+    return indicator.records(user, place, month)
+
+
+@dataclass(frozen=True)
+class TableRow:
+    indicator: Indicator
+    place: Place
+    point: Point
+
+
+def indicator_table(
+    *, user: Any, indicators: Sequence[Indicator], place: Place, months: list[datetime.date]
+) -> list[TableRow]:
+    """The tables of the dashboards as rows: each indicator, for `place` and every place
+    directly below it the user may see, for each month (zero where nothing was recorded)."""
+    _require_view(user, place)
+    children = list(
+        Place.objects.filter(parent=place, is_active=True)
+        .filter(scope_q(user, Perm.INDICATORS_VIEW))
+        .order_by("name")
+    )
+    places = [place, *children]
+    stored = {
+        (code, place_id, month): (n, d)
+        for code, place_id, month, n, d in IndicatorValue.objects.filter(
+            indicator__in=[i.code for i in indicators],
+            place__in=places,
+            month__in=months,
+            breakdown="",
+        ).values_list("indicator", "place_id", "month", "numerator", "denominator")
+    }
+    return [
+        TableRow(i, p, _point(i, month, *stored.get((i.code, p.pk, month), (0, None))))
+        for i in indicators
+        for p in places
+        for month in months
+    ]
+
+
+def indicator_values(
+    *,
+    user: Any,
+    indicator: Indicator,
+    months: list[datetime.date],
+    place: Place | None = None,
+    children: bool = False,
+    breakdown: str | None = "",
+) -> QuerySet[IndicatorValue]:
+    """Stored values of one indicator in the user's places (for the API): of `place` (or of the
+    places directly below it with `children`), or of every place the user may see; one
+    breakdown ("" the total) or all of them (None)."""
+    values = IndicatorValue.objects.filter(
+        scope_q(user, Perm.INDICATORS_VIEW, "place__path"),
+        indicator=indicator.code,
+        month__in=months,
+    )
+    if place is not None:
+        _require_view(user, place)
+        values = values.filter(place__parent=place) if children else values.filter(place=place)
+    if breakdown is not None:
+        values = values.filter(breakdown=breakdown)
+    return values.select_related("place").order_by("place__path", "month", "breakdown", "id")
+
+
+# --- Donors ------------------------------------------------------------------------------
+
+
+def _linked_donor_id(user: Any) -> Any:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    link = DonorUser.objects.filter(user=user).first()
+    return link.donor_id if link else None
+
+
+def donor_list(*, user: Any) -> QuerySet[Donor]:
+    """The donors whose report the user may open: a donor's own users see that donor only;
+    others see the donors that fund something in their places."""
+    linked = _linked_donor_id(user)
+    if linked is not None:
+        return Donor.objects.filter(pk=linked, is_active=True)
+    funded = Funding.objects.filter(scope_q(user, Perm.INDICATORS_VIEW, "place__path"))
+    return Donor.objects.filter(is_active=True, pk__in=funded.values("donor_id")).order_by("name")
+
+
+def donor_get(*, user: Any, donor_id: Any) -> Donor:
+    """One donor from `donor_list`, or 404 (also for a malformed id)."""
+    try:
+        return donor_list(user=user).get(pk=donor_id)
+    except (Donor.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+@dataclass
+class FundedSection:
+    funding: Funding
+    place: Place
+    months: list[datetime.date]
+    indicators: list[Indicator]
+    series: dict[str, list[Point]] = field(default_factory=dict)
+    cards: list[dict[str, Any]] = field(default_factory=list)  # filled by the view
+
+
+def donor_report(*, user: Any, donor: Donor, months: list[datetime.date]) -> list[FundedSection]:
+    """For each funding of `donor` in the user's places: its program's indicators at its place,
+    over the months of `months` that the funding covers. Aggregates only."""
+    fundings = (
+        Funding.objects.filter(donor=donor)
+        .filter(scope_q(user, Perm.INDICATORS_VIEW, "place__path"))
+        .select_related("place")
+        .order_by("program", "place__name", "start")
+    )
+    sections = []
+    for funding in fundings:
+        covered = [
+            month
+            for month in months
+            if month >= funding.start.replace(day=1)
+            and (funding.end is None or month <= funding.end)
+        ]
+        indicators = [i for i in registry.catalog() if i.program == funding.program]
+        section = FundedSection(funding, funding.place, covered, indicators)
+        if covered and indicators:
+            section.series = series_by_indicator(
+                user=user, indicators=indicators, place=funding.place, months=covered
+            )
+        sections.append(section)
+    return sections
+
+
+# --- Freshness ---------------------------------------------------------------------------
+
+
+def can_see_freshness(user: Any) -> bool:
+    """Administrators and M&E officers: those who answer for the figures that leave Jigiya."""
+    return has_perm_anywhere(user, Perm.INDICATORS_MANAGE)
+
+
+@dataclass(frozen=True)
+class IndicatorFreshness:
+    indicator: Indicator
+    values: int
+    last_written: datetime.datetime | None
+    stale: int
+
+
+@dataclass(frozen=True)
+class Freshness:
+    stale_cells: int
+    oldest_stale: datetime.datetime | None
+    last_refresh: datetime.datetime | None
+    refresh_queued: bool
+    indicators: list[IndicatorFreshness]
+
+
+def freshness(*, user: Any) -> Freshness:
+    """When values were last written and how many community-months wait for a refresh, in the
+    user's places. A fixed number of queries."""
+    if not can_see_freshness(user):
+        raise PermissionDenied
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from jigiya.indicators.tasks import TASK_PATH
+
+    stale = StaleCell.objects.filter(scope_q(user, Perm.INDICATORS_VIEW, "place__path"))
+    stale_summary = stale.aggregate(count=Count("id"), oldest=Min("marked_at"))
+    stale_by_source = dict(
+        stale.values("source").annotate(count=Count("id")).order_by().values_list("source", "count")
+    )
+    written = {
+        row["indicator"]: row
+        for row in IndicatorValue.objects.filter(scope_q(user, Perm.INDICATORS_VIEW, "place__path"))
+        .values("indicator")
+        .annotate(count=Count("id"), last=Max("updated_at"))
+        .order_by()
+    }
+    last_task = (
+        DBTaskResult.objects.filter(task_path=TASK_PATH, status=TaskResultStatus.SUCCESSFUL)
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    return Freshness(
+        stale_cells=stale_summary["count"],
+        oldest_stale=stale_summary["oldest"],
+        last_refresh=last_task,
+        refresh_queued=DBTaskResult.objects.filter(
+            task_path=TASK_PATH, status=TaskResultStatus.READY
+        ).exists(),
+        indicators=[
+            IndicatorFreshness(
+                indicator=i,
+                values=written.get(i.code, {}).get("count", 0),
+                last_written=written.get(i.code, {}).get("last"),
+                stale=sum(stale_by_source.get(source, 0) for source in i.sources),
+            )
+            for i in registry.catalog()
+        ],
+    )

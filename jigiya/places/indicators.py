@@ -1,15 +1,51 @@
 """Indicators of ASACO governance that the places app's own records give."""
 
+import datetime
 from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
-from jigiya.indicators.registry import Cells, Fact, Indicator, Program, Target, Unit, register
-from jigiya.places.models import GeneralAssembly
+from jigiya.accounts.access import scope_q
+from jigiya.accounts.roles import Perm
+from jigiya.core.periods import Month
+from jigiya.indicators.registry import (
+    Cells,
+    Fact,
+    Indicator,
+    Program,
+    RecordColumn,
+    Target,
+    Unit,
+    register,
+)
+from jigiya.places.models import GeneralAssembly, Place
 
 SOURCE = "places.assembly"
+
+
+def assembly_records(user: Any, place: Place, month: datetime.date) -> QuerySet[GeneralAssembly]:
+    """The general assemblies behind a figure: in `place` and below, in that month."""
+    return (
+        GeneralAssembly.objects.filter(
+            scope_q(user, Perm.QUALITY_VIEW, "asaco__health_center__place__path"),
+            asaco__health_center__place__path__startswith=place.path,
+            held_on__gte=month,
+            held_on__lt=Month.of(month).next().first_day,
+        )
+        .select_related("asaco")
+        .order_by("held_on")
+    )
+
+
+ASSEMBLY_COLUMNS = (
+    RecordColumn("held_on", _("date")),
+    RecordColumn("asaco__name", _("ASACO")),
+    RecordColumn("attendance", _("attendance")),
+    RecordColumn("women_attending", _("women attending")),
+)
 
 
 def _assemblies(cells: Cells) -> Iterable[dict]:
@@ -44,6 +80,8 @@ register(
         sources=(SOURCE,),
         compute=assemblies_held,
         numerator_label=_("general assemblies"),
+        records=assembly_records,
+        record_columns=ASSEMBLY_COLUMNS,
     )
 )
 
@@ -62,5 +100,7 @@ register(
         numerator_label=_("women attending"),
         denominator_label=_("people attending"),
         target=Target(50),
+        records=assembly_records,
+        record_columns=ASSEMBLY_COLUMNS,
     )
 )

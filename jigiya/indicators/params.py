@@ -1,0 +1,96 @@
+"""What a dashboard, export or API call asks for, read from the query string and checked.
+
+Every refusal is a `ValidationError` naming the field, so pages show it beside the period
+selector (status 400) and the API answers 400 with the field in `fields`."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from jigiya.core.periods import Month
+from jigiya.indicators import registry
+from jigiya.indicators.registry import Indicator, Program
+
+SPANS = (6, 12, 18)
+DEFAULT_SPAN = 12
+
+
+@dataclass(frozen=True)
+class Period:
+    """`span` months ending with `month` (included)."""
+
+    month: Month
+    span: int = DEFAULT_SPAN
+
+    @property
+    def months(self) -> list[datetime.date]:
+        """First days of the months, oldest first."""
+        return [self.month.shift(-back).first_day for back in range(self.span - 1, -1, -1)]
+
+    @property
+    def first(self) -> Month:
+        return self.month.shift(1 - self.span)
+
+    def query(self) -> str:
+        return f"month={self.month}&range={self.span}"
+
+
+def parse_month(text: str | None, *, field: str = "month") -> Month:
+    """A month in the past or now (default: the current month); never one in the future."""
+    if not text:
+        return Month.current()
+    month = Month.parse(text, field=field)
+    if month.is_future():
+        raise ValidationError(
+            {field: _("%(month)s is in the future: no figures yet.") % {"month": month}}
+        )
+    return month
+
+
+def parse_period(month: str | None, span: str | None) -> Period:
+    """The period selector: a month and a range of 6, 12 or 18 months."""
+    chosen = parse_month(month)
+    if not span:
+        return Period(chosen)
+    try:
+        months = int(span)
+    except ValueError:
+        months = 0
+    if months not in SPANS:
+        raise ValidationError(
+            {"range": _("Choose a range of 6, 12 or 18 months, not “%(value)s”.") % {"value": span}}
+        )
+    return Period(chosen, months)
+
+
+def parse_range(start: str | None, end: str | None) -> list[datetime.date]:
+    """Months from `start` to `end` (both included, default: the 12 months to now), for the API."""
+    last = parse_month(end, field="end")
+    first = parse_month(start, field="start") if start else last.shift(-11)
+    if first > last:
+        raise ValidationError({"start": _("The start comes after the end.")})
+    if (last.year - first.year) * 12 + last.month - first.month >= 240:
+        raise ValidationError({"start": _("Ask for at most 240 months at a time.")})
+    return Period(last, (last.year - first.year) * 12 + last.month - first.month + 1).months
+
+
+def parse_indicator(code: str | None, *, field: str = "indicator") -> Indicator:
+    indicator = registry.get((code or "").strip())
+    if indicator is None:
+        raise ValidationError(
+            {field: _("There is no indicator “%(code)s” in the catalog.") % {"code": code or ""}}
+        )
+    return indicator
+
+
+def parse_program(text: str | None) -> Program | None:
+    if not text:
+        return None
+    try:
+        return Program(text)
+    except ValueError:
+        raise ValidationError(
+            {"program": _("There is no program “%(value)s”.") % {"value": text}}
+        ) from None

@@ -1,0 +1,24 @@
+"""Objects of this app for the access matrix: path parameter → object id in place "a" or "b"."""
+
+import datetime
+from typing import Any
+
+from jigiya.indicators.models import Donor, Funding
+
+
+def _donor(cast: Any, where: str) -> Any:
+    donor, _created = Donor.objects.get_or_create(
+        code=f"DONOR-{where.upper()}", defaults={"name": f"Donor {where.upper()}"}
+    )
+    Funding.objects.get_or_create(
+        donor=donor,
+        program="quality",
+        place=cast.place(where),
+        defaults={"start": datetime.date(2020, 1, 1)},
+    )
+    return donor.pk
+
+
+OBJECTS = {"donor_id": _donor}
+# Text that must never appear on a page shown to a user of the other place.
+OUTSIDE_TEXT = {"b": ["Donor B"]}

@@ -1,0 +1,70 @@
+import datetime
+
+from jigiya.accounts.roles import Role
+from jigiya.core.models import AuditEntry
+from jigiya.indicators import services
+from jigiya.indicators.models import DonorUser
+
+
+def _donor(admin, cast, code, place, program="quality", **dates):
+    donor = services.donor_create(actor=admin, name=f"Donor {code}", code=code)
+    services.funding_add(
+        actor=admin,
+        donor=donor,
+        program=program,
+        place=place,
+        start=dates.get("start", datetime.date(2024, 1, 1)),
+        end=dates.get("end"),
+    )
+    return donor
+
+
+def test_services_audit_every_write(cast, admin_user):
+    donor = _donor(admin_user, cast, "D1", cast.community_a)
+    partner = cast.user(Role.PARTNER, "above")
+    services.donor_user_link(actor=admin_user, user=partner, donor=donor)
+    assert sorted(AuditEntry.objects.values_list("model", flat=True)) == [
+        "indicators.donor",
+        "indicators.donoruser",
+        "indicators.funding",
+    ]
+
+
+def test_a_partner_sees_its_own_donors_report_and_no_other(cast, client, admin_user, assemblies):
+    mine = _donor(admin_user, cast, "MINE", cast.region)
+    other = _donor(admin_user, cast, "OTHER", cast.region)
+    partner = cast.user(Role.PARTNER, "above")
+    services.donor_user_link(actor=admin_user, user=partner, donor=mine)
+    client.force_login(partner)
+    assert [d.code for d in client.get("/indicators/donors/").context["donors"]] == ["MINE"]
+    response = client.get(f"/indicators/donors/{mine.pk}/", {"month": "2025-01", "range": "6"})
+    assert response.status_code == 200
+    section = response.context["sections"][0]
+    assert [card["point"].numerator for card in section.cards] == [2, 60]
+    assert "37,5\u00a0%" in response.content.decode()
+    assert client.get(f"/indicators/donors/{other.pk}/").status_code == 404
+
+
+def test_a_donor_report_covers_only_what_it_funds(cast, client, admin_user, assemblies):
+    donor = _donor(admin_user, cast, "FEB", cast.community_a, start=datetime.date(2025, 2, 1))
+    services.funding_add(
+        actor=admin_user,
+        donor=donor,
+        program="health",
+        place=cast.community_b,
+        start=datetime.date(2025, 1, 1),
+    )
+    client.force_login(cast.user(Role.PROGRAM_MANAGER, "a"))
+    response = client.get(f"/indicators/donors/{donor.pk}/", {"month": "2025-02", "range": "6"})
+    sections = response.context["sections"]
+    assert len(sections) == 1  # the funding in Community B is outside this manager's places
+    assert sections[0].months == [datetime.date(2025, 2, 1)]
+    assert "Community B" not in response.content.decode()
+
+
+def test_a_donor_funding_nothing_in_the_users_places_is_not_found(cast, client, admin_user):
+    donor = _donor(admin_user, cast, "B", cast.community_b)
+    client.force_login(cast.user(Role.PROGRAM_MANAGER, "a"))
+    assert client.get(f"/indicators/donors/{donor.pk}/").status_code == 404
+    assert client.get("/indicators/donors/not-a-uuid/").status_code == 404
+    assert DonorUser.objects.count() == 0

@@ -1,0 +1,495 @@
+"""Dashboards, run charts, drill-down, reports and exports: read-only pages, scoped to the user.
+
+Every page takes its period from the query string (`month=YYYY-MM`, `range=6|12|18`) and its
+place from `place=<id>` (default: the highest place the user may see). Bad input (an unknown
+indicator, a malformed or future month, an unknown range, an export over the limit) is answered
+with status 400 and a message naming the field; nothing else changes.
+"""
+
+import datetime
+from collections.abc import Callable, Sequence
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from jigiya.accounts.access import has_perm_at
+from jigiya.accounts.roles import Perm
+from jigiya.core.errors import validation_fields
+from jigiya.indicators import charts, exports, registry, runcharts, selectors
+from jigiya.indicators.params import SPANS, Period, parse_indicator, parse_month, parse_period
+from jigiya.indicators.registry import Indicator, Program
+from jigiya.indicators.selectors import Point
+from jigiya.places.models import Place
+
+LEAGUE_SIZE = 15
+DRILL_ROWS = 100
+
+View = Callable[..., HttpResponse]
+
+
+def page(view: View) -> View:
+    """Signed in, GET only, and bad input answered with a clear message (400)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except ValidationError as exc:
+            context = {"errors": validation_fields(exc), "spans": SPANS, "get": request.GET}
+            return render(request, "indicators/refused.html", context, status=400)
+
+    return login_required(require_GET(wrapper))
+
+
+def _place(request: HttpRequest) -> Place:
+    place_id = request.GET.get("place")
+    if place_id:
+        return selectors.indicator_place_get(user=request.user, place_id=place_id)
+    place = selectors.indicator_home_place(user=request.user)
+    if place is None:
+        raise PermissionDenied
+    return place
+
+
+def _url(name: str, *args: Any, **query: Any) -> str:
+    url = reverse(f"indicators:{name}", args=args)
+    query = {key: value for key, value in query.items() if value not in (None, "")}
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _program_url(program: str, **query: Any) -> str:
+    return _url(f"program_{program}", **query)
+
+
+def _common(request: HttpRequest, period: Period, place: Place | None = None) -> dict[str, Any]:
+    return {
+        "period": period,
+        "spans": SPANS,
+        "place": place,
+        "breadcrumbs": (
+            selectors.indicator_place_ancestors(user=request.user, place=place) if place else []
+        ),
+        "programs": list(Program),
+        "can_export_records": place is not None
+        and has_perm_at(request.user, Perm.EXPORT_RECORDS, place.path),
+        "can_see_freshness": selectors.can_see_freshness(request.user),
+    }
+
+
+def _status_label(status: str) -> str:
+    return {
+        "on_track": _("on track"),
+        "at_risk": _("at risk"),
+        "off_track": _("off track"),
+    }.get(status, "")
+
+
+def _card(
+    request: HttpRequest,
+    indicator: Indicator,
+    series: list[Point],
+    place: Place,
+    period: Period,
+    **charts_: Any,
+) -> dict[str, Any]:
+    latest = series[-1]
+    status = indicator.status(latest.value)
+    query = {"indicator": indicator.code, "place": place.pk, "month": period.month}
+    return {
+        "indicator": indicator,
+        "point": latest,
+        "previous": series[-2] if len(series) > 1 else None,
+        "status": status,
+        "status_label": _status_label(status),
+        "spark": charts.sparkline([point.value for point in series]),
+        "drill_url": _url("drill", **query),
+        "run_chart_url": _url("run_chart", **query, range=period.span),
+        "csv_url": _url("table_csv", **query, range=period.span),
+        "xlsx_url": _url("table_xlsx", **query, range=period.span),
+        **charts_,
+    }
+
+
+@page
+def catalog(request: HttpRequest) -> HttpResponse:
+    by_program = [
+        (program, [i for i in registry.catalog() if i.program == program]) for program in Program
+    ]
+    return render(request, "indicators/catalog.html", {"by_program": by_program})
+
+
+@page
+def overview(request: HttpRequest) -> HttpResponse:
+    """All four programs at one place: each indicator's latest value, status and trend."""
+    period = parse_period(request.GET.get("month"), request.GET.get("range"))
+    place = _place(request)
+    indicators = registry.catalog()
+    series = selectors.series_by_indicator(
+        user=request.user, indicators=indicators, place=place, months=period.months
+    )
+    programs = [
+        {
+            "program": program,
+            "url": _program_url(program, place=place.pk, month=period.month, range=period.span),
+            "cards": [
+                _card(request, i, series[i.code], place, period)
+                for i in indicators
+                if i.program == program
+            ],
+        }
+        for program in Program
+    ]
+    context = _common(request, period, place) | {"program_rows": programs}
+    return render(request, "indicators/overview.html", context)
+
+
+@page
+def program_dashboard(request: HttpRequest, program: str) -> HttpResponse:
+    """One program at one place: trend with target, bars by place below, league of centers."""
+    period = parse_period(request.GET.get("month"), request.GET.get("range"))
+    place = _place(request)
+    indicators = [i for i in registry.catalog() if i.program == program]
+    user = request.user
+    month = period.month.first_day
+    series = selectors.series_by_indicator(
+        user=user, indicators=indicators, place=place, months=period.months
+    )
+    children, by_child = selectors.children_values(
+        user=user, indicators=indicators, place=place, month=month
+    )
+    centers, by_center = selectors.health_center_values(
+        user=user, indicators=indicators, month=month, within=place
+    )
+    cards = []
+    for i in indicators:
+        child_bars = [
+            charts.Bar(
+                child.name,
+                by_child[i.code][child.pk].value,
+                i.status(by_child[i.code][child.pk].value),
+                _program_url(program, place=child.pk, month=period.month, range=period.span),
+            )
+            for child in children
+        ]
+        league = sorted(
+            (
+                charts.Bar(
+                    center.name,
+                    by_center[i.code][center.pk].value,
+                    i.status(by_center[i.code][center.pk].value),
+                    _url("health_center", center.pk, month=period.month, range=period.span),
+                )
+                for center in centers
+            ),
+            key=lambda bar: (bar.value is None, -(bar.value or 0), bar.label),
+        )
+        cards.append(
+            _card(
+                request,
+                i,
+                series[i.code],
+                place,
+                period,
+                trend=charts.trend(i, [(p.month, p.value) for p in series[i.code]]),
+                bars=charts.bars(i, child_bars) if child_bars else "",
+                league=charts.bars(i, league[:LEAGUE_SIZE], ranked=True) if league else "",
+                league_more=max(len(league) - LEAGUE_SIZE, 0),
+            )
+        )
+    context = _common(request, period, place) | {
+        "program": Program(program),
+        "cards": cards,
+        "children": children,
+    }
+    return render(request, "indicators/program.html", context)
+
+
+def _trend_cards(
+    request: HttpRequest,
+    indicators: Sequence[Indicator],
+    series: dict[str, list[Point]],
+    place: Place,
+    period: Period,
+) -> list[tuple[Program, list[dict[str, Any]]]]:
+    return [
+        (
+            program,
+            [
+                _card(
+                    request,
+                    i,
+                    series[i.code],
+                    place,
+                    period,
+                    trend=charts.trend(i, [(p.month, p.value) for p in series[i.code]]),
+                )
+                for i in indicators
+                if i.program == program
+            ],
+        )
+        for program in Program
+    ]
+
+
+@page
+def place_dashboard(request: HttpRequest, place_id: str) -> HttpResponse:
+    """Every indicator of one place (a community, or any place above), with its trend."""
+    place = selectors.indicator_place_get(user=request.user, place_id=place_id)
+    period = parse_period(request.GET.get("month"), request.GET.get("range"))
+    indicators = registry.catalog()
+    series = selectors.series_by_indicator(
+        user=request.user, indicators=indicators, place=place, months=period.months
+    )
+    context = _common(request, period, place) | {
+        "by_program": _trend_cards(request, indicators, series, place, period),
+        "children": selectors.children_values(
+            user=request.user, indicators=[], place=place, month=period.month.first_day
+        )[0],
+    }
+    return render(request, "indicators/place.html", context)
+
+
+@page
+def health_center_dashboard(request: HttpRequest, health_center_id: str) -> HttpResponse:
+    """Every indicator of one health center: the sum over the communities of its health area."""
+    center = selectors.indicator_health_center_get(
+        user=request.user, health_center_id=health_center_id
+    )
+    period = parse_period(request.GET.get("month"), request.GET.get("range"))
+    indicators = registry.catalog()
+    series = selectors.health_center_series(
+        user=request.user, indicators=indicators, center=center, months=period.months
+    )
+    context = _common(request, period, center.place) | {
+        "center": center,
+        "communities": selectors.health_center_communities(user=request.user, center=center),
+        "by_program": _trend_cards(request, indicators, series, center.place, period),
+    }
+    return render(request, "indicators/health_center.html", context)
+
+
+@page
+def run_chart(request: HttpRequest) -> HttpResponse:
+    """One indicator over time with its median and the two run-chart signals."""
+    indicator = _indicator_or_first(request)
+    period = parse_period(request.GET.get("month"), request.GET.get("range") or "18")
+    place = _place(request)
+    series = selectors.series_by_indicator(
+        user=request.user, indicators=[indicator], place=place, months=period.months
+    )[indicator.code]
+    known = [(index, p.value) for index, p in enumerate(series) if p.value is not None]
+    analysis = runcharts.analyse([value for _index, value in known])
+    # The analysis indexes known points only; map its shift back to the series' months.
+    marked = {known[index][0] for index in analysis.shift_points()}
+    chart = charts.trend(
+        indicator,
+        [(p.month, p.value) for p in series],
+        median=analysis.median,
+        marked=marked,
+    )
+    context = _common(request, period, place) | {
+        "indicator": indicator,
+        "indicators": registry.catalog(),
+        "series": series,
+        "analysis": analysis,
+        "chart": chart,
+    }
+    return render(request, "indicators/run_chart.html", context)
+
+
+def _indicator_or_first(request: HttpRequest) -> Indicator:
+    code = request.GET.get("indicator")
+    if code is None:
+        first = next(iter(registry.catalog()), None)
+        if first is None:
+            raise Http404(_("The catalog has no indicator yet."))
+        return first
+    return parse_indicator(code)
+
+
+@page
+def drill(request: HttpRequest) -> HttpResponse:
+    """The records behind a figure (when the program gives them and the user may see them),
+    otherwise the figure broken down by the places below and by its stored breakdowns."""
+    indicator = _indicator_or_first(request)
+    month = parse_month(request.GET.get("month"))
+    place = _place(request)
+    user = request.user
+    records = selectors.drill_records(
+        user=user, indicator=indicator, place=place, month=month.first_day
+    )
+    point = selectors.series_by_indicator(
+        user=user, indicators=[indicator], place=place, months=[month.first_day]
+    )[indicator.code][0]
+    context = _common(request, Period(month), place) | {
+        "indicator": indicator,
+        "month": month,
+        "point": point,
+        "status": indicator.status(point.value),
+        "status_label": _status_label(indicator.status(point.value)),
+    }
+    if records is not None:
+        count = records.count()
+        rows = list(
+            exports.record_rows(records[:DRILL_ROWS], indicator.record_columns, pseudonyms=False)
+        )
+        context |= {
+            "columns": indicator.record_columns,
+            "rows": rows,
+            "count": count,
+            "export_url": _url(
+                "records_export",
+                indicator=indicator.code,
+                place=place.pk,
+                month=month,
+                format="csv",
+            )
+            if context["can_export_records"]
+            else "",
+        }
+    else:
+        children, by_child = selectors.children_values(
+            user=user, indicators=[indicator], place=place, month=month.first_day
+        )
+        context |= {
+            "children": [
+                (
+                    child,
+                    by_child[indicator.code][child.pk],
+                    _url("drill", indicator=indicator.code, place=child.pk, month=month),
+                )
+                for child in children
+            ],
+            "breakdowns": selectors.breakdown_values(
+                user=user, indicator=indicator, place=place, month=month.first_day
+            ),
+        }
+    return render(request, "indicators/drill.html", context)
+
+
+@page
+def table_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Indicator tables (one indicator, one program's, or all) for a place and the places
+    directly below it, month by month, as CSV or XLSX."""
+    code = request.GET.get("indicator")
+    program = request.GET.get("program")
+    if code:
+        indicators = [parse_indicator(code)]
+    else:
+        indicators = [i for i in registry.catalog() if not program or i.program == program]
+    period = parse_period(request.GET.get("month"), request.GET.get("range"))
+    place = _place(request)
+    rows = selectors.indicator_table(
+        user=request.user, indicators=indicators, place=place, months=period.months
+    )
+    exports.check_size(len(rows))
+    return exports.respond(
+        exports.TABLE_HEADER,
+        exports.table_rows(rows),
+        filename=f"indicators-{place.code}-{period.month}",
+        fmt=fmt,
+    )
+
+
+@page
+def records_export(request: HttpRequest) -> HttpResponse:
+    """The records behind an indicator, for staff who may export records; names and phone
+    numbers replaced by pseudonyms on request. Without an indicator: the form."""
+    place = _place(request)
+    if not has_perm_at(request.user, Perm.EXPORT_RECORDS, place.path):
+        raise PermissionDenied
+    code = request.GET.get("indicator")
+    if not code:
+        context = _common(request, Period(parse_month(None)), place) | {
+            "indicators": [i for i in registry.catalog() if i.records is not None],
+        }
+        return render(request, "indicators/records_export.html", context)
+    indicator = parse_indicator(code)
+    month = parse_month(request.GET.get("month"))
+    fmt = request.GET.get("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        raise ValidationError({"format": _("Choose CSV or XLSX.")})
+    records = selectors.export_records(
+        user=request.user, indicator=indicator, place=place, month=month.first_day
+    )
+    exports.check_size(records.count())
+    return exports.respond(
+        exports.record_header(indicator.record_columns),
+        exports.record_rows(
+            records.iterator(chunk_size=2000),
+            indicator.record_columns,
+            pseudonyms=request.GET.get("pseudonyms") in ("1", "on", "true"),
+        ),
+        filename=f"records-{indicator.code}-{place.code}-{month}",
+        fmt=fmt,
+    )
+
+
+@page
+def community_report(request: HttpRequest, place_id: str) -> HttpResponse:
+    """The printable monthly report of one community (or any place): every indicator."""
+    place = selectors.indicator_place_get(user=request.user, place_id=place_id)
+    period = parse_period(request.GET.get("month"), "12")
+    indicators = registry.catalog()
+    series = selectors.series_by_indicator(
+        user=request.user, indicators=indicators, place=place, months=period.months
+    )
+    rows = []
+    for program in Program:
+        cards = [
+            _card(request, i, series[i.code], place, period)
+            for i in indicators
+            if i.program == program
+        ]
+        rows.append((program, cards))
+    context = _common(request, period, place) | {
+        "by_program": rows,
+        "printed_on": datetime.date.today(),
+    }
+    return render(request, "indicators/community_report.html", context)
+
+
+@page
+def donor_list(request: HttpRequest) -> HttpResponse:
+    donors = selectors.donor_list(user=request.user)
+    return render(request, "indicators/donor_list.html", {"donors": donors})
+
+
+@page
+def donor_report(request: HttpRequest, donor_id: str) -> HttpResponse:
+    """What one donor funds: each funding's program indicators at its place, aggregates only."""
+    donor = selectors.donor_get(user=request.user, donor_id=donor_id)
+    period = parse_period(request.GET.get("month"), request.GET.get("range"))
+    sections = selectors.donor_report(user=request.user, donor=donor, months=period.months)
+    for section in sections:
+        section.cards = [
+            _card(
+                request,
+                i,
+                section.series[i.code],
+                section.place,
+                period,
+                trend=charts.trend(i, [(p.month, p.value) for p in section.series[i.code]]),
+            )
+            for i in section.indicators
+            if section.series
+        ]
+    context = _common(request, period) | {"donor": donor, "sections": sections}
+    return render(request, "indicators/donor_report.html", context)
+
+
+@page
+def freshness(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "indicators/freshness.html",
+        {"freshness": selectors.freshness(user=request.user)},
+    )
