@@ -1,12 +1,17 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.functional import Promise as StrPromise
 from django.views.decorators.http import require_GET
 
 from jigiya.accounts.access import has_perm_anywhere
-from jigiya.accounts.roles import PROGRAMS
+from jigiya.accounts.roles import PROGRAMS, Perm
 from jigiya.accounts.selectors import assignment_list
 from jigiya.places import selectors as places
+
+# Each program's own pages, linked from its card on the home page (added as programs land).
+PROGRAM_LINKS: dict[str, list[tuple[str, StrPromise]]] = {}
 
 
 @login_required
@@ -14,11 +19,18 @@ def home(request: HttpRequest) -> HttpResponse:
     """The places and programs this user may see."""
     roots = list(places.place_roots(user=request.user))
     programs = [
-        {"key": key, "label": label, "summary": summary}
+        {
+            "key": key,
+            "label": label,
+            "summary": summary,
+            "links": [(reverse(name), text) for name, text in PROGRAM_LINKS.get(key, [])],
+            "dashboard": reverse(f"indicators:program_{key}"),
+        }
         for key, perm, label, summary in PROGRAMS
         if has_perm_anywhere(request.user, perm)
     ]
     context = {
+        "can_push_dhis2": has_perm_anywhere(request.user, Perm.DHIS2_PUSH),
         "roots": roots,
         "programs": programs,
         "assignments": assignment_list(user=request.user),
