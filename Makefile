@@ -32,7 +32,7 @@ fmt: $(STAMP)
 	$(BIN)/ruff format .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy jigiya/
+	$(BIN)/mypy jigiya/ benchmarks/
 
 migrations-check: $(STAMP)
 	$(MANAGE) makemigrations --check --dry-run

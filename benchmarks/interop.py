@@ -24,7 +24,7 @@ def _push() -> Dhis2Push:
     push = Dhis2Push.objects.first()
     if push is None:
         push = Dhis2Push.objects.create(
-            server=Dhis2Server.objects.first(),
+            server=Dhis2Server.objects.order_by("created_at")[0],
             period=Month.current().previous().dhis2,
             status="failed",
             error_code="unreachable",

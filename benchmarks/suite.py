@@ -1,15 +1,19 @@
-"""Every benchmark `make bench` runs, in order. Imported after Django is set up."""
+"""Every benchmark `make bench` runs, in order. Imported after Django is set up.
+
+A benchmark module may add the URL parameters of its app's pages to `context.PATH_PARAMS` when
+imported (the page-weight benchmark needs a real object for each)."""
 
 from collections.abc import Callable
 
-from benchmarks import pages, server_time
+from benchmarks import followup, indicators, interop, pages, savings, server_time
 from benchmarks.context import Context
 from benchmarks.report import Section
 
 BENCHMARKS: list[Callable[[Context], Section]] = [
     pages.page_weight,
     server_time.home_server_time,
-    __import__("benchmarks.indicators", fromlist=["_"]).dashboard_vs_group_by,
-    __import__("benchmarks.interop", fromlist=["_"]).payload_build_time,
-    __import__("benchmarks.followup", fromlist=["_"]).followup_server_time,
+    indicators.dashboard_vs_group_by,
+    interop.payload_build_time,
+    followup.followup_server_time,
+    savings.savings_figures,
 ]

@@ -15,6 +15,7 @@ ALIASES = {
     "worker": ["db_worker"],
     "verify-places": ["verify_places"],
     "dhis2-push": ["dhis2_push"],
+    "verify-ledgers": ["verify_ledgers"],
 }
 
 

@@ -38,6 +38,7 @@ class Perm(StrEnum):
     HEALTH_VIEW = "health.view"  # households, people, visits, referrals
     HEALTH_RECORD = "health.record"
     HEALTH_SUPERVISE = "health.supervise"
+    REFERRAL_CLOSE = "health.referral_close"  # record whether a referred person was seen
     SAVINGS_VIEW = "savings.view"
     SAVINGS_RECORD = "savings.record"
     COOPERATIVES_VIEW = "cooperatives.view"
@@ -66,6 +67,7 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     | {R.CHW_SUPERVISOR, R.CHW, R.HEALTH_CENTER_STAFF, R.SAVINGS_FACILITATOR},
     Perm.HEALTH_RECORD: frozenset({R.ADMIN, R.CHW_SUPERVISOR, R.CHW}),
     Perm.HEALTH_SUPERVISE: frozenset({R.ADMIN, R.PROGRAM_MANAGER, R.CHW_SUPERVISOR}),
+    Perm.REFERRAL_CLOSE: frozenset({R.ADMIN, R.CHW_SUPERVISOR, R.CHW, R.HEALTH_CENTER_STAFF}),
     Perm.SAVINGS_VIEW: STAFF | {R.SAVINGS_FACILITATOR, R.CHW_SUPERVISOR},
     Perm.SAVINGS_RECORD: frozenset({R.ADMIN, R.SAVINGS_FACILITATOR}),
     Perm.COOPERATIVES_VIEW: STAFF | {R.COOPERATIVE_MANAGER},

@@ -1,3 +1,143 @@
-from ninja import Router
+"""The follow-up's JSON API: the worklist, visits, referrals, growth, supervision. A visit or a
+referral sent twice with the same id and content is created once (200 the second time); the
+same id with other content answers 409."""
+
+import datetime
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from jigiya.followup import selectors, services
+from jigiya.followup.schemas import (
+    ChwRowOut,
+    GrowthPointOut,
+    ReferralCloseIn,
+    ReferralIn,
+    ReferralOut,
+    VisitIn,
+    VisitOut,
+    WorklistOut,
+)
+from jigiya.places import selectors as place_selectors
+from jigiya.registry import selectors as registry_selectors
+from jigiya.registry.schemas import TaskOut, body_doc, parse_body
 
 router = Router(tags=["followup"])
+
+
+def _status(record: Any) -> Status:
+    return Status(200 if getattr(record, "_replayed", False) else 201, record)
+
+
+@router.get("/followup/worklist", response=WorklistOut)
+def worklist(request: HttpRequest, day: datetime.date | None = None) -> Any:
+    """The caller's own worklist (a CHW's households), for `day` (default today)."""
+    return selectors.tasks_for_chw(request.user, day or timezone.localdate())
+
+
+@router.get("/followup/households/{household_id}/tasks", response=list[TaskOut])
+def household_tasks(request: HttpRequest, household_id: uuid.UUID) -> Any:
+    household = registry_selectors.household_get(user=request.user, household_id=household_id)
+    return selectors.household_open_tasks(household=household, today=timezone.localdate())
+
+
+@router.post(
+    "/followup/households/{household_id}/visits",
+    response={200: VisitOut, 201: VisitOut},
+    openapi_extra=body_doc(VisitIn),
+)
+def visit_record(request: HttpRequest, household_id: uuid.UUID) -> Status:
+    household = registry_selectors.household_get(user=request.user, household_id=household_id)
+    payload = parse_body(VisitIn, request)
+    visit = services.visit_record(
+        actor=request.user,
+        household=household,
+        id=payload.id,
+        date=payload.date,
+        people=payload.people,
+        children=[services.ChildCheckIn(**c.dict()) for c in payload.children],
+        pregnancies=[services.PregnancyCheckIn(**p.dict()) for p in payload.pregnancies],
+        education=[services.EducationIn(**e.dict()) for e in payload.education],
+        referral_outcomes=[
+            services.ReferralOutcomeIn(**r.dict()) for r in payload.referral_outcomes
+        ],
+        notes=payload.notes,
+        refer=payload.refer,
+    )
+    replayed = getattr(visit, "_replayed", False)
+    visit = selectors.visit_get(user=request.user, visit_id=visit.pk)
+    visit._replayed = replayed  # type: ignore[attr-defined]
+    return _status(visit)
+
+
+@router.get("/followup/visits/{visit_id}", response=VisitOut)
+def visit_detail(request: HttpRequest, visit_id: uuid.UUID) -> Any:
+    return selectors.visit_get(user=request.user, visit_id=visit_id)
+
+
+@router.get("/followup/people/{person_id}/growth", response=list[GrowthPointOut])
+def person_growth(request: HttpRequest, person_id: uuid.UUID) -> Any:
+    person = registry_selectors.person_get(user=request.user, person_id=person_id)
+    return selectors.person_growth(person=person)
+
+
+@router.post(
+    "/followup/people/{person_id}/referrals",
+    response={200: ReferralOut, 201: ReferralOut},
+    openapi_extra=body_doc(ReferralIn),
+)
+def referral_create(request: HttpRequest, person_id: uuid.UUID) -> Status:
+    """Refer a person; the health center defaults to their community's CSCom."""
+    person = registry_selectors.person_get(user=request.user, person_id=person_id)
+    payload = parse_body(ReferralIn, request)
+    center = (
+        place_selectors.health_center_get(
+            user=request.user, health_center_id=payload.health_center_id
+        )
+        if payload.health_center_id
+        else person.household.community.health_center
+    )
+    if center is None:
+        from django.core.exceptions import ValidationError
+        from django.utils.translation import gettext as _
+
+        raise ValidationError({"health_center_id": [_("Choose the health center.")]})
+    referral = services.referral_create(
+        actor=request.user,
+        person=person,
+        health_center=center,
+        id=payload.id,
+        referred_on=payload.referred_on,
+        reasons=payload.reasons,
+        reason_text=payload.reason_text,
+        urgency=payload.urgency,
+    )
+    return _status(referral)
+
+
+@router.get("/followup/referrals", response=list[ReferralOut])
+@paginate(PageNumberPagination)
+def referral_list(request: HttpRequest, status: str = "open") -> Any:
+    return selectors.referral_list(user=request.user, status=status)
+
+
+@router.post(
+    "/followup/referrals/{referral_id}/outcome",
+    response=ReferralOut,
+    openapi_extra=body_doc(ReferralCloseIn),
+)
+def referral_close(request: HttpRequest, referral_id: uuid.UUID) -> Any:
+    """Close the loop (health center staff or the CHW). The same outcome again changes nothing;
+    a different one answers 409."""
+    referral = selectors.referral_get(user=request.user, referral_id=referral_id)
+    payload = parse_body(ReferralCloseIn, request)
+    return services.referral_close(actor=request.user, referral=referral, **payload.dict())
+
+
+@router.get("/followup/supervision", response=list[ChwRowOut])
+def supervision(request: HttpRequest) -> Any:
+    return selectors.supervisor_overview(user=request.user, today=timezone.localdate())

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401 - the app's pages are added here
+from django.urls import path
+
+from jigiya.followup import views
 
 app_name = "followup"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.worklist, name="worklist"),
+    path("supervision/", views.supervision, name="supervision"),
+    path("people/<uuid:person_id>/visit/", views.visit_person, name="visit_person"),
+    path("visits/<uuid:visit_id>/", views.visit_detail, name="visit"),
+    path("referrals/", views.referral_list, name="referrals"),
+    path("referrals/<uuid:referral_id>/close/", views.referral_close, name="referral_close"),
+]

@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import Promise as StrPromise
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from jigiya.accounts.access import has_perm_anywhere
@@ -11,7 +12,15 @@ from jigiya.accounts.selectors import assignment_list
 from jigiya.places import selectors as places
 
 # Each program's own pages, linked from its card on the home page (added as programs land).
-PROGRAM_LINKS: dict[str, list[tuple[str, StrPromise]]] = {}
+PROGRAM_LINKS: dict[str, list[tuple[str, StrPromise]]] = {
+    "health": [
+        ("followup:worklist", _("Worklist")),
+        ("registry:households", _("Households")),
+        ("followup:referrals", _("Referrals")),
+        ("followup:supervision", _("Supervision")),
+    ],
+    "savings": [("savings:list", _("Savings groups"))],
+}
 
 
 @login_required

@@ -25,7 +25,7 @@ from jigiya.places.models import (
 
 GENERATED = {"code__startswith": "GEN-"}
 DEMO_PLACES = 15
-DEMO_USERS = 10
+DEMO_USERS = 17  # one login per role, a CHW per other community, a facilitator in Sikasso
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,138 @@
+"""Server time and query count of the CHW worklist and the household page, at the bench's
+scale (district), each beside the `/healthz` baseline measured in the same run.
+
+The CHW is the generated one with the most households (70 at district scale), the household
+the one of theirs with the most visits. Requests alternate page / baseline as in
+`server_time.py`. Importing this module also teaches the page-weight benchmark the URL
+parameters of the registry and follow-up pages (see PATH_PARAMS below)."""
+
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+
+from benchmarks import context as bench_context
+from benchmarks.context import Context
+from benchmarks.report import Column, Section, ms
+from benchmarks.server_time import BASELINE, REQUESTS, WARM_UP, _stats, _timed
+
+
+def _sotuba_household() -> Any:
+    from jigiya.registry.models import Household
+
+    return Household.objects.filter(chw__username=bench_context.CHW).order_by("name").first()
+
+
+def _sotuba_child() -> Any:
+    from jigiya.followup.models import ChildAssessment
+
+    assessment = (
+        ChildAssessment.objects.filter(person__household__chw__username=bench_context.CHW)
+        .select_related("person")
+        .first()
+    )
+    assert assessment is not None, "the demo world has Sotuba's children"
+    return assessment.person
+
+
+def _sotuba_pregnancy() -> Any:
+    from jigiya.registry.models import Pregnancy
+
+    return Pregnancy.objects.filter(woman__household__chw__username=bench_context.CHW).first()
+
+
+def _sotuba_visit() -> Any:
+    from jigiya.followup.models import Visit
+
+    return Visit.objects.filter(chw__username=bench_context.CHW).order_by("-date").first()
+
+
+def _sotuba_referral() -> Any:
+    from jigiya.followup.models import Referral
+
+    return Referral.objects.filter(person__household__chw__username=bench_context.CHW).first()
+
+
+# The page-weight benchmark fills URL parameters from this table (until benchmarks/context.py
+# carries these lines itself).
+for _name, _find in {
+    "household_id": _sotuba_household,
+    "person_id": _sotuba_child,
+    "pregnancy_id": _sotuba_pregnancy,
+    "visit_id": _sotuba_visit,
+    "referral_id": _sotuba_referral,
+}.items():
+    bench_context.PATH_PARAMS.setdefault(_name, _find)
+
+
+def _busiest_chw() -> tuple[Any, Any]:
+    from jigiya.accounts.models import User
+    from jigiya.registry.models import Household
+
+    row = (
+        Household.objects.filter(chw__username__startswith="gen.")
+        .values("chw")
+        .annotate(n=Count("id"))
+        .order_by("-n", "chw")
+        .first()
+    )
+    chw = User.objects.get(pk=row["chw"]) if row else User.objects.get(username=bench_context.CHW)
+    household = (
+        Household.objects.filter(chw=chw).annotate(n=Count("visits")).order_by("-n", "name").first()
+    )
+    return chw, household
+
+
+def followup_server_time(ctx: Context) -> Section:
+    section = Section(
+        key="followup_server_time",
+        title=(f"CHW worklist and household page at {ctx.scale} scale ({REQUESTS} requests each)"),
+        columns=[
+            Column("user", "user", right=False),
+            Column("url", "page", right=False),
+            Column("median_s", "median ms", ms),
+            Column("p95_s", "p95 ms", ms),
+            Column("ratio", "page/baseline", lambda ratio: f"{ratio:.1f}"),
+            Column("queries", "SQL"),
+        ],
+    )
+    chw, household = _busiest_chw()
+    client = ctx.client(chw)
+    pages = [("/followup/", "worklist"), (household.get_absolute_url(), "household")]
+    for url, _label in pages:
+        for _ in range(WARM_UP):
+            _timed(client, url)
+            _timed(client, BASELINE)
+        samples: list[float] = []
+        baseline: list[float] = []
+        for _ in range(REQUESTS):
+            samples.append(_timed(client, url))
+            baseline.append(_timed(client, BASELINE))
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        with CaptureQueriesContext(connection) as base_queries:
+            client.get(BASELINE)
+        page_stats, base_stats = _stats(samples), _stats(baseline)
+        section.rows += [
+            {
+                "user": chw.username,
+                "url": url,
+                **page_stats,
+                "ratio": page_stats["median_s"] / base_stats["median_s"],
+                "queries": len(queries),
+            },
+            {
+                "user": chw.username,
+                "url": f"{BASELINE} (baseline)",
+                **base_stats,
+                "queries": len(base_queries),
+            },
+        ]
+    section.notes += [
+        f"CHW {chw.username}: the generated CHW with the most households; household "
+        f"“{household.name}”, the one of theirs with the most visits "
+        f"({household.visits.count()}).",
+        "Budget (DESIGN.md): ≤ 100 ms server time, a fixed number of queries whatever the size.",
+    ]
+    return section

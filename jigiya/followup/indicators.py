@@ -1,0 +1,399 @@
+"""Indicators of the community health program, computed from the registry and the visits.
+
+Every figure is per community (the household's community) and month; see README.md for each
+exact definition. Program = HEALTH."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Min, Q
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
+
+from jigiya.followup.models import (
+    ChildAssessment,
+    EducationSession,
+    PregnancyCheck,
+    Referral,
+    ReferralStatus,
+    Visit,
+)
+from jigiya.indicators.registry import Cells, Fact, Indicator, Program, Target, Unit, register
+from jigiya.registry.models import (
+    AncContact,
+    BirthOutcome,
+    DeliveryPlace,
+    Enrollment,
+    FollowupProgram,
+    Pregnancy,
+)
+
+VISIT = "followup.visit"
+REFERRAL = "followup.referral"
+ENROLLMENT = "registry.enrollment"
+PREGNANCY = "registry.pregnancy"
+
+
+def _months(cells: Cells) -> list[datetime.date]:
+    return sorted(cells.months)
+
+
+def _next_month(month: datetime.date) -> datetime.date:
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def _in(rows: Any, cells: Cells, path: str) -> Any:
+    if cells.place_ids is not None:
+        rows = rows.filter(**{f"{path}__in": cells.place_ids})
+    return rows
+
+
+def children_two_contacts(cells: Cells) -> Iterable[Fact]:
+    """Enrolled children seen at two visits or more in the month / children enrolled at any
+    time in the month."""
+    enrollments = _in(
+        Enrollment.objects.filter(program=FollowupProgram.CHILD, start__lt=cells.end).filter(
+            Q(end__isnull=True) | Q(end__gte=cells.first)
+        ),
+        cells,
+        "person__household__community_id",
+    ).values_list("person_id", "person__household__community_id", "start", "end")
+    seen = Visit.people.through.objects.filter(
+        visit__date__gte=cells.first, visit__date__lt=cells.end
+    )
+    seen = _in(seen, cells, "visit__household__community_id")
+    counts = {
+        (row["person_id"], row["month"]): row["n"]
+        for row in seen.annotate(month=TruncMonth("visit__date"))
+        .values("person_id", "month")
+        .annotate(n=Count("visit_id", distinct=True))
+        .order_by()
+    }
+    totals: dict[tuple[Any, datetime.date], list[int]] = defaultdict(lambda: [0, 0])
+    counted: set[tuple[Any, datetime.date]] = set()
+    for person_id, place_id, start, end in enrollments:
+        for month in _months(cells):
+            if start < _next_month(month) and (end is None or end >= month):
+                if (person_id, month) in counted:
+                    continue
+                counted.add((person_id, month))
+                total = totals[(place_id, month)]
+                total[1] += 1
+                total[0] += counts.get((person_id, month), 0) >= 2
+    for (place_id, month), (numerator, denominator) in totals.items():
+        yield Fact(place_id, month, numerator, denominator)
+
+
+def visits(cells: Cells) -> Iterable[Fact]:
+    """Home visits made in the month."""
+    rows = _in(
+        Visit.objects.filter(date__gte=cells.first, date__lt=cells.end),
+        cells,
+        "household__community_id",
+    )
+    for row in (
+        rows.annotate(month=TruncMonth("date"))
+        .values("household__community_id", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        yield Fact(row["household__community_id"], row["month"], row["n"])
+
+
+def children_by_muac(cells: Cells) -> Iterable[Fact]:
+    """Children whose MUAC was measured in the month, by the band of their last measurement."""
+    rows = _in(
+        ChildAssessment.objects.filter(
+            visit__date__gte=cells.first, visit__date__lt=cells.end, muac_mm__isnull=False
+        ),
+        cells,
+        "visit__household__community_id",
+    ).order_by("visit__date", "created_at")
+    last: dict[tuple[Any, datetime.date], tuple[Any, str]] = {}
+    for person_id, place_id, day, band in rows.values_list(
+        "person_id", "visit__household__community_id", "visit__date", "muac_band"
+    ):
+        last[(person_id, day.replace(day=1))] = (place_id, band)
+    for (_person, month), (place_id, band) in last.items():
+        yield Fact(place_id, month, 1)
+        yield Fact(place_id, month, 1, breakdown=f"muac={band}")
+
+
+def _referrals(cells: Cells) -> Any:
+    rows = _in(
+        Referral.objects.filter(referred_on__gte=cells.first, referred_on__lt=cells.end),
+        cells,
+        "person__household__community_id",
+    )
+    return (
+        rows.annotate(month=TruncMonth("referred_on"))
+        .values("person__household__community_id", "month")
+        .annotate(n=Count("id"), seen=Count("id", filter=Q(status=ReferralStatus.SEEN)))
+        .order_by()
+    )
+
+
+def referrals(cells: Cells) -> Iterable[Fact]:
+    """Referrals made in the month."""
+    for row in _referrals(cells):
+        yield Fact(row["person__household__community_id"], row["month"], row["n"])
+
+
+def referrals_completed(cells: Cells) -> Iterable[Fact]:
+    """Referrals made in the month whose person was seen at the health center / referrals made
+    in the month."""
+    for row in _referrals(cells):
+        yield Fact(row["person__household__community_id"], row["month"], row["seen"], row["n"])
+
+
+def pregnant_women_followed(cells: Cells) -> Iterable[Fact]:
+    """Women with a pregnancy check at a home visit in the month."""
+    rows = _in(
+        PregnancyCheck.objects.filter(visit__date__gte=cells.first, visit__date__lt=cells.end),
+        cells,
+        "visit__household__community_id",
+    )
+    for row in (
+        rows.annotate(month=TruncMonth("visit__date"))
+        .values("visit__household__community_id", "month")
+        .annotate(n=Count("pregnancy__woman_id", distinct=True))
+        .order_by()
+    ):
+        yield Fact(row["visit__household__community_id"], row["month"], row["n"])
+
+
+def _anc_rank(cells: Cells, rank: int) -> Iterable[Fact]:
+    """Pregnancies whose `rank`-th ANC contact fell in the month."""
+    contacts = _in(
+        AncContact.objects.filter(date__lt=cells.end),
+        cells,
+        "pregnancy__woman__household__community_id",
+    )
+    ordered: dict[Any, list[tuple[datetime.date, Any]]] = defaultdict(list)
+    for pregnancy_id, day, place_id in (
+        contacts.values_list("pregnancy_id", "date", "pregnancy__woman__household__community_id")
+        .distinct()
+        .order_by("pregnancy_id", "date")
+    ):
+        ordered[pregnancy_id].append((day, place_id))
+    totals: dict[tuple[Any, datetime.date], int] = defaultdict(int)
+    for days in ordered.values():
+        if len(days) >= rank:
+            day, place_id = days[rank - 1]
+            month = day.replace(day=1)
+            if month in cells.months:
+                totals[(place_id, month)] += 1
+    for (place_id, month), n in totals.items():
+        yield Fact(place_id, month, n)
+
+
+def anc1(cells: Cells) -> Iterable[Fact]:
+    return _anc_rank(cells, 1)
+
+
+def anc4(cells: Cells) -> Iterable[Fact]:
+    return _anc_rank(cells, 4)
+
+
+def facility_deliveries(cells: Cells) -> Iterable[Fact]:
+    """Births (live or still) in a health facility in the month / births in the month."""
+    rows = _in(
+        Pregnancy.objects.filter(
+            outcome_date__gte=cells.first,
+            outcome_date__lt=cells.end,
+            birth_outcome__in=[BirthOutcome.LIVE_BIRTH, BirthOutcome.STILLBIRTH],
+        ),
+        cells,
+        "woman__household__community_id",
+    )
+    for row in (
+        rows.annotate(month=TruncMonth("outcome_date"))
+        .values("woman__household__community_id", "month")
+        .annotate(
+            n=Count("id"),
+            facility=Count("id", filter=~Q(outcome_place=DeliveryPlace.HOME)),
+        )
+        .order_by()
+    ):
+        yield Fact(row["woman__household__community_id"], row["month"], row["facility"], row["n"])
+
+
+def return_to_deliver(cells: Cells) -> Iterable[Fact]:
+    """Women with an ANC contact at a CSCom who delivered at that same CSCom / women with an
+    ANC contact at a CSCom whose EDD fell in the month."""
+    pregnancies = _in(
+        Pregnancy.objects.filter(
+            edd__gte=cells.first, edd__lt=cells.end, anc_contacts__health_center__isnull=False
+        ).distinct(),
+        cells,
+        "woman__household__community_id",
+    ).annotate(first_anc=Min("anc_contacts__date"))
+    centers: dict[Any, set[Any]] = defaultdict(set)
+    for pregnancy_id, center_id in AncContact.objects.filter(
+        pregnancy__in=pregnancies.values("pk"), health_center__isnull=False
+    ).values_list("pregnancy_id", "health_center_id"):
+        centers[pregnancy_id].add(center_id)
+    totals: dict[tuple[Any, datetime.date], list[int]] = defaultdict(lambda: [0, 0])
+    for pregnancy_id, place_id, edd, delivered_at in pregnancies.values_list(
+        "pk", "woman__household__community_id", "edd", "outcome_health_center_id"
+    ):
+        total = totals[(place_id, edd.replace(day=1))]
+        total[1] += 1
+        total[0] += delivered_at is not None and delivered_at in centers[pregnancy_id]
+    for (place_id, month), (numerator, denominator) in totals.items():
+        yield Fact(place_id, month, numerator, denominator)
+
+
+def education_sessions(cells: Cells) -> Iterable[Fact]:
+    """Education sessions given at home visits in the month, by topic."""
+    rows = _in(
+        EducationSession.objects.filter(visit__date__gte=cells.first, visit__date__lt=cells.end),
+        cells,
+        "visit__household__community_id",
+    )
+    for row in (
+        rows.annotate(month=TruncMonth("visit__date"))
+        .values("visit__household__community_id", "month", "topic")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        place, month = row["visit__household__community_id"], row["month"]
+        yield Fact(place, month, row["n"])
+        yield Fact(place, month, row["n"], breakdown=f"topic={row['topic']}")
+
+
+def _register(code: str, compute: Any, **kwargs: Any) -> Indicator:
+    return register(Indicator(code=code, compute=compute, program=Program.HEALTH, **kwargs))
+
+
+_register(
+    "health.children_two_contacts",
+    children_two_contacts,
+    name=_("Children contacted twice in the month"),
+    definition=_(
+        "Children enrolled in the child follow-up at any time in the month who were seen at two "
+        "home visits or more in the month, out of the children enrolled in the month."
+    ),
+    unit=Unit.PERCENT,
+    sources=(VISIT, ENROLLMENT),
+    numerator_label=_("children seen twice or more"),
+    denominator_label=_("children enrolled"),
+    target=Target(90),
+)
+_register(
+    "health.visits",
+    visits,
+    name=_("Home visits"),
+    definition=_("Home visits by CHWs in the month."),
+    unit=Unit.COUNT,
+    sources=(VISIT,),
+    numerator_label=_("visits"),
+)
+_register(
+    "health.children_by_muac",
+    children_by_muac,
+    name=_("Children by MUAC band"),
+    definition=_(
+        "Children whose MUAC was measured in the month, counted once, in the band of their last "
+        "measurement of the month (breakdown muac=red: < 115 mm, yellow: 115-124 mm, green: "
+        "≥ 125 mm)."
+    ),
+    unit=Unit.COUNT,
+    sources=(VISIT,),
+    numerator_label=_("children measured"),
+)
+_register(
+    "health.referrals",
+    referrals,
+    name=_("Referrals"),
+    definition=_("People referred to a health center in the month (by the day of referral)."),
+    unit=Unit.COUNT,
+    sources=(REFERRAL, VISIT),
+    numerator_label=_("referrals"),
+)
+_register(
+    "health.referrals_completed",
+    referrals_completed,
+    name=_("Referrals completed"),
+    definition=_(
+        "Referrals made in the month whose person was seen at the health center (as closed by "
+        "the health center or the follow-up visit), out of the referrals made in the month."
+    ),
+    unit=Unit.PERCENT,
+    sources=(REFERRAL, VISIT),
+    numerator_label=_("seen at the health center"),
+    denominator_label=_("referrals"),
+    target=Target(80),
+)
+_register(
+    "health.pregnant_women_followed",
+    pregnant_women_followed,
+    name=_("Pregnant women followed"),
+    definition=_("Women with a pregnancy check at a home visit in the month."),
+    unit=Unit.COUNT,
+    sources=(VISIT,),
+    numerator_label=_("pregnant women"),
+)
+_register(
+    "health.anc1",
+    anc1,
+    name=_("ANC1"),
+    definition=_("Pregnancies whose first antenatal care contact was in the month."),
+    unit=Unit.COUNT,
+    sources=(PREGNANCY,),
+    numerator_label=_("first ANC contacts"),
+)
+_register(
+    "health.anc4",
+    anc4,
+    name=_("ANC4+"),
+    definition=_(
+        "Pregnancies whose fourth antenatal care contact was in the month (they reached four "
+        "contacts or more)."
+    ),
+    unit=Unit.COUNT,
+    sources=(PREGNANCY,),
+    numerator_label=_("fourth ANC contacts"),
+)
+_register(
+    "health.facility_deliveries",
+    facility_deliveries,
+    name=_("Deliveries in a health facility"),
+    definition=_(
+        "Births (live births and stillbirths) in the month at a CSCom or another health "
+        "facility, out of all births in the month (by the woman's community)."
+    ),
+    unit=Unit.PERCENT,
+    sources=(PREGNANCY,),
+    numerator_label=_("births in a facility"),
+    denominator_label=_("births"),
+    target=Target(90),
+)
+_register(
+    "health.return_to_deliver",
+    return_to_deliver,
+    name=_("Women returning to deliver at their ANC CSCom"),
+    definition=_(
+        "Women whose EDD fell in the month and who had an ANC contact at a CSCom: those who "
+        "delivered at a CSCom where they had ANC, out of all of them."
+    ),
+    unit=Unit.PERCENT,
+    sources=(PREGNANCY,),
+    numerator_label=_("delivered at their ANC CSCom"),
+    denominator_label=_("women with ANC at a CSCom, EDD in the month"),
+    target=Target(90),
+)
+_register(
+    "health.education_sessions",
+    education_sessions,
+    name=_("Education sessions"),
+    definition=_(
+        "Topics taught at home visits in the month, one per topic and visit (breakdown "
+        "topic=nutrition, hygiene, budgeting, other)."
+    ),
+    unit=Unit.COUNT,
+    sources=(VISIT,),
+    numerator_label=_("sessions"),
+)

@@ -1,0 +1,282 @@
+"""Every read of the follow-up, scoped to the user: the CHW's worklist, a household's or a
+person's tasks and measurements, referrals, the supervisor's overview.
+
+Each of these costs a fixed number of queries whatever the size of the database (tests count
+them): the worklist reads the materialised tasks of the CHW's own households only."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+
+from jigiya.accounts.access import get_in_scope, has_perm_anywhere, has_perm_at, scope_q
+from jigiya.accounts.models import User
+from jigiya.accounts.roles import Perm, Role
+from jigiya.followup import schedules
+from jigiya.followup.models import (
+    ChildAssessment,
+    Referral,
+    ReferralStatus,
+    Task,
+    TaskState,
+    Visit,
+)
+from jigiya.registry.models import Enrollment, FollowupProgram, Household, Person
+
+WEEK = datetime.timedelta(days=7)
+
+
+@dataclass
+class HouseholdTasks:
+    household: Household
+    tasks: list[Task] = field(default_factory=list)
+
+
+@dataclass
+class Worklist:
+    today: datetime.date
+    overdue: list[Task]
+    due_today: list[Task]
+    this_week: list[Task]
+    by_household: list[HouseholdTasks]
+    overdue_referrals: list[Referral]
+
+    @property
+    def count(self) -> int:
+        return len(self.overdue) + len(self.due_today) + len(self.this_week)
+
+
+def tasks_for_chw(user: Any, today: datetime.date) -> Worklist:
+    """The CHW's worklist: open tasks of the households assigned to them, due within the week
+    or overdue (window still open), and their referrals still open after 3 days. Two queries,
+    whatever the data size."""
+    tasks = list(
+        Task.objects.filter(
+            household__chw=user,
+            household__is_active=True,
+            state=TaskState.OPEN,
+            window_end__gte=today,
+            due_date__lte=today + WEEK,
+        )
+        .select_related("person", "household")
+        .order_by("due_date", "household__name", "person__given_name")
+    )
+    for task in tasks:
+        task.shown = task.shown_state(today)  # type: ignore[attr-defined]
+    groups: dict[Any, HouseholdTasks] = {}
+    for task in sorted(tasks, key=lambda t: (t.household.name, t.due_date)):
+        groups.setdefault(task.household_id, HouseholdTasks(task.household)).tasks.append(task)
+    referrals = list(
+        Referral.objects.filter(
+            person__household__chw=user,
+            status=ReferralStatus.OPEN,
+            referred_on__lt=today - datetime.timedelta(days=schedules.REFERRAL_OVERDUE_DAYS),
+        )
+        .select_related("person__household", "health_center")
+        .order_by("referred_on")
+    )
+    return Worklist(
+        today=today,
+        overdue=[t for t in tasks if t.due_date < today],
+        due_today=[t for t in tasks if t.due_date == today],
+        this_week=[t for t in tasks if t.due_date > today],
+        by_household=list(groups.values()),
+        overdue_referrals=referrals,
+    )
+
+
+def household_open_tasks(*, household: Household, today: datetime.date) -> list[Task]:
+    """The household's next tasks (open, window not closed), soonest first: one query."""
+    tasks = list(
+        Task.objects.filter(household=household, state=TaskState.OPEN, window_end__gte=today)
+        .select_related("person")
+        .order_by("due_date")[:50]
+    )
+    for task in tasks:
+        task.shown = task.shown_state(today)  # type: ignore[attr-defined]
+    return tasks
+
+
+def household_visits(*, household: Household, limit: int = 10) -> list[Visit]:
+    return list(
+        Visit.objects.filter(household=household)
+        .select_related("chw")
+        .prefetch_related("people")
+        .order_by("-date", "-created_at")[:limit]
+    )
+
+
+def household_referrals(*, household: Household) -> list[Referral]:
+    return list(
+        Referral.objects.filter(person__household=household)
+        .select_related("person", "health_center")
+        .order_by("-referred_on")[:20]
+    )
+
+
+def person_growth(*, person: Person) -> list[ChildAssessment]:
+    """The child's measurements, oldest first (the growth chart's points): one query."""
+    return list(
+        ChildAssessment.objects.filter(person=person)
+        .select_related("visit")
+        .order_by("visit__date", "created_at")
+    )
+
+
+def person_tasks(*, person: Person) -> QuerySet[Task]:
+    return Task.objects.filter(person=person).order_by("-due_date")[:30]
+
+
+def person_referrals(*, person: Person) -> QuerySet[Referral]:
+    return Referral.objects.filter(person=person).select_related("health_center")
+
+
+def _referral_scope(user: Any, perm: Perm) -> Q:
+    # The CHW's side (the person's community) or the health center's side (where it stands).
+    return scope_q(user, perm, "person__household__community__path") | scope_q(
+        user, perm, "health_center__place__path"
+    )
+
+
+def referral_get(*, user: Any, referral_id: Any) -> Referral:
+    referral = get_in_scope(
+        Referral.objects.select_related(
+            "person__household__community", "health_center__place", "visit"
+        ),
+        user,
+        Perm.PLACES_VIEW,
+        "person__household__community__path",
+        pk=referral_id,
+    )
+    if not (
+        has_perm_at(user, Perm.HEALTH_VIEW, referral.person.household.community.path)
+        or has_perm_at(user, Perm.HEALTH_VIEW, referral.health_center.place.path)
+    ):
+        raise PermissionDenied
+    return referral
+
+
+def referral_list(*, user: Any, status: str = ReferralStatus.OPEN) -> QuerySet[Referral]:
+    """Referrals the user may see (from their communities or to their health centers)."""
+    referrals = Referral.objects.filter(_referral_scope(user, Perm.HEALTH_VIEW))
+    if status:
+        referrals = referrals.filter(status=status)
+    return referrals.select_related("person__household", "health_center").order_by("referred_on")
+
+
+def visit_get(*, user: Any, visit_id: Any) -> Visit:
+    visit = get_in_scope(
+        Visit.objects.select_related("household__community", "chw").prefetch_related(
+            "people", "children__person", "pregnancy_checks__pregnancy__woman", "education"
+        ),
+        user,
+        Perm.PLACES_VIEW,
+        "household__community__path",
+        pk=visit_id,
+    )
+    if not has_perm_at(user, Perm.HEALTH_VIEW, visit.household.community.path):
+        raise PermissionDenied
+    return visit
+
+
+@dataclass
+class ChwRow:
+    chw: User
+    households: int = 0
+    children: int = 0
+    children_covered: int = 0  # at least two contacts this month
+    visits: int = 0
+    overdue_tasks: int = 0
+    overdue_referrals: int = 0
+
+    @property
+    def coverage(self) -> float | None:
+        return 100 * self.children_covered / self.children if self.children else None
+
+
+def supervisor_overview(*, user: Any, today: datetime.date) -> list[ChwRow]:
+    """Per CHW of the supervisor's places: households, enrolled children, children with two
+    contacts or more this month (coverage), visits this month, overdue tasks and referrals.
+    Six queries, whatever the number of CHWs."""
+    if not has_perm_anywhere(user, Perm.HEALTH_SUPERVISE):
+        raise PermissionDenied
+    month_start = today.replace(day=1)
+    households = Household.objects.filter(
+        scope_q(user, Perm.HEALTH_SUPERVISE, "community__path"), is_active=True, chw__isnull=False
+    )
+    chws = {
+        chw.pk: ChwRow(chw)
+        for chw in User.objects.filter(
+            assignments__role=Role.CHW,
+            assignments__place__in=households.values("community"),
+        )
+        .distinct()
+        .order_by("first_name", "last_name")
+    }
+    for row in households.values("chw").annotate(n=Count("id")).order_by():
+        if row["chw"] in chws:
+            chws[row["chw"]].households = row["n"]
+    children = Enrollment.objects.filter(
+        program=FollowupProgram.CHILD,
+        end__isnull=True,
+        person__household__in=households,
+        person__is_active=True,
+    )
+    for row in children.values("person__household__chw").annotate(n=Count("id")).order_by():
+        if row["person__household__chw"] in chws:
+            chws[row["person__household__chw"]].children = row["n"]
+    seen = (
+        Visit.people.through.objects.filter(
+            visit__household__in=households,
+            visit__date__gte=month_start,
+            visit__date__lte=today,
+            person__enrollments__program=FollowupProgram.CHILD,
+            person__enrollments__end__isnull=True,
+        )
+        .values("visit__household__chw", "person")
+        .annotate(n=Count("visit", distinct=True))
+        .filter(n__gte=2)  # type: ignore[misc]
+        .order_by()
+    )
+    covered: dict[Any, int] = defaultdict(int)
+    for row in seen:
+        covered[row["visit__household__chw"]] += 1
+    for chw_id, n in covered.items():
+        if chw_id in chws:
+            chws[chw_id].children_covered = n
+    for row in (
+        Visit.objects.filter(household__in=households, date__gte=month_start, date__lte=today)
+        .values("household__chw")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        if row["household__chw"] in chws:
+            chws[row["household__chw"]].visits = row["n"]
+    for row in (
+        Task.objects.filter(
+            household__in=households,
+            state=TaskState.OPEN,
+            due_date__lt=today,
+        )
+        .values("household__chw")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        if row["household__chw"] in chws:
+            chws[row["household__chw"]].overdue_tasks = row["n"]
+    for row in (
+        Referral.objects.filter(
+            person__household__in=households,
+            status=ReferralStatus.OPEN,
+            referred_on__lt=today - datetime.timedelta(days=schedules.REFERRAL_OVERDUE_DAYS),
+        )
+        .values("person__household__chw")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        if row["person__household__chw"] in chws:
+            chws[row["person__household__chw"]].overdue_referrals = row["n"]
+    return list(chws.values())

@@ -1,0 +1,33 @@
+import io
+
+from django.core.management import call_command
+from django.db.models import F
+
+from jigiya.followup import generate as followup_generate
+from jigiya.followup.models import ChildAssessment, Task, Visit
+from jigiya.registry.models import Household, Person
+
+
+def _generate(*args):
+    out = io.StringIO()
+    call_command("generate", *args, "--no-progress", stdout=out)
+    return out.getvalue()
+
+
+def test_tiny_scale_families_are_generated_once_and_reset(db):
+    _generate("--scale", "tiny")
+    generated = Household.objects.filter(name__startswith=followup_generate.PREFIX)
+    assert generated.count() == 24  # 3 households in each of the 8 communities
+    visits = Visit.objects.filter(household__in=generated).count()
+    assert visits > 24 * 20  # twice a month for 25 months, a few missed
+    assert ChildAssessment.objects.filter(visit__household__in=generated).exists()
+    assert Task.objects.filter(household__in=generated, state="open").exists()
+    # Each household's CHW is the generated CHW of its community.
+    assert not generated.exclude(chw__assignments__place=F("community")).exists()
+    people = Person.objects.count()
+    output = _generate("--scale", "tiny")
+    assert "followup: already generated" in output
+    assert Person.objects.count() == people
+    followup_generate.reset()
+    assert not Household.objects.filter(name__startswith=followup_generate.PREFIX).exists()
+    assert Household.objects.exists()  # the demo world's families stay

@@ -1,0 +1,153 @@
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jigiya.accounts.access import has_perm_anywhere, has_perm_at
+from jigiya.accounts.roles import Perm
+from jigiya.core.views import form_page
+from jigiya.followup import forms, selectors, services
+from jigiya.followup.models import EducationTopic
+from jigiya.registry import selectors as registry_selectors
+from jigiya.registry.models import Pregnancy
+
+
+def _day(request: HttpRequest) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    """The CHW's worklist on a phone: overdue, today, this week, and by household."""
+    if not has_perm_anywhere(request.user, Perm.HEALTH_VIEW):
+        raise PermissionDenied
+    context = {
+        "worklist": selectors.tasks_for_chw(request.user, _day(request)),
+        "can_supervise": has_perm_anywhere(request.user, Perm.HEALTH_SUPERVISE),
+    }
+    return render(request, "followup/worklist.html", context)
+
+
+@login_required
+def supervision(request: HttpRequest) -> HttpResponse:
+    rows = selectors.supervisor_overview(user=request.user, today=_day(request))
+    return render(request, "followup/supervision.html", {"rows": rows, "today": _day(request)})
+
+
+@login_required
+def visit_person(request: HttpRequest, person_id: str) -> HttpResponse:
+    """Record a visit seen from one person (a child, or a pregnant woman)."""
+    person = registry_selectors.person_get(user=request.user, person_id=person_id)
+    household = person.household
+    if not has_perm_at(request.user, Perm.HEALTH_RECORD, household.community.path):
+        raise PermissionDenied
+    today = timezone.localdate()
+    age = person.age_days(today)
+    pregnancy = Pregnancy.objects.filter(
+        woman=person, outcome_date__isnull=True, is_active=True
+    ).first()
+    child = age is not None and age <= 1856
+    form = forms.VisitForm(
+        request.POST or None,
+        child=child,
+        pregnant=pregnancy is not None,
+        initial={"date": today, "measured_lying": True},
+    )
+
+    def save(data: dict) -> object:
+        children = []
+        if child:
+            children.append(
+                services.ChildCheckIn(
+                    person_id=person.pk,
+                    weight_kg=data.get("weight_kg"),
+                    height_cm=data.get("height_cm"),
+                    measured_lying=bool(data.get("measured_lying")),
+                    muac_mm=data.get("muac_mm"),
+                    oedema=bool(data.get("oedema")),
+                    danger_signs=data.get("child_danger_signs") or [],
+                    vaccines=data.get("vaccines") or [],
+                )
+            )
+        checks = []
+        if pregnancy is not None:
+            checks.append(
+                services.PregnancyCheckIn(
+                    pregnancy_id=pregnancy.pk,
+                    anc_since_last_visit=bool(data.get("anc_since_last_visit")),
+                    danger_signs=data.get("pregnancy_danger_signs") or [],
+                    birth_plan=data.get("birth_plan") or "undecided",
+                )
+            )
+        try:
+            return services.visit_record(
+                actor=request.user,
+                household=household,
+                date=data["date"],
+                people=[person.pk],
+                children=children,
+                pregnancies=checks,
+                education=[
+                    services.EducationIn(topic=topic, attendee_ids=[person.pk])
+                    for topic in data.get("topics") or []
+                ],
+                notes=data.get("notes") or "",
+            )
+        except ValidationError as exc:
+            # "children.0.weight_kg" → "weight_kg": the form shows it on its field.
+            if hasattr(exc, "error_dict"):
+                raise ValidationError(
+                    {key.split(".")[-1]: value for key, value in exc.error_dict.items()}
+                ) from exc
+            raise
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        template="followup/visit_form.html",
+        context={
+            "person": person,
+            "title": _("Visit: %(person)s") % {"person": person},
+            "topics": EducationTopic,
+        },
+        done=lambda _visit: person.get_absolute_url(),
+        message=_("Visit recorded."),
+    )
+
+
+@login_required
+def visit_detail(request: HttpRequest, visit_id: str) -> HttpResponse:
+    visit = selectors.visit_get(user=request.user, visit_id=visit_id)
+    return render(request, "followup/visit_detail.html", {"visit": visit})
+
+
+@login_required
+def referral_list(request: HttpRequest) -> HttpResponse:
+    if not has_perm_anywhere(request.user, Perm.HEALTH_VIEW):
+        raise PermissionDenied
+    referrals = selectors.referral_list(user=request.user)[:200]
+    return render(request, "followup/referral_list.html", {"referrals": referrals})
+
+
+@login_required
+def referral_close(request: HttpRequest, referral_id: str) -> HttpResponse:
+    referral = selectors.referral_get(user=request.user, referral_id=referral_id)
+    if not services.can_close_referral(request.user, referral):
+        raise PermissionDenied
+    return form_page(
+        request,
+        forms.ReferralCloseForm(request.POST or None),
+        save=lambda data: services.referral_close(actor=request.user, referral=referral, **data),
+        template="registry/form.html",
+        context={"title": _("Outcome of the referral of %(person)s") % {"person": referral.person}},
+        done=lambda _referral: referral.person.get_absolute_url(),
+        message=_("Referral closed."),
+    )

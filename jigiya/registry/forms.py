@@ -1,0 +1,87 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jigiya.places.models import Place
+from jigiya.registry.models import (
+    LEAST_ACCESS_CRITERIA,
+    BirthOutcome,
+    DeliveryPlace,
+    FollowupProgram,
+    Relationship,
+    Sex,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class HouseholdForm(forms.Form):
+    community = forms.ModelChoiceField(label=_("Community"), queryset=Place.objects.none())
+    name = forms.CharField(label=_("Household name"), max_length=120)
+    landmark = forms.CharField(label=_("How to find it"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    latitude = forms.DecimalField(
+        label=_("Latitude"), required=False, min_value=-90, max_value=90, decimal_places=5
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"), required=False, min_value=-180, max_value=180, decimal_places=5
+    )
+
+    def __init__(self, *args: Any, communities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities  # type: ignore[attr-defined]
+
+
+class PersonForm(forms.Form):
+    given_name = forms.CharField(label=_("Given name"), max_length=80)
+    family_name = forms.CharField(label=_("Family name"), max_length=80)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    relationship = forms.ChoiceField(
+        label=_("Relationship to the head"), choices=Relationship.choices
+    )
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
+    age_years = forms.IntegerField(
+        label=_("Or age in years (when the date is not known)"),
+        required=False,
+        min_value=0,
+        max_value=120,
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    confirm_duplicate = forms.BooleanField(
+        label=_("I checked: this is not someone already registered"), required=False
+    )
+
+
+class EnrollmentForm(forms.Form):
+    program = forms.ChoiceField(label=_("Program"), choices=FollowupProgram.choices)
+    start = forms.DateField(label=_("Start"), widget=DATE)
+
+
+class PregnancyForm(forms.Form):
+    lmp = forms.DateField(label=_("Last menstrual period"), required=False, widget=DATE)
+    edd = forms.DateField(label=_("Expected delivery date"), required=False, widget=DATE)
+
+
+class AncContactForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    place = forms.ChoiceField(
+        label=_("Place"),
+        choices=[c for c in DeliveryPlace.choices if c[0] != DeliveryPlace.HOME],
+    )
+
+
+class OutcomeForm(forms.Form):
+    outcome_date = forms.DateField(label=_("Date of delivery or end"), widget=DATE)
+    birth_outcome = forms.ChoiceField(label=_("Outcome"), choices=BirthOutcome.choices)
+    outcome_place = forms.ChoiceField(label=_("Place of delivery"), choices=DeliveryPlace.choices)
+
+
+class AssessmentForm(forms.Form):
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE)
+    criteria = forms.MultipleChoiceField(
+        label=_("Criteria met"),
+        choices=[(code, label) for code, (label, _weight) in LEAST_ACCESS_CRITERIA.items()],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )

@@ -1,0 +1,197 @@
+import datetime
+import uuid
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import pydantic
+from django.http import HttpRequest
+from ninja import Schema
+from ninja.errors import ValidationError as SchemaError
+from pydantic import Field
+
+from jigiya.registry.models import (
+    BirthOutcome,
+    DeliveryPlace,
+    ExitReason,
+    FollowupProgram,
+    Relationship,
+    Sex,
+)
+
+S = TypeVar("S", bound=Schema)
+
+
+def parse_body(schema: type[S], request: HttpRequest) -> S:
+    """The request's JSON body as `schema`, or the API's 422. Handlers call it after fetching
+    the object of the path in the caller's scope, so what lies outside answers 404 whatever
+    the body holds (nothing about it is revealed by a validation message)."""
+    try:
+        return schema.model_validate_json(request.body or b"{}")
+    except pydantic.ValidationError as exc:
+        raise SchemaError(
+            [{**error, "loc": ("body", "payload", *error["loc"])} for error in exc.errors()]
+        ) from exc
+
+
+def body_doc(schema: type[Schema]) -> dict[str, Any]:
+    """OpenAPI for a body that `parse_body` reads."""
+    return {
+        "requestBody": {
+            "content": {"application/json": {"schema": schema.model_json_schema()}},
+            "required": True,
+        }
+    }
+
+
+class PersonOut(Schema):
+    id: uuid.UUID
+    household_id: uuid.UUID
+    given_name: str
+    family_name: str
+    sex: str
+    birth_date: datetime.date | None
+    birth_date_estimated: bool
+    relationship: str
+    phone: str
+    is_active: bool
+
+
+class HouseholdOut(Schema):
+    id: uuid.UUID
+    community_id: uuid.UUID
+    name: str
+    landmark: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    phone: str
+    head_id: uuid.UUID | None
+    chw_id: uuid.UUID | None
+    is_active: bool
+
+
+class EnrollmentOut(Schema):
+    id: uuid.UUID
+    person_id: uuid.UUID
+    program: str
+    start: datetime.date
+    end: datetime.date | None
+    exit_reason: str
+
+
+class AncContactOut(Schema):
+    id: uuid.UUID
+    date: datetime.date
+    place: str
+    health_center_id: uuid.UUID | None
+
+
+class PregnancyOut(Schema):
+    id: uuid.UUID
+    woman_id: uuid.UUID
+    lmp: datetime.date | None
+    edd: datetime.date
+    outcome_date: datetime.date | None
+    outcome_place: str
+    outcome_health_center_id: uuid.UUID | None
+    birth_outcome: str
+    anc_contacts: list[AncContactOut]
+
+    @staticmethod
+    def resolve_anc_contacts(obj: Any) -> list[Any]:
+        return list(obj.anc_contacts.all())
+
+
+class AssessmentOut(Schema):
+    id: uuid.UUID
+    household_id: uuid.UUID
+    assessed_on: datetime.date
+    criteria: list[str]
+    score: int
+    decision: str
+
+
+class TaskOut(Schema):
+    id: uuid.UUID
+    kind: str
+    person_id: uuid.UUID
+    household_id: uuid.UUID
+    sequence: int
+    due_date: datetime.date
+    window_start: datetime.date
+    window_end: datetime.date
+    state: str
+
+
+class HouseholdDetailOut(HouseholdOut):
+    members: list[PersonOut]
+    next_tasks: list[TaskOut]
+    assessment: AssessmentOut | None
+
+
+class HouseholdIn(Schema):
+    id: uuid.UUID
+    name: str = Field(min_length=1, max_length=120)
+    landmark: str = Field(default="", max_length=200)
+    latitude: Decimal | None = Field(default=None, ge=-90, le=90)
+    longitude: Decimal | None = Field(default=None, ge=-180, le=180)
+    phone: str = Field(default="", max_length=20)
+    chw_id: uuid.UUID | None = None
+
+
+class PersonIn(Schema):
+    id: uuid.UUID
+    given_name: str = Field(min_length=1, max_length=80)
+    family_name: str = Field(min_length=1, max_length=80)
+    sex: Sex
+    relationship: Relationship
+    birth_date: datetime.date | None = None
+    age_years: int | None = None
+    phone: str = Field(default="", max_length=20)
+    confirm_duplicate: bool = False
+
+
+class DuplicateOut(Schema):
+    id: uuid.UUID
+    given_name: str
+    family_name: str
+    sex: str
+    birth_date: datetime.date | None
+    household_id: uuid.UUID
+
+
+class EnrollmentIn(Schema):
+    id: uuid.UUID
+    program: FollowupProgram
+    start: datetime.date
+
+
+class EnrollmentEndIn(Schema):
+    program: FollowupProgram
+    end: datetime.date
+    reason: ExitReason
+
+
+class PregnancyIn(Schema):
+    id: uuid.UUID
+    lmp: datetime.date | None = None
+    edd: datetime.date | None = None
+
+
+class AncContactIn(Schema):
+    id: uuid.UUID
+    date: datetime.date
+    place: DeliveryPlace
+    health_center_id: uuid.UUID | None = None
+
+
+class OutcomeIn(Schema):
+    outcome_date: datetime.date
+    birth_outcome: BirthOutcome
+    outcome_place: DeliveryPlace
+    health_center_id: uuid.UUID | None = None
+
+
+class AssessmentIn(Schema):
+    id: uuid.UUID
+    assessed_on: datetime.date
+    criteria: list[str]

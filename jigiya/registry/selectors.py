@@ -1,0 +1,142 @@
+"""Every read of the registry, scoped to what the user may see.
+
+Outside the user's places a household or person does not exist for them (404); inside, a role
+without the health program's view permission is refused (403)."""
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
+
+from jigiya.accounts.access import get_in_scope, has_perm_at, scope_q
+from jigiya.accounts.roles import Perm
+from jigiya.places.models import Place, PlaceKind
+from jigiya.registry.models import (
+    AncContact,
+    Enrollment,
+    Household,
+    LeastAccessAssessment,
+    Person,
+    Pregnancy,
+)
+
+HOUSEHOLD_PATH = "community__path"
+PERSON_PATH = "household__community__path"
+
+
+def _require_view(user: Any, place: Place) -> None:
+    if not has_perm_at(user, Perm.HEALTH_VIEW, place.path):
+        raise PermissionDenied
+
+
+def household_list(
+    *, user: Any, community: Place | None = None, search: str = "", chw: Any = None
+) -> QuerySet[Household]:
+    """Active households in the user's places (health view), optionally filtered."""
+    households = (
+        Household.objects.filter(scope_q(user, Perm.HEALTH_VIEW, HOUSEHOLD_PATH), is_active=True)
+        .select_related("community", "chw", "head")
+        .order_by("name")
+    )
+    if community is not None:
+        households = households.filter(community__path__startswith=community.path)
+    if chw is not None:
+        households = households.filter(chw=chw)
+    if search:
+        households = households.filter(
+            Q(name__icontains=search) | Q(members__name_key__icontains=search.lower())
+        ).distinct()
+    return households
+
+
+def household_get(*, user: Any, household_id: Any) -> Household:
+    """One household: 404 outside the user's places, 403 when the role may not see health
+    records there."""
+    household = get_in_scope(
+        Household.objects.select_related("community__health_center", "chw", "head"),
+        user,
+        Perm.PLACES_VIEW,
+        HOUSEHOLD_PATH,
+        pk=household_id,
+    )
+    _require_view(user, household.community)
+    return household
+
+
+def household_members(*, household: Household) -> list[Person]:
+    """Every member (active first), with their open enrollments and pregnancies: 3 queries."""
+    return list(
+        Person.objects.filter(household=household)
+        .order_by("-is_active", "birth_date")
+        .prefetch_related(
+            Prefetch(
+                "enrollments",
+                queryset=Enrollment.objects.filter(end__isnull=True),
+                to_attr="open_enrollments",
+            ),
+            Prefetch(
+                "pregnancies",
+                queryset=Pregnancy.objects.filter(outcome_date__isnull=True, is_active=True),
+                to_attr="open_pregnancies",
+            ),
+        )
+    )
+
+
+def household_assessment(*, household: Household) -> LeastAccessAssessment | None:
+    """The least-access assessment in force (the latest)."""
+    return household.assessments.order_by("-assessed_on", "-created_at").first()
+
+
+def person_get(*, user: Any, person_id: Any) -> Person:
+    """One person, scoped like their household."""
+    person = get_in_scope(
+        Person.objects.select_related("household__community__health_center", "household__chw"),
+        user,
+        Perm.PLACES_VIEW,
+        PERSON_PATH,
+        pk=person_id,
+    )
+    _require_view(user, person.household.community)
+    return person
+
+
+def person_pregnancies(*, person: Person) -> list[Pregnancy]:
+    """Her pregnancies, newest first, with ANC contacts and the CHW's checks (3 queries)."""
+    return list(
+        Pregnancy.objects.filter(woman=person)
+        .select_related("outcome_health_center")
+        .prefetch_related(
+            Prefetch("anc_contacts", queryset=AncContact.objects.select_related("health_center")),
+            "checks__visit",
+        )
+        .order_by("-edd")
+    )
+
+
+def person_enrollments(*, person: Person) -> QuerySet[Enrollment]:
+    return Enrollment.objects.filter(person=person).order_by("-start")
+
+
+def pregnancy_get(*, user: Any, pregnancy_id: Any) -> Pregnancy:
+    pregnancy = get_in_scope(
+        Pregnancy.objects.select_related("woman__household__community__health_center"),
+        user,
+        Perm.PLACES_VIEW,
+        "woman__household__community__path",
+        pk=pregnancy_id,
+    )
+    _require_view(user, pregnancy.woman.household.community)
+    return pregnancy
+
+
+def recording_communities(*, user: Any) -> QuerySet[Place]:
+    """The communities where the user records health data (for forms)."""
+    return Place.objects.filter(
+        scope_q(user, Perm.HEALTH_RECORD), kind=PlaceKind.COMMUNITY, is_active=True
+    ).order_by("name")
+
+
+def person_ids_of(*, household: Household) -> list[uuid.UUID]:
+    return list(Person.objects.filter(household=household).values_list("pk", flat=True))

@@ -1,0 +1,641 @@
+"""Every write to the registry: households, people, pregnancies, enrollments, least-access
+assessments. Each call is one transaction, audited, and keeps the CHW's tasks in step.
+
+Records a device can create take the device's UUID (`id`): the same call again returns the
+record unchanged (`record._replayed` is True), the same id with other content is a `Conflict`.
+"""
+
+import datetime
+import difflib
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jigiya.accounts.access import has_perm_at
+from jigiya.accounts.roles import Perm
+from jigiya.core.audit import audit_record, audit_snapshot
+from jigiya.core.errors import Conflict
+from jigiya.core.models import AuditAction
+from jigiya.indicators.engine import mark_stale
+from jigiya.places.models import HealthCenter, Place, PlaceKind
+from jigiya.registry.models import (
+    FREE_CARE_SCORE,
+    LEAST_ACCESS_CRITERIA,
+    LONGEST_PREGNANCY_DAYS,
+    PREGNANCY_DAYS,
+    SUBSIDIZED_CARE_SCORE,
+    AncContact,
+    BirthOutcome,
+    DeliveryPlace,
+    Enrollment,
+    ExitReason,
+    FollowupProgram,
+    Household,
+    LeastAccessAssessment,
+    LeastAccessDecision,
+    Person,
+    Pregnancy,
+    Relationship,
+    Sex,
+    name_key,
+)
+
+SOURCE_ENROLLMENT = "registry.enrollment"
+SOURCE_PREGNANCY = "registry.pregnancy"
+
+# Given names and family names both more alike than this (0-1, difflib's ratio on the
+# normalised names: "Diarra"/"Diara" 0.91, "Issa"/"Drissa" 0.8) may be the same person.
+SIMILAR_NAMES = 0.8
+DUPLICATE_BIRTH_DAYS = 365
+
+
+def require_record(actor: Any, community: Place) -> None:
+    """The actor records health data in this community, or PermissionDenied."""
+    if not has_perm_at(actor, Perm.HEALTH_RECORD, community.path):
+        raise PermissionDenied
+
+
+def _actor(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def replay(model: type[Model], record_id: uuid.UUID | None, expected: dict[str, Any]) -> Any:
+    """The record a device already sent under `record_id` when its content is `expected`
+    (marked `_replayed`); None when the id is new; `Conflict` when the content differs."""
+    if record_id is None:
+        return None
+    existing = model._default_manager.filter(pk=record_id).first()
+    if existing is None:
+        return None
+    for field, value in expected.items():
+        stored = getattr(existing, field)
+        if isinstance(value, Model):
+            value = value.pk
+            stored = getattr(existing, f"{field}_id")
+        if isinstance(stored, Decimal) and value is not None:
+            value = Decimal(str(value)).quantize(stored)
+        if stored != value:
+            raise Conflict(
+                _("A different %(record)s was already sent with this id.")
+                % {"record": model._meta.verbose_name}
+            )
+    existing._replayed = True  # type: ignore[attr-defined]
+    return existing
+
+
+def _not_future(field: str, day: datetime.date | None, label: str) -> None:
+    if day is not None and day > timezone.localdate():
+        raise ValidationError(
+            {field: _("%(label)s %(day)s is in the future.") % {"label": label, "day": day}}
+        )
+
+
+# --- households ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def household_create(
+    *,
+    actor: Any,
+    community: Place,
+    name: str,
+    id: uuid.UUID | None = None,  # the device's id
+    landmark: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    phone: str = "",
+    chw: Any = None,
+) -> Household:
+    """Register a household in a community the actor records in; its CHW (if given) must
+    work there."""
+    require_record(actor, community)
+    if community.kind != PlaceKind.COMMUNITY:
+        raise ValidationError({"community": _("A household belongs to a community.")})
+    fields = {
+        "community": community,
+        "name": name.strip(),
+        "landmark": landmark.strip(),
+        "latitude": latitude,
+        "longitude": longitude,
+        "phone": phone.strip(),
+        "chw": chw,
+    }
+    existing = replay(Household, id, fields)
+    if existing is not None:
+        return existing
+    if chw is not None and not has_perm_at(chw, Perm.HEALTH_RECORD, community.path):
+        raise ValidationError({"chw": _("This CHW does not work in this community.")})
+    household = Household(created_by=_actor(actor), **fields)
+    if id is not None:
+        household.id = id
+    household.full_clean()
+    household.save(force_insert=True)
+    audit_record(actor=actor, obj=household)
+    return household
+
+
+@transaction.atomic
+def household_update(*, actor: Any, household: Household, **fields: Any) -> Household:
+    """Change a household's details (name, landmark, location, phone, CHW, head, active)."""
+    require_record(actor, household.community)
+    allowed = {"name", "landmark", "latitude", "longitude", "phone", "chw", "head", "is_active"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({field: _("This field cannot be changed here.") for field in unknown})
+    if fields.get("chw") is not None and not has_perm_at(
+        fields["chw"], Perm.HEALTH_RECORD, household.community.path
+    ):
+        raise ValidationError({"chw": _("This CHW does not work in this community.")})
+    head = fields.get("head")
+    if head is not None and head.household_id != household.pk:
+        raise ValidationError({"head": _("The head must be a member of the household.")})
+    before = audit_snapshot(household)
+    for field, value in fields.items():
+        setattr(household, field, value.strip() if isinstance(value, str) else value)
+    household.full_clean()
+    household.save(update_fields=[*fields, "updated_at"])
+    audit_record(actor=actor, obj=household, before=before)
+    return household
+
+
+# --- people -------------------------------------------------------------------------------
+
+
+def duplicate_candidates(
+    *,
+    community: Place,
+    given_name: str,
+    family_name: str,
+    sex: str,
+    birth_date: datetime.date | None,
+    exclude: uuid.UUID | None = None,
+) -> list[Person]:
+    """People of the same community and sex, born within a year (or of unknown birth date),
+    whose names are alike once accents and case are put aside: perhaps the same person."""
+    given, family = name_key(given_name, ""), name_key(family_name, "")
+    people = Person.objects.filter(
+        household__community=community, sex=sex, is_active=True
+    ).select_related("household")
+    if birth_date is not None:
+        window = datetime.timedelta(days=DUPLICATE_BIRTH_DAYS)
+        people = people.filter(
+            birth_date__gte=birth_date - window, birth_date__lte=birth_date + window
+        ) | people.filter(birth_date__isnull=True)
+    if exclude is not None:
+        people = people.exclude(pk=exclude)
+
+    def alike(first: str, second: str) -> bool:
+        return difflib.SequenceMatcher(None, first, second).ratio() > SIMILAR_NAMES
+
+    found = []
+    for person in people.order_by("name_key")[:500]:
+        other_given = name_key(person.given_name, "")
+        other_family = name_key(person.family_name, "")
+        if (alike(given, other_given) and alike(family, other_family)) or (
+            alike(given, other_family) and alike(family, other_given)
+        ):
+            found.append(person)
+    return found
+
+
+class PossibleDuplicate(ValidationError):
+    """Raised by `person_register` when people alike already exist; `candidates` lists them.
+    Send again with `confirm_duplicate=True` to register anyway."""
+
+    def __init__(self, candidates: list[Person]) -> None:
+        names = ", ".join(
+            f"{person} ({person.birth_date or '?'}, {person.household})" for person in candidates
+        )
+        super().__init__(
+            {
+                "confirm_duplicate": [
+                    _("This person may already be registered: %(names)s. Check, then confirm.")
+                    % {"names": names}
+                ]
+            }
+        )
+        self.candidates = candidates
+
+
+def _check_birth(birth_date: datetime.date | None) -> None:
+    _not_future("birth_date", birth_date, _("The date of birth"))
+    if birth_date is not None and birth_date.year < 1900:
+        raise ValidationError(
+            {"birth_date": _("The date of birth %(day)s is too far back.") % {"day": birth_date}}
+        )
+
+
+@transaction.atomic
+def person_register(
+    *,
+    actor: Any,
+    household: Household,
+    given_name: str,
+    family_name: str,
+    sex: str,
+    relationship: str,
+    id: uuid.UUID | None = None,  # the device's id
+    birth_date: datetime.date | None = None,
+    age_years: int | None = None,
+    phone: str = "",
+    confirm_duplicate: bool = False,
+) -> Person:
+    """Register a member of a household. With `age_years` instead of a date of birth, the date
+    is estimated (1 July of that year). People alike in the same community (see
+    `duplicate_candidates`) stop the registration with `PossibleDuplicate` unless confirmed."""
+    require_record(actor, household.community)
+    if birth_date is None and age_years is not None:
+        if not 0 <= age_years <= 120:
+            raise ValidationError(
+                {"age_years": _("An age of %(age)s years is not possible.") % {"age": age_years}}
+            )
+        birth_date = datetime.date(timezone.localdate().year - age_years, 7, 1)
+        estimated = True
+    else:
+        estimated = False
+    _check_birth(birth_date)
+    fields = {
+        "household": household,
+        "given_name": given_name.strip(),
+        "family_name": family_name.strip(),
+        "sex": sex,
+        "relationship": relationship,
+        "birth_date": birth_date,
+        "phone": phone.strip(),
+    }
+    existing = replay(Person, id, fields)
+    if existing is not None:
+        return existing
+    if not confirm_duplicate:
+        candidates = duplicate_candidates(
+            community=household.community,
+            given_name=given_name,
+            family_name=family_name,
+            sex=sex,
+            birth_date=birth_date,
+        )
+        if candidates:
+            raise PossibleDuplicate(candidates)
+    person = Person(birth_date_estimated=estimated, created_by=_actor(actor), **fields)
+    person.name_key = name_key(person.given_name, person.family_name)
+    if id is not None:
+        person.id = id
+    person.full_clean()
+    person.save(force_insert=True)
+    audit_record(actor=actor, obj=person)
+    if relationship == Relationship.HEAD and household.head_id is None:
+        Household.objects.filter(pk=household.pk).update(head=person)
+        household.head = person
+    return person
+
+
+@transaction.atomic
+def person_deactivate(
+    *, actor: Any, person: Person, reason: str, day: datetime.date | None = None
+) -> Person:
+    """A person moved, died or left: deactivated (never deleted), every open enrollment ended
+    with that reason, every open task cancelled."""
+    require_record(actor, person.household.community)
+    if reason not in (ExitReason.MOVED, ExitReason.DIED, ExitReason.LEFT):
+        raise ValidationError({"reason": _("Choose moved, died or left.")})
+    day = day or timezone.localdate()
+    _not_future("day", day, _("The day"))
+    for enrollment in Enrollment.objects.filter(person=person, end__isnull=True):
+        enrollment_end(actor=actor, enrollment=enrollment, end=day, reason=reason)
+    from jigiya.followup import engine
+    from jigiya.followup.models import Task
+
+    engine.cancel(Task.objects.filter(person=person), day=day, actor=actor, note=reason)
+    before = audit_snapshot(person)
+    person.is_active = False
+    person.save(update_fields=["is_active", "updated_at"])
+    audit_record(actor=actor, obj=person, before=before, action=AuditAction.DEACTIVATE)
+    return person
+
+
+# --- enrollments --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def enrollment_start(
+    *,
+    actor: Any,
+    person: Person,
+    program: str,
+    start: datetime.date,
+    id: uuid.UUID | None = None,  # the device's id
+) -> Enrollment:
+    """Enroll a person in the child or pregnancy follow-up. A second open enrollment in the
+    same program is refused. A child's first visit is due on the start day."""
+    require_record(actor, person.household.community)
+    existing = replay(Enrollment, id, {"person": person, "program": program, "start": start})
+    if existing is not None:
+        return existing
+    _not_future("start", start, _("The start"))
+    if not person.is_active:
+        raise ValidationError({"person": _("%(person)s is no longer active.") % {"person": person}})
+    if Enrollment.objects.filter(person=person, program=program, end__isnull=True).exists():
+        raise ValidationError(
+            {
+                "program": _("%(person)s is already enrolled in the %(program)s follow-up.")
+                % {"person": person, "program": FollowupProgram(program).label}
+            }
+        )
+    if program == FollowupProgram.CHILD:
+        age = person.age_days(start)
+        if age is None or age >= 1826:
+            raise ValidationError(
+                {"person": _("Only a child under five (with a date of birth) can be enrolled.")}
+            )
+    if program == FollowupProgram.PREGNANCY and person.sex != Sex.FEMALE:
+        raise ValidationError({"person": _("Only a woman can be followed for a pregnancy.")})
+    enrollment = Enrollment(person=person, program=program, start=start, created_by=_actor(actor))
+    if id is not None:
+        enrollment.id = id
+    enrollment.full_clean()
+    enrollment.save(force_insert=True)
+    audit_record(actor=actor, obj=enrollment)
+    mark_stale(source=SOURCE_ENROLLMENT, cells=[(person.household.community_id, start)])
+    if program == FollowupProgram.CHILD:
+        from jigiya.followup import engine
+
+        engine.schedule_child(enrollment, anchor=start, first=True, actor=actor)
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_end(
+    *, actor: Any, enrollment: Enrollment, end: datetime.date, reason: str
+) -> Enrollment:
+    """End an enrollment (reached five, moved, died, left, completed); its open tasks are
+    cancelled."""
+    require_record(actor, enrollment.person.household.community)
+    if enrollment.end is not None:
+        raise ValidationError({"end": _("This enrollment has already ended.")})
+    if reason not in ExitReason.values:
+        raise ValidationError({"reason": _("Choose an exit reason.")})
+    if end < enrollment.start:
+        raise ValidationError({"end": _("The end is before the start.")})
+    _not_future("end", end, _("The end"))
+    before = audit_snapshot(enrollment)
+    enrollment.end = end
+    enrollment.exit_reason = reason
+    enrollment.save(update_fields=["end", "exit_reason", "updated_at"])
+    audit_record(actor=actor, obj=enrollment, before=before)
+    from jigiya.followup import engine
+
+    engine.cancel_for_enrollment(enrollment, actor=actor)
+    community = enrollment.person.household.community_id
+    months = [enrollment.start]
+    day = enrollment.start
+    while day.replace(day=1) < end.replace(day=1):
+        day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        months.append(day)
+    mark_stale(source=SOURCE_ENROLLMENT, cells=[(community, month) for month in months])
+    return enrollment
+
+
+# --- pregnancies --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pregnancy_register(
+    *,
+    actor: Any,
+    woman: Person,
+    lmp: datetime.date | None = None,
+    edd: datetime.date | None = None,
+    id: uuid.UUID | None = None,  # the device's id
+    today: datetime.date | None = None,
+) -> Pregnancy:
+    """Register a pregnancy from the LMP or the EDD (one is needed; with both, the EDD must
+    fall between the LMP and 44 weeks after it). The woman is enrolled in the pregnancy
+    follow-up and her contacts are scheduled."""
+    require_record(actor, woman.household.community)
+    today = today or timezone.localdate()
+    if lmp is None and edd is None:
+        raise ValidationError({"lmp": _("Give the last menstrual period or the expected date.")})
+    _not_future("lmp", lmp, _("The last menstrual period"))
+    if (
+        lmp is not None
+        and edd is not None
+        and (edd <= lmp or (edd - lmp).days > LONGEST_PREGNANCY_DAYS)
+    ):
+        raise ValidationError(
+            {
+                "edd": _(
+                    "The expected delivery date %(edd)s is %(weeks)s weeks after the last "
+                    "menstrual period: it must be within 44 weeks."
+                )
+                % {"edd": edd, "weeks": (edd - lmp).days // 7}
+            }
+        )
+    if edd is None:
+        assert lmp is not None
+        edd = lmp + datetime.timedelta(days=PREGNANCY_DAYS)
+    existing = replay(Pregnancy, id, {"woman": woman, "lmp": lmp, "edd": edd})
+    if existing is not None:
+        return existing
+    start = lmp or edd - datetime.timedelta(days=PREGNANCY_DAYS)
+    if (today - start).days > LONGEST_PREGNANCY_DAYS:
+        raise ValidationError({"edd": _("This pregnancy would already be over 44 weeks.")})
+    if woman.sex != Sex.FEMALE:
+        raise ValidationError({"woman": _("Only a woman can be pregnant.")})
+    if Pregnancy.objects.filter(woman=woman, outcome_date__isnull=True, is_active=True).exists():
+        raise ValidationError(
+            {"woman": _("%(woman)s already has an open pregnancy.") % {"woman": woman}}
+        )
+    pregnancy = Pregnancy(woman=woman, lmp=lmp, edd=edd, created_by=_actor(actor))
+    if id is not None:
+        pregnancy.id = id
+    pregnancy.full_clean()
+    pregnancy.save(force_insert=True)
+    audit_record(actor=actor, obj=pregnancy)
+    if not Enrollment.objects.filter(
+        person=woman, program=FollowupProgram.PREGNANCY, end__isnull=True
+    ).exists():
+        enrollment_start(
+            actor=actor, person=woman, program=FollowupProgram.PREGNANCY, start=min(today, edd)
+        )
+    mark_stale(source=SOURCE_PREGNANCY, cells=[(woman.household.community_id, edd)])
+    from jigiya.followup import engine
+
+    engine.schedule_pregnancy(pregnancy, today=today, actor=actor)
+    return pregnancy
+
+
+@transaction.atomic
+def anc_contact_record(
+    *,
+    actor: Any,
+    pregnancy: Pregnancy,
+    date: datetime.date,
+    place: str,
+    health_center: HealthCenter | None = None,
+    id: uuid.UUID | None = None,  # the device's id
+) -> AncContact:
+    """An antenatal care contact she had (at her CSCom or another facility)."""
+    require_record(actor, pregnancy.woman.household.community)
+    fields = {"pregnancy": pregnancy, "date": date, "place": place}
+    existing = replay(AncContact, id, fields)
+    if existing is not None:
+        return existing
+    _not_future("date", date, _("The ANC contact"))
+    if date < pregnancy.start:
+        raise ValidationError(
+            {"date": _("The ANC contact %(day)s is before the pregnancy.") % {"day": date}}
+        )
+    if place == DeliveryPlace.THIS_CSCOM:
+        health_center = pregnancy.woman.household.community.health_center
+        if health_center is None:
+            raise ValidationError({"place": _("This community has no CSCom recorded.")})
+    if AncContact.objects.filter(pregnancy=pregnancy, date=date).exists():
+        raise ValidationError(
+            {"date": _("An ANC contact is already recorded on %(day)s.") % {"day": date}}
+        )
+    contact = AncContact(
+        pregnancy=pregnancy,
+        date=date,
+        place=place,
+        health_center=health_center,
+        created_by=_actor(actor),
+    )
+    if id is not None:
+        contact.id = id
+    contact.full_clean()
+    contact.save(force_insert=True)
+    audit_record(actor=actor, obj=contact)
+    mark_stale(
+        source=SOURCE_PREGNANCY,
+        cells=[(pregnancy.woman.household.community_id, day) for day in (date, pregnancy.edd)],
+    )
+    return contact
+
+
+@transaction.atomic
+def pregnancy_outcome_record(
+    *,
+    actor: Any,
+    pregnancy: Pregnancy,
+    outcome_date: datetime.date,
+    birth_outcome: str,
+    outcome_place: str,
+    health_center: HealthCenter | None = None,
+) -> Pregnancy:
+    """How the pregnancy ended: date, place (this CSCom, another facility, home), outcome.
+    The pregnancy follow-up ends; the postnatal visits are scheduled."""
+    require_record(actor, pregnancy.woman.household.community)
+    if pregnancy.outcome_date is not None:
+        raise ValidationError({"outcome_date": _("This pregnancy's outcome is already recorded.")})
+    _not_future("outcome_date", outcome_date, _("The delivery"))
+    if outcome_date < pregnancy.start:
+        raise ValidationError(
+            {
+                "outcome_date": _("The delivery %(day)s is before the pregnancy.")
+                % {"day": outcome_date}
+            }
+        )
+    if birth_outcome not in BirthOutcome.values:
+        raise ValidationError({"birth_outcome": _("Choose an outcome.")})
+    if outcome_place not in DeliveryPlace.values:
+        raise ValidationError({"outcome_place": _("Choose a place of delivery.")})
+    if outcome_place == DeliveryPlace.THIS_CSCOM:
+        health_center = pregnancy.woman.household.community.health_center
+    elif outcome_place == DeliveryPlace.HOME:
+        health_center = None
+    before = audit_snapshot(pregnancy)
+    pregnancy.outcome_date = outcome_date
+    pregnancy.birth_outcome = birth_outcome
+    pregnancy.outcome_place = outcome_place
+    pregnancy.outcome_health_center = health_center
+    pregnancy.full_clean()
+    pregnancy.save(
+        update_fields=[
+            "outcome_date",
+            "birth_outcome",
+            "outcome_place",
+            "outcome_health_center",
+            "updated_at",
+        ]
+    )
+    audit_record(actor=actor, obj=pregnancy, before=before)
+    community = pregnancy.woman.household.community_id
+    mark_stale(
+        source=SOURCE_PREGNANCY, cells=[(community, outcome_date), (community, pregnancy.edd)]
+    )
+    for enrollment in Enrollment.objects.filter(
+        person=pregnancy.woman, program=FollowupProgram.PREGNANCY, end__isnull=True
+    ):
+        # Ending the enrollment would cancel the postnatal visits: end it first.
+        enrollment_end(
+            actor=actor,
+            enrollment=enrollment,
+            end=max(outcome_date, enrollment.start),
+            reason=ExitReason.COMPLETED,
+        )
+    from jigiya.followup import engine
+
+    engine.schedule_postnatal(pregnancy, actor=actor)
+    return pregnancy
+
+
+# --- least access -------------------------------------------------------------------------
+
+
+def least_access_decision(criteria: list[str]) -> tuple[int, str]:
+    """(score, decision) for the criteria met: the weights of `LEAST_ACCESS_CRITERIA` added up;
+    free care from `FREE_CARE_SCORE`, subsidized from `SUBSIDIZED_CARE_SCORE`."""
+    score = sum(LEAST_ACCESS_CRITERIA[code][1] for code in set(criteria))
+    if score >= FREE_CARE_SCORE:
+        return score, LeastAccessDecision.FREE
+    if score >= SUBSIDIZED_CARE_SCORE:
+        return score, LeastAccessDecision.SUBSIDIZED
+    return score, LeastAccessDecision.NOT_ELIGIBLE
+
+
+@transaction.atomic
+def least_access_assess(
+    *,
+    actor: Any,
+    household: Household,
+    assessed_on: datetime.date,
+    criteria: list[str],
+    id: uuid.UUID | None = None,  # the device's id
+) -> LeastAccessAssessment:
+    """Assess a household's access to care; the score and decision follow from the criteria."""
+    require_record(actor, household.community)
+    unknown = sorted(set(criteria) - set(LEAST_ACCESS_CRITERIA))
+    if unknown:
+        raise ValidationError(
+            {"criteria": _("Unknown criteria: %(codes)s.") % {"codes": ", ".join(unknown)}}
+        )
+    criteria = sorted(set(criteria))
+    existing = replay(
+        LeastAccessAssessment,
+        id,
+        {"household": household, "assessed_on": assessed_on, "criteria": criteria},
+    )
+    if existing is not None:
+        return existing
+    _not_future("assessed_on", assessed_on, _("The assessment"))
+    score, decision = least_access_decision(criteria)
+    assessment = LeastAccessAssessment(
+        household=household,
+        assessed_on=assessed_on,
+        criteria=criteria,
+        score=score,
+        decision=decision,
+        created_by=_actor(actor),
+    )
+    if id is not None:
+        assessment.id = id
+    assessment.full_clean()
+    assessment.save(force_insert=True)
+    audit_record(actor=actor, obj=assessment)
+    return assessment

@@ -1,0 +1,315 @@
+"""Every read of the savings app, scoped to the places the user may see (404 outside).
+
+Pages cost a fixed number of queries: balances and savings are GROUP BY sums over ledger lines,
+loans are read with what was paid on them in one more query."""
+
+import datetime
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from jigiya.accounts.access import get_in_scope, has_perm_at, scope_q
+from jigiya.accounts.roles import Perm
+from jigiya.savings import ledger
+from jigiya.savings.loans import LoanPosition, position
+from jigiya.savings.models import (
+    Account,
+    Attendance,
+    Cycle,
+    Entry,
+    EntryLine,
+    Group,
+    GroupStatusChange,
+    Loan,
+    Meeting,
+    Membership,
+    ShareOut,
+    ShareOutLine,
+)
+
+PATH = "community__path"
+M = TypeVar("M", bound=models.Model)
+
+
+def can_record(user: Any, group: Group) -> bool:
+    return has_perm_at(user, Perm.SAVINGS_RECORD, group.community.path)
+
+
+def group_list(*, user: Any, search: str = "") -> QuerySet[Group]:
+    """Groups in the user's places, with their community and number of current members."""
+    today = timezone.localdate()
+    groups = (
+        Group.objects.filter(scope_q(user, Perm.SAVINGS_VIEW, PATH))
+        .select_related("community")
+        .annotate(
+            members_count=Count(
+                "memberships",
+                filter=Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gt=today),
+            )
+        )
+        .order_by("community__name", "name")
+    )
+    if search:
+        groups = groups.filter(Q(name__icontains=search) | Q(community__name__icontains=search))
+    return groups
+
+
+def _get(queryset: QuerySet[M], user: Any, path_field: str, **lookup: Any) -> M:
+    """One row the user may see with the savings view permission. Outside the user's places it
+    does not exist (404); inside them, a role without the permission is refused (403)."""
+    try:
+        return get_in_scope(queryset, user, Perm.SAVINGS_VIEW, path_field, **lookup)
+    except Http404:
+        if queryset.filter(scope_q(user, Perm.PLACES_VIEW, path_field)).filter(**lookup).exists():
+            raise PermissionDenied from None
+        raise
+
+
+def group_get(*, user: Any, group_id: Any) -> Group:
+    return _get(
+        Group.objects.select_related("community", "facilitator"),
+        user,
+        PATH,
+        pk=group_id,
+    )
+
+
+def cycle_get(*, user: Any, cycle_id: Any) -> Cycle:
+    return _get(
+        Cycle.objects.select_related("group__community"),
+        user,
+        f"group__{PATH}",
+        pk=cycle_id,
+    )
+
+
+def meeting_get(*, user: Any, meeting_id: Any) -> Meeting:
+    return _get(
+        Meeting.objects.select_related("group__community", "cycle", "confirmed_by__person"),
+        user,
+        f"group__{PATH}",
+        pk=meeting_id,
+    )
+
+
+def membership_get(*, user: Any, membership_id: Any) -> Membership:
+    return _get(
+        Membership.objects.select_related("group__community", "person"),
+        user,
+        f"group__{PATH}",
+        pk=membership_id,
+    )
+
+
+def loan_get(*, user: Any, loan_id: Any) -> Loan:
+    return _get(
+        Loan.objects.select_related("group__community", "membership__person", "cycle"),
+        user,
+        f"group__{PATH}",
+        pk=loan_id,
+    )
+
+
+def entry_get(*, user: Any, entry_id: Any) -> Entry:
+    return _get(
+        Entry.objects.select_related("group__community", "cycle", "meeting"),
+        user,
+        f"group__{PATH}",
+        pk=entry_id,
+    )
+
+
+def memberships_of(*, user: Any, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Membership]]:
+    """The savings groups of these people (for the household page): person id → memberships,
+    current first, each with `.group` loaded. One query; only groups the user may see."""
+    result: dict[uuid.UUID, list[Membership]] = defaultdict(list)
+    if not person_ids:
+        return {}
+    rows = (
+        Membership.objects.filter(person_id__in=person_ids)
+        .filter(scope_q(user, Perm.SAVINGS_VIEW, f"group__{PATH}"))
+        .select_related("group")
+        .order_by("left_on", "-joined_on")
+    )
+    for membership in rows:
+        result[membership.person_id].append(membership)
+    return dict(result)
+
+
+@dataclass
+class MemberRow:
+    membership: Membership
+    savings: int
+    shares: int
+    loan_owed: int
+    days_overdue: int
+
+
+def loan_positions(
+    loans: list[Loan], on: datetime.date | None = None
+) -> dict[uuid.UUID, LoanPosition]:
+    on = on or timezone.localdate()
+    paid = ledger.loan_paid([loan.pk for loan in loans], until=on)
+    return {loan.pk: position(loan, paid.get(loan.pk), on) for loan in loans}
+
+
+def member_rows(group: Group, cycle: Cycle | None, *, current_only: bool = True) -> list[MemberRow]:
+    """Each member with her savings, shares and what she owes today (3 queries)."""
+    today = timezone.localdate()
+    members = list(group.memberships.select_related("person").order_by("number"))
+    if current_only:
+        members = [m for m in members if m.left_on is None or m.left_on > today]
+    savings = ledger.member_savings(group.pk)
+    loans = list(Loan.objects.filter(group=group, status="open"))
+    positions = loan_positions(loans, today)
+    owed: dict[uuid.UUID, int] = defaultdict(int)
+    overdue: dict[uuid.UUID, int] = defaultdict(int)
+    for loan in loans:
+        owed[loan.membership_id] += positions[loan.pk].owed
+        overdue[loan.membership_id] = max(
+            overdue[loan.membership_id], positions[loan.pk].days_overdue
+        )
+    price = cycle.share_price if cycle else 0
+    return [
+        MemberRow(
+            membership=m,
+            savings=savings.get(m.pk, 0),
+            shares=savings.get(m.pk, 0) // price if price else 0,
+            loan_owed=owed[m.pk],
+            days_overdue=overdue[m.pk],
+        )
+        for m in members
+    ]
+
+
+def group_page(*, user: Any, group: Group) -> dict[str, Any]:
+    """Everything the group page shows, in a fixed number of queries."""
+    cycles = list(group.cycles.order_by("-number"))
+    current = next((c for c in cycles if c.is_open), None)
+    return {
+        "group": group,
+        "cycles": cycles,
+        "current": current,
+        "members": member_rows(group, current or (cycles[0] if cycles else None)),
+        "balances": ledger.balances(group.pk),
+        "meetings": list(
+            group.meetings.select_related("cycle")
+            .annotate(
+                came=Count("attendance", filter=~Q(attendance__presence="absent")),
+                expected=Count("attendance"),
+            )
+            .order_by("-held_on")[:12]
+        ),
+        "history": list(GroupStatusChange.objects.filter(group=group).order_by("-number")),
+        "can_record": can_record(user, group),
+    }
+
+
+def meeting_page(*, meeting: Meeting) -> dict[str, Any]:
+    entries = list(
+        meeting.entries.select_related("membership__person")
+        .prefetch_related(Prefetch("lines", queryset=EntryLine.objects.order_by("position")))
+        .order_by("seq")
+    )
+    corrections = list(
+        Entry.objects.filter(reverses__meeting=meeting).exclude(meeting=meeting).order_by("seq")
+    )
+    return {
+        "meeting": meeting,
+        "attendance": list(
+            Attendance.objects.filter(meeting=meeting)
+            .select_related("membership__person")
+            .order_by("membership__number")
+        ),
+        "entries": entries,
+        "corrections": corrections,
+        "reversed_ids": set(
+            Entry.objects.filter(reverses__meeting=meeting).values_list("reverses_id", flat=True)
+        ),
+    }
+
+
+@dataclass
+class PassbookLine:
+    on: datetime.date
+    kind: str
+    label: str
+    amount: int
+    savings: int
+    entry: Entry
+
+
+def passbook(*, membership: Membership) -> dict[str, Any]:
+    """The member's book: every movement that names her, with her savings after each."""
+    lines = (
+        EntryLine.objects.filter(membership=membership)
+        .select_related("entry")
+        .order_by("seq", "position")
+    )
+    book: list[PassbookLine] = []
+    savings = 0
+    for line in lines:
+        if line.account == Account.MEMBER_SAVINGS:
+            savings += line.credit - line.debit
+        elif line.account in (Account.LOAN_FUND_CASH, Account.HEALTH_FUND_CASH):
+            continue  # the cash side repeats the same amount
+        book.append(
+            PassbookLine(
+                on=line.on,
+                kind=line.entry.kind,
+                label=line.get_account_display(),
+                amount=line.signed,
+                savings=savings,
+                entry=line.entry,
+            )
+        )
+    loans = list(membership.loans.order_by("-disbursed_on"))
+    positions = loan_positions(loans)
+    return {
+        "membership": membership,
+        "lines": book,
+        "savings": savings,
+        "loans": [(loan, positions[loan.pk]) for loan in loans],
+        "attendance": list(
+            membership.attendance.select_related("meeting").order_by("-meeting__held_on")[:12]
+        ),
+    }
+
+
+def cycle_summary(*, cycle: Cycle) -> dict[str, Any]:
+    """The cycle's totals by kind of movement, its meetings and loans."""
+    # The cycle's movements before the share-out closed its income and expense accounts.
+    sums = dict.fromkeys(Account.values, 0)
+    for row in (
+        EntryLine.objects.filter(entry__cycle=cycle)
+        .exclude(entry__kind="share_out")
+        .values("account")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+        .order_by()
+    ):
+        sums[row["account"]] = ledger.signed(row["account"], row["d"] or 0, row["c"] or 0)
+    loans = list(cycle.loans.select_related("membership__person").order_by("disbursed_on"))
+    positions = loan_positions(loans)
+    return {
+        "cycle": cycle,
+        "movements": sums,
+        "meetings": list(
+            cycle.meetings.annotate(
+                came=Count("attendance", filter=~Q(attendance__presence="absent")),
+                expected=Count("attendance"),
+            ).order_by("held_on")
+        ),
+        "loans": [(loan, positions[loan.pk]) for loan in loans],
+        "share_out": ShareOut.objects.filter(cycle=cycle).first(),
+    }
+
+
+def share_out_lines(*, share_out: ShareOut) -> list[ShareOutLine]:
+    return list(share_out.lines.select_related("membership__person").order_by("membership__number"))

@@ -1,0 +1,300 @@
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from jigiya.accounts.access import has_perm_anywhere, scope_q
+from jigiya.accounts.roles import Perm
+from jigiya.core.errors import Conflict, validation_fields
+from jigiya.core.views import form_page
+from jigiya.places.models import Place, PlaceKind
+from jigiya.registry.models import Person
+from jigiya.savings import forms, selectors, services
+from jigiya.savings.models import (
+    OFFICER_ROLES,
+    Attendance,
+    CycleStatus,
+    Group,
+    Membership,
+    ShareOut,
+)
+
+
+def _require_view(request: HttpRequest) -> None:
+    if not has_perm_anywhere(request.user, Perm.SAVINGS_VIEW):
+        raise PermissionDenied
+
+
+def _require_record(request: HttpRequest, group: Group) -> None:
+    if not selectors.can_record(request.user, group):
+        raise PermissionDenied
+
+
+@login_required
+def group_list(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    search = request.GET.get("q", "").strip()
+    context = {
+        "groups": selectors.group_list(user=request.user, search=search)[:200],
+        "search": search,
+        "can_create": has_perm_anywhere(request.user, Perm.SAVINGS_RECORD),
+    }
+    return render(request, "savings/group_list.html", context)
+
+
+@login_required
+def group_create(request: HttpRequest) -> HttpResponse:
+    if not has_perm_anywhere(request.user, Perm.SAVINGS_RECORD):
+        raise PermissionDenied
+    communities = Place.objects.filter(
+        scope_q(request.user, Perm.SAVINGS_RECORD), kind=PlaceKind.COMMUNITY, is_active=True
+    ).order_by("name")
+    form = forms.GroupCreateForm(request.POST or None, communities=communities)
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.group_create(
+            actor=request.user, facilitator=request.user, **data
+        ),
+        template="savings/form.html",
+        context={"title": _("New savings group")},
+        done=lambda group: group.get_absolute_url(),
+        message=_("Group created."),
+    )
+
+
+@login_required
+def group_detail(request: HttpRequest, group_id: str) -> HttpResponse:
+    group = selectors.group_get(user=request.user, group_id=group_id)
+    return render(
+        request, "savings/group_detail.html", selectors.group_page(user=request.user, group=group)
+    )
+
+
+@login_required
+def group_status(request: HttpRequest, group_id: str) -> HttpResponse:
+    group = selectors.group_get(user=request.user, group_id=group_id)
+    _require_record(request, group)
+    form = forms.StatusForm(request.POST or None, initial={"on": forms.today()})
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.group_status_change(actor=request.user, group=group, **data),
+        template="savings/form.html",
+        context={"title": _("Status of %(group)s") % {"group": group}, "group": group},
+        done=lambda group: group.get_absolute_url(),
+        message=_("Status changed."),
+    )
+
+
+@login_required
+def cycle_start(request: HttpRequest, group_id: str) -> HttpResponse:
+    group = selectors.group_get(user=request.user, group_id=group_id)
+    _require_record(request, group)
+    last = group.cycles.order_by("-number").first()
+    initial: dict[str, Any] = {"starts_on": forms.today()}
+    if last is not None:  # the next cycle starts from the last one's constitution
+        initial.update({name: getattr(last, name) for name in services.CONSTITUTION_FIELDS})
+        initial["fines"] = "\n".join(f"{f['reason']} = {f['amount']}" for f in last.fines)
+    form = forms.CycleForm(request.POST or None, initial=initial)
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.cycle_start(actor=request.user, group=group, **data),
+        template="savings/form.html",
+        context={"title": _("New cycle of %(group)s") % {"group": group}, "group": group},
+        done=lambda cycle: cycle.get_absolute_url(),
+        message=_("Cycle started."),
+    )
+
+
+@login_required
+def member_add(request: HttpRequest, group_id: str) -> HttpResponse:
+    group = selectors.group_get(user=request.user, group_id=group_id)
+    _require_record(request, group)
+    people = (
+        Person.objects.filter(household__community=group.community, is_active=True)
+        .exclude(pk__in=group.memberships.filter(left_on__isnull=True).values("person_id"))
+        .order_by("family_name", "given_name")
+    )
+    form = forms.MemberAddForm(
+        request.POST or None, people=people, initial={"joined_on": forms.today()}
+    )
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.membership_add(actor=request.user, group=group, **data),
+        template="savings/form.html",
+        context={"title": _("New member of %(group)s") % {"group": group}, "group": group},
+        done=lambda membership: group.get_absolute_url(),
+        message=_("Member added."),
+    )
+
+
+@login_required
+def meeting_new(request: HttpRequest, group_id: str) -> HttpResponse:
+    """The meeting entry page: one row per member, defaults that match most rows."""
+    group = selectors.group_get(user=request.user, group_id=group_id)
+    _require_record(request, group)
+    cycle = group.cycles.filter(status=CycleStatus.OPEN).first()
+    if cycle is None:
+        messages.warning(request, _("Start a cycle before recording meetings."))
+        return redirect(group.get_absolute_url())
+    today = forms.today()
+    members = [
+        m
+        for m in group.memberships.select_related("person").order_by("number")
+        if m.is_member_on(today)
+    ]
+    last_meeting = group.meetings.order_by("-held_on").first()
+    last_shares: dict[uuid.UUID, int] = {}
+    if last_meeting is not None:
+        price = last_meeting.cycle.share_price
+        for membership_id, memo in last_meeting.entries.filter(kind="shares").values_list(
+            "membership_id", "memo"
+        ):
+            last_shares[membership_id] = int(memo) if memo.isdigit() else 0
+        for row in Attendance.objects.filter(meeting=last_meeting):
+            last_shares.setdefault(row.membership_id, 0 if price else 1)
+    form = forms.MeetingForm(
+        request.POST or None, members=members, cycle=cycle, last_shares=last_shares
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting, _created = services.meeting_record(
+                actor=request.user, group=group, data=form.to_data()
+            )
+        except ValidationError as exc:
+            for key, errors in validation_fields(exc).items():
+                target = form.field_for(key)
+                for error in errors:
+                    form.add_error(target, error)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Meeting recorded and sealed."))
+            return redirect(meeting.get_absolute_url())
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "savings/meeting_form.html",
+        {"form": form, "group": group, "cycle": cycle},
+        status=status,
+    )
+
+
+@login_required
+def meeting_detail(request: HttpRequest, meeting_id: str) -> HttpResponse:
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    context = selectors.meeting_page(meeting=meeting)
+    context["can_record"] = selectors.can_record(request.user, meeting.group)
+    return render(request, "savings/meeting_detail.html", context)
+
+
+@login_required
+def passbook(request: HttpRequest, membership_id: str) -> HttpResponse:
+    membership = selectors.membership_get(user=request.user, membership_id=membership_id)
+    return render(request, "savings/passbook.html", selectors.passbook(membership=membership))
+
+
+@login_required
+def cycle_detail(request: HttpRequest, cycle_id: str) -> HttpResponse:
+    cycle = selectors.cycle_get(user=request.user, cycle_id=cycle_id)
+    context = selectors.cycle_summary(cycle=cycle)
+    context["can_record"] = selectors.can_record(request.user, cycle.group)
+    return render(request, "savings/cycle_detail.html", context)
+
+
+@login_required
+def share_out(request: HttpRequest, cycle_id: str) -> HttpResponse:
+    """The share-out sheet (printable); before the share-out, a preview and the button."""
+    cycle = selectors.cycle_get(user=request.user, cycle_id=cycle_id)
+    done = ShareOut.objects.filter(cycle=cycle).first()
+    if done is not None:
+        return render(
+            request,
+            "savings/share_out.html",
+            {
+                "cycle": cycle,
+                "share_out": done,
+                "lines": selectors.share_out_lines(share_out=done),
+            },
+        )
+    if request.method == "POST":
+        _require_record(request, cycle.group)
+    form = forms.ShareOutForm(request.POST or None, initial={"held_on": forms.today()})
+    plan = None
+    problem = ""
+    try:
+        plan = services.share_out_plan(cycle, forms.today())
+    except ValidationError as exc:
+        problem = " ".join(exc.messages)
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.share_out(actor=request.user, cycle=cycle, **data),
+        template="savings/share_out.html",
+        context={
+            "cycle": cycle,
+            "plan": plan,
+            "problem": problem,
+            "can_record": selectors.can_record(request.user, cycle.group),
+        },
+        done=lambda result: result.get_absolute_url(),
+        message=_("Share-out recorded."),
+    )
+
+
+@login_required
+def loan_detail(request: HttpRequest, loan_id: str) -> HttpResponse:
+    loan = selectors.loan_get(user=request.user, loan_id=loan_id)
+    officers = Membership.objects.filter(
+        Q(left_on__isnull=True), group=loan.group, role__in=list(OFFICER_ROLES)
+    ).exclude(pk=loan.membership_id)
+    form = forms.WriteOffForm(
+        request.POST or None, officers=officers, initial={"on": forms.today()}
+    )
+    if request.method == "POST":
+        _require_record(request, loan.group)
+    position = selectors.loan_positions([loan])[loan.pk]
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.loan_write_off(actor=request.user, loan=loan, **data),
+        template="savings/loan_detail.html",
+        context={
+            "loan": loan,
+            "position": position,
+            "can_record": selectors.can_record(request.user, loan.group),
+        },
+        done=lambda loan: loan.get_absolute_url(),
+        message=_("Loan written off."),
+    )
+
+
+@login_required
+def entry_correct(request: HttpRequest, entry_id: str) -> HttpResponse:
+    entry = selectors.entry_get(user=request.user, entry_id=entry_id)
+    _require_record(request, entry.group)
+    form = forms.CorrectionForm(request.POST or None, initial={"id": uuid.uuid4()})
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.entry_correct(actor=request.user, entry=entry, **data),
+        template="savings/form.html",
+        context={
+            "title": _("Correct entry %(entry)s") % {"entry": entry},
+            "group": entry.group,
+            "entry": entry,
+        },
+        done=lambda entries: (
+            entry.meeting.get_absolute_url() if entry.meeting else entry.group.get_absolute_url()
+        ),
+        message=_("Correction posted."),
+    )
