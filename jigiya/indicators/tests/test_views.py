@@ -1,4 +1,5 @@
 import datetime
+import html
 
 import pytest
 from django.utils.translation import gettext as _
@@ -149,9 +150,8 @@ def test_unknown_indicators_are_refused(cast, client, url):
     assert response.status_code == 400
     body = response.content.decode()
     assert 'data-field="indicator"' in body
-    assert (
-        _("There is no indicator “%(code)s” in the catalog.") % {"code": "health.nothing"} in body
-    )
+    message = _("There is no indicator “%(code)s” in the catalog.") % {"code": "health.nothing"}
+    assert html.escape(message) in body
 
 
 def test_place_and_health_center_dashboards(cast, client, assemblies):
