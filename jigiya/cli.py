@@ -12,7 +12,6 @@ import sys
 
 ALIASES = {
     "serve": ["runserver"],
-    "worker": ["db_worker"],
     "verify-places": ["verify_places"],
     "dhis2-push": ["dhis2_push"],
     "verify-ledgers": ["verify_ledgers"],

@@ -2,9 +2,11 @@
 
 from django_tasks import task
 
+from jigiya.core.schedule import daily
 from jigiya.followup import services
 
 
+@daily
 @task()
 def followup_tasks_sweep() -> int:
     """Mark missed the open tasks whose window has closed; returns how many. Run daily."""
