@@ -46,7 +46,8 @@ class Perm(StrEnum):
     QUALITY_VIEW = "quality.view"
     QUALITY_RECORD = "quality.record"
     INDICATORS_VIEW = "indicators.view"  # aggregate figures only
-    INDICATORS_MANAGE = "indicators.manage"  # freshness, rebuilds, donors
+    INDICATORS_MANAGE = "indicators.manage"  # freshness, rebuilds
+    DONORS_MANAGE = "indicators.donors_manage"  # donors, their fundings and partner logins
     EXPORT_RECORDS = "indicators.export_records"  # record-level exports
     DHIS2_PUSH = "interop.dhis2_push"
 
@@ -76,6 +77,7 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.QUALITY_RECORD: frozenset({R.ADMIN, R.QI_COACH, R.HEALTH_CENTER_STAFF}),
     Perm.INDICATORS_VIEW: EVERYONE,
     Perm.INDICATORS_MANAGE: frozenset({R.ADMIN, R.ME_OFFICER}),
+    Perm.DONORS_MANAGE: frozenset({R.ADMIN, R.PROGRAM_MANAGER}),
     Perm.EXPORT_RECORDS: STAFF,
     Perm.DHIS2_PUSH: frozenset({R.ADMIN, R.ME_OFFICER}),
 }

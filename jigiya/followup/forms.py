@@ -1,3 +1,4 @@
+import uuid
 from typing import Any
 
 from django import forms
@@ -86,3 +87,144 @@ class ReferralCloseForm(forms.Form):
     seen_on = forms.DateField(label=_("Seen on"), required=False, widget=DATE)
     seen_by = forms.CharField(label=_("Seen by"), max_length=120, required=False)
     action_taken = forms.CharField(label=_("What was done"), max_length=300, required=False)
+
+
+def _child_fields() -> dict[str, forms.Field]:
+    """One child's part of the household visit (field names without the child's prefix)."""
+    return {
+        "seen": forms.BooleanField(label=_("Seen at this visit"), required=False),
+        "weight_kg": forms.DecimalField(
+            label=_("Weight (kg)"), required=False, max_digits=5, decimal_places=2
+        ),
+        "height_cm": forms.DecimalField(
+            label=_("Length or height (cm)"), required=False, max_digits=5, decimal_places=1
+        ),
+        "measured_lying": forms.BooleanField(
+            label=_("Measured lying down"), required=False, initial=True
+        ),
+        "muac_mm": forms.IntegerField(label=_("MUAC (mm)"), required=False),
+        "oedema": forms.BooleanField(label=_("Oedema of both feet"), required=False),
+        "danger_signs": forms.MultipleChoiceField(
+            label=_("Danger signs"),
+            choices=list(CHILD_DANGER_SIGNS.items()),
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+        ),
+        "vaccines": forms.MultipleChoiceField(
+            label=_("Vaccines on the card"),
+            choices=[(code, label) for code, label, _age in VACCINES],
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+        ),
+    }
+
+
+def _pregnancy_fields() -> dict[str, forms.Field]:
+    return {
+        "seen": forms.BooleanField(label=_("Seen at this visit"), required=False),
+        "anc_since_last_visit": forms.BooleanField(
+            label=_("ANC contact since the last visit"), required=False
+        ),
+        "danger_signs": forms.MultipleChoiceField(
+            label=_("Danger signs"),
+            choices=list(PREGNANCY_DANGER_SIGNS.items()),
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+        ),
+        "birth_plan": forms.ChoiceField(
+            label=_("Where she plans to deliver"),
+            choices=BirthPlan.choices,
+            initial=BirthPlan.UNDECIDED,
+            required=False,
+        ),
+    }
+
+
+class HouseholdVisitForm(forms.Form):
+    """A visit to a household seeing several people in one submission, without JavaScript:
+    one section per child under five (measurements) and per pregnant woman (pregnancy check),
+    then the other members seen and the education given to everyone seen.
+
+    A child or woman counts as seen when ticked or when anything is filled in their section.
+    Their fields are named `c<n>_<field>` and `p<n>_<field>` (n: the section's position)."""
+
+    id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    date = forms.DateField(label=_("Date of the visit"), widget=DATE)
+    people = forms.MultipleChoiceField(
+        label=_("Other members seen"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("Education given (to everyone seen)"),
+        choices=EducationTopic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(
+        self, *args: Any, children: list[Any], pregnancies: list[Any], others: list[Any], **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.children = children
+        self.pregnancies = pregnancies
+        self.fields["people"].choices = [  # type: ignore[attr-defined]
+            (str(person.pk), str(person)) for person in others
+        ]
+        for index, _child in enumerate(children):
+            for name, field in _child_fields().items():
+                self.fields[f"c{index}_{name}"] = field
+        for index, _pregnancy in enumerate(pregnancies):
+            for name, field in _pregnancy_fields().items():
+                self.fields[f"p{index}_{name}"] = field
+
+    def child_sections(self) -> list[tuple[Any, list[Any]]]:
+        return [
+            (child, [self[f"c{index}_{name}"] for name in _child_fields()])
+            for index, child in enumerate(self.children)
+        ]
+
+    def pregnancy_sections(self) -> list[tuple[Any, list[Any]]]:
+        return [
+            (pregnancy, [self[f"p{index}_{name}"] for name in _pregnancy_fields()])
+            for index, pregnancy in enumerate(self.pregnancies)
+        ]
+
+    def child_checks(self) -> list[tuple[int, dict[str, Any]]]:
+        """(section index, values) of each child seen."""
+        data = self.cleaned_data
+        found = []
+        for index in range(len(self.children)):
+            values = {name: data.get(f"c{index}_{name}") for name in _child_fields()}
+            measured = any(
+                values[name] not in (None, [], False)
+                for name in ("weight_kg", "height_cm", "muac_mm", "oedema", "danger_signs")
+            ) or bool(values["vaccines"])
+            if values["seen"] or measured:
+                found.append((index, values))
+        return found
+
+    def pregnancy_checks(self) -> list[tuple[int, dict[str, Any]]]:
+        data = self.cleaned_data
+        found = []
+        for index in range(len(self.pregnancies)):
+            values = {name: data.get(f"p{index}_{name}") for name in _pregnancy_fields()}
+            filled = (
+                values["anc_since_last_visit"]
+                or values["danger_signs"]
+                or values["birth_plan"] not in (None, "", BirthPlan.UNDECIDED)
+            )
+            if values["seen"] or filled:
+                found.append((index, values))
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not (
+            self.child_checks() or self.pregnancy_checks() or data.get("people")
+        ):
+            raise forms.ValidationError(_("Tick at least one person seen."))
+        return data

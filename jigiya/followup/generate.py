@@ -131,6 +131,7 @@ def reset() -> Counts:
     deleted["visits"] = visits._raw_delete("default")
     pregnancies = Pregnancy.objects.filter(woman__in=people)
     AncContact.objects.filter(pregnancy__in=pregnancies)._raw_delete("default")
+    people.filter(born_of__isnull=False).update(born_of=None)  # newborns registered since
     deleted["pregnancies"] = pregnancies._raw_delete("default")
     deleted["enrollments"] = Enrollment.objects.filter(person__in=people)._raw_delete("default")
     households.update(head=None)

@@ -24,9 +24,11 @@ from jigiya.followup.models import (
     TaskState,
     Visit,
 )
-from jigiya.registry.models import Enrollment, FollowupProgram, Household, Person
+from jigiya.registry.models import Enrollment, FollowupProgram, Household, Person, Pregnancy
 
 WEEK = datetime.timedelta(days=7)
+# A child is checked at a visit until five years and a month (the last visit may be late).
+CHILD_DAYS = 1856
 
 
 @dataclass
@@ -72,6 +74,7 @@ def tasks_for_chw(user: Any, today: datetime.date) -> Worklist:
     referrals = list(
         Referral.objects.filter(
             person__household__chw=user,
+            person__is_active=True,  # someone who moved, died or left is off the worklist
             status=ReferralStatus.OPEN,
             referred_on__lt=today - datetime.timedelta(days=schedules.REFERRAL_OVERDUE_DAYS),
         )
@@ -85,6 +88,45 @@ def tasks_for_chw(user: Any, today: datetime.date) -> Worklist:
         this_week=[t for t in tasks if t.due_date > today],
         by_household=list(groups.values()),
         overdue_referrals=referrals,
+    )
+
+
+@dataclass
+class VisitPeople:
+    children: list[Person]
+    pregnancies: list[Pregnancy]
+    others: list[Person]
+
+
+def household_visit_people(*, household: Household, today: datetime.date) -> VisitPeople:
+    """Who a household visit may see: the active children under five (a section each), the
+    open pregnancies of active women (a section each), and the other active members. Two
+    queries."""
+    members = list(
+        Person.objects.filter(household=household, is_active=True).order_by(
+            "birth_date", "given_name"
+        )
+    )
+    pregnancies = list(
+        Pregnancy.objects.filter(
+            woman__household=household,
+            woman__is_active=True,
+            outcome_date__isnull=True,
+            is_active=True,
+        )
+        .select_related("woman")
+        .order_by("edd")
+    )
+    children = [
+        person
+        for person in members
+        if (age := person.age_days(today)) is not None and 0 <= age <= CHILD_DAYS
+    ]
+    in_sections = {person.pk for person in children} | {p.woman_id for p in pregnancies}
+    return VisitPeople(
+        children=children,
+        pregnancies=pregnancies,
+        others=[person for person in members if person.pk not in in_sections],
     )
 
 

@@ -1,9 +1,11 @@
 import datetime
+import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -150,4 +152,101 @@ def referral_close(request: HttpRequest, referral_id: str) -> HttpResponse:
         context={"title": _("Outcome of the referral of %(person)s") % {"person": referral.person}},
         done=lambda _referral: referral.person.get_absolute_url(),
         message=_("Referral closed."),
+    )
+
+
+def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
+    """The service's field names ("children.0.weight_kg") as the form's ("c2_weight_kg")."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    renamed = {}
+    for key, value in exc.error_dict.items():
+        parts = key.split(".")
+        if len(parts) == 3 and f"{parts[0]}.{parts[1]}" in names:
+            field = {"person_id": "seen", "pregnancy_id": "seen"}.get(parts[2], parts[2])
+            renamed[f"{names[parts[0] + '.' + parts[1]]}_{field}"] = value
+        elif parts[0] == "education":
+            renamed["topics"] = value
+        else:
+            renamed[key] = value
+    return ValidationError(renamed)
+
+
+@login_required
+def visit_household(request: HttpRequest, household_id: str) -> HttpResponse:
+    """Record a visit to a household seeing several people: each child's measurements and
+    each pregnant woman's check in one submission (no JavaScript needed)."""
+    household = registry_selectors.household_get(user=request.user, household_id=household_id)
+    if not has_perm_at(request.user, Perm.HEALTH_RECORD, household.community.path):
+        raise PermissionDenied
+    today = timezone.localdate()
+    people = selectors.household_visit_people(household=household, today=today)
+    form = forms.HouseholdVisitForm(
+        request.POST or None,
+        children=people.children,
+        pregnancies=people.pregnancies,
+        others=people.others,
+        initial={"date": today},
+    )
+
+    def save(data: dict) -> object:
+        names: dict[str, str] = {}
+        children: list[services.ChildCheckIn] = []
+        for index, values in form.child_checks():
+            names[f"children.{len(children)}"] = f"c{index}"
+            children.append(
+                services.ChildCheckIn(
+                    person_id=people.children[index].pk,
+                    weight_kg=values["weight_kg"],
+                    height_cm=values["height_cm"],
+                    measured_lying=bool(values["measured_lying"]),
+                    muac_mm=values["muac_mm"],
+                    oedema=bool(values["oedema"]),
+                    danger_signs=values["danger_signs"] or [],
+                    vaccines=values["vaccines"] or [],
+                )
+            )
+        checks: list[services.PregnancyCheckIn] = []
+        for index, values in form.pregnancy_checks():
+            names[f"pregnancies.{len(checks)}"] = f"p{index}"
+            checks.append(
+                services.PregnancyCheckIn(
+                    pregnancy_id=people.pregnancies[index].pk,
+                    anc_since_last_visit=bool(values["anc_since_last_visit"]),
+                    danger_signs=values["danger_signs"] or [],
+                    birth_plan=values["birth_plan"] or "undecided",
+                )
+            )
+        seen = [check.person_id for check in children]
+        seen += [people.pregnancies[index].woman_id for index, _v in form.pregnancy_checks()]
+        seen += [uuid.UUID(pk) for pk in data.get("people") or []]
+        try:
+            return services.visit_record(
+                actor=request.user,
+                household=household,
+                id=data["id"],
+                date=data["date"],
+                people=seen,
+                children=children,
+                pregnancies=checks,
+                education=[
+                    services.EducationIn(topic=topic, attendee_ids=seen)
+                    for topic in data.get("topics") or []
+                ],
+                notes=data.get("notes") or "",
+            )
+        except ValidationError as exc:
+            raise _renamed(exc, names) from exc
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        template="followup/household_visit_form.html",
+        context={
+            "household": household,
+            "title": _("Visit: %(household)s") % {"household": household},
+        },
+        done=lambda visit: reverse("followup:visit", args=[visit.pk]),
+        message=_("Visit recorded."),
     )

@@ -3,6 +3,8 @@
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,10 +20,12 @@ from jigiya.accounts.access import (
     scope_paths,
     scope_q,
 )
-from jigiya.accounts.roles import Perm
+from jigiya.accounts.models import Assignment
+from jigiya.accounts.roles import Perm, Role
 from jigiya.indicators import registry
 from jigiya.indicators.models import Donor, DonorUser, Funding, IndicatorValue, StaleCell
 from jigiya.indicators.registry import Indicator, Program
+from jigiya.indicators.services import donor_manage_paths
 from jigiya.places.models import HealthCenter, Place
 
 
@@ -273,6 +277,64 @@ def health_center_communities(*, user: Any, center: HealthCenter) -> QuerySet[Pl
     )
 
 
+def health_area_values(
+    *, user: Any, indicators: Sequence[Indicator], center: HealthCenter, month: datetime.date
+) -> tuple[list[Place], dict[str, dict[Any, Point]]]:
+    """The communities of the health area of `center` that the user may see, and each
+    indicator's value there (the drill-down of a health center's figure). Two queries."""
+    communities = list(health_center_communities(user=user, center=center))
+    stored: dict[tuple[str, Any], tuple[int, int | None]] = {
+        (code, place_id): (n, d)
+        for code, place_id, n, d in IndicatorValue.objects.filter(
+            indicator__in=[i.code for i in indicators],
+            place__in=communities,
+            month=month,
+            breakdown="",
+        ).values_list("indicator", "place_id", "numerator", "denominator")
+    }
+    return communities, {
+        i.code: {
+            c.pk: _point(i, month, *stored.get((i.code, c.pk), (0, None))) for c in communities
+        }
+        for i in indicators
+    }
+
+
+def health_area_breakdowns(
+    *, user: Any, indicator: Indicator, center: HealthCenter, month: datetime.date
+) -> list[tuple[str, Point]]:
+    """The stored breakdowns of a health center's figure: sums over the communities of its
+    health area that the user may see."""
+    rows = (
+        IndicatorValue.objects.filter(
+            scope_q(user, Perm.INDICATORS_VIEW, "place__path"),
+            place__health_center=center,
+            indicator=indicator.code,
+            month=month,
+        )
+        .exclude(breakdown="")
+        .values("breakdown")
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        .order_by("breakdown")
+    )
+    return [(row["breakdown"], _point(indicator, month, row["n"], row["d"])) for row in rows]
+
+
+def health_area_records(
+    *, user: Any, indicator: Indicator, center: HealthCenter, month: datetime.date
+) -> QuerySet | None:
+    """The records behind a health center's figure: those of every community of its health area
+    that the user may see. None (aggregates only) unless the user may see the program's records
+    in each of those communities, so that the records always add up to the figure shown."""
+    communities = list(health_center_communities(user=user, center=center))
+    if not communities or not all(
+        can_see_records(user=user, indicator=indicator, place=c) for c in communities
+    ):
+        return None
+    assert indicator.records is not None
+    return reduce(or_, (indicator.records(user, c, month) for c in communities))
+
+
 def breakdown_values(
     *, user: Any, indicator: Indicator, place: Place, month: datetime.date
 ) -> list[tuple[str, Point]]:
@@ -520,3 +582,91 @@ def freshness(*, user: Any) -> Freshness:
             for i in registry.catalog()
         ],
     )
+
+
+# --- Donor management --------------------------------------------------------------------
+
+
+def can_manage_donors(user: Any) -> bool:
+    """Administrators and program managers, somewhere."""
+    return bool(donor_manage_paths(user))
+
+
+def _manage_q(user: Any, path_field: str) -> Q:
+    paths = donor_manage_paths(user)
+    if not paths:
+        return Q(pk__in=[])
+    if "" in paths:
+        return Q()
+    return reduce(or_, (Q(**{f"{path_field}__startswith": path}) for path in paths))
+
+
+def donor_manage_list(*, user: Any) -> QuerySet[Donor]:
+    """Donors a manager may change: those funding something in the manager's places, and those
+    funding nothing yet (just created). 403 for anyone else. Two queries with the counts."""
+    if not can_manage_donors(user):
+        raise PermissionDenied
+    funded_here = Funding.objects.filter(_manage_q(user, "place__path")).values("donor_id")
+    return (
+        Donor.objects.filter(Q(pk__in=funded_here) | Q(fundings__isnull=True))
+        .annotate(funding_count=Count("fundings", distinct=True))
+        .order_by("name")
+    )
+
+
+def donor_manage_get(*, user: Any, donor_id: Any) -> Donor:
+    """One donor from `donor_manage_list` (403 for a non-manager), or 404."""
+    donors = donor_manage_list(user=user)
+    try:
+        return donors.get(pk=donor_id)
+    except (Donor.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def donor_manage_fundings(*, user: Any, donor: Donor) -> QuerySet[Funding]:
+    """The donor's fundings in the manager's places (others stay hidden)."""
+    return (
+        Funding.objects.filter(_manage_q(user, "place__path"), donor=donor)
+        .select_related("place")
+        .order_by("program", "place__name", "start")
+    )
+
+
+def donor_manage_users(*, user: Any, donor: Donor) -> QuerySet[DonorUser]:
+    """The partner logins linked to the donor that the manager may see (assigned in their
+    places)."""
+    visible = partner_choices(user=user).values("pk")
+    return (
+        DonorUser.objects.filter(donor=donor, user__in=visible)
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def funding_manage_get(*, user: Any, funding_id: Any) -> Funding:
+    """A funding whose place lies in the manager's places (403 for a non-manager), or 404."""
+    if not can_manage_donors(user):
+        raise PermissionDenied
+    try:
+        return (
+            Funding.objects.filter(_manage_q(user, "place__path"))
+            .select_related("donor", "place")
+            .get(pk=funding_id)
+        )
+    except (Funding.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def partner_choices(*, user: Any) -> QuerySet[Any]:
+    """Active partner logins assigned within the manager's places."""
+    from jigiya.accounts.models import User
+
+    partners = Assignment.objects.filter(
+        _manage_q(user, "place__path"), role=Role.PARTNER, place__is_active=True
+    ).values("user_id")
+    return User.objects.filter(pk__in=partners, is_active=True).order_by("username")
+
+
+def funding_place_by_code(*, code: str) -> Place | None:
+    """The active place with this code (the service then checks it is in the actor's places)."""
+    return Place.objects.filter(code=code.strip(), is_active=True).first()

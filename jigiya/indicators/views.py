@@ -18,16 +18,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from jigiya.accounts.access import has_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.errors import validation_fields
-from jigiya.indicators import charts, exports, registry, runcharts, selectors
+from jigiya.core.views import form_page
+from jigiya.indicators import charts, exports, forms, registry, runcharts, selectors, services
 from jigiya.indicators.params import SPANS, Period, parse_indicator, parse_month, parse_period
 from jigiya.indicators.registry import Indicator, Program
 from jigiya.indicators.selectors import Point
-from jigiya.places.models import Place
+from jigiya.places.models import HealthCenter, Place
 
 LEAGUE_SIZE = 15
 DRILL_ROWS = 100
@@ -57,6 +58,18 @@ def _place(request: HttpRequest) -> Place:
     if place is None:
         raise PermissionDenied
     return place
+
+
+def _center(request: HttpRequest) -> HealthCenter | None:
+    """`health_center=<id>`: a health center located in the user's places (404 otherwise, as for
+    `place=`); its figures are the sums over the communities of its health area the user may
+    see. Refused (400) beside `place=`: a figure is of one or the other."""
+    center_id = request.GET.get("health_center")
+    if not center_id:
+        return None
+    if request.GET.get("place"):
+        raise ValidationError({"health_center": _("Choose a place or a health center, not both.")})
+    return selectors.indicator_health_center_get(user=request.user, health_center_id=center_id)
 
 
 def _url(name: str, *args: Any, **query: Any) -> str:
@@ -98,11 +111,15 @@ def _card(
     series: list[Point],
     place: Place,
     period: Period,
+    center: HealthCenter | None = None,
     **charts_: Any,
 ) -> dict[str, Any]:
     latest = series[-1]
     status = indicator.status(latest.value)
-    query = {"indicator": indicator.code, "place": place.pk, "month": period.month}
+    # A health center's figures drill down to (and chart) its whole health area.
+    where = {"health_center": center.pk} if center else {"place": place.pk}
+    table = {"indicator": indicator.code, "place": place.pk, "month": period.month}
+    query = {"indicator": indicator.code, **where, "month": period.month}
     return {
         "indicator": indicator,
         "point": latest,
@@ -112,8 +129,8 @@ def _card(
         "spark": charts.sparkline([point.value for point in series]),
         "drill_url": _url("drill", **query),
         "run_chart_url": _url("run_chart", **query, range=period.span),
-        "csv_url": _url("table_csv", **query, range=period.span),
-        "xlsx_url": _url("table_xlsx", **query, range=period.span),
+        "csv_url": _url("table_csv", **table, range=period.span),
+        "xlsx_url": _url("table_xlsx", **table, range=period.span),
         **charts_,
     }
 
@@ -218,6 +235,7 @@ def _trend_cards(
     series: dict[str, list[Point]],
     place: Place,
     period: Period,
+    center: HealthCenter | None = None,
 ) -> list[tuple[Program, list[dict[str, Any]]]]:
     return [
         (
@@ -229,6 +247,7 @@ def _trend_cards(
                     series[i.code],
                     place,
                     period,
+                    center,
                     trend=charts.trend(i, [(p.month, p.value) for p in series[i.code]]),
                 )
                 for i in indicators
@@ -271,7 +290,7 @@ def health_center_dashboard(request: HttpRequest, health_center_id: str) -> Http
     context = _common(request, period, center.place) | {
         "center": center,
         "communities": selectors.health_center_communities(user=request.user, center=center),
-        "by_program": _trend_cards(request, indicators, series, center.place, period),
+        "by_program": _trend_cards(request, indicators, series, center.place, period, center),
     }
     return render(request, "indicators/health_center.html", context)
 
@@ -281,10 +300,16 @@ def run_chart(request: HttpRequest) -> HttpResponse:
     """One indicator over time with its median and the two run-chart signals."""
     indicator = _indicator_or_first(request)
     period = parse_period(request.GET.get("month"), request.GET.get("range") or "18")
-    place = _place(request)
-    series = selectors.series_by_indicator(
-        user=request.user, indicators=[indicator], place=place, months=period.months
-    )[indicator.code]
+    center = _center(request)
+    place = center.place if center else _place(request)
+    if center:
+        series = selectors.health_center_series(
+            user=request.user, indicators=[indicator], center=center, months=period.months
+        )[indicator.code]
+    else:
+        series = selectors.series_by_indicator(
+            user=request.user, indicators=[indicator], place=place, months=period.months
+        )[indicator.code]
     known = [(index, p.value) for index, p in enumerate(series) if p.value is not None]
     analysis = runcharts.analyse([value for _index, value in known])
     # The analysis indexes known points only; map its shift back to the series' months.
@@ -296,6 +321,7 @@ def run_chart(request: HttpRequest) -> HttpResponse:
         marked=marked,
     )
     context = _common(request, period, place) | {
+        "center": center,
         "indicator": indicator,
         "indicators": registry.catalog(),
         "series": series,
@@ -318,18 +344,29 @@ def _indicator_or_first(request: HttpRequest) -> Indicator:
 @page
 def drill(request: HttpRequest) -> HttpResponse:
     """The records behind a figure (when the program gives them and the user may see them),
-    otherwise the figure broken down by the places below and by its stored breakdowns."""
+    otherwise the figure broken down by the places below and by its stored breakdowns.
+    With `health_center=`: the figure of its health area, by its communities."""
     indicator = _indicator_or_first(request)
     month = parse_month(request.GET.get("month"))
-    place = _place(request)
+    center = _center(request)
+    place = center.place if center else _place(request)
     user = request.user
-    records = selectors.drill_records(
-        user=user, indicator=indicator, place=place, month=month.first_day
-    )
-    point = selectors.series_by_indicator(
-        user=user, indicators=[indicator], place=place, months=[month.first_day]
-    )[indicator.code][0]
+    if center:
+        records = selectors.health_area_records(
+            user=user, indicator=indicator, center=center, month=month.first_day
+        )
+        point = selectors.health_center_series(
+            user=user, indicators=[indicator], center=center, months=[month.first_day]
+        )[indicator.code][0]
+    else:
+        records = selectors.drill_records(
+            user=user, indicator=indicator, place=place, month=month.first_day
+        )
+        point = selectors.series_by_indicator(
+            user=user, indicators=[indicator], place=place, months=[month.first_day]
+        )[indicator.code][0]
     context = _common(request, Period(month), place) | {
+        "center": center,
         "indicator": indicator,
         "month": month,
         "point": point,
@@ -345,6 +382,7 @@ def drill(request: HttpRequest) -> HttpResponse:
             "columns": indicator.record_columns,
             "rows": rows,
             "count": count,
+            # The record export takes a place: offered for a place's figure only.
             "export_url": _url(
                 "records_export",
                 indicator=indicator.code,
@@ -352,26 +390,35 @@ def drill(request: HttpRequest) -> HttpResponse:
                 month=month,
                 format="csv",
             )
-            if context["can_export_records"]
+            if context["can_export_records"] and center is None
             else "",
         }
+        return render(request, "indicators/drill.html", context)
+    if center:
+        children, by_child = selectors.health_area_values(
+            user=user, indicators=[indicator], center=center, month=month.first_day
+        )
+        breakdowns = selectors.health_area_breakdowns(
+            user=user, indicator=indicator, center=center, month=month.first_day
+        )
     else:
         children, by_child = selectors.children_values(
             user=user, indicators=[indicator], place=place, month=month.first_day
         )
-        context |= {
-            "children": [
-                (
-                    child,
-                    by_child[indicator.code][child.pk],
-                    _url("drill", indicator=indicator.code, place=child.pk, month=month),
-                )
-                for child in children
-            ],
-            "breakdowns": selectors.breakdown_values(
-                user=user, indicator=indicator, place=place, month=month.first_day
-            ),
-        }
+        breakdowns = selectors.breakdown_values(
+            user=user, indicator=indicator, place=place, month=month.first_day
+        )
+    context |= {
+        "children": [
+            (
+                child,
+                by_child[indicator.code][child.pk],
+                _url("drill", indicator=indicator.code, place=child.pk, month=month),
+            )
+            for child in children
+        ],
+        "breakdowns": breakdowns,
+    }
     return render(request, "indicators/drill.html", context)
 
 
@@ -460,7 +507,8 @@ def community_report(request: HttpRequest, place_id: str) -> HttpResponse:
 @page
 def donor_list(request: HttpRequest) -> HttpResponse:
     donors = selectors.donor_list(user=request.user)
-    return render(request, "indicators/donor_list.html", {"donors": donors})
+    context = {"donors": donors, "can_manage": selectors.can_manage_donors(request.user)}
+    return render(request, "indicators/donor_list.html", context)
 
 
 @page
@@ -492,4 +540,146 @@ def freshness(request: HttpRequest) -> HttpResponse:
         request,
         "indicators/freshness.html",
         {"freshness": selectors.freshness(user=request.user)},
+    )
+
+
+# --- Donor management (administrators and program managers) --------------------------------
+
+
+def manager_page(view: View) -> View:
+    """Signed in, GET or POST, and only for those who manage donors (403 otherwise)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not selectors.can_manage_donors(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(require_http_methods(["GET", "POST"])(wrapper))
+
+
+def _manage_url(donor: Any) -> str:
+    return reverse("indicators:donor_manage", args=[donor.pk])
+
+
+@login_required
+@require_GET
+def donor_manage_list(request: HttpRequest) -> HttpResponse:
+    """The donors a manager may change, with a link to create one."""
+    donors = selectors.donor_manage_list(user=request.user)
+    return render(request, "indicators/donor_manage_list.html", {"donors": donors})
+
+
+@login_required
+@require_GET
+def donor_manage(request: HttpRequest, donor_id: str) -> HttpResponse:
+    """One donor: its fundings and partner logins in the manager's places, and the actions."""
+    donor = selectors.donor_manage_get(user=request.user, donor_id=donor_id)
+    context = {
+        "donor": donor,
+        "fundings": selectors.donor_manage_fundings(user=request.user, donor=donor),
+        "links": selectors.donor_manage_users(user=request.user, donor=donor),
+    }
+    return render(request, "indicators/donor_manage.html", context)
+
+
+@manager_page
+def donor_create(request: HttpRequest) -> HttpResponse:
+    return form_page(
+        request,
+        forms.DonorForm(request.POST or None),
+        save=lambda data: services.donor_create(actor=request.user, **data),
+        template="indicators/donor_form.html",
+        context={"title": _("New donor")},
+        done=_manage_url,
+        message=_("Donor created."),
+    )
+
+
+@manager_page
+def donor_edit(request: HttpRequest, donor_id: str) -> HttpResponse:
+    donor = selectors.donor_manage_get(user=request.user, donor_id=donor_id)
+    form = forms.DonorEditForm(
+        request.POST or None,
+        initial={"name": donor.name, "code": donor.code, "is_active": donor.is_active},
+    )
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.donor_update(actor=request.user, donor=donor, **data),
+        template="indicators/donor_form.html",
+        context={"donor": donor, "title": _("Change %(donor)s") % {"donor": donor}},
+        done=_manage_url,
+        message=_("Changes saved."),
+    )
+
+
+def _funding_add(user: Any, donor: Any, data: dict[str, Any]) -> Any:
+    place = selectors.funding_place_by_code(code=data["place"])
+    if place is None:
+        raise ValidationError(
+            {"place": [_("There is no place with the code “%(code)s”.") % {"code": data["place"]}]}
+        )
+    return services.funding_add(
+        actor=user,
+        donor=donor,
+        program=data["program"],
+        place=place,
+        start=data["start"],
+        end=data["end"],
+    )
+
+
+@manager_page
+def funding_create(request: HttpRequest, donor_id: str) -> HttpResponse:
+    donor = selectors.donor_manage_get(user=request.user, donor_id=donor_id)
+    return form_page(
+        request,
+        forms.FundingForm(request.POST or None),
+        save=lambda data: _funding_add(request.user, donor, data),
+        template="indicators/donor_form.html",
+        context={"donor": donor, "title": _("New funding by %(donor)s") % {"donor": donor}},
+        done=lambda funding: _manage_url(funding.donor),
+        message=_("Funding added."),
+    )
+
+
+@manager_page
+def funding_end(request: HttpRequest, funding_id: str) -> HttpResponse:
+    funding = selectors.funding_manage_get(user=request.user, funding_id=funding_id)
+    return form_page(
+        request,
+        forms.FundingEndForm(request.POST or None, initial={"end": funding.end}),
+        save=lambda data: services.funding_end(
+            actor=request.user, funding=funding, end=data["end"]
+        ),
+        template="indicators/donor_form.html",
+        context={
+            "donor": funding.donor,
+            "title": _("End the funding %(funding)s") % {"funding": funding},
+        },
+        done=lambda funding: _manage_url(funding.donor),
+        message=_("Funding ended."),
+    )
+
+
+@manager_page
+def donor_user_link(request: HttpRequest, donor_id: str) -> HttpResponse:
+    donor = selectors.donor_manage_get(user=request.user, donor_id=donor_id)
+    form = forms.DonorUserForm(
+        request.POST or None, partners=selectors.partner_choices(user=request.user)
+    )
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.donor_user_link(
+            actor=request.user, user=data["user"], donor=donor
+        ),
+        template="indicators/donor_form.html",
+        context={
+            "donor": donor,
+            "title": _("Link a partner login to %(donor)s") % {"donor": donor},
+        },
+        done=lambda link: _manage_url(donor),
+        message=_("Partner login linked."),
     )

@@ -22,6 +22,7 @@ from jigiya.registry.schemas import (
     AncContactOut,
     AssessmentIn,
     AssessmentOut,
+    DeactivateIn,
     DuplicateOut,
     EnrollmentEndIn,
     EnrollmentIn,
@@ -29,9 +30,12 @@ from jigiya.registry.schemas import (
     HouseholdDetailOut,
     HouseholdIn,
     HouseholdOut,
+    HouseholdUpdateIn,
+    NewbornIn,
     OutcomeIn,
     PersonIn,
     PersonOut,
+    PersonUpdateIn,
     PregnancyIn,
     PregnancyOut,
     body_doc,
@@ -213,15 +217,18 @@ def anc_contact_record(request: HttpRequest, pregnancy_id: uuid.UUID) -> Status:
 def pregnancy_outcome(request: HttpRequest, pregnancy_id: uuid.UUID) -> Any:
     pregnancy = selectors.pregnancy_get(user=request.user, pregnancy_id=pregnancy_id)
     payload = parse_body(OutcomeIn, request)
+    newborn = payload.newborn
     if pregnancy.outcome_date is not None:
         same = (
             pregnancy.outcome_date == payload.outcome_date
             and pregnancy.birth_outcome == payload.birth_outcome
             and pregnancy.outcome_place == payload.outcome_place
         )
-        if same:
-            return pregnancy  # a retried request
-        raise Conflict(_("This pregnancy's outcome is already recorded."))
+        if not same:
+            raise Conflict(_("This pregnancy's outcome is already recorded."))
+        if newborn is not None:  # a retried request: the baby is there (or made now)
+            services.newborn_register(actor=request.user, pregnancy=pregnancy, **newborn.dict())
+        return selectors.pregnancy_get(user=request.user, pregnancy_id=pregnancy.pk)
     return services.pregnancy_outcome_record(
         actor=request.user,
         pregnancy=pregnancy,
@@ -229,6 +236,90 @@ def pregnancy_outcome(request: HttpRequest, pregnancy_id: uuid.UUID) -> Any:
         birth_outcome=payload.birth_outcome,
         outcome_place=payload.outcome_place,
         health_center=_health_center(request, payload.health_center_id),
+        register_newborn=newborn is not None,
+        newborn_id=newborn.id if newborn else None,
+        newborn_sex=newborn.sex if newborn else "",
+        newborn_given_name=newborn.given_name if newborn else "",
+    )
+
+
+@router.post(
+    "/registry/pregnancies/{pregnancy_id}/newborns",
+    response={200: PersonOut, 201: PersonOut},
+    openapi_extra=body_doc(NewbornIn),
+)
+def newborn_register(request: HttpRequest, pregnancy_id: uuid.UUID) -> Status:
+    """A baby of a live birth already recorded (a twin, or one not registered then)."""
+    pregnancy = selectors.pregnancy_get(user=request.user, pregnancy_id=pregnancy_id)
+    payload = parse_body(NewbornIn, request)
+    return _status(
+        services.newborn_register(actor=request.user, pregnancy=pregnancy, **payload.dict())
+    )
+
+
+@router.patch(
+    "/registry/households/{household_id}",
+    response=HouseholdOut,
+    openapi_extra=body_doc(HouseholdUpdateIn),
+)
+def household_update(request: HttpRequest, household_id: uuid.UUID) -> Any:
+    """Change the fields sent (name, landmark, location, phone, CHW, head)."""
+    household = selectors.household_get(user=request.user, household_id=household_id)
+    payload = parse_body(HouseholdUpdateIn, request)
+    fields = payload.model_dump(exclude_unset=True)
+    if "chw_id" in fields:
+        chw_id = fields.pop("chw_id")
+        fields["chw"] = User.objects.filter(pk=chw_id).first() if chw_id else None
+        if chw_id and fields["chw"] is None:
+            raise ValidationError({"chw_id": [_("No such user.")]})
+    if "head_id" in fields:
+        head_id = fields.pop("head_id")
+        fields["head"] = (
+            selectors.household_active_members(household=household).filter(pk=head_id).first()
+            if head_id
+            else None
+        )
+        if head_id and fields["head"] is None:
+            raise ValidationError({"head_id": [_("The head must be a member of the household.")]})
+    return services.household_update(actor=request.user, household=household, **fields)
+
+
+@router.patch(
+    "/registry/people/{person_id}",
+    response={200: PersonOut, 400: dict[str, Any]},
+    openapi_extra=body_doc(PersonUpdateIn),
+)
+def person_update(request: HttpRequest, person_id: uuid.UUID) -> Any:
+    """Correct the fields sent; a possible duplicate answers 400 like a registration."""
+    person = selectors.person_get(user=request.user, person_id=person_id)
+    payload = parse_body(PersonUpdateIn, request)
+    sent = payload.model_dump(exclude_unset=True)
+    details: dict[str, Any] = {field: getattr(person, field) for field in services.PERSON_DETAILS}
+    if "age_years" in sent and "birth_date" not in sent:
+        details["birth_date"] = None
+    details.update(sent)
+    try:
+        return services.person_update(actor=request.user, person=person, **details)
+    except services.PossibleDuplicate as exc:
+        body = validation_body(exc)
+        body["candidates"] = [
+            DuplicateOut.from_orm(candidate).model_dump(mode="json") for candidate in exc.candidates
+        ]
+        return Status(400, body)
+
+
+@router.post(
+    "/registry/people/{person_id}/deactivate",
+    response=PersonOut,
+    openapi_extra=body_doc(DeactivateIn),
+)
+def person_deactivate(request: HttpRequest, person_id: uuid.UUID) -> Any:
+    """Moved, died or left: the follow-up ends, open tasks are cancelled; sent again, nothing
+    changes."""
+    person = selectors.person_get(user=request.user, person_id=person_id)
+    payload = parse_body(DeactivateIn, request)
+    return services.person_deactivate(
+        actor=request.user, person=person, reason=payload.reason, day=payload.day
     )
 
 

@@ -1,3 +1,4 @@
+import uuid
 from typing import Any
 
 from django import forms
@@ -8,7 +9,9 @@ from jigiya.registry.models import (
     LEAST_ACCESS_CRITERIA,
     BirthOutcome,
     DeliveryPlace,
+    ExitReason,
     FollowupProgram,
+    Person,
     Relationship,
     Sex,
 )
@@ -75,6 +78,64 @@ class OutcomeForm(forms.Form):
     outcome_date = forms.DateField(label=_("Date of delivery or end"), widget=DATE)
     birth_outcome = forms.ChoiceField(label=_("Outcome"), choices=BirthOutcome.choices)
     outcome_place = forms.ChoiceField(label=_("Place of delivery"), choices=DeliveryPlace.choices)
+    register_newborn = forms.BooleanField(
+        label=_("Live birth: register the newborn in the household (child follow-up)"),
+        required=False,
+        initial=True,
+    )
+    newborn_sex = forms.ChoiceField(
+        label=_("Sex of the newborn"), choices=[("", "—"), *Sex.choices], required=False
+    )
+    newborn_given_name = forms.CharField(
+        label=_("Given name of the newborn (if already named)"), max_length=80, required=False
+    )
+    # Made when the form is shown: sending the page twice registers the baby once.
+    newborn_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("birth_outcome") != BirthOutcome.LIVE_BIRTH:
+            data["register_newborn"] = False
+        return data
+
+
+class NewbornForm(forms.Form):
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    given_name = forms.CharField(
+        label=_("Given name (if already named)"), max_length=80, required=False
+    )
+    id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
+class HouseholdEditForm(forms.Form):
+    name = forms.CharField(label=_("Household name"), max_length=120)
+    landmark = forms.CharField(label=_("How to find it"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    latitude = forms.DecimalField(
+        label=_("Latitude"), required=False, min_value=-90, max_value=90, decimal_places=5
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"), required=False, min_value=-180, max_value=180, decimal_places=5
+    )
+    head = forms.ModelChoiceField(
+        label=_("Head of household"), queryset=Person.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["head"].queryset = members  # type: ignore[attr-defined]
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why"),
+        choices=[
+            (c, label)
+            for c, label in ExitReason.choices
+            if c in (ExitReason.MOVED, ExitReason.DIED, ExitReason.LEFT)
+        ],
+    )
+    day = forms.DateField(label=_("Since"), widget=DATE)
 
 
 class AssessmentForm(forms.Form):

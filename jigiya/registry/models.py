@@ -92,6 +92,15 @@ class Person(BaseModel):
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The pregnancy this person was born of, when registered at the delivery.
+    born_of = models.ForeignKey(
+        "registry.Pregnancy",
+        verbose_name=_("born of the pregnancy"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="newborns",
+    )
     # `name_key(given_name, family_name)`, kept by the services: what duplicates are found by.
     name_key = models.CharField(max_length=170, blank=True, editable=False)
 

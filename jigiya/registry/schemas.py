@@ -95,10 +95,15 @@ class PregnancyOut(Schema):
     outcome_health_center_id: uuid.UUID | None
     birth_outcome: str
     anc_contacts: list[AncContactOut]
+    newborn_ids: list[uuid.UUID]
 
     @staticmethod
     def resolve_anc_contacts(obj: Any) -> list[Any]:
         return list(obj.anc_contacts.all())
+
+    @staticmethod
+    def resolve_newborn_ids(obj: Any) -> list[Any]:
+        return [baby.pk for baby in obj.newborns.all()]
 
 
 class AssessmentOut(Schema):
@@ -184,14 +189,53 @@ class AncContactIn(Schema):
     health_center_id: uuid.UUID | None = None
 
 
+class NewbornIn(Schema):
+    id: uuid.UUID
+    sex: Sex
+    given_name: str = Field(default="", max_length=80)
+    family_name: str = Field(default="", max_length=80)
+
+
 class OutcomeIn(Schema):
     outcome_date: datetime.date
     birth_outcome: BirthOutcome
     outcome_place: DeliveryPlace
     health_center_id: uuid.UUID | None = None
+    # A live birth's baby, registered in the household in the same transaction.
+    newborn: NewbornIn | None = None
 
 
 class AssessmentIn(Schema):
     id: uuid.UUID
     assessed_on: datetime.date
     criteria: list[str]
+
+
+class HouseholdUpdateIn(Schema):
+    """Only the fields sent change."""
+
+    name: str = Field(default="", min_length=1, max_length=120)
+    landmark: str = Field(default="", max_length=200)
+    latitude: Decimal | None = Field(default=None, ge=-90, le=90)
+    longitude: Decimal | None = Field(default=None, ge=-180, le=180)
+    phone: str = Field(default="", max_length=20)
+    chw_id: uuid.UUID | None = None
+    head_id: uuid.UUID | None = None
+
+
+class PersonUpdateIn(Schema):
+    """Only the fields sent change; `age_years` replaces the date of birth by an estimate."""
+
+    given_name: str = Field(default="", min_length=1, max_length=80)
+    family_name: str = Field(default="", min_length=1, max_length=80)
+    sex: Sex | None = None
+    relationship: Relationship | None = None
+    birth_date: datetime.date | None = None
+    age_years: int | None = None
+    phone: str = Field(default="", max_length=20)
+    confirm_duplicate: bool = False
+
+
+class DeactivateIn(Schema):
+    reason: ExitReason
+    day: datetime.date | None = None

@@ -84,6 +84,13 @@ def household_members(*, household: Household) -> list[Person]:
     )
 
 
+def household_active_members(*, household: Household) -> QuerySet[Person]:
+    """The active members (for choosing the head)."""
+    return Person.objects.filter(household=household, is_active=True).order_by(
+        "family_name", "given_name"
+    )
+
+
 def household_assessment(*, household: Household) -> LeastAccessAssessment | None:
     """The least-access assessment in force (the latest)."""
     return household.assessments.order_by("-assessed_on", "-created_at").first()
@@ -103,13 +110,15 @@ def person_get(*, user: Any, person_id: Any) -> Person:
 
 
 def person_pregnancies(*, person: Person) -> list[Pregnancy]:
-    """Her pregnancies, newest first, with ANC contacts and the CHW's checks (3 queries)."""
+    """Her pregnancies, newest first, with ANC contacts, the CHW's checks and the newborns
+    registered (a fixed number of queries)."""
     return list(
         Pregnancy.objects.filter(woman=person)
         .select_related("outcome_health_center")
         .prefetch_related(
             Prefetch("anc_contacts", queryset=AncContact.objects.select_related("health_center")),
             "checks__visit",
+            "newborns",
         )
         .order_by("-edd")
     )

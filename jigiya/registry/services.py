@@ -155,6 +155,19 @@ def household_update(*, actor: Any, household: Household, **fields: Any) -> Hous
     head = fields.get("head")
     if head is not None and head.household_id != household.pk:
         raise ValidationError({"head": _("The head must be a member of the household.")})
+    if (
+        fields.get("is_active") is False
+        and household.is_active
+        and Person.objects.filter(household=household, is_active=True).exists()
+    ):
+        raise ValidationError(
+            {
+                "is_active": _(
+                    "Deactivate its members first (moved, died or left): the household still "
+                    "has active members."
+                )
+            }
+        )
     before = audit_snapshot(household)
     for field, value in fields.items():
         setattr(household, field, value.strip() if isinstance(value, str) else value)
@@ -295,17 +308,181 @@ def person_register(
     return person
 
 
+PERSON_DETAILS = ("given_name", "family_name", "sex", "birth_date", "relationship", "phone")
+
+
+@transaction.atomic
+def person_update(
+    *,
+    actor: Any,
+    person: Person,
+    given_name: str,
+    family_name: str,
+    sex: str,
+    relationship: str,
+    birth_date: datetime.date | None = None,
+    age_years: int | None = None,
+    phone: str = "",
+    confirm_duplicate: bool = False,
+) -> Person:
+    """Correct a person's details (names, sex, date of birth or age, relationship, phone).
+
+    Sending the same details again changes nothing (no audit entry). A new name, sex or date of
+    birth is checked for duplicates like a registration. A change of sex or date of birth that
+    would contradict the follow-up is refused (a man with an open pregnancy, a child enrolled
+    at five or more, a visit before birth); otherwise the child's stored ages and z-scores are
+    recomputed and the indicator cells of their visits and enrollments marked stale."""
+    community = person.household.community
+    require_record(actor, community)
+    if not person.is_active:
+        raise ValidationError({"person": _("%(person)s is no longer active.") % {"person": person}})
+    estimated = person.birth_date_estimated
+    if birth_date is None and age_years is not None:
+        if not 0 <= age_years <= 120:
+            raise ValidationError(
+                {"age_years": _("An age of %(age)s years is not possible.") % {"age": age_years}}
+            )
+        birth_date = datetime.date(timezone.localdate().year - age_years, 7, 1)
+        estimated = birth_date != person.birth_date or person.birth_date_estimated
+    elif birth_date != person.birth_date:
+        estimated = False
+    _check_birth(birth_date)
+    if sex not in Sex.values:
+        raise ValidationError({"sex": _("Choose a sex.")})
+    if relationship not in Relationship.values:
+        raise ValidationError({"relationship": _("Choose a relationship.")})
+    new: dict[str, Any] = {
+        "given_name": given_name.strip(),
+        "family_name": family_name.strip(),
+        "sex": sex,
+        "birth_date": birth_date,
+        "relationship": relationship,
+        "phone": phone.strip(),
+    }
+    changed = {field for field, value in new.items() if getattr(person, field) != value}
+    if estimated != person.birth_date_estimated:
+        changed.add("birth_date_estimated")
+    if not changed:
+        return person
+    from jigiya.followup.models import ChildAssessment, Visit
+
+    if (
+        "sex" in changed
+        and sex != Sex.FEMALE
+        and Pregnancy.objects.filter(
+            woman=person, outcome_date__isnull=True, is_active=True
+        ).exists()
+    ):
+        raise ValidationError({"sex": _("%(person)s has an open pregnancy.") % {"person": person}})
+    if "birth_date" in changed:
+        first_visit = (
+            Visit.objects.filter(people=person).order_by("date").values_list("date", flat=True)
+        ).first()
+        if first_visit is not None and (birth_date is None or birth_date > first_visit):
+            raise ValidationError(
+                {
+                    "birth_date": _(
+                        "%(person)s was seen on %(visit)s: the date of birth %(day)s cannot "
+                        "be after it."
+                    )
+                    % {"person": person, "visit": first_visit, "day": birth_date or "?"}
+                }
+            )
+        child = Enrollment.objects.filter(
+            person=person, program=FollowupProgram.CHILD, end__isnull=True
+        ).first()
+        if child is not None and (birth_date is None or (child.start - birth_date).days >= 1826):
+            raise ValidationError(
+                {
+                    "birth_date": _(
+                        "With the date of birth %(day)s, %(person)s was not under five when "
+                        "enrolled on %(start)s."
+                    )
+                    % {"day": birth_date or "?", "person": person, "start": child.start}
+                }
+            )
+    if not confirm_duplicate and changed & {"given_name", "family_name", "sex", "birth_date"}:
+        candidates = duplicate_candidates(
+            community=community,
+            given_name=new["given_name"],
+            family_name=new["family_name"],
+            sex=sex,
+            birth_date=birth_date,
+            exclude=person.pk,
+        )
+        if candidates:
+            raise PossibleDuplicate(candidates)
+    before = audit_snapshot(person)
+    for field, value in new.items():
+        setattr(person, field, value)
+    person.birth_date_estimated = estimated
+    person.name_key = name_key(person.given_name, person.family_name)
+    person.full_clean()
+    person.save(update_fields=[*PERSON_DETAILS, "birth_date_estimated", "name_key", "updated_at"])
+    audit_record(actor=actor, obj=person, before=before)
+    if changed & {"sex", "birth_date"}:
+        _rescore_child(person, ChildAssessment)
+    return person
+
+
+def _rescore_child(person: Person, assessment_model: Any) -> None:
+    """After a correction of sex or date of birth: the child's stored ages, z-scores and
+    missing vaccines follow, and the indicator cells of the visits and enrollments are stale."""
+    from jigiya.followup import growth, schedules
+    from jigiya.followup.services import SOURCE_VISIT
+
+    checks = list(assessment_model.objects.filter(person=person).select_related("visit"))
+    for check in checks:
+        age = person.age_days(check.visit.date)
+        scores = growth.z_scores(
+            sex=person.sex,
+            age_days=age,
+            weight_kg=float(check.weight_kg) if check.weight_kg is not None else None,
+            height_cm=float(check.height_cm) if check.height_cm is not None else None,
+            measured_lying=check.measured_lying,
+            oedema=check.oedema,
+        )
+        check.age_days = age
+        check.waz = growth.as_decimal(scores.waz)
+        check.haz = growth.as_decimal(scores.haz)
+        check.whz = growth.as_decimal(scores.whz)
+        check.vaccines_missing = schedules.vaccines_missing(age, set(check.vaccines))
+    if checks:
+        assessment_model.objects.bulk_update(
+            checks, ["age_days", "waz", "haz", "whz", "vaccines_missing"]
+        )
+    community = person.household.community_id
+    mark_stale(source=SOURCE_VISIT, cells=[(community, check.visit.date) for check in checks])
+    mark_stale(
+        source=SOURCE_ENROLLMENT,
+        cells=[
+            (community, enrollment.start) for enrollment in Enrollment.objects.filter(person=person)
+        ],
+    )
+
+
 @transaction.atomic
 def person_deactivate(
     *, actor: Any, person: Person, reason: str, day: datetime.date | None = None
 ) -> Person:
     """A person moved, died or left: deactivated (never deleted), every open enrollment ended
-    with that reason, every open task cancelled."""
+    with that reason, every open task cancelled (with its history), so they leave the
+    worklist. Deactivating someone already inactive changes nothing (`_replayed`)."""
     require_record(actor, person.household.community)
     if reason not in (ExitReason.MOVED, ExitReason.DIED, ExitReason.LEFT):
         raise ValidationError({"reason": _("Choose moved, died or left.")})
     day = day or timezone.localdate()
     _not_future("day", day, _("The day"))
+    if not person.is_active:
+        person._replayed = True  # type: ignore[attr-defined]
+        return person
+    starts = Enrollment.objects.filter(person=person, end__isnull=True).values_list(
+        "start", flat=True
+    )
+    if any(day < start for start in starts):
+        raise ValidationError(
+            {"day": _("%(day)s is before the start of a follow-up.") % {"day": day}}
+        )
     for enrollment in Enrollment.objects.filter(person=person, end__isnull=True):
         enrollment_end(actor=actor, enrollment=enrollment, end=day, reason=reason)
     from jigiya.followup import engine
@@ -527,10 +704,20 @@ def pregnancy_outcome_record(
     birth_outcome: str,
     outcome_place: str,
     health_center: HealthCenter | None = None,
+    register_newborn: bool = False,
+    newborn_id: uuid.UUID | None = None,  # the device's id for the newborn
+    newborn_sex: str = "",
+    newborn_given_name: str = "",
 ) -> Pregnancy:
     """How the pregnancy ended: date, place (this CSCom, another facility, home), outcome.
-    The pregnancy follow-up ends; the postnatal visits are scheduled."""
+    The pregnancy follow-up ends; the postnatal visits are scheduled. With `register_newborn`
+    (a live birth only), the baby is registered in the household in the same transaction
+    (`newborn_register`); nothing is recorded when either is refused."""
     require_record(actor, pregnancy.woman.household.community)
+    if register_newborn and birth_outcome != BirthOutcome.LIVE_BIRTH:
+        raise ValidationError({"register_newborn": _("Only a live birth registers a newborn.")})
+    if register_newborn and newborn_sex not in Sex.values:
+        raise ValidationError({"newborn_sex": _("Give the newborn's sex.")})
     if pregnancy.outcome_date is not None:
         raise ValidationError({"outcome_date": _("This pregnancy's outcome is already recorded.")})
     _not_future("outcome_date", outcome_date, _("The delivery"))
@@ -582,7 +769,71 @@ def pregnancy_outcome_record(
     from jigiya.followup import engine
 
     engine.schedule_postnatal(pregnancy, actor=actor)
+    if register_newborn:
+        newborn_register(
+            actor=actor,
+            pregnancy=pregnancy,
+            id=newborn_id,
+            sex=newborn_sex,
+            given_name=newborn_given_name,
+        )
     return pregnancy
+
+
+@transaction.atomic
+def newborn_register(
+    *,
+    actor: Any,
+    pregnancy: Pregnancy,
+    sex: str,
+    id: uuid.UUID | None = None,  # the device's id
+    given_name: str = "",
+    family_name: str = "",
+) -> Person:
+    """Register the baby of a live birth in the mother's household: born on the delivery
+    day, a child of the household, enrolled in the child follow-up from that day (first
+    visit due then, beside the mother's postnatal visits). The same id again returns the
+    baby (`_replayed`); twins are two calls with two ids. No duplicate check: a newborn is
+    new, and babies are often registered before they are named (given name "Baby" then)."""
+    woman = pregnancy.woman
+    household = woman.household
+    require_record(actor, household.community)
+    if pregnancy.birth_outcome != BirthOutcome.LIVE_BIRTH or pregnancy.outcome_date is None:
+        raise ValidationError(
+            {"pregnancy": _("Record a live birth before registering the newborn.")}
+        )
+    if sex not in Sex.values:
+        raise ValidationError({"sex": _("Give the newborn's sex.")})
+    head = household.head
+    fields = {
+        "household": household,
+        "given_name": given_name.strip() or str(_("Baby")),
+        "family_name": family_name.strip()
+        or (head.family_name if head is not None else woman.family_name),
+        "sex": sex,
+        "birth_date": pregnancy.outcome_date,
+        "born_of": pregnancy,
+    }
+    existing = replay(Person, id, fields)
+    if existing is not None:
+        return existing
+    person = Person(
+        relationship=Relationship.GRANDCHILD
+        if woman.relationship in (Relationship.CHILD, Relationship.GRANDCHILD)
+        else Relationship.CHILD,
+        created_by=_actor(actor),
+        **fields,
+    )
+    person.name_key = name_key(person.given_name, person.family_name)
+    if id is not None:
+        person.id = id
+    person.full_clean()
+    person.save(force_insert=True)
+    audit_record(actor=actor, obj=person)
+    enrollment_start(
+        actor=actor, person=person, program=FollowupProgram.CHILD, start=pregnancy.outcome_date
+    )
+    return person
 
 
 # --- least access -------------------------------------------------------------------------

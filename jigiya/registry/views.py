@@ -240,7 +240,94 @@ def pregnancy_outcome(request: HttpRequest, pregnancy_id: str) -> HttpResponse:
             actor=request.user, pregnancy=pregnancy, **data
         ),
         template=FORM,
-        context={"title": _("Delivery of %(person)s") % {"person": pregnancy.woman}},
+        context={
+            "title": _("Delivery of %(person)s") % {"person": pregnancy.woman},
+            "help": _(
+                "For a live birth, give the newborn's sex: the baby is registered in the "
+                "household, born on the day of the delivery, and enrolled in the child follow-up."
+            ),
+        },
         done=lambda _pregnancy: pregnancy.woman.get_absolute_url(),
         message=_("Delivery recorded."),
+    )
+
+
+@login_required
+def newborn_create(request: HttpRequest, pregnancy_id: str) -> HttpResponse:
+    """Register a baby of a delivery already recorded (a twin, or one not registered then)."""
+    pregnancy = selectors.pregnancy_get(user=request.user, pregnancy_id=pregnancy_id)
+    _require_record(request, pregnancy.woman.household.community)
+    return form_page(
+        request,
+        forms.NewbornForm(request.POST or None),
+        save=lambda data: services.newborn_register(
+            actor=request.user, pregnancy=pregnancy, **data
+        ),
+        template=FORM,
+        context={"title": _("Newborn of %(person)s") % {"person": pregnancy.woman}},
+        done=lambda baby: baby.get_absolute_url(),
+        message=_("Newborn registered."),
+    )
+
+
+@login_required
+def household_edit(request: HttpRequest, household_id: str) -> HttpResponse:
+    household = _household_for_record(request, household_id)
+    members = selectors.household_active_members(household=household)
+    initial = {
+        field: getattr(household, field)
+        for field in ("name", "landmark", "phone", "latitude", "longitude", "head")
+    }
+    return form_page(
+        request,
+        forms.HouseholdEditForm(request.POST or None, initial=initial, members=members),
+        save=lambda data: services.household_update(
+            actor=request.user, household=household, **data
+        ),
+        template=FORM,
+        context={"title": _("Edit %(household)s") % {"household": household}},
+        done=lambda _household: household.get_absolute_url(),
+        message=_("Household saved."),
+    )
+
+
+@login_required
+def person_edit(request: HttpRequest, person_id: str) -> HttpResponse:
+    person = selectors.person_get(user=request.user, person_id=person_id)
+    _require_record(request, person.household.community)
+    initial = {
+        field: getattr(person, field) for field in services.PERSON_DETAILS if field != "birth_date"
+    }
+    if person.birth_date_estimated and person.birth_date is not None:
+        initial["age_years"] = timezone.localdate().year - person.birth_date.year
+    else:
+        initial["birth_date"] = person.birth_date
+    return form_page(
+        request,
+        forms.PersonForm(request.POST or None, initial=initial),
+        save=lambda data: services.person_update(actor=request.user, person=person, **data),
+        template=FORM,
+        context={"title": _("Edit %(person)s") % {"person": person}},
+        done=lambda _person: person.get_absolute_url(),
+        message=_("Details saved."),
+    )
+
+
+@login_required
+def person_deactivate(request: HttpRequest, person_id: str) -> HttpResponse:
+    person = selectors.person_get(user=request.user, person_id=person_id)
+    _require_record(request, person.household.community)
+    return form_page(
+        request,
+        forms.DeactivateForm(request.POST or None, initial={"day": timezone.localdate()}),
+        save=lambda data: services.person_deactivate(actor=request.user, person=person, **data),
+        template=FORM,
+        context={
+            "title": _("%(person)s moved, died or left") % {"person": person},
+            "help": _(
+                "The follow-up ends and the tasks still open are cancelled; the record is kept."
+            ),
+        },
+        done=lambda _person: person.household.get_absolute_url(),
+        message=_("Person deactivated."),
     )

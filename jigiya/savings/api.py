@@ -1,5 +1,5 @@
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 import pydantic
 from django.http import HttpRequest
@@ -8,10 +8,19 @@ from ninja.errors import ValidationError as SchemaError
 from ninja.pagination import PageNumberPagination, paginate
 
 from jigiya.savings import ledger, selectors, services
-from jigiya.savings.models import Group, Meeting
-from jigiya.savings.schemas import GroupDetailOut, GroupOut, MeetingIn, MeetingOut
+from jigiya.savings.models import Group, Meeting, Membership
+from jigiya.savings.schemas import (
+    GroupDetailOut,
+    GroupOut,
+    LeaveIn,
+    MeetingIn,
+    MeetingOut,
+    MembershipOut,
+    RoleIn,
+)
 
 router = Router(tags=["savings"])
+S = TypeVar("S", bound=pydantic.BaseModel)
 
 
 @router.get("/savings/groups", response=list[GroupOut])
@@ -47,14 +56,18 @@ def group_detail(request: HttpRequest, group_id: uuid.UUID) -> dict[str, Any]:
     }
 
 
-def _meeting_data(request: HttpRequest) -> services.MeetingData:
-    """The body, read only once the group is known to be the caller's (outside: 404, not 422)."""
+def _body(request: HttpRequest, schema: type[S]) -> S:
+    """The body, read only once the object is known to be the caller's (outside: 404, not 422)."""
     try:
-        payload = MeetingIn.model_validate_json(request.body or b"{}")
+        return schema.model_validate_json(request.body or b"{}")
     except pydantic.ValidationError as exc:
         raise SchemaError(
             [{**error, "loc": ("body", *error.get("loc", ()))} for error in exc.errors()]
         ) from exc
+
+
+def _meeting_data(request: HttpRequest) -> services.MeetingData:
+    payload = _body(request, MeetingIn)
     return services.MeetingData(
         id=payload.id,
         held_on=payload.held_on,
@@ -107,3 +120,55 @@ def meeting_record(request: HttpRequest, group_id: uuid.UUID) -> Status:
 @router.get("/savings/meetings/{meeting_id}", response=MeetingOut)
 def meeting_detail(request: HttpRequest, meeting_id: uuid.UUID) -> Meeting:
     return selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+
+
+def _membership_out(membership: Membership) -> dict[str, Any]:
+    return {
+        "id": membership.pk,
+        "group_id": membership.group_id,
+        "role": membership.role,
+        "joined_on": membership.joined_on,
+        "left_on": membership.left_on,
+        **selectors.settlement_of(membership=membership),
+    }
+
+
+@router.post(
+    "/savings/members/{membership_id}/role",
+    response=MembershipOut,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": RoleIn.model_json_schema()}},
+        }
+    },
+)
+def member_role(request: HttpRequest, membership_id: uuid.UUID) -> dict[str, Any]:
+    """Change a member's role (body: `RoleIn`)."""
+    membership = selectors.membership_get(user=request.user, membership_id=membership_id)
+    payload = _body(request, RoleIn)
+    return _membership_out(
+        services.membership_update(actor=request.user, membership=membership, role=payload.role)
+    )
+
+
+@router.post(
+    "/savings/members/{membership_id}/leave",
+    response=MembershipOut,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": LeaveIn.model_json_schema()}},
+        }
+    },
+)
+def member_leave(request: HttpRequest, membership_id: uuid.UUID) -> dict[str, Any]:
+    """A member leaves (body: `LeaveIn`); mid-cycle her settlement is posted and returned.
+    The same request again returns the same answer; another date is refused (400)."""
+    membership = selectors.membership_get(user=request.user, membership_id=membership_id)
+    payload = _body(request, LeaveIn)
+    return _membership_out(
+        services.membership_leave(
+            actor=request.user, membership=membership, left_on=payload.left_on
+        )
+    )

@@ -258,6 +258,13 @@ def _benkadi(admin: User, actor: User) -> None:
         group=group, cycle=cycle, members=members, rng=rng, actor=admin,
         days=[D(2026, month, 2) for month in range(3, 12)], late_member=late,
     )  # fmt: skip
+    # A member moves away in November: her savings back, minus what she still owes.
+    leaving = next(
+        m
+        for m in reversed(members)
+        if m != late and services.leave_plan(m, D(2026, 11, 9)).payout >= 0
+    )
+    services.membership_leave(actor=admin, membership=leaving, left_on=D(2026, 11, 9))
 
 
 def _one_cycle(

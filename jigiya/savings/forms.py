@@ -69,10 +69,24 @@ class CycleForm(forms.Form):
         required=False,
     )
     savings_split = forms.BooleanField(
-        label=_("Savings split between a health box and a business box"), required=False
+        label=_("Earmark part of each payout for health care"),
+        help_text=_(
+            "Shown on the share-out sheet as advice to each member. It is not a separate box: "
+            "savings stay in the loan fund; the group's health box is the health fund."
+        ),
+        required=False,
     )
     health_box_percent = forms.IntegerField(
-        label=_("Health box share of savings (%)"), min_value=0, max_value=100, initial=0
+        label=_("Share of each payout earmarked for health care (%)"),
+        min_value=0,
+        max_value=100,
+        initial=0,
+    )
+    leaving_mid_cycle = forms.BooleanField(
+        label=_("A member may leave during the cycle"),
+        help_text=_("She gets her savings back (no share of the profit), minus what she owes."),
+        required=False,
+        initial=True,
     )
     share_out_health_fund = forms.BooleanField(
         label=_("The health fund is shared out too"), required=False
@@ -103,6 +117,14 @@ class MemberAddForm(forms.Form):
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people  # type: ignore[attr-defined]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)
+
+
+class LeaveForm(forms.Form):
+    left_on = forms.DateField(label=_("Leaves on"), widget=DATE)
 
 
 class WriteOffForm(forms.Form):

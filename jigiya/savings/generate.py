@@ -1,6 +1,9 @@
 """Generated savings groups: 5 per generated community (national: 5 000 groups), 20 members each
 (100 000), weekly meetings where every member buys shares and pays the health fund — two
-ledger entries per member and meeting (national: 2 000 000 entries, 4 000 000 lines).
+ledger entries per member and meeting (national: 2 000 000 entries, 4 000 000 lines) — plus,
+in every group, three loans (one repaid on time, one half on time and the rest late, one late —
+never repaid while the cycle is open, so PAR > 30 days has something to count), a health fund
+grant, and in one group in five a share-out of the first cycle and an open second cycle.
 
 Rows are bulk-inserted; each entry's hash is computed here exactly as `ledger.post` does, so
 `jigiya verify-ledgers` checks generated chains like real ones. Group names start with `GEN-`;
@@ -30,19 +33,27 @@ from jigiya.core.generate import (
 from jigiya.places.models import Place, PlaceKind
 from jigiya.registry.models import Household, Person
 from jigiya.savings import ledger
+from jigiya.savings.loans import interest_for
 from jigiya.savings.models import (
+    CASH_ACCOUNTS,
     Account,
     Attendance,
     Cycle,
+    CycleStatus,
     Entry,
     EntryKind,
     EntryLine,
+    GrantPurpose,
     Group,
     GroupStatus,
     GroupStatusChange,
+    Loan,
     Meeting,
     MemberRole,
     Membership,
+    RemainderRule,
+    ShareOut,
+    ShareOutLine,
 )
 
 GROUPS_PER_COMMUNITY = 5
@@ -57,6 +68,11 @@ def meetings_per_group(scale: Scale) -> int:
     return 2 if scale.name == "tiny" else 10
 
 
+def share_out_day(scale: Scale) -> datetime.date:
+    """A week after the last meeting (the share-out of the groups whose first cycle closed)."""
+    return FIRST_MEETING + datetime.timedelta(days=7 * meetings_per_group(scale))
+
+
 def _groups(scale: Scale) -> int:
     return scale.communities * GROUPS_PER_COMMUNITY
 
@@ -65,7 +81,12 @@ def size(scale: Scale) -> int:
     groups = _groups(scale)
     members = groups * MEMBERS_PER_GROUP
     rows_per_meeting = MEMBERS_PER_GROUP * (1 + 2 + 4)  # attendance, 2 entries, 4 lines
-    return groups * 4 + members * 3 + groups * meetings_per_group(scale) * (1 + rows_per_meeting)
+    extra = 60  # loans, repayments, a grant, a fifth of a share-out, per group
+    return (
+        groups * (4 + extra)
+        + members * 3
+        + groups * meetings_per_group(scale) * (1 + rows_per_meeting)
+    )
 
 
 def _generated_groups() -> "list[Group]":
@@ -94,6 +115,7 @@ def generate(scale: Scale, rng: random.Random, progress: Progress) -> Counts:
     groups: list[Group] = []
     changes: list[GroupStatusChange] = []
     cycles: list[Cycle] = []
+    next_cycles: list[Cycle] = []
     households: list[Household] = []
     people: list[Person] = []
     memberships: list[Membership] = []
@@ -113,6 +135,7 @@ def generate(scale: Scale, rng: random.Random, progress: Progress) -> Counts:
                 GroupStatusChange(id=new_id(rng), group=group, status=status, on=formed, number=n)
                 for n, status in enumerate((GroupStatus.FORMING, GroupStatus.ACTIVE), start=1)
             ]
+            closed = index == 0  # one group in five has shared out its first cycle
             cycles.append(
                 Cycle(
                     id=new_id(rng),
@@ -123,8 +146,22 @@ def generate(scale: Scale, rng: random.Random, progress: Progress) -> Counts:
                     share_price=SHARE_PRICE,
                     health_contribution=HEALTH,
                     interest_rate=Decimal("10"),
+                    status=CycleStatus.SHARED_OUT if closed else CycleStatus.OPEN,
                 )
             )
+            if closed:
+                next_cycles.append(
+                    Cycle(
+                        id=new_id(rng),
+                        group=group,
+                        number=2,
+                        starts_on=share_out_day(scale) + datetime.timedelta(days=7),
+                        planned_end=share_out_day(scale) + datetime.timedelta(days=357),
+                        share_price=SHARE_PRICE,
+                        health_contribution=HEALTH,
+                        interest_rate=Decimal("10"),
+                    )
+                )
             for number in range(1, MEMBERS_PER_GROUP + 1):
                 first, last, _sex = person_name(rng, women_share=1.0)
                 household = Household(
@@ -153,25 +190,34 @@ def generate(scale: Scale, rng: random.Random, progress: Progress) -> Counts:
     for model, rows in (
         (Group, groups),
         (GroupStatusChange, changes),
-        (Cycle, cycles),
+        (Cycle, cycles + next_cycles),
         (Household, households),
         (Person, people),
         (Membership, memberships),
     ):
         bulk_insert(model, rows, progress, batch_size=2000)
     progress.set_description("savings meetings and ledgers")
-    entries = lines = 0
+    totals: Counts = {}
+    purposes = GrantPurpose.values
     for position, (group, cycle) in enumerate(zip(groups, cycles, strict=True)):
         members = memberships[position * MEMBERS_PER_GROUP : (position + 1) * MEMBERS_PER_GROUP]
-        made = _ledger(rng, group, cycle, members, meetings_per_group(scale), progress)
-        entries += made[0]
-        lines += made[1]
+        made = _ledger(
+            rng,
+            group,
+            cycle,
+            members,
+            meetings_per_group(scale),
+            progress,
+            share_out_on=share_out_day(scale) if cycle.status == CycleStatus.SHARED_OUT else None,
+            purpose=purposes[position % len(purposes)],
+        )
+        for key, value in made.items():
+            totals[key] = totals.get(key, 0) + value
     return {
         "savings groups": len(groups),
         "savings members": len(memberships),
         "meetings": len(groups) * meetings_per_group(scale),
-        "ledger entries": entries,
-        "ledger lines": lines,
+        **totals,
     }
 
 
@@ -198,6 +244,79 @@ def _db_uuid(value: Any) -> Any:
     return value.hex if connection.vendor == "sqlite" else value
 
 
+class _Chain:
+    """One group's hash-chained entries and lines, built as `ledger.post` would build them,
+    with the balances after each entry (the generator checks cash never goes negative)."""
+
+    def __init__(self, group: Group, cycle: Cycle) -> None:
+        self.group, self.cycle = group, cycle
+        self.group_id, self.cycle_id = _db_uuid(group.pk), _db_uuid(cycle.pk)
+        self.prev, self.seq = ledger.GENESIS, 0
+        self.entries: list[tuple] = []
+        self.lines: list[tuple] = []
+        self.balance = dict.fromkeys(Account.values, 0)
+        self.now = timezone.now()
+
+    def post(
+        self,
+        rng: random.Random,
+        kind: str,
+        on: datetime.date,
+        parts: list[tuple[str, int, int, Any, Any]],
+        *,
+        meeting: Any = None,
+        member: Any = None,
+        loan: Any = None,
+        memo: str = "",
+        purpose: str = "",
+    ) -> Any:
+        self.seq += 1
+        entry_id = new_id(rng)
+        text = ledger.canonical(
+            id=entry_id, group_id=self.group.pk, cycle_id=self.cycle.pk, seq=self.seq,
+            kind=kind, on=on, meeting_id=meeting, membership_id=member, loan_id=loan,
+            reverses_id=None, purpose=purpose, memo=memo, lines=parts,
+        )  # fmt: skip
+        digest = ledger.chain_hash(self.prev, text)
+        row_id = _db_uuid(entry_id)
+        self.entries.append(
+            (row_id, self.group_id, self.cycle_id, self.seq, str(kind), on, _db_uuid(meeting),
+             _db_uuid(member), _db_uuid(loan), memo, purpose, self.prev, digest, self.now)
+        )  # fmt: skip
+        for place, (account, debit, credit, line_member, line_loan) in enumerate(parts, 1):
+            self.lines.append(
+                (row_id, self.group_id, self.seq, place, on, str(account), debit, credit,
+                 _db_uuid(line_member), _db_uuid(line_loan))
+            )  # fmt: skip
+            self.balance[account] += ledger.signed(account, debit, credit)
+        if any(self.balance[cash] < 0 for cash in CASH_ACCOUNTS):
+            raise GenerateError(f"{self.group}: cash would go negative at entry {self.seq}")
+        self.prev = digest
+        return entry_id
+
+    def insert(self, progress: Progress) -> None:
+        _insert(
+            Entry,
+            ["id", "group_id", "cycle_id", "seq", "kind", "on", "meeting_id", "membership_id",
+             "loan_id", "memo", "purpose", "prev_hash", "hash", "created_at"],
+            self.entries,
+            progress,
+        )  # fmt: skip
+        _insert(
+            EntryLine,
+            ["entry_id", "group_id", "seq", "position", "on", "account", "debit", "credit",
+             "membership_id", "loan_id"],
+            self.lines,
+            progress,
+        )  # fmt: skip
+
+
+# Who borrows (member positions) and how they repay: on time, half on time and the rest late,
+# late (or, in a cycle still open, never: the loans behind PAR > 30 days).
+BORROWERS = {2: "on_time", 7: "half_late", 12: "late"}
+GRANT_AMOUNT = 1500
+
+
 def _ledger(
     rng: random.Random,
     group: Group,
@@ -205,16 +324,21 @@ def _ledger(
     members: list[Membership],
     count: int,
     progress: Progress,
-) -> tuple[int, int]:
-    """One group's meetings and hash-chained entries, inserted in bulk."""
-    meetings = []
-    attendance: list[tuple] = []
-    entries: list[tuple] = []
-    lines: list[tuple] = []
-    prev, seq = ledger.GENESIS, 0
-    loan_fund = health = 0
-    now = timezone.now()
-    group_id, cycle_id = _db_uuid(group.pk), _db_uuid(cycle.pk)
+    *,
+    share_out_on: datetime.date | None,
+    purpose: str,
+) -> Counts:
+    """One group's meetings, loans, repayments, a grant and, when `share_out_on` is given, the
+    share-out of its cycle: hash-chained entries inserted in bulk."""
+    chain = _Chain(group, cycle)
+    meetings, loans, attendance = [], [], []
+    loan_at = 2 if count >= 6 else 1
+    repay_at, last_at = min(6, count), count
+    grant_at = min(5, count)
+    savings: dict[Any, int] = {}
+    open_loans: dict[int, Loan] = {}  # member position → loan
+    owed: dict[Any, list[int]] = {}  # loan id → [principal, interest] still owed
+    made = {"loans": 0, "repayments": 0, "grants": 0}
     for number in range(1, count + 1):
         held_on = FIRST_MEETING + datetime.timedelta(days=7 * (number - 1))
         meeting = Meeting(
@@ -232,68 +356,176 @@ def _ledger(
         )
         meetings.append(meeting)
         meeting_id = _db_uuid(meeting.pk)
-        for member in members:
-            member_id = _db_uuid(member.pk)
-            attendance.append((meeting_id, member_id, "present"))
+        for index, member in enumerate(members):
+            attendance.append((meeting_id, _db_uuid(member.pk), "present"))
             shares = rng.randint(1, 5)
-            for kind, amount, cash, other in (
-                (
-                    EntryKind.SHARES,
-                    shares * SHARE_PRICE,
-                    Account.LOAN_FUND_CASH,
-                    Account.MEMBER_SAVINGS,
-                ),
-                (
-                    EntryKind.HEALTH_CONTRIBUTION,
-                    HEALTH,
-                    Account.HEALTH_FUND_CASH,
-                    Account.HEALTH_FUND,
-                ),
+            amount = shares * SHARE_PRICE
+            savings[member.pk] = savings.get(member.pk, 0) + amount
+            chain.post(
+                rng, EntryKind.SHARES, held_on,
+                [(Account.LOAN_FUND_CASH, amount, 0, member.pk, None),
+                 (Account.MEMBER_SAVINGS, 0, amount, member.pk, None)],
+                meeting=meeting.pk, member=member.pk, memo=str(shares),
+            )  # fmt: skip
+            chain.post(
+                rng, EntryKind.HEALTH_CONTRIBUTION, held_on,
+                [(Account.HEALTH_FUND_CASH, HEALTH, 0, member.pk, None),
+                 (Account.HEALTH_FUND, 0, HEALTH, member.pk, None)],
+                meeting=meeting.pk, member=member.pk,
+            )  # fmt: skip
+            loan = open_loans.get(index)
+            if loan is None or number <= loan_at:
+                continue
+            style = BORROWERS[index]
+            principal, interest = owed[loan.pk]
+            pay = 0
+            if (number == last_at and (style != "late" or share_out_on is not None)) or (
+                number == repay_at and style == "on_time"
             ):
-                seq += 1
-                entry_id = new_id(rng)
-                memo = str(shares) if kind == EntryKind.SHARES else ""
-                parts = [(cash, amount, 0, member.pk, None), (other, 0, amount, member.pk, None)]
-                text = ledger.canonical(
-                    id=entry_id, group_id=group.pk, cycle_id=cycle.pk, seq=seq, kind=kind,
-                    on=held_on, meeting_id=meeting.pk, membership_id=member.pk, loan_id=None,
-                    reverses_id=None, purpose="", memo=memo, lines=parts,
+                pay = principal + interest
+            elif number == repay_at and style == "half_late":
+                pay = (principal + interest) // 2
+            if not pay:
+                continue
+            to_interest = min(pay, interest)
+            parts: list[tuple[str, int, int, Any, Any]] = [
+                (Account.LOAN_FUND_CASH, pay, 0, member.pk, None)
+            ]
+            if to_interest:
+                parts.append((Account.INTEREST_INCOME, 0, to_interest, member.pk, loan.pk))
+            if pay - to_interest:
+                parts.append((Account.LOANS_RECEIVABLE, 0, pay - to_interest, member.pk, loan.pk))
+            chain.post(
+                rng, EntryKind.REPAYMENT, held_on, parts,
+                meeting=meeting.pk, member=member.pk, loan=loan.pk,
+            )  # fmt: skip
+            owed[loan.pk] = [principal - (pay - to_interest), interest - to_interest]
+            made["repayments"] += 1
+        if number == loan_at:
+            for index in BORROWERS:
+                if index >= len(members):
+                    continue
+                member = members[index]
+                principal = min(2 * savings[member.pk], chain.balance[Account.LOAN_FUND_CASH])
+                if principal <= 0:
+                    continue
+                loan = Loan(
+                    id=new_id(rng),
+                    group=group,
+                    cycle=cycle,
+                    membership=member,
+                    meeting=meeting,
+                    disbursed_on=held_on,
+                    principal=principal,
+                    interest_rate=cycle.interest_rate,
+                    term_months=1,
+                    interest_total=interest_for(principal, cycle.interest_rate, 1),
+                )
+                loans.append(loan)
+                open_loans[index] = loan
+                owed[loan.pk] = [principal, loan.interest_total]
+                chain.post(
+                    rng, EntryKind.LOAN, held_on,
+                    [(Account.LOANS_RECEIVABLE, principal, 0, member.pk, loan.pk),
+                     (Account.LOAN_FUND_CASH, 0, principal, member.pk, None)],
+                    meeting=meeting.pk, member=member.pk, loan=loan.pk,
                 )  # fmt: skip
-                digest = ledger.chain_hash(prev, text)
-                row_id = _db_uuid(entry_id)
-                entries.append(
-                    (row_id, group_id, cycle_id, seq, str(kind), held_on, meeting_id, member_id,
-                     memo, "", prev, digest, now)
+                made["loans"] += 1
+        if number == grant_at and len(members) > 4:
+            member = members[4]
+            if chain.balance[Account.HEALTH_FUND_CASH] >= GRANT_AMOUNT:
+                chain.post(
+                    rng, EntryKind.GRANT, held_on,
+                    [(Account.HEALTH_FUND, GRANT_AMOUNT, 0, member.pk, None),
+                     (Account.HEALTH_FUND_CASH, 0, GRANT_AMOUNT, member.pk, None)],
+                    meeting=meeting.pk, member=member.pk, purpose=purpose,
                 )  # fmt: skip
-                for place, (account, debit, credit, _member, _loan) in enumerate(parts, 1):
-                    lines.append(
-                        (row_id, group_id, seq, place, held_on, str(account), debit, credit,
-                         member_id)
-                    )  # fmt: skip
-                prev = digest
-                if cash == Account.LOAN_FUND_CASH:
-                    loan_fund += amount
-                else:
-                    health += amount
-        meeting.expected_loan_fund = meeting.counted_loan_fund = loan_fund
+                made["grants"] += 1
+        cash, health = (
+            chain.balance[Account.LOAN_FUND_CASH],
+            chain.balance[Account.HEALTH_FUND_CASH],
+        )
+        meeting.expected_loan_fund = meeting.counted_loan_fund = cash
         meeting.expected_health_fund = meeting.counted_health_fund = health
+    share_out = None
+    if share_out_on is not None:
+        share_out = _share_out(rng, chain, members, savings, share_out_on)
     bulk_insert(Meeting, meetings, progress, batch_size=2000)
+    bulk_insert(Loan, loans, progress, batch_size=2000)
     _insert(Attendance, ["meeting_id", "membership_id", "presence"], attendance, progress)
-    _insert(
-        Entry,
-        ["id", "group_id", "cycle_id", "seq", "kind", "on", "meeting_id", "membership_id",
-         "memo", "purpose", "prev_hash", "hash", "created_at"],
-        entries,
-        progress,
-    )  # fmt: skip
-    _insert(
-        EntryLine,
-        ["entry_id", "group_id", "seq", "position", "on", "account", "debit", "credit",
-         "membership_id"],
-        lines,
-        progress,
-    )  # fmt: skip
-    return len(entries), len(lines)
+    chain.insert(progress)
+    if share_out is not None:
+        result, lines = share_out
+        bulk_insert(ShareOut, [result], progress)
+        bulk_insert(ShareOutLine, lines, progress, batch_size=2000)
+    return {
+        **made,
+        "share-outs": 1 if share_out else 0,
+        "ledger entries": len(chain.entries),
+        "ledger lines": len(chain.lines),
+    }
+
+
+def _share_out(
+    rng: random.Random,
+    chain: _Chain,
+    members: list[Membership],
+    savings: dict[Any, int],
+    held_on: datetime.date,
+) -> tuple[ShareOut, list[ShareOutLine]]:
+    """The share-out of a cycle whose loans are all repaid, as `services.share_out` posts it
+    (the health fund stays; the rounding remainder goes to it)."""
+    balance = chain.balance
+    if balance[Account.LOANS_RECEIVABLE]:
+        raise GenerateError(f"{chain.group}: loans still owed at the share-out")
+    value = balance[Account.LOAN_FUND_CASH]
+    shares = {m.pk: savings[m.pk] // SHARE_PRICE for m in members}
+    total = sum(shares.values())
+    rows = []
+    parts: list[tuple[str, int, int, Any, Any]] = []
+    for member in members:
+        gross = shares[member.pk] * value // total
+        rows.append((member, gross))
+        parts.append((Account.MEMBER_SAVINGS, savings[member.pk], 0, member.pk, None))
+        if gross:
+            parts.append((Account.LOAN_FUND_CASH, 0, gross, member.pk, None))
+    for account in (Account.INTEREST_INCOME, Account.FINE_INCOME, Account.OTHER_INCOME):
+        if balance[account]:
+            parts.append((account, balance[account], 0, None, None))
+    remainder = value - sum(gross for _member, gross in rows)
+    if remainder:
+        parts += [
+            (Account.LOAN_FUND_CASH, 0, remainder, None, None),
+            (Account.HEALTH_FUND_CASH, remainder, 0, None, None),
+            (Account.HEALTH_FUND, 0, remainder, None, None),
+        ]
+    entry_id = chain.post(rng, EntryKind.SHARE_OUT, held_on, parts)
+    result = ShareOut(
+        id=new_id(rng),
+        cycle=chain.cycle,
+        held_on=held_on,
+        loan_fund_cash=value,
+        loans_owed=0,
+        health_fund_shared=0,
+        fund_value=value,
+        total_shares=total,
+        remainder=remainder,
+        remainder_rule=RemainderRule.HEALTH_FUND,
+        entry_id=entry_id,
+    )
+    lines = [
+        ShareOutLine(
+            share_out=result,
+            membership=member,
+            shares=shares[member.pk],
+            savings=savings[member.pk],
+            value=gross,
+            loan_owed=0,
+            payout=gross,
+        )
+        for member, gross in rows
+    ]
+    return result, lines
 
 
 def reset() -> Counts:
@@ -307,9 +539,13 @@ def reset() -> Counts:
     household_ids = list(
         Person.objects.filter(pk__in=person_ids).values_list("household_id", flat=True)
     )
+    ShareOutLine.objects.filter(share_out__cycle__group__in=groups).delete()
+    share_outs = ShareOut.objects.filter(cycle__group__in=groups).delete()[0]
     deleted = {
         "ledger lines": EntryLine.objects.filter(group__in=groups)._raw_delete(using),
         "ledger entries": Entry.objects.filter(group__in=groups)._raw_delete(using),
+        "share-outs": share_outs,
+        "loans": Loan.objects.filter(group__in=groups).delete()[0],
         "attendance": Attendance.objects.filter(meeting__group__in=groups).delete()[0],
         "meetings": Meeting.objects.filter(group__in=groups).delete()[0],
         "savings members": Membership.objects.filter(group__in=groups).delete()[0],

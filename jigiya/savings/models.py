@@ -169,11 +169,20 @@ class Cycle(BaseModel):
         _("maximum loan term (months)"), default=3, validators=[MinValueValidator(1)]
     )
     fines = models.JSONField(_("fines"), default=list, blank=True, validators=[validate_fines])
+    # Not a third box: an earmark of each payout for health care, shown on the share-out sheet
+    # (the group's health box is the health fund, kept as its own cash). See the README.
     savings_split = models.BooleanField(
-        _("savings split between a health box and a business box"), default=False
+        _("part of each payout earmarked for health care (advice, not a separate box)"),
+        default=False,
     )
     health_box_percent = models.PositiveSmallIntegerField(
-        _("health box share of savings (%)"), default=0, validators=[MaxValueValidator(100)]
+        _("share of each payout earmarked for health care (%)"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+    )
+    leaving_mid_cycle = models.BooleanField(
+        _("a member may leave during the cycle (savings back, minus what she owes)"),
+        default=True,
     )
     share_out_health_fund = models.BooleanField(
         _("the health fund is shared out too"), default=False
@@ -507,6 +516,7 @@ class EntryKind(models.TextChoices):
     CASH_DIFFERENCE = "cash_difference", _("Cash difference")
     WRITE_OFF = "write_off", _("Loan written off")
     SHARE_OUT = "share_out", _("Share-out")
+    SETTLEMENT = "settlement", _("Settlement of a member leaving")
     OPENING = "opening", _("Opening balance")
     REVERSAL = "reversal", _("Reversal")
 
@@ -725,7 +735,7 @@ class ShareOutLine(models.Model):
     value = models.BigIntegerField(_("value of the shares"))
     loan_owed = models.BigIntegerField(_("loan still owed"))
     payout = models.BigIntegerField(_("payout"))
-    health_box = models.BigIntegerField(_("of which health box"), default=0)
+    health_box = models.BigIntegerField(_("of which earmarked for health"), default=0)
 
     class Meta:
         ordering = ["share_out", "membership__number"]

@@ -85,3 +85,24 @@ class MemberOut(Schema):
 class GroupDetailOut(GroupOut):
     balances: dict[str, int]
     members: list[MemberOut]
+
+
+class RoleIn(Schema):
+    role: str
+
+
+class LeaveIn(Schema):
+    left_on: datetime.date
+
+
+class MembershipOut(Schema):
+    """A member after a change; `settlement_*` are her leaving settlement (0 when none)."""
+
+    id: uuid.UUID
+    group_id: uuid.UUID
+    role: str
+    joined_on: datetime.date
+    left_on: datetime.date | None
+    settlement_savings: int = 0
+    settlement_owed: int = 0
+    settlement_payout: int = 0

@@ -24,6 +24,7 @@ from jigiya.savings.models import (
     Attendance,
     Cycle,
     Entry,
+    EntryKind,
     EntryLine,
     Group,
     GroupStatusChange,
@@ -313,3 +314,20 @@ def cycle_summary(*, cycle: Cycle) -> dict[str, Any]:
 
 def share_out_lines(*, share_out: ShareOut) -> list[ShareOutLine]:
     return list(share_out.lines.select_related("membership__person").order_by("membership__number"))
+
+
+def settlement_of(*, membership: Membership) -> dict[str, int]:
+    """The leaving settlement posted for this member: savings paid back, loans settled from
+    them, what she received (all 0 when she left without one)."""
+    result = {"settlement_savings": 0, "settlement_owed": 0, "settlement_payout": 0}
+    lines = EntryLine.objects.filter(
+        entry__membership=membership, entry__kind=EntryKind.SETTLEMENT
+    ).values_list("account", "debit", "credit")
+    for account, debit, credit in lines:
+        if account == Account.MEMBER_SAVINGS:
+            result["settlement_savings"] += debit
+        elif account == Account.LOAN_FUND_CASH:
+            result["settlement_payout"] += credit
+        else:
+            result["settlement_owed"] += credit
+    return result

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,7 @@ from jigiya.savings.models import (
     CycleStatus,
     Entry,
     EntryKind,
+    EntryLine,
     GrantPurpose,
     Group,
     GroupStatus,
@@ -198,7 +200,7 @@ def status_on(group: Group, day: datetime.date) -> str:
 CONSTITUTION_FIELDS = (
     "frequency", "share_price", "max_shares", "health_contribution", "interest_rate",
     "max_loan_multiple", "max_term_months", "fines", "savings_split", "health_box_percent",
-    "share_out_health_fund", "remainder_rule",
+    "share_out_health_fund", "remainder_rule", "leaving_mid_cycle",
 )  # fmt: skip
 
 
@@ -221,6 +223,7 @@ def cycle_start(
     health_box_percent: int = 0,
     share_out_health_fund: bool = False,
     remainder_rule: str = RemainderRule.HEALTH_FUND,
+    leaving_mid_cycle: bool = True,
 ) -> Cycle:
     """Open the group's next cycle with its constitution. The members and the health fund carry
     over from the cycle before (they belong to the group); the last cycle must be shared out."""
@@ -254,6 +257,7 @@ def cycle_start(
         health_box_percent=health_box_percent if savings_split else 0,
         share_out_health_fund=share_out_health_fund,
         remainder_rule=remainder_rule,
+        leaving_mid_cycle=leaving_mid_cycle,
         created_by_id=_actor_id(actor),
     )
     cycle.full_clean()
@@ -298,8 +302,11 @@ def membership_add(
 
 @transaction.atomic
 def membership_update(*, actor: Any, membership: Membership, role: str) -> Membership:
-    """Change a member's office (president, treasurer, key holder…)."""
+    """Change a member's office (president, treasurer, key holder…) while she is a member."""
     _require(actor, membership.group)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.left_on is not None:
+        raise ValidationError({"role": [_("This member has left the group.")]})
     before = audit_snapshot(membership)
     membership.role = role
     membership.full_clean()
@@ -308,22 +315,128 @@ def membership_update(*, actor: Any, membership: Membership, role: str) -> Membe
     return membership
 
 
+@dataclass
+class LeavePlan:
+    """What a member leaving on a day takes with her: her savings back at face value, minus
+    what her loans still owe (principal and the flat interest not yet paid)."""
+
+    savings: int
+    owed: int
+    payout: int
+    positions: dict[Loan, Any]
+    cycle: Cycle | None
+
+
+def leave_plan(membership: Membership, on: datetime.date) -> LeavePlan:
+    """The settlement of a member leaving on `on` (nothing posted)."""
+    group = membership.group
+    savings = ledger.member_savings(group.pk).get(membership.pk, 0)
+    positions = {
+        loan: pos
+        for loan, pos in open_loan_positions(group, on, membership=membership).items()
+        if pos.owed
+    }
+    owed = sum(pos.owed for pos in positions.values())
+    cycle = group.cycles.filter(status=CycleStatus.OPEN).first()
+    return LeavePlan(savings, owed, savings - owed, positions, cycle)
+
+
 @transaction.atomic
 def membership_leave(*, actor: Any, membership: Membership, left_on: datetime.date) -> Membership:
-    """A member leaves. Savings and loans are settled at a share-out, so a member who still
-    holds savings or owes a loan cannot leave in the middle of a cycle."""
+    """A member leaves. In the middle of a cycle (the common VSLA rule, unless the cycle's
+    constitution forbids it) she gets her savings back at face value — no share of the cycle's
+    profit, which stays with the members who remain — minus what her loans still owe; the
+    settlement is one ledger entry from the loan fund. Refused, nothing written: when the
+    constitution forbids leaving mid-cycle, when she owes more than her savings (she repays
+    first or the loan is written off), or when the loan fund cannot pay her."""
     group = membership.group
     _require(actor, group)
-    ledger.lock_group(group.pk)
+    group = ledger.lock_group(group.pk)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _not_future(left_on, "left_on")
     if left_on < membership.joined_on:
         raise ValidationError({"left_on": [_("She left before joining?")]})
+    if membership.left_on == left_on:
+        return membership  # the same request again
     if membership.left_on is not None:
         raise ValidationError({"left_on": [_("This member has already left.")]})
-    if ledger.member_savings(group.pk).get(membership.pk, 0) > 0:
-        raise ValidationError({"left_on": [_("She still holds savings: share out first.")]})
-    if any(p.owed for p in open_loan_positions(group, left_on, membership=membership).values()):
-        raise ValidationError({"left_on": [_("She still owes a loan.")]})
+    plan = leave_plan(membership, left_on)
+    cycle = plan.cycle
+    if plan.savings or plan.owed:
+        if cycle is None:
+            raise ValidationError({"left_on": [_("She still holds savings or owes a loan.")]})
+        if not cycle.leaving_mid_cycle:
+            raise ValidationError(
+                {
+                    "left_on": [
+                        _(
+                            "The constitution of this cycle does not let a member leave before "
+                            "the share-out: she leaves at the share-out."
+                        )
+                    ]
+                }
+            )
+        last = cycle.meetings.order_by("-held_on").values_list("held_on", flat=True).first()
+        if left_on < cycle.starts_on or (last and left_on < last):
+            raise ValidationError(
+                {"left_on": [_("She leaves on or after the last meeting of the cycle.")]}
+            )
+        if plan.payout < 0:
+            raise ValidationError(
+                {
+                    "left_on": [
+                        _(
+                            "She owes %(owed)s, more than her savings (%(savings)s): she repays "
+                            "first or the loan is written off."
+                        )
+                        % {"owed": format_fcfa(plan.owed), "savings": format_fcfa(plan.savings)}
+                    ]
+                }
+            )
+        lines: list[LineDraft] = []
+        if plan.savings:
+            lines.append(
+                LineDraft(Account.MEMBER_SAVINGS, debit=plan.savings, membership_id=membership.pk)
+            )
+        for loan, pos in plan.positions.items():
+            if pos.principal_owed:
+                lines.append(
+                    LineDraft(
+                        Account.LOANS_RECEIVABLE,
+                        credit=pos.principal_owed,
+                        membership_id=membership.pk,
+                        loan_id=loan.pk,
+                    )
+                )
+            if pos.interest_owed:
+                lines.append(
+                    LineDraft(
+                        Account.INTEREST_INCOME,
+                        credit=pos.interest_owed,
+                        membership_id=membership.pk,
+                        loan_id=loan.pk,
+                    )
+                )
+        if plan.payout:
+            lines.append(
+                LineDraft(Account.LOAN_FUND_CASH, credit=plan.payout, membership_id=membership.pk)
+            )
+        entries = ledger.post(
+            group=group,
+            cycle=cycle,
+            on=left_on,
+            drafts=[
+                EntryDraft(
+                    id=uuid.uuid5(membership.pk, "leave"),
+                    kind=EntryKind.SETTLEMENT,
+                    membership_id=membership.pk,
+                    lines=lines,
+                )
+            ],
+            actor=actor,
+        )
+        audit_record(actor=actor, obj=entries[0])
+        _stale(group, left_on, source=SOURCE_LEDGER)
     before = audit_snapshot(membership)
     membership.left_on = left_on
     membership.full_clean()
@@ -331,6 +444,29 @@ def membership_leave(*, actor: Any, membership: Membership, left_on: datetime.da
     audit_record(actor=actor, obj=membership, before=before)
     _stale(group, left_on, source=SOURCE_MEMBERS)
     return membership
+
+
+@transaction.atomic
+def par_freshen(*, today: datetime.date | None = None) -> int:
+    """Mark stale this month and the last one for every community where a loan is still owed:
+    days overdue grow with time alone, so PAR > 30 days (read today for this month, on the last
+    day for the month before) moves even when nothing is posted. Run daily
+    (`savings_par_freshen`); returns how many communities were marked."""
+    today = today or timezone.localdate()
+    owing = (
+        EntryLine.objects.filter(account=Account.LOANS_RECEIVABLE)
+        .values("group__community_id")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+        .filter(d__gt=F("c"))
+        .order_by()
+    )
+    communities = [row["group__community_id"] for row in owing]
+    this_month = Month.of(today)
+    months = [this_month.first_day, this_month.previous().first_day]
+    mark_stale(
+        source=SOURCE_LEDGER, cells=[(place, month) for place in communities for month in months]
+    )
+    return len(communities)
 
 
 def open_loan_positions(

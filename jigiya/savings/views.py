@@ -200,7 +200,53 @@ def meeting_detail(request: HttpRequest, meeting_id: str) -> HttpResponse:
 @login_required
 def passbook(request: HttpRequest, membership_id: str) -> HttpResponse:
     membership = selectors.membership_get(user=request.user, membership_id=membership_id)
-    return render(request, "savings/passbook.html", selectors.passbook(membership=membership))
+    context = selectors.passbook(membership=membership)
+    context["can_record"] = selectors.can_record(request.user, membership.group)
+    return render(request, "savings/passbook.html", context)
+
+
+@login_required
+def member_role(request: HttpRequest, membership_id: str) -> HttpResponse:
+    membership = selectors.membership_get(user=request.user, membership_id=membership_id)
+    _require_record(request, membership.group)
+    form = forms.RoleForm(request.POST or None, initial={"role": membership.role})
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.membership_update(
+            actor=request.user, membership=membership, **data
+        ),
+        template="savings/form.html",
+        context={
+            "title": _("Role of %(member)s") % {"member": membership.person},
+            "group": membership.group,
+        },
+        done=lambda membership: membership.get_absolute_url(),
+        message=_("Role changed."),
+    )
+
+
+@login_required
+def member_leave(request: HttpRequest, membership_id: str) -> HttpResponse:
+    """A member leaves: the page shows her settlement as of today before it is posted."""
+    membership = selectors.membership_get(user=request.user, membership_id=membership_id)
+    _require_record(request, membership.group)
+    form = forms.LeaveForm(request.POST or None, initial={"left_on": forms.today()})
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.membership_leave(
+            actor=request.user, membership=membership, **data
+        ),
+        template="savings/member_leave.html",
+        context={
+            "membership": membership,
+            "group": membership.group,
+            "plan": services.leave_plan(membership, forms.today()),
+        },
+        done=lambda membership: membership.get_absolute_url(),
+        message=_("The member has left; her settlement is posted."),
+    )
 
 
 @login_required

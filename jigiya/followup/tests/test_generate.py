@@ -1,7 +1,9 @@
 import io
 
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from jigiya.followup import generate as followup_generate
 from jigiya.followup.models import ChildAssessment, Task, Visit
@@ -15,7 +17,16 @@ def _generate(*args):
 
 
 def test_tiny_scale_families_are_generated_once_and_reset(db):
-    _generate("--scale", "tiny")
+    """Runs on SQLite and on PostgreSQL (CI), where the rows go through COPY."""
+    with CaptureQueriesContext(connection) as queries:
+        output = _generate("--scale", "tiny")
+    # COPY goes to the driver directly; the executemany path shows in Django's query log.
+    inserts = [q for q in queries.captured_queries if "INSERT INTO followup_visit (" in q["sql"]]
+    assert bool(inserts) is (connection.vendor != "postgresql")
+    counts = followup_generate.count()
+    line = next(line for line in output.splitlines() if line.startswith("followup"))
+    assert f"{counts['visits']} visit" in line
+    assert f"{counts['people']} person" in line
     generated = Household.objects.filter(name__startswith=followup_generate.PREFIX)
     assert generated.count() == 24  # 3 households in each of the 8 communities
     visits = Visit.objects.filter(household__in=generated).count()
@@ -24,6 +35,12 @@ def test_tiny_scale_families_are_generated_once_and_reset(db):
     assert Task.objects.filter(household__in=generated, state="open").exists()
     # Each household's CHW is the generated CHW of its community.
     assert not generated.exclude(chw__assignments__place=F("community")).exists()
+    checks = ChildAssessment.objects.filter(visit__household__in=generated)
+    assert not checks.filter(age_days__isnull=True).exists()
+    assert all(isinstance(check.danger_signs, list) for check in checks[:50])
+    assert not Visit.objects.filter(household__in=generated, people__isnull=True).exists()
+    tasks = Task.objects.filter(household__in=generated)
+    assert not tasks.exclude(person__household=F("household")).exists()
     people = Person.objects.count()
     output = _generate("--scale", "tiny")
     assert "followup: already generated" in output

@@ -19,6 +19,11 @@ def _donor(cast: Any, where: str) -> Any:
     return donor.pk
 
 
-OBJECTS = {"donor_id": _donor}
+def _funding(cast: Any, where: str) -> Any:
+    _donor(cast, where)
+    return Funding.objects.get(donor__code=f"DONOR-{where.upper()}", place=cast.place(where)).pk
+
+
+OBJECTS = {"donor_id": _donor, "funding_id": _funding}
 # Text that must never appear on a page shown to a user of the other place.
 OUTSIDE_TEXT = {"b": ["Donor B"]}

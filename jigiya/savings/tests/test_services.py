@@ -442,9 +442,9 @@ def test_members_join_from_the_registry_and_leave_only_when_settled(world, cast)
             actor=world.facilitator, group=world.group, person=outsider, joined_on=D(2024, 2, 1)
         )
     world.record(world.meeting(D(2024, 1, 8)))
-    with pytest.raises(ValidationError):  # she holds savings
+    with pytest.raises(ValidationError):  # she holds savings: not before the last meeting
         services.membership_leave(
-            actor=world.facilitator, membership=world.members[0], left_on=D(2024, 3, 1)
+            actor=world.facilitator, membership=world.members[0], left_on=D(2024, 1, 7)
         )
     left = services.membership_leave(
         actor=world.facilitator, membership=member, left_on=D(2024, 3, 1)

@@ -1,0 +1,163 @@
+"""A health center's figures, drill-down and run chart cover its whole health area: every
+community it serves that the user may see, not only the community where it stands."""
+
+import datetime
+
+import pytest
+
+from jigiya.accounts.roles import Role
+from jigiya.indicators.models import IndicatorValue
+from jigiya.places.tests.factories import PlaceFactory
+
+WOMEN = "quality.asaco_assembly_women"
+JAN = datetime.date(2025, 1, 1)
+
+
+@pytest.fixture
+def area(cast):
+    """CSCom A also serves Community C, which lies in Commune B. January 2025 (stored values):
+    A 40 women of 100 attending, C 30 of 50, B 20 of 60."""
+    community_c = PlaceFactory(
+        name="Community C", code="C3", parent=cast.commune_b, health_center=cast.center_a
+    )
+    for place, n, d in [
+        (cast.community_a, 40, 100),
+        (community_c, 30, 50),
+        (cast.community_b, 20, 60),
+    ]:
+        IndicatorValue.objects.create(
+            indicator=WOMEN, place=place, month=JAN, numerator=n, denominator=d
+        )
+        IndicatorValue.objects.create(
+            indicator=WOMEN,
+            place=place,
+            month=JAN,
+            breakdown="age=young",
+            numerator=n // 2,
+            denominator=d,
+        )
+    return community_c
+
+
+def _get(client, user, url, **query):
+    client.force_login(user)
+    return client.get(url, query)
+
+
+def test_a_health_center_drills_down_to_every_community_of_its_area(
+    cast, client, area, women_without_records
+):
+    response = _get(
+        client,
+        cast.user(Role.ME_OFFICER, "above"),
+        "/indicators/drill/",
+        indicator=WOMEN,
+        health_center=str(cast.center_a.pk),
+        month="2025-01",
+    )
+    assert response.status_code == 200
+    point = response.context["point"]
+    assert (point.numerator, point.denominator) == (70, 150)
+    rows = [(c.name, p.numerator, p.denominator) for c, p, _url in response.context["children"]]
+    assert rows == [("Community A", 40, 100), ("Community C", 30, 50)]
+    assert [(b, p.numerator) for b, p in response.context["breakdowns"]] == [("age=young", 35)]
+
+
+def test_the_health_area_is_limited_to_the_communities_the_user_may_see(
+    cast, client, area, women_without_records
+):
+    user = cast.user(Role.HEALTH_CENTER_STAFF, "a")
+    response = _get(
+        client,
+        user,
+        "/indicators/drill/",
+        indicator=WOMEN,
+        health_center=str(cast.center_a.pk),
+        month="2025-01",
+    )
+    assert response.status_code == 200
+    assert (response.context["point"].numerator, response.context["point"].denominator) == (40, 100)
+    assert [c.name for c, _p, _u in response.context["children"]] == ["Community A"]
+    assert "Community C" not in response.content.decode()
+    response = _get(
+        client,
+        user,
+        "/indicators/run-chart/",
+        indicator=WOMEN,
+        health_center=str(cast.center_a.pk),
+        month="2025-01",
+        range="6",
+    )
+    assert [p.numerator for p in response.context["series"]] == [0, 0, 0, 0, 0, 40]
+
+
+def test_the_run_chart_of_a_health_center_sums_its_area(cast, client, area):
+    response = _get(
+        client,
+        cast.user(Role.PROGRAM_MANAGER, "above"),
+        "/indicators/run-chart/",
+        indicator=WOMEN,
+        health_center=str(cast.center_a.pk),
+        month="2025-02",
+        range="6",
+    )
+    assert response.status_code == 200
+    assert [(p.numerator, p.denominator) for p in response.context["series"]][-2:] == [
+        (70, 150),
+        (0, None),
+    ]
+    body = response.content.decode()
+    assert f'name="health_center" value="{cast.center_a.pk}"' in body
+    assert 'name="place"' not in body
+
+
+def test_health_center_dashboard_links_to_its_whole_area(cast, client, area):
+    response = _get(
+        client,
+        cast.user(Role.PROGRAM_MANAGER, "above"),
+        f"/indicators/health-centers/{cast.center_a.pk}/",
+        month="2025-01",
+    )
+    card = next(
+        c
+        for _p, cards in response.context["by_program"]
+        for c in cards
+        if c["indicator"].code == WOMEN
+    )
+    assert f"health_center={cast.center_a.pk}" in card["drill_url"]
+    assert f"health_center={cast.center_a.pk}" in card["run_chart_url"]
+    assert "place=" not in card["drill_url"] and "place=" not in card["run_chart_url"]
+    assert (card["point"].numerator, card["point"].denominator) == (70, 150)
+
+
+def test_drill_to_records_over_the_health_area(cast, client, board_indicator):
+    response = _get(
+        client,
+        cast.user(Role.QI_COACH, "above"),
+        "/indicators/drill/",
+        indicator=board_indicator.code,
+        health_center=str(cast.center_a.pk),
+        month="2025-01",
+    )
+    assert response.status_code == 200
+    assert response.context["count"] == 2
+    assert [row[0] for row in response.context["rows"]] == ["Awa Traoré", "Moussa Keïta"]
+    assert response.context["export_url"] == ""
+
+
+@pytest.mark.parametrize("url", ["/indicators/drill/", "/indicators/run-chart/"])
+def test_bad_health_centers_are_refused(cast, client, area, url):
+    user = cast.user(Role.PROGRAM_MANAGER, "a")
+    query = {"indicator": WOMEN, "month": "2025-01"}
+    assert _get(client, user, url, health_center=str(cast.center_b.pk), **query).status_code == 404
+    assert _get(client, user, url, health_center="not-a-uuid", **query).status_code == 404
+    response = _get(
+        client,
+        user,
+        url,
+        health_center=str(cast.center_a.pk),
+        place=str(cast.community_a.pk),
+        **query,
+    )
+    assert response.status_code == 400
+    assert 'data-field="health_center"' in response.content.decode()

@@ -1,0 +1,14 @@
+"""Background tasks of the savings app, run by `jigiya worker` (django-tasks, database backend)."""
+
+from django_tasks import task
+
+from jigiya.core.schedule import daily
+from jigiya.savings import services
+
+
+@daily
+@task()
+def savings_par_freshen() -> int:
+    """Keep PAR > 30 days moving with time: mark stale the months of every community with a
+    loan outstanding. Run daily; returns how many communities were marked."""
+    return services.par_freshen()
