@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from jigiya.core.retries import created_or_replayed
 from jigiya.followup import selectors, services
 from jigiya.followup.schemas import (
     ChwRowOut,
@@ -27,10 +28,6 @@ from jigiya.registry import selectors as registry_selectors
 from jigiya.registry.schemas import TaskOut, body_doc, parse_body
 
 router = Router(tags=["followup"])
-
-
-def _status(record: Any) -> Status:
-    return Status(200 if getattr(record, "_replayed", False) else 201, record)
 
 
 @router.get("/followup/worklist", response=WorklistOut)
@@ -71,7 +68,7 @@ def visit_record(request: HttpRequest, household_id: uuid.UUID) -> Status:
     replayed = getattr(visit, "_replayed", False)
     visit = selectors.visit_get(user=request.user, visit_id=visit.pk)
     visit._replayed = replayed  # type: ignore[attr-defined]
-    return _status(visit)
+    return created_or_replayed(visit)
 
 
 @router.get("/followup/visits/{visit_id}", response=VisitOut)
@@ -116,7 +113,7 @@ def referral_create(request: HttpRequest, person_id: uuid.UUID) -> Status:
         reason_text=payload.reason_text,
         urgency=payload.urgency,
     )
-    return _status(referral)
+    return created_or_replayed(referral)
 
 
 @router.get("/followup/referrals", response=list[ReferralOut])

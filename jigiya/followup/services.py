@@ -407,7 +407,7 @@ def referral_create(
 ) -> Referral:
     """Refer a person to a health center; the follow-up visit is scheduled 3 days later."""
     require_record(actor, person.household.community)
-    from jigiya.registry.services import replay
+    from jigiya.core.retries import replay
 
     existing = replay(
         Referral,

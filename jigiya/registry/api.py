@@ -14,6 +14,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from jigiya.accounts.models import User
 from jigiya.core.errors import Conflict, validation_body
+from jigiya.core.retries import created_or_replayed
 from jigiya.followup import selectors as followup_selectors
 from jigiya.places import selectors as place_selectors
 from jigiya.registry import selectors, services
@@ -43,10 +44,6 @@ from jigiya.registry.schemas import (
 )
 
 router = Router(tags=["registry"])
-
-
-def _status(record: Any) -> Status:
-    return Status(200 if getattr(record, "_replayed", False) else 201, record)
 
 
 class HouseholdFilters(Schema):
@@ -87,7 +84,7 @@ def household_create(request: HttpRequest, place_id: uuid.UUID) -> Status:
         phone=payload.phone,
         chw=chw,
     )
-    return _status(household)
+    return created_or_replayed(household)
 
 
 @router.get("/registry/households/{household_id}", response=HouseholdDetailOut)
@@ -121,7 +118,7 @@ def person_register(request: HttpRequest, household_id: uuid.UUID) -> Status:
             DuplicateOut.from_orm(candidate).model_dump(mode="json") for candidate in exc.candidates
         ]
         return Status(400, body)
-    return _status(person)
+    return created_or_replayed(person)
 
 
 @router.get("/registry/people/{person_id}", response=PersonOut)
@@ -149,7 +146,9 @@ def person_enrollments(request: HttpRequest, person_id: uuid.UUID) -> Any:
 def enrollment_start(request: HttpRequest, person_id: uuid.UUID) -> Status:
     person = selectors.person_get(user=request.user, person_id=person_id)
     payload = parse_body(EnrollmentIn, request)
-    return _status(services.enrollment_start(actor=request.user, person=person, **payload.dict()))
+    return created_or_replayed(
+        services.enrollment_start(actor=request.user, person=person, **payload.dict())
+    )
 
 
 @router.post(
@@ -181,7 +180,9 @@ def enrollment_end(request: HttpRequest, person_id: uuid.UUID) -> Any:
 def pregnancy_register(request: HttpRequest, person_id: uuid.UUID) -> Status:
     woman = selectors.person_get(user=request.user, person_id=person_id)
     payload = parse_body(PregnancyIn, request)
-    return _status(services.pregnancy_register(actor=request.user, woman=woman, **payload.dict()))
+    return created_or_replayed(
+        services.pregnancy_register(actor=request.user, woman=woman, **payload.dict())
+    )
 
 
 def _health_center(request: HttpRequest, health_center_id: uuid.UUID | None) -> Any:
@@ -206,7 +207,7 @@ def anc_contact_record(request: HttpRequest, pregnancy_id: uuid.UUID) -> Status:
         place=payload.place,
         health_center=_health_center(request, payload.health_center_id),
     )
-    return _status(contact)
+    return created_or_replayed(contact)
 
 
 @router.post(
@@ -252,7 +253,7 @@ def newborn_register(request: HttpRequest, pregnancy_id: uuid.UUID) -> Status:
     """A baby of a live birth already recorded (a twin, or one not registered then)."""
     pregnancy = selectors.pregnancy_get(user=request.user, pregnancy_id=pregnancy_id)
     payload = parse_body(NewbornIn, request)
-    return _status(
+    return created_or_replayed(
         services.newborn_register(actor=request.user, pregnancy=pregnancy, **payload.dict())
     )
 
@@ -331,6 +332,6 @@ def person_deactivate(request: HttpRequest, person_id: uuid.UUID) -> Any:
 def least_access_assess(request: HttpRequest, household_id: uuid.UUID) -> Status:
     household = selectors.household_get(user=request.user, household_id=household_id)
     payload = parse_body(AssessmentIn, request)
-    return _status(
+    return created_or_replayed(
         services.least_access_assess(actor=request.user, household=household, **payload.dict())
     )

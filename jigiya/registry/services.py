@@ -13,15 +13,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import has_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot
-from jigiya.core.errors import Conflict
 from jigiya.core.models import AuditAction
+from jigiya.core.retries import replay
 from jigiya.indicators.engine import mark_stale
 from jigiya.places.models import HealthCenter, Place, PlaceKind
 from jigiya.registry.models import (
@@ -63,30 +62,6 @@ def require_record(actor: Any, community: Place) -> None:
 
 def _actor(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
-
-
-def replay(model: type[Model], record_id: uuid.UUID | None, expected: dict[str, Any]) -> Any:
-    """The record a device already sent under `record_id` when its content is `expected`
-    (marked `_replayed`); None when the id is new; `Conflict` when the content differs."""
-    if record_id is None:
-        return None
-    existing = model._default_manager.filter(pk=record_id).first()
-    if existing is None:
-        return None
-    for field, value in expected.items():
-        stored = getattr(existing, field)
-        if isinstance(value, Model):
-            value = value.pk
-            stored = getattr(existing, f"{field}_id")
-        if isinstance(stored, Decimal) and value is not None:
-            value = Decimal(str(value)).quantize(stored)
-        if stored != value:
-            raise Conflict(
-                _("A different %(record)s was already sent with this id.")
-                % {"record": model._meta.verbose_name}
-            )
-    existing._replayed = True  # type: ignore[attr-defined]
-    return existing
 
 
 def _not_future(field: str, day: datetime.date | None, label: str) -> None:
