@@ -1,9 +1,20 @@
 """Build the bench database, run every benchmark, print the tables, write the JSON.
 
+Two scales:
+
+- `python -m benchmarks` (`make bench`): district scale on a SQLite database of its own under
+  `var/bench/`, deleted and rebuilt every run (about two minutes), every benchmark.
+- `python -m benchmarks --scale national` (`make bench-national`): national scale (1 000
+  communities, ~1 M people, ~10 M visits, ~2 M ledger entries) on PostgreSQL, in the database
+  named by `BENCH_DATABASE_URL` (default `jigiya_bench_national` on 127.0.0.1). Generating it
+  takes about an hour, so the database is kept between runs: `jigiya generate` is idempotent and
+  only adds what is missing. The benchmarks whose cost could grow with the data run there.
+
 Nothing here may touch the developer's database: the environment is fixed before Django reads
-its settings, and the database path is checked before anything is deleted or written.
+its settings, and the database is checked before anything is deleted or written.
 """
 
+import argparse
 import datetime
 import io
 import os
@@ -11,54 +22,91 @@ import platform
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
 DATABASE = BENCH_DIR / "jigiya.sqlite3"
-RESULTS = BENCH_DIR / "results.json"
-SCALE = "district"
+NATIONAL_URL = "postgres://postgres@127.0.0.1:5432/jigiya_bench_national"
+NATIONAL_PREFIX = "jigiya_bench"  # a national bench database's name must start with it
 SEED = 2026
 
 
-def _isolate() -> None:
-    """Point Django at a database of its own under var/bench, with static files served."""
+def _isolate(scale: str) -> str:
+    """Point Django at the bench database of `scale`, with static files served; returns a
+    description of the database for the log."""
     os.environ["JIGIYA_VAR_DIR"] = str(BENCH_DIR)
     os.environ["DJANGO_SETTINGS_MODULE"] = "jigiya.settings"
-    os.environ.pop("DATABASE_URL", None)  # it would win over JIGIYA_VAR_DIR
     # DEBUG serves static files through Django, so assets are fetched like any page.
     os.environ["DEBUG"] = "true"
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    if scale == "national":
+        url = os.environ.get("BENCH_DATABASE_URL", NATIONAL_URL)
+        name = urlsplit(url).path.lstrip("/")
+        if not name.startswith(NATIONAL_PREFIX):
+            raise SystemExit(
+                f"Refusing to run: BENCH_DATABASE_URL names database “{name}”; a bench database's "
+                f"name starts with {NATIONAL_PREFIX} (it is written to and kept)."
+            )
+        os.environ["DATABASE_URL"] = url
+        _create_database(url, name)
+        return f"PostgreSQL database {name}"
+    os.environ.pop("DATABASE_URL", None)  # it would win over JIGIYA_VAR_DIR
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{DATABASE}{suffix}").unlink(missing_ok=True)
+    return f"SQLite database {DATABASE.relative_to(ROOT)}"
 
 
-def main() -> int:
+def _create_database(url: str, name: str) -> None:
+    """Create the PostgreSQL database `name` if it is not there (kept when it is)."""
+    import psycopg
+    from psycopg import sql
+
+    server = urlsplit(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--scale", choices=["district", "national"], default="district")
+    scale = parser.parse_args(argv).scale
     started = time.monotonic()
-    _isolate()
+    where = _isolate(scale)
     import django
 
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
 
-    name = Path(str(settings.DATABASES["default"]["NAME"])).resolve()
-    if name != DATABASE.resolve():
+    name = Path(str(settings.DATABASES["default"]["NAME"]))
+    if scale == "district" and name.resolve() != DATABASE.resolve():
         raise SystemExit(f"Refusing to run: the database is {name}, not {DATABASE}.")
+    if scale == "national" and not str(name).startswith(NATIONAL_PREFIX):
+        raise SystemExit(f"Refusing to run: the database is {name}.")
 
     log = sys.stderr
-    log.write(f"Bench database {DATABASE.relative_to(ROOT)}: migrate, generate --scale {SCALE}…\n")
+    log.write(f"Bench {where}: migrate, generate --scale {scale}…\n")
     call_command("migrate", verbosity=0, interactive=False)
     generated = io.StringIO()
-    call_command("generate", scale=SCALE, seed=SEED, no_progress=True, stdout=generated)
+    generate_started = time.monotonic()
+    call_command("generate", scale=scale, seed=SEED, no_progress=True, stdout=generated)
+    generate_s = time.monotonic() - generate_started
     log.write(generated.getvalue())
 
     from benchmarks.context import Context
     from benchmarks.report import render, write_json
-    from benchmarks.suite import BENCHMARKS
+    from benchmarks.suite import BENCHMARKS, NATIONAL
 
-    ctx = Context.build(scale=SCALE)
+    ctx = Context.build(scale=scale)
     sections = []
-    for benchmark in BENCHMARKS:
+    for benchmark in NATIONAL if scale == "national" else BENCHMARKS:
         log.write(f"Running {benchmark.__module__}.{benchmark.__name__}…\n")
         sections.append(benchmark(ctx))
 
@@ -66,13 +114,16 @@ def main() -> int:
     print("\n\n".join(render(section) for section in sections))
     meta = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "scale": SCALE,
+        "scale": scale,
         "seed": SEED,
+        "database": where,
+        "generate_seconds": round(generate_s, 1),
         "python": platform.python_version(),
         "django": django.get_version(),
         "machine": platform.platform(),
         "seconds": round(time.monotonic() - started, 1),
     }
-    write_json(RESULTS, meta, sections)
-    print(f"\nResults written to {RESULTS.relative_to(ROOT)} ({meta['seconds']} s in all).")
+    results = BENCH_DIR / ("results.json" if scale == "district" else f"results-{scale}.json")
+    write_json(results, meta, sections)
+    print(f"\nResults written to {results.relative_to(ROOT)} ({meta['seconds']} s in all).")
     return 0

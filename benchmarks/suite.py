@@ -5,7 +5,7 @@ imported (the page-weight benchmark needs a real object for each)."""
 
 from collections.abc import Callable
 
-from benchmarks import followup, indicators, interop, pages, savings, server_time
+from benchmarks import followup, freshness, indicators, interop, pages, savings, server_time
 from benchmarks.context import Context
 from benchmarks.report import Section
 
@@ -15,5 +15,16 @@ BENCHMARKS: list[Callable[[Context], Section]] = [
     indicators.dashboard_vs_group_by,
     interop.payload_build_time,
     followup.followup_server_time,
+    freshness.refresh_time,
+    savings.savings_figures,
+]
+
+# `--scale national`: the benchmarks whose cost could grow with the data (page weight and the
+# DHIS2 payload do not depend on it).
+NATIONAL: list[Callable[[Context], Section]] = [
+    server_time.home_server_time,
+    followup.followup_server_time,
+    freshness.refresh_time,
+    indicators.dashboard_vs_group_by,
     savings.savings_figures,
 ]

@@ -10,7 +10,13 @@ from jigiya.indicators import registry, selectors
 from jigiya.indicators.models import IndicatorValue
 from jigiya.indicators.params import parse_indicator, parse_range
 from jigiya.indicators.registry import Indicator
-from jigiya.indicators.schemas import IndicatorOut, ValueFilters, ValueOut
+from jigiya.indicators.schemas import (
+    CenterValueFilters,
+    CenterValueOut,
+    IndicatorOut,
+    ValueFilters,
+    ValueOut,
+)
 
 router = Router(tags=["indicators"])
 
@@ -102,3 +108,31 @@ def indicator_values(request: HttpRequest, filters: Query[ValueFilters]) -> Any:
         breakdown=None if filters.breakdown == "*" else filters.breakdown,
     )
     return _Values(indicator, rows)
+
+
+@router.get("/indicators/health-center-values", response=list[CenterValueOut])
+def health_center_values(request: HttpRequest, filters: Query[CenterValueFilters]) -> Any:
+    """One indicator of one health center, month by month: the sum over the communities of its
+    health area that the caller may see (one row a month, zero where nothing was recorded)."""
+    indicator = parse_indicator(filters.indicator)
+    months = parse_range(filters.start, filters.end)
+    center = selectors.indicator_health_center_get(
+        user=request.user, health_center_id=filters.health_center_id
+    )
+    series = selectors.health_center_series(
+        user=request.user, indicators=[indicator], center=center, months=months
+    )
+    return [
+        {
+            "indicator": indicator.code,
+            "health_center_id": center.pk,
+            "health_center_code": center.code,
+            "health_center_name": center.name,
+            "month": f"{point.month:%Y-%m}",
+            "numerator": point.numerator,
+            "denominator": point.denominator,
+            "value": point.value,
+            "status": indicator.status(point.value),
+        }
+        for point in series[indicator.code]
+    ]

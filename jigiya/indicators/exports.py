@@ -87,7 +87,7 @@ def table_rows(rows: Iterable[TableRow]) -> Iterable[list[Any]]:
             row.indicator.code,
             row.place.code,
             row.place.name,
-            row.place.kind,
+            row.place_kind,
             f"{row.point.month:%Y-%m}",
             row.point.numerator,
             row.point.denominator,

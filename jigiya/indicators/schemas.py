@@ -44,3 +44,22 @@ class ValueFilters(Schema):
     start: str | None = None  # YYYY-MM, default: 11 months before `end`
     end: str | None = None  # YYYY-MM, default: the current month
     breakdown: str = ""  # "" the total, "*" every breakdown, else e.g. "sex=F"
+
+
+class CenterValueOut(Schema):
+    indicator: str
+    health_center_id: uuid.UUID
+    health_center_code: str
+    health_center_name: str
+    month: str  # YYYY-MM
+    numerator: int
+    denominator: int | None
+    value: float | None
+    status: str
+
+
+class CenterValueFilters(Schema):
+    indicator: str
+    health_center_id: uuid.UUID
+    start: str | None = None  # YYYY-MM, default: 11 months before `end`
+    end: str | None = None  # YYYY-MM, default: the current month

@@ -386,11 +386,40 @@ def export_records(
     return indicator.records(user, place, month)
 
 
+def export_area_records(
+    *, user: Any, indicator: Indicator, center: HealthCenter, month: datetime.date
+) -> QuerySet:
+    """Records for a record-level export of a health center's figure: needs `EXPORT_RECORDS`
+    and the program's view permission in every community of its health area the user may
+    see (403 otherwise), and an indicator with a records hook (400)."""
+    if indicator.records is None:
+        raise ValidationError(
+            {"indicator": _("This indicator has no records to export: export its table.")}
+        )
+    if not can_export_area(user=user, center=center):
+        raise PermissionDenied
+    records = health_area_records(user=user, indicator=indicator, center=center, month=month)
+    if records is None:
+        raise PermissionDenied
+    return records
+
+
+def can_export_area(*, user: Any, center: HealthCenter) -> bool:
+    communities = list(health_center_communities(user=user, center=center))
+    return bool(communities) and all(
+        has_perm_at(user, Perm.EXPORT_RECORDS, c.path) for c in communities
+    )
+
+
 @dataclass(frozen=True)
 class TableRow:
     indicator: Indicator
-    place: Place
+    place: Place | HealthCenter  # a health center's row is the sum over its health area
     point: Point
+
+    @property
+    def place_kind(self) -> str:
+        return self.place.kind if isinstance(self.place, Place) else "health_center"
 
 
 def indicator_table(
@@ -419,6 +448,45 @@ def indicator_table(
         for i in indicators
         for p in places
         for month in months
+    ]
+
+
+def health_center_table(
+    *,
+    user: Any,
+    indicators: Sequence[Indicator],
+    center: HealthCenter,
+    months: list[datetime.date],
+) -> list[TableRow]:
+    """A health center's table: each indicator for the health area (the sum over the
+    communities the user may see), then for each of those communities, for each month."""
+    communities = list(health_center_communities(user=user, center=center))
+    sums = _center_sums(user, indicators, [center.pk], months)
+    stored = {
+        (code, place_id, month): (n, d)
+        for code, place_id, month, n, d in IndicatorValue.objects.filter(
+            indicator__in=[i.code for i in indicators],
+            place__in=communities,
+            month__in=months,
+            breakdown="",
+        ).values_list("indicator", "place_id", "month", "numerator", "denominator")
+    }
+    return [
+        row
+        for i in indicators
+        for row in [
+            *(
+                TableRow(
+                    i, center, _point(i, month, *sums.get((i.code, center.pk, month), (0, None)))
+                )
+                for month in months
+            ),
+            *(
+                TableRow(i, c, _point(i, month, *stored.get((i.code, c.pk, month), (0, None))))
+                for c in communities
+                for month in months
+            ),
+        ]
     ]
 
 

@@ -118,7 +118,7 @@ def _card(
     status = indicator.status(latest.value)
     # A health center's figures drill down to (and chart) its whole health area.
     where = {"health_center": center.pk} if center else {"place": place.pk}
-    table = {"indicator": indicator.code, "place": place.pk, "month": period.month}
+    table = {"indicator": indicator.code, **where, "month": period.month}
     query = {"indicator": indicator.code, **where, "month": period.month}
     return {
         "indicator": indicator,
@@ -382,15 +382,18 @@ def drill(request: HttpRequest) -> HttpResponse:
             "columns": indicator.record_columns,
             "rows": rows,
             "count": count,
-            # The record export takes a place: offered for a place's figure only.
             "export_url": _url(
                 "records_export",
                 indicator=indicator.code,
-                place=place.pk,
+                **({"health_center": center.pk} if center else {"place": place.pk}),
                 month=month,
                 format="csv",
             )
-            if context["can_export_records"] and center is None
+            if (
+                selectors.can_export_area(user=user, center=center)
+                if center
+                else context["can_export_records"]
+            )
             else "",
         }
         return render(request, "indicators/drill.html", context)
@@ -425,7 +428,8 @@ def drill(request: HttpRequest) -> HttpResponse:
 @page
 def table_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """Indicator tables (one indicator, one program's, or all) for a place and the places
-    directly below it, month by month, as CSV or XLSX."""
+    directly below it, or for a health center and the communities of its health area, month by
+    month, as CSV or XLSX."""
     code = request.GET.get("indicator")
     program = request.GET.get("program")
     if code:
@@ -433,15 +437,23 @@ def table_export(request: HttpRequest, fmt: str) -> HttpResponse:
     else:
         indicators = [i for i in registry.catalog() if not program or i.program == program]
     period = parse_period(request.GET.get("month"), request.GET.get("range"))
-    place = _place(request)
-    rows = selectors.indicator_table(
-        user=request.user, indicators=indicators, place=place, months=period.months
-    )
+    center = _center(request)
+    if center is not None:
+        rows = selectors.health_center_table(
+            user=request.user, indicators=indicators, center=center, months=period.months
+        )
+        code = center.code
+    else:
+        place = _place(request)
+        rows = selectors.indicator_table(
+            user=request.user, indicators=indicators, place=place, months=period.months
+        )
+        code = place.code
     exports.check_size(len(rows))
     return exports.respond(
         exports.TABLE_HEADER,
         exports.table_rows(rows),
-        filename=f"indicators-{place.code}-{period.month}",
+        filename=f"indicators-{code}-{period.month}",
         fmt=fmt,
     )
 
@@ -450,11 +462,16 @@ def table_export(request: HttpRequest, fmt: str) -> HttpResponse:
 def records_export(request: HttpRequest) -> HttpResponse:
     """The records behind an indicator, for staff who may export records; names and phone
     numbers replaced by pseudonyms on request. Without an indicator: the form."""
-    place = _place(request)
-    if not has_perm_at(request.user, Perm.EXPORT_RECORDS, place.path):
+    center = _center(request)
+    place = center.place if center else _place(request)
+    if not (
+        selectors.can_export_area(user=request.user, center=center)
+        if center
+        else has_perm_at(request.user, Perm.EXPORT_RECORDS, place.path)
+    ):
         raise PermissionDenied
     code = request.GET.get("indicator")
-    if not code:
+    if not code and not center:
         context = _common(request, Period(parse_month(None)), place) | {
             "indicators": [i for i in registry.catalog() if i.records is not None],
         }
@@ -464,9 +481,14 @@ def records_export(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "csv")
     if fmt not in ("csv", "xlsx"):
         raise ValidationError({"format": _("Choose CSV or XLSX.")})
-    records = selectors.export_records(
-        user=request.user, indicator=indicator, place=place, month=month.first_day
-    )
+    if center:
+        records = selectors.export_area_records(
+            user=request.user, indicator=indicator, center=center, month=month.first_day
+        )
+    else:
+        records = selectors.export_records(
+            user=request.user, indicator=indicator, place=place, month=month.first_day
+        )
     exports.check_size(records.count())
     return exports.respond(
         exports.record_header(indicator.record_columns),
@@ -475,7 +497,7 @@ def records_export(request: HttpRequest) -> HttpResponse:
             indicator.record_columns,
             pseudonyms=request.GET.get("pseudonyms") in ("1", "on", "true"),
         ),
-        filename=f"records-{indicator.code}-{place.code}-{month}",
+        filename=f"records-{indicator.code}-{center.code if center else place.code}-{month}",
         fmt=fmt,
     )
 

@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from jigiya.accounts.roles import Role
+from jigiya.indicators.exports import pseudonym
 from jigiya.indicators.models import IndicatorValue
 from jigiya.places.tests.factories import PlaceFactory
 
@@ -127,6 +128,8 @@ def test_health_center_dashboard_links_to_its_whole_area(cast, client, area):
     assert f"health_center={cast.center_a.pk}" in card["drill_url"]
     assert f"health_center={cast.center_a.pk}" in card["run_chart_url"]
     assert "place=" not in card["drill_url"] and "place=" not in card["run_chart_url"]
+    assert f"health_center={cast.center_a.pk}" in card["csv_url"]
+    assert "place=" not in card["csv_url"] and "place=" not in card["xlsx_url"]
     assert (card["point"].numerator, card["point"].denominator) == (70, 150)
 
 
@@ -161,3 +164,110 @@ def test_bad_health_centers_are_refused(cast, client, area, url):
     )
     assert response.status_code == 400
     assert 'data-field="health_center"' in response.content.decode()
+
+
+def _csv_lines(response):
+    return [line for line in response.content.decode("utf-8-sig").split("\r\n") if line]
+
+
+def test_a_health_center_table_export_sums_its_area_then_lists_its_communities(cast, client, area):
+    response = _get(
+        client,
+        cast.user(Role.ME_OFFICER, "above"),
+        "/indicators/export/table.csv",
+        indicator=WOMEN,
+        health_center=str(cast.center_a.pk),
+        month="2025-02",
+        range="6",
+    )
+    assert response.status_code == 200
+    code, name = cast.center_a.code, cast.center_a.name
+    assert (
+        response["Content-Disposition"] == f'attachment; filename="indicators-{code}-2025-02.csv"'
+    )
+    lines = _csv_lines(response)[1:]
+    assert len(lines) == 3 * 6  # the area and its two communities, 6 months each
+    assert [line for line in lines if ",2025-0" in line] == [
+        f"{WOMEN},{code},{name},health_center,2025-01,70,150,46.7,percent",
+        f"{WOMEN},{code},{name},health_center,2025-02,0,,,percent",
+        f"{WOMEN},A,Community A,community,2025-01,40,100,40.0,percent",
+        f"{WOMEN},A,Community A,community,2025-02,0,,,percent",
+        f"{WOMEN},C3,Community C,community,2025-01,30,50,60.0,percent",
+        f"{WOMEN},C3,Community C,community,2025-02,0,,,percent",
+    ]
+
+
+def test_a_health_center_export_holds_only_the_communities_the_user_may_see(cast, client, area):
+    user = cast.user(Role.HEALTH_CENTER_STAFF, "a")
+    query = {"indicator": WOMEN, "health_center": str(cast.center_a.pk), "month": "2025-01"}
+    response = _get(client, user, "/indicators/export/table.csv", range="6", **query)
+    assert response.status_code == 200
+    lines = [line for line in _csv_lines(response)[1:] if ",2025-01," in line]
+    assert len(_csv_lines(response)) == 1 + 2 * 6
+    assert [line.split(",")[1:6] for line in lines] == [
+        [cast.center_a.code, cast.center_a.name, "health_center", "2025-01", "40"],
+        ["A", "Community A", "community", "2025-01", "40"],
+    ]
+    query["health_center"] = str(cast.center_b.pk)
+    assert _get(client, user, "/indicators/export/table.xlsx", **query).status_code == 404
+
+
+def test_the_api_gives_a_health_center_month_by_month_over_its_area(cast, client, area):
+    url = "/api/v1/indicators/health-center-values"
+    query = {"indicator": WOMEN, "health_center_id": str(cast.center_a.pk), "start": "2024-12",
+             "end": "2025-01"}  # fmt: skip
+    response = _get(client, cast.user(Role.PARTNER, "above"), url, **query)
+    assert response.status_code == 200
+    assert [
+        (row["health_center_code"], row["month"], row["numerator"], row["denominator"],
+         row["value"], row["status"])
+        for row in response.json()
+    ] == [
+        (cast.center_a.code, "2024-12", 0, None, None, ""),
+        (cast.center_a.code, "2025-01", 70, 150, pytest.approx(46.67, abs=0.01), "at_risk"),
+    ]  # fmt: skip
+    user = cast.user(Role.HEALTH_CENTER_STAFF, "a")
+    response = _get(client, user, url, **query)
+    assert [row["numerator"] for row in response.json()] == [0, 40]  # Community A only
+    query["health_center_id"] = str(cast.center_b.pk)
+    response = _get(client, user, url, **query)
+    assert response.status_code == 404
+    query |= {"health_center_id": str(cast.center_a.pk), "end": "2099-01"}
+    response = _get(client, user, url, **query)
+    assert response.status_code == 400
+    assert "end" in response.json()["error"]["fields"]
+
+
+def test_record_export_of_a_health_center_covers_its_area(cast, client, board_indicator):
+    user = cast.user(Role.ME_OFFICER, "above")
+    query = {"indicator": board_indicator.code, "health_center": str(cast.center_a.pk),
+             "month": "2025-01"}  # fmt: skip
+    drill = _get(client, user, "/indicators/drill/", **query)
+    assert f"health_center={cast.center_a.pk}" in drill.context["export_url"]
+    response = _get(client, user, "/indicators/export/records/", **query, pseudonyms="1")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="records-{board_indicator.code}-{cast.center_a.code}-2025-01.csv"'
+    )
+    lines = _csv_lines(response)
+    assert lines[0] == "full_name,phone,role,asaco__name,term_start"
+    assert sorted(lines[1:]) == sorted(
+        f"{pseudonym(name)},{pseudonym(phone)},member,ASACO A,2025-01-15"
+        for name, phone in [
+            ("Awa Traoré", "+223 70 00 00 01"),
+            ("Moussa Keïta", "+223 70 00 00 02"),
+        ]
+    )
+
+
+def test_record_export_of_a_health_center_is_refused_outside_and_without_the_right(
+    cast, client, board_indicator
+):
+    query = {"indicator": board_indicator.code, "month": "2025-01"}
+    coach = cast.user(Role.QI_COACH, "above")  # sees records, may not export them
+    url = "/indicators/export/records/"
+    assert _get(client, coach, url, health_center=str(cast.center_a.pk), **query).status_code == 403
+    officer = cast.user(Role.ME_OFFICER, "a")
+    assert (
+        _get(client, officer, url, health_center=str(cast.center_b.pk), **query).status_code == 404
+    )
