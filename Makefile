@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint fmt typecheck migrations-check pytest bench demo worker messages clean
+.PHONY: run test lint fmt typecheck migrations-check pytest bench bench-national demo worker messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -42,6 +42,11 @@ pytest: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# National scale on PostgreSQL (BENCH_DATABASE_URL, default jigiya_bench_national on 127.0.0.1).
+# The first run generates ~10 M visits (about an hour); the database is kept for the next runs.
+bench-national: $(STAMP)
+	$(BIN)/python -m benchmarks --scale national
 
 demo: $(STAMP)
 	$(MANAGE) migrate --no-input
