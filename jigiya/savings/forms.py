@@ -127,6 +127,10 @@ class LeaveForm(forms.Form):
     left_on = forms.DateField(label=_("Leaves on"), widget=DATE)
 
 
+class LeaveCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Why is her leaving cancelled?"), max_length=200)
+
+
 class WriteOffForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), max_length=200)

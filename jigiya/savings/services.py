@@ -427,7 +427,7 @@ def membership_leave(*, actor: Any, membership: Membership, left_on: datetime.da
             on=left_on,
             drafts=[
                 EntryDraft(
-                    id=uuid.uuid5(membership.pk, "leave"),
+                    id=_settlement_id(membership),
                     kind=EntryKind.SETTLEMENT,
                     membership_id=membership.pk,
                     lines=lines,
@@ -440,6 +440,69 @@ def membership_leave(*, actor: Any, membership: Membership, left_on: datetime.da
     before = audit_snapshot(membership)
     membership.left_on = left_on
     membership.full_clean()
+    membership.save(update_fields=["left_on", "updated_at"])
+    audit_record(actor=actor, obj=membership, before=before)
+    _stale(group, left_on, source=SOURCE_MEMBERS)
+    return membership
+
+
+def _settlement_id(membership: Membership) -> uuid.UUID:
+    """The id of her next settlement: one per leaving (a leaving cancelled, then recorded
+    again, is a second settlement)."""
+    earlier = Entry.objects.filter(membership=membership, kind=EntryKind.SETTLEMENT).count()
+    return uuid.uuid5(membership.pk, "leave" if not earlier else f"leave {earlier + 1}")
+
+
+@transaction.atomic
+def membership_leave_cancel(*, actor: Any, membership: Membership, reason: str) -> Membership:
+    """Undo a leaving recorded by mistake: her settlement is reversed (a reversal entry that
+    points at it: the box gets the payout back, her savings and loans are as they were) and she
+    is a member again. Refused, nothing written: when she has not left, without a reason, or
+    when the cycle of her settlement has been shared out since (she joins again instead)."""
+    group = membership.group
+    _require(actor, group)
+    group = ledger.lock_group(group.pk)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.left_on is None:
+        raise ValidationError({"__all__": [_("This member has not left the group.")]})
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why her leaving is cancelled.")]})
+    settlement = (
+        Entry.objects.filter(
+            membership=membership, kind=EntryKind.SETTLEMENT, reversed_by__isnull=True
+        )
+        .select_related("cycle")
+        .order_by("-seq")
+        .first()
+    )
+    if settlement is not None:
+        if settlement.cycle.status != CycleStatus.OPEN:
+            raise ValidationError(
+                {
+                    "__all__": [
+                        _(
+                            "Her settlement belongs to a cycle that has been shared out: she "
+                            "joins the group again as a new member."
+                        )
+                    ]
+                }
+            )
+        entries = ledger.post(
+            group=group,
+            cycle=settlement.cycle,
+            on=settlement.on,
+            drafts=[
+                ledger.reversal_of(
+                    settlement, id=uuid.uuid5(settlement.pk, "cancel"), memo=reason.strip()[:200]
+                )
+            ],
+            actor=actor,
+        )
+        audit_record(actor=actor, obj=entries[0])
+        _stale(group, settlement.on, source=SOURCE_LEDGER)
+    before = audit_snapshot(membership)
+    left_on = membership.left_on
+    membership.left_on = None
     membership.save(update_fields=["left_on", "updated_at"])
     audit_record(actor=actor, obj=membership, before=before)
     _stale(group, left_on, source=SOURCE_MEMBERS)

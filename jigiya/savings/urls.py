@@ -15,6 +15,11 @@ urlpatterns = [
     path("members/<uuid:membership_id>/", views.passbook, name="passbook"),
     path("members/<uuid:membership_id>/role/", views.member_role, name="member_role"),
     path("members/<uuid:membership_id>/leave/", views.member_leave, name="member_leave"),
+    path(
+        "members/<uuid:membership_id>/leave/cancel/",
+        views.member_leave_cancel,
+        name="member_leave_cancel",
+    ),
     path("cycles/<uuid:cycle_id>/", views.cycle_detail, name="cycle"),
     path("cycles/<uuid:cycle_id>/share-out/", views.share_out, name="share_out"),
     path("loans/<uuid:loan_id>/", views.loan_detail, name="loan"),

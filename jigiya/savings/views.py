@@ -250,6 +250,28 @@ def member_leave(request: HttpRequest, membership_id: str) -> HttpResponse:
 
 
 @login_required
+def member_leave_cancel(request: HttpRequest, membership_id: str) -> HttpResponse:
+    """Cancel a leaving recorded by mistake: her settlement is reversed."""
+    membership = selectors.membership_get(user=request.user, membership_id=membership_id)
+    _require_record(request, membership.group)
+    form = forms.LeaveCancelForm(request.POST or None)
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.membership_leave_cancel(
+            actor=request.user, membership=membership, **data
+        ),
+        template="savings/form.html",
+        context={
+            "title": _("Cancel the leaving of %(person)s") % {"person": membership.person},
+            "group": membership.group,
+        },
+        done=lambda membership: membership.get_absolute_url(),
+        message=_("Her leaving is cancelled; her settlement is reversed."),
+    )
+
+
+@login_required
 def cycle_detail(request: HttpRequest, cycle_id: str) -> HttpResponse:
     cycle = selectors.cycle_get(user=request.user, cycle_id=cycle_id)
     context = selectors.cycle_summary(cycle=cycle)

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from jigiya.savings import ledger, services
-from jigiya.savings.models import Entry, EntryKind, Loan, MemberRole, Membership
+from jigiya.savings.models import CycleStatus, Entry, EntryKind, Loan, MemberRole, Membership
 from jigiya.savings.services import MemberLine
 
 D = datetime.date
@@ -189,3 +189,57 @@ def test_the_pages_change_a_role_and_record_a_leaving_member(world, client):
         f"/savings/members/{world.members[0].pk}/leave/", {"left_on": "2024-02-01"}
     )
     assert refused.status_code == 400
+
+
+def test_a_leaving_recorded_by_mistake_is_cancelled_by_a_reversal(world, client):
+    loan = _with_loan(world)
+    member = world.members[2]
+    balance_before = ledger.balances(world.group.pk)
+    services.membership_leave(actor=world.facilitator, membership=member, left_on=D(2024, 2, 20))
+    client.force_login(world.facilitator)
+    passbook = client.get(member.get_absolute_url()).content.decode()
+    assert f"/savings/members/{member.pk}/leave/cancel/" in passbook
+    url = f"/savings/members/{member.pk}/leave/cancel/"
+    refused = client.post(url, {"reason": "  "})
+    assert refused.status_code == 400
+    assert Membership.objects.get(pk=member.pk).left_on == D(2024, 2, 20)
+    response = client.post(url, {"reason": "Wrong member chosen"})
+    assert (response.status_code, response["Location"]) == (302, member.get_absolute_url())
+    assert Membership.objects.get(pk=member.pk).left_on is None
+    settlement = Entry.objects.get(kind=EntryKind.SETTLEMENT)
+    reversal = Entry.objects.get(reverses=settlement)
+    assert (reversal.kind, reversal.on, reversal.memo) == (
+        EntryKind.REVERSAL, D(2024, 2, 20), "Wrong member chosen",
+    )  # fmt: skip
+    assert sorted(reversal.lines.values_list("account", "debit", "credit")) == [
+        ("loan_fund_cash", 400, 0),
+        ("loans_receivable", 2600, 0),
+        ("member_savings", 0, 3000),
+    ]
+    assert ledger.balances(world.group.pk) == balance_before
+    assert ledger.member_savings(world.group.pk)[member.pk] == 3000
+    assert services.open_loan_positions(world.group, D(2024, 2, 20))[loan].owed == 2600
+    assert ledger.verify().problems == []
+    # Cancelled twice: refused, nothing posted. She may leave again later: a second settlement.
+    before = _state(world)
+    again = client.post(url, {"reason": "Double tap"})
+    assert again.status_code == 400
+    assert _state(world) == before
+    services.membership_leave(actor=world.facilitator, membership=member, left_on=D(2024, 2, 25))
+    assert Entry.objects.filter(kind=EntryKind.SETTLEMENT).count() == 2
+    assert ledger.verify().problems == []
+
+
+def test_a_leaving_is_not_cancelled_once_her_cycle_is_shared_out(world):
+    _with_loan(world)
+    member = world.members[3]
+    services.membership_leave(actor=world.facilitator, membership=member, left_on=D(2024, 2, 20))
+    world.cycle.status = CycleStatus.SHARED_OUT
+    world.cycle.save(update_fields=["status"])
+    before = _state(world)
+    with pytest.raises(ValidationError) as error:
+        services.membership_leave_cancel(
+            actor=world.facilitator, membership=member, reason="Too late"
+        )
+    assert list(error.value.message_dict) == ["__all__"]
+    assert _state(world) == before
