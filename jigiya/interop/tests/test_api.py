@@ -1,5 +1,10 @@
 from jigiya.accounts.roles import Role
+from jigiya.core.periods import Month
 from jigiya.interop.models import Dhis2Push
+
+# Next month: always in the future, whatever the day the suite runs.
+NEXT = Month.current().next()
+
 
 BASE = "/api/v1/dhis2"
 
@@ -16,7 +21,7 @@ def test_preview_returns_the_payload_and_its_sources(world, admin_user, client):
 
 def test_preview_refuses_a_future_or_unknown_period(world, admin_user, client):
     client.force_login(admin_user)
-    for period in ("202612", "2026-13"):
+    for period in (NEXT.dhis2, "2026-13"):
         response = client.get(f"{BASE}/servers/{world.server.pk}/preview", {"period": period})
         assert response.status_code == 400
         assert "period" in response.json()["error"]["fields"]
@@ -48,7 +53,7 @@ def test_push_refusals_change_nothing(world, admin_user, cast, client):
     client.force_login(admin_user)
     assert client.post(url, {}, content_type="application/json").status_code == 400
     assert (
-        client.post(url, {"period": "2026-12"}, content_type="application/json").status_code == 400
+        client.post(url, {"period": str(NEXT)}, content_type="application/json").status_code == 400
     )
     Dhis2Push.objects.create(
         server=world.server, period="202610", payload={}, payload_hash="x" * 64, value_count=0

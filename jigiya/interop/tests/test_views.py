@@ -8,10 +8,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from jigiya.accounts.roles import Role
+from jigiya.core.periods import Month
 from jigiya.interop import secret
 from jigiya.interop.adx import NAMESPACE
 from jigiya.interop.models import Dhis2Push, Dhis2Server, PushStatus
 from jigiya.interop.tests.factories import PASSWORD
+
+# Next month: always in the future, whatever the day the suite runs.
+NEXT = Month.current().next()
+
 
 ADX = f"{{{NAMESPACE}}}"
 
@@ -78,7 +83,7 @@ def test_the_preview_page_shows_the_users_values_only(world, cast, client):
     assert "ouCSCOMB001" not in body and "CSCom B" not in body
 
 
-@pytest.mark.parametrize("period", ["2026-12", "2026-13", "novembre"])
+@pytest.mark.parametrize("period", [str(NEXT), "2026-13", "novembre"])
 def test_a_bad_or_future_period_gets_a_clear_message(world, admin_user, client, period):
     client.force_login(admin_user)
     response = client.get(reverse("interop:preview", args=[world.server.pk]), {"period": period})
@@ -181,5 +186,5 @@ def test_the_command_refuses_an_unknown_server_or_a_future_period(world):
     with pytest.raises(CommandError):
         call_command("dhis2_push", server="Nope", period="202610")
     with pytest.raises(CommandError):
-        call_command("dhis2_push", server="DHIS2 Mali", period="202612")
+        call_command("dhis2_push", server="DHIS2 Mali", period=NEXT.dhis2)
     assert Dhis2Push.objects.count() == 0
