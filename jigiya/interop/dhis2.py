@@ -182,10 +182,20 @@ def send(
             )
             % {"seconds": f"{timeout:g}"},
         )
-    except httpx.TransportError as exc:
+    except httpx.ConnectError as exc:
         return Answer(
             "unreachable",
             _("DHIS2 could not be reached (%(reason)s). Nothing was sent.")
+            % {"reason": type(exc).__name__},
+        )
+    except httpx.TransportError as exc:
+        # The connection broke after it was made: the values may have arrived.
+        return Answer(
+            "connection_lost",
+            _(
+                "The connection to DHIS2 broke (%(reason)s). Whether it stored the values is "
+                "unknown; sending again is safe (DHIS2 updates the same values)."
+            )
             % {"reason": type(exc).__name__},
         )
     try:

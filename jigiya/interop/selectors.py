@@ -6,6 +6,7 @@ they preview are only those of the mapped places they may see. Configuring, push
 history (whose payloads cover the whole server) need `Perm.DHIS2_PUSH` at the server's place.
 """
 
+from collections import defaultdict
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -137,7 +138,11 @@ def payload_build(
     server's place that `user` may see with `perm`. Counts with no stored row are sent as 0; a rate
     without denominator is left out. Order is stable, so the same data gives the same hash.
 
-    Costs a fixed number of queries: mappings, org units, and one per kind of place mapped."""
+    A health center's figure (the sum over its health area) is included only when `user` may see
+    every community of the area.
+
+    Costs a fixed number of queries: mappings, org units, the health areas, and one per kind of
+    place mapped."""
     elements, org_units = mappings(server=server)
     period = month.dhis2
     catalog = registry.catalog_by_code()
@@ -151,6 +156,19 @@ def payload_build(
         if not where.path.startswith(server.place.path) or not _visible(user, perm, where.path):
             continue
         (places if unit.place_id else centers).append(unit)
+    if centers:
+        # A health center's figure is the sum over its health area: shown only to a user who may
+        # see every community of it (a partial sum would be a wrong figure, a full one a leak).
+        area_paths: dict[Any, list[str]] = defaultdict(list)
+        for center_id, path in Place.objects.filter(
+            health_center_id__in=[unit.health_center_id for unit in centers]
+        ).values_list("health_center_id", "path"):
+            area_paths[center_id].append(path)
+        centers = [
+            unit
+            for unit in centers
+            if all(_visible(user, perm, path) for path in area_paths[unit.health_center_id])
+        ]
     stored: dict[tuple[str, str, str, str], tuple[int, int | None]] = {}
     if places and codes:
         rows = IndicatorValue.objects.filter(

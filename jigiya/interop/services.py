@@ -31,6 +31,7 @@ from jigiya.core.errors import Conflict
 from jigiya.core.models import AuditAction
 from jigiya.core.periods import Month
 from jigiya.indicators import registry
+from jigiya.indicators.models import IndicatorValue
 from jigiya.interop import dhis2, secret, selectors
 from jigiya.interop.models import (
     DataElementMapping,
@@ -185,6 +186,24 @@ def server_update(
     return server
 
 
+def _check_breakdown(code: str, breakdown: str) -> None:
+    """A breakdown is one the indicator stores ("sex=F", "muac=red"…): a typo would send zeros."""
+    if not breakdown:
+        return
+    values = IndicatorValue.objects.filter(indicator=code).exclude(breakdown="")
+    if values.filter(breakdown=breakdown).exists():
+        return
+    known = sorted(set(values.values_list("breakdown", flat=True).distinct()[:50]))
+    raise ValidationError(
+        {
+            "breakdown": _(
+                "“%(breakdown)s” is not a breakdown of %(code)s. Its breakdowns: %(known)s."
+            )
+            % {"breakdown": breakdown, "code": code, "known": ", ".join(known) or _("none yet")}
+        }
+    )
+
+
 @transaction.atomic
 def data_element_mapping_save(
     *,
@@ -208,6 +227,7 @@ def data_element_mapping_save(
         raise ValidationError(
             {"figure": _("This indicator is a count or a sum: it has no denominator.")}
         )
+    _check_breakdown(indicator, breakdown.strip())
     taken = DataElementMapping.objects.filter(server=server)
     if taken.filter(indicator=indicator, breakdown=breakdown.strip(), figure=figure).exists():
         raise ValidationError({"figure": _("This figure of this indicator is already mapped.")})

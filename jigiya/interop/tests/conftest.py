@@ -34,7 +34,9 @@ class FakeDhis2:
     category_option_combos: set[str] = field(default_factory=lambda: {UID_DEFAULT})
     stored: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
     requests: list[dict[str, Any]] = field(default_factory=list)
-    mode: str = "ok"  # ok, slow, legacy (2.37 bare summary), html, error500
+    # ok, slow, legacy (2.37 bare summary), html, error500, hangup (reads the values, then
+    # closes the connection without answering)
+    mode: str = "ok"
     delay: float = 2.0
 
     def summary(self, body: dict[str, Any], dry_run: bool) -> tuple[int, dict[str, Any]]:
@@ -175,6 +177,9 @@ def _handler(fake: FakeDhis2) -> type[BaseHTTPRequestHandler]:
                         "message": "Unauthorized",
                     },
                 )
+            if fake.mode == "hangup":
+                self.close_connection = True
+                return None
             if fake.mode == "html":
                 return self._answer(200, b"<html>login</html>", "text/html")
             if fake.mode == "error500":
@@ -231,13 +236,18 @@ class World:
     fake: FakeDhis2
 
 
-def _value(place: Any, code: str, n: int, d: int | None = None) -> Any:
+def _value(place: Any, code: str, n: int, d: int | None = None, breakdown: str = "") -> Any:
     import datetime
 
     from jigiya.indicators.models import IndicatorValue
 
     return IndicatorValue.objects.create(
-        indicator=code, place=place, month=datetime.date(2026, 10, 1), numerator=n, denominator=d
+        indicator=code,
+        place=place,
+        month=datetime.date(2026, 10, 1),
+        breakdown=breakdown,
+        numerator=n,
+        denominator=d,
     )
 
 

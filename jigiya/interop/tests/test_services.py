@@ -10,7 +10,8 @@ from jigiya.core.models import AuditEntry
 from jigiya.core.periods import Month
 from jigiya.interop import dhis2, secret, selectors, services
 from jigiya.interop.models import Dhis2Conflict, Dhis2Push, Dhis2Server, PushStatus
-from jigiya.interop.tests.factories import PASSWORD
+from jigiya.interop.tests.conftest import _value as stored_value
+from jigiya.interop.tests.factories import PASSWORD, OrgUnitMappingFactory
 
 OCT = Month(2026, 10)
 
@@ -60,6 +61,26 @@ def test_the_preview_shows_only_the_places_the_user_may_see(world, cast):
     officer = cast.user(Role.ME_OFFICER, "a")
     built = selectors.payload_build(user=officer, server=world.server, month=OCT)
     assert built.data_values == EXPECTED_VALUES[:4]
+
+
+def test_a_health_center_is_left_out_for_a_user_who_sees_part_of_its_area(world, cast):
+    """CSCom A also serves Community B: a user of Community A alone would see the area's sum
+    (a figure of B) or a partial sum (a wrong figure). Its org unit is left out for her."""
+    cast.community_b.health_center = cast.center_a
+    cast.community_b.save(update_fields=["health_center"])
+    OrgUnitMappingFactory(server=world.server, health_center=cast.center_a, org_unit="ouCSCOMA001")
+    for role in (Role.CHW, Role.PARTNER, Role.ME_OFFICER):
+        built = selectors.payload_build(user=cast.user(role, "a"), server=world.server, month=OCT)
+        assert {value["orgUnit"] for value in built.data_values} == {"ouCOMMUNA01"}, role
+    above = selectors.payload_build(
+        user=cast.user(Role.ME_OFFICER, "above"), server=world.server, month=OCT
+    )
+    assessed = {
+        value["value"]
+        for value in above.data_values
+        if value["orgUnit"] == "ouCSCOMA001" and value["dataElement"] == "deASSEMB001"
+    }
+    assert assessed == {"3"}  # A's 1 assembly and B's 2
 
 
 def test_a_month_without_records_sends_zero_counts_and_no_rate(world, admin_user):
@@ -203,6 +224,21 @@ def test_a_server_that_is_down_is_unreachable(world, admin_user, closed_port_url
     Dhis2Server.objects.filter(pk=world.server.pk).update(base_url=closed_port_url)
     world.server.refresh_from_db()
     _assert_failed(_push(world, admin_user), "unreachable")
+
+
+def test_a_connection_lost_after_sending_says_the_values_may_have_arrived(
+    world, admin_user, closed_port_url
+):
+    world.fake.mode = "hangup"
+    lost = _push(world, admin_user)
+    _assert_failed(lost, "connection_lost")
+    assert len(world.fake.requests) == 1  # the values went out
+    Dhis2Server.objects.filter(pk=world.server.pk).update(base_url=closed_port_url)
+    world.server.refresh_from_db()
+    down = _push(world, admin_user)
+    _assert_failed(down, "unreachable")
+    assert down.message != lost.message
+    assert "RemoteProtocolError" in lost.message and "ConnectError" in down.message
 
 
 def test_an_answer_without_import_summary_is_a_failure(world, admin_user):
@@ -429,9 +465,12 @@ def test_only_admins_and_me_officers_configure_servers(cast):
         ({"data_element": "not a uid"}, "data_element"),
         ({"category_option_combo": "short"}, "category_option_combo"),
         ({"data_element": "deASSEMB001"}, "data_element"),  # already mapped (same cell)
+        ({"breakdown": "sex=f"}, "breakdown"),  # stored: "sex=F" only
+        ({"breakdown": "age=young"}, "breakdown"),
     ],
 )
-def test_bad_data_element_mappings_are_refused(world, admin_user, kwargs, field):
+def test_bad_data_element_mappings_are_refused(world, admin_user, cast, kwargs, field):
+    stored_value(cast.community_a, "quality.asaco_assemblies", 1, breakdown="sex=F")
     before = world.server.data_elements.count()
     arguments = {
         "indicator": "quality.asaco_assemblies",
@@ -444,6 +483,15 @@ def test_bad_data_element_mappings_are_refused(world, admin_user, kwargs, field)
         services.data_element_mapping_save(actor=admin_user, server=world.server, **arguments)
     assert field in error.value.error_dict
     assert world.server.data_elements.count() == before
+
+
+def test_a_stored_breakdown_is_mapped(world, admin_user, cast):
+    stored_value(cast.community_a, "quality.asaco_assemblies", 1, breakdown="sex=F")
+    mapping = services.data_element_mapping_save(
+        actor=admin_user, server=world.server, indicator="quality.asaco_assemblies",
+        breakdown="sex=F", figure="value", data_element="deNEWONE001",
+    )  # fmt: skip
+    assert (mapping.breakdown, mapping.data_element) == ("sex=F", "deNEWONE001")
 
 
 def test_bad_org_unit_mappings_are_refused(world, admin_user, cast):
