@@ -6,26 +6,31 @@ import datetime
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from jigiya.core.retries import created_or_replayed
 from jigiya.followup import selectors, services
+from jigiya.followup.models import TaskStateChange
 from jigiya.followup.schemas import (
     ChwRowOut,
     GrowthPointOut,
     ReferralCloseIn,
     ReferralIn,
     ReferralOut,
+    TaskHistoryOut,
     VisitIn,
     VisitOut,
     WorklistOut,
 )
 from jigiya.places import selectors as place_selectors
 from jigiya.registry import selectors as registry_selectors
-from jigiya.registry.schemas import TaskOut, body_doc, parse_body
+from jigiya.registry.schemas import body_doc, parse_body
 
 router = Router(tags=["followup"])
 
@@ -36,10 +41,20 @@ def worklist(request: HttpRequest, day: datetime.date | None = None) -> Any:
     return selectors.tasks_for_chw(request.user, day or timezone.localdate())
 
 
-@router.get("/followup/households/{household_id}/tasks", response=list[TaskOut])
+@router.get("/followup/households/{household_id}/tasks", response=list[TaskHistoryOut])
 def household_tasks(request: HttpRequest, household_id: uuid.UUID) -> Any:
+    """The household's next tasks, `state` as shown (upcoming, due, overdue), with history."""
     household = registry_selectors.household_get(user=request.user, household_id=household_id)
-    return selectors.household_open_tasks(household=household, today=timezone.localdate())
+    tasks = selectors.household_open_tasks(household=household, today=timezone.localdate())
+    prefetch_related_objects(tasks, Prefetch("history", TaskStateChange.objects.order_by("id")))
+    return tasks
+
+
+@router.get("/followup/people/{person_id}/tasks", response=list[TaskHistoryOut])
+def person_tasks(request: HttpRequest, person_id: uuid.UUID) -> Any:
+    """The person's last 30 tasks (all states), latest due first, each with its history."""
+    person = registry_selectors.person_get(user=request.user, person_id=person_id)
+    return selectors.person_tasks(person=person, today=timezone.localdate())
 
 
 @router.post(
@@ -91,17 +106,15 @@ def referral_create(request: HttpRequest, person_id: uuid.UUID) -> Status:
     """Refer a person; the health center defaults to their community's CSCom."""
     person = registry_selectors.person_get(user=request.user, person_id=person_id)
     payload = parse_body(ReferralIn, request)
+    community = person.household.community
     center = (
         place_selectors.health_center_get(
             user=request.user, health_center_id=payload.health_center_id
         )
-        if payload.health_center_id
-        else person.household.community.health_center
+        if payload.health_center_id not in (None, community.health_center_id)
+        else community.health_center
     )
     if center is None:
-        from django.core.exceptions import ValidationError
-        from django.utils.translation import gettext as _
-
         raise ValidationError({"health_center_id": [_("Choose the health center.")]})
     referral = services.referral_create(
         actor=request.user,

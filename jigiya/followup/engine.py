@@ -74,6 +74,14 @@ def _create(tasks: list[Task], *, day: datetime.date, actor: Any = None) -> list
     return tasks
 
 
+def fifth_birthday(birth_date: datetime.date) -> datetime.date:
+    """The day a child turns five (1 March for a child born on 29 February)."""
+    try:
+        return birth_date.replace(year=birth_date.year + 5)
+    except ValueError:
+        return datetime.date(birth_date.year + 5, 3, 1)
+
+
 def schedule_child(
     enrollment: Enrollment, *, anchor: datetime.date, first: bool, actor: Any = None
 ) -> Task | None:
@@ -82,9 +90,13 @@ def schedule_child(
     if enrollment.end is not None:
         return None
     person = enrollment.person
+    contact = schedules.CHILD_FIRST if first else schedules.CHILD_NEXT
+    if person.birth_date is not None and contact.dates(anchor)[1] >= fifth_birthday(
+        person.birth_date
+    ):
+        return None  # followed until five: the sweep ends the enrollment that day
     if Task.objects.filter(person=person, kind=TaskKind.CHILD_VISIT, state=TaskState.OPEN).exists():
         return None
-    contact = schedules.CHILD_FIRST if first else schedules.CHILD_NEXT
     task = _make(contact, anchor=anchor, person=person, day=anchor, enrollment=enrollment)
     return _create([task], day=anchor, actor=actor)[0]
 
@@ -182,6 +194,24 @@ def cancel_for_enrollment(enrollment: Enrollment, *, actor: Any = None) -> int:
     else:
         tasks = tasks.filter(pregnancy__isnull=False)
     return cancel(tasks, day=enrollment.end, actor=actor, note=enrollment.exit_reason)
+
+
+def cancel_for_ended_enrollments(*, today: datetime.date) -> int:
+    """Cancel the open child visits of enrollments that have ended, and of children five or
+    older (whatever ended, or did not end, their enrollment): nobody is visited as a child
+    after the follow-up stopped."""
+    tasks = Task.objects.filter(kind=TaskKind.CHILD_VISIT, state=TaskState.OPEN).filter(
+        Q(enrollment__end__isnull=False) | Q(person__birth_date__lte=_born_five_years_before(today))
+    )
+    return cancel(tasks, day=today, note="follow-up ended")
+
+
+def _born_five_years_before(today: datetime.date) -> datetime.date:
+    """The latest birth date of a child who is five on `today`."""
+    try:
+        return today.replace(year=today.year - 5)
+    except ValueError:  # 29 February: a child born on 28 February five years ago is five
+        return datetime.date(today.year - 5, 2, 28)
 
 
 def resolve_by_visit(visit: Any, *, actor: Any = None) -> list[Task]:

@@ -4,17 +4,20 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jigiya.followup.models import BirthPlan, EducationTopic
+from jigiya.followup.models import BirthPlan, EducationTopic, Urgency
 from jigiya.followup.schedules import VACCINES
-from jigiya.followup.signs import CHILD_DANGER_SIGNS, PREGNANCY_DANGER_SIGNS
+from jigiya.followup.signs import CHILD_DANGER_SIGNS, PREGNANCY_DANGER_SIGNS, REFERRAL_REASONS
+from jigiya.places.models import HealthCenter
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class VisitForm(forms.Form):
     """A visit seen from one person: the child's measurements or the woman's pregnancy check,
-    and what was taught. Fields that do not apply are removed."""
+    and what was taught. Fields that do not apply are removed. The visit's id is made when the
+    form is shown: sending the page twice records one visit."""
 
+    id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     date = forms.DateField(label=_("Date of the visit"), widget=DATE)
     weight_kg = forms.DecimalField(
         label=_("Weight (kg)"), required=False, max_digits=5, decimal_places=2
@@ -87,6 +90,28 @@ class ReferralCloseForm(forms.Form):
     seen_on = forms.DateField(label=_("Seen on"), required=False, widget=DATE)
     seen_by = forms.CharField(label=_("Seen by"), max_length=120, required=False)
     action_taken = forms.CharField(label=_("What was done"), max_length=300, required=False)
+
+
+class ReferralForm(forms.Form):
+    """A referral made by hand, from the person's page."""
+
+    id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    health_center = forms.ModelChoiceField(
+        label=_("Health center"), queryset=HealthCenter.objects.none()
+    )
+    referred_on = forms.DateField(label=_("Referred on"), widget=DATE)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    reasons = forms.MultipleChoiceField(
+        label=_("Reasons"),
+        choices=list(REFERRAL_REASONS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    reason_text = forms.CharField(label=_("Reason (in your words)"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, health_centers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["health_center"].queryset = health_centers  # type: ignore[attr-defined]
 
 
 def _child_fields() -> dict[str, forms.Field]:

@@ -1,17 +1,37 @@
 """Indicators of the community health program, computed from the registry and the visits.
 
 Every figure is per community (the household's community) and month; see README.md for each
-exact definition. Program = HEALTH."""
+exact definition. Program = HEALTH.
+
+Each indicator's `records(user, place, month)` gives the records that make its numerator in
+`place` and below (for a rate: the numerator's records, never the denominator's), limited to the
+communities where `user` may see health records: one query, counts and dates as annotations, so
+a drill-down page or an export costs a fixed number of queries."""
 
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Min, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
+from jigiya.accounts.access import scope_q
+from jigiya.accounts.roles import Perm
+from jigiya.core.periods import Month
 from jigiya.followup.models import (
     ChildAssessment,
     EducationSession,
@@ -20,13 +40,25 @@ from jigiya.followup.models import (
     ReferralStatus,
     Visit,
 )
-from jigiya.indicators.registry import Cells, Fact, Indicator, Program, Target, Unit, register
+from jigiya.indicators.registry import (
+    Cells,
+    Disaggregation,
+    Fact,
+    Indicator,
+    Program,
+    RecordColumn,
+    Target,
+    Unit,
+    register,
+)
+from jigiya.places.models import Place
 from jigiya.registry.models import (
     AncContact,
     BirthOutcome,
     DeliveryPlace,
     Enrollment,
     FollowupProgram,
+    Person,
     Pregnancy,
 )
 
@@ -110,7 +142,7 @@ def children_by_muac(cells: Cells) -> Iterable[Fact]:
         ),
         cells,
         "visit__household__community_id",
-    ).order_by("visit__date", "created_at")
+    ).order_by("visit__date", "created_at", "pk")  # the same order as `muac_records`
     last: dict[tuple[Any, datetime.date], tuple[Any, str]] = {}
     for person_id, place_id, day, band in rows.values_list(
         "person_id", "visit__household__community_id", "visit__date", "muac_band"
@@ -264,6 +296,308 @@ def education_sessions(cells: Cells) -> Iterable[Fact]:
         yield Fact(place, month, row["n"], breakdown=f"topic={row['topic']}")
 
 
+# --- Records behind a figure (drill-down and record exports) -------------------------------
+
+COMMUNITY = "household__community__path"
+
+
+def _end(month: datetime.date) -> datetime.date:
+    return Month.of(month).next().first_day
+
+
+def _within(rows: QuerySet[Any], user: Any, place: Place, path: str) -> QuerySet[Any]:
+    """Rows whose community (reached by `path`) is `place` or below it, where `user` may see
+    health records."""
+    return rows.filter(scope_q(user, Perm.HEALTH_VIEW, path), **{f"{path}__startswith": place.path})
+
+
+def _count(rows: QuerySet[Any], key: str) -> Coalesce:
+    """The number of `rows` (correlated to the outer record through `key`), 0 when none."""
+    return Coalesce(
+        Subquery(rows.order_by().values(key).annotate(n=Count("pk")).values("n")[:1]),
+        0,
+        output_field=IntegerField(),
+    )
+
+
+def _full_name() -> Concat:
+    return Concat("given_name", Value(" "), "family_name")
+
+
+def _anc_contacts() -> Coalesce:
+    return _count(AncContact.objects.filter(pregnancy=OuterRef("pk")), "pregnancy")
+
+
+def visit_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Visit]:
+    """The visits of the month."""
+    seen = Visit.people.through.objects.filter(visit=OuterRef("pk"))
+    return (
+        _within(Visit.objects.filter(date__gte=month, date__lt=_end(month)), user, place, COMMUNITY)
+        .select_related("household__community", "chw")
+        .annotate(people_seen=_count(seen, "visit"))
+        .order_by("date", "pk")
+    )
+
+
+def two_contacts_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Person]:
+    """The enrolled children seen at two visits or more in the month."""
+    end = _end(month)
+    enrolled = Enrollment.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=month),
+        person=OuterRef("pk"),
+        program=FollowupProgram.CHILD,
+        start__lt=end,
+    )
+    seen = Visit.people.through.objects.filter(
+        person=OuterRef("pk"), visit__date__gte=month, visit__date__lt=end
+    )
+    return (
+        _within(Person.objects.filter(Exists(enrolled)), user, place, COMMUNITY)
+        .annotate(full_name=_full_name(), visits_in_month=_count(seen, "person"))
+        .filter(visits_in_month__gte=2)
+        .select_related("household__community", "household__chw")
+        .order_by("household__community__name", "family_name", "given_name", "pk")
+    )
+
+
+def muac_records(user: Any, place: Place, month: datetime.date) -> QuerySet[ChildAssessment]:
+    """Each child's last MUAC measurement of the month (the one that gives the band)."""
+    end = _end(month)
+    later = ChildAssessment.objects.filter(
+        Q(visit__date__gt=OuterRef("visit__date"))
+        | Q(visit__date=OuterRef("visit__date"), created_at__gt=OuterRef("created_at"))
+        | Q(
+            visit__date=OuterRef("visit__date"),
+            created_at=OuterRef("created_at"),
+            pk__gt=OuterRef("pk"),
+        ),
+        person=OuterRef("person"),
+        muac_mm__isnull=False,
+        visit__date__gte=month,
+        visit__date__lt=end,
+    )
+    return (
+        _within(
+            ChildAssessment.objects.filter(
+                visit__date__gte=month, visit__date__lt=end, muac_mm__isnull=False
+            ).exclude(Exists(later)),
+            user,
+            place,
+            f"visit__{COMMUNITY}",
+        )
+        # Whole months of age, as `Person.age_months` counts them (30.4375 days a month).
+        .annotate(
+            age_months=ExpressionWrapper(
+                F("age_days") * 10000 / 304375, output_field=IntegerField()
+            )
+        )
+        .select_related("person", "visit__household__community")
+        .order_by("visit__date", "pk")
+    )
+
+
+def _referrals_of(user: Any, place: Place, month: datetime.date) -> QuerySet[Referral]:
+    return (
+        _within(
+            Referral.objects.filter(referred_on__gte=month, referred_on__lt=_end(month)),
+            user,
+            place,
+            f"person__{COMMUNITY}",
+        )
+        .select_related("person__household__community", "health_center")
+        .order_by("referred_on", "pk")
+    )
+
+
+def referral_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Referral]:
+    """The referrals made in the month."""
+    return _referrals_of(user, place, month)
+
+
+def referral_seen_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Referral]:
+    """The referrals made in the month whose person was seen at the health center."""
+    return _referrals_of(user, place, month).filter(status=ReferralStatus.SEEN)
+
+
+def pregnant_women_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Person]:
+    """The women with a pregnancy check at a visit of the month (in `place`), with the
+    pregnancy of their last check of the month."""
+    end = _end(month)
+    checks = PregnancyCheck.objects.filter(
+        pregnancy__woman=OuterRef("pk"), visit__date__gte=month, visit__date__lt=end
+    )
+    here = _within(checks, user, place, f"visit__{COMMUNITY}")
+    last = checks.order_by("-visit__date", "-created_at", "-pk")
+    return (
+        Person.objects.filter(Exists(here))
+        .annotate(
+            full_name=_full_name(),
+            checks_in_month=_count(checks, "pregnancy__woman"),
+            last_check_on=Subquery(last.values("visit__date")[:1]),
+            gestational_weeks=Subquery(last.values("gestational_weeks")[:1]),
+            checked_pregnancy=Subquery(last.values("pregnancy")[:1]),
+            edd=Subquery(last.values("pregnancy__edd")[:1]),
+            anc_contacts=_count(
+                AncContact.objects.filter(pregnancy=OuterRef("checked_pregnancy")), "pregnancy"
+            ),
+        )
+        .select_related("household__community")
+        .order_by("household__community__name", "family_name", "given_name", "pk")
+    )
+
+
+def _anc_rank_records(
+    user: Any, place: Place, month: datetime.date, rank: int
+) -> QuerySet[Pregnancy]:
+    contacts = AncContact.objects.filter(pregnancy=OuterRef("pk")).order_by("date")
+    return (
+        _within(Pregnancy.objects.all(), user, place, f"woman__{COMMUNITY}")
+        .annotate(contact_on=Subquery(contacts.values("date")[rank - 1 : rank]))
+        .filter(contact_on__gte=month, contact_on__lt=_end(month))
+        .annotate(anc_contacts=_anc_contacts())
+        .select_related("woman__household__community")
+        .order_by("contact_on", "pk")
+    )
+
+
+def anc1_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Pregnancy]:
+    """The pregnancies whose first ANC contact was in the month."""
+    return _anc_rank_records(user, place, month, 1)
+
+
+def anc4_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Pregnancy]:
+    """The pregnancies whose fourth ANC contact was in the month."""
+    return _anc_rank_records(user, place, month, 4)
+
+
+def facility_delivery_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Pregnancy]:
+    """The births (live or still) of the month in a health facility."""
+    return (
+        _within(
+            Pregnancy.objects.filter(
+                outcome_date__gte=month,
+                outcome_date__lt=_end(month),
+                birth_outcome__in=[BirthOutcome.LIVE_BIRTH, BirthOutcome.STILLBIRTH],
+            ).exclude(outcome_place=DeliveryPlace.HOME),
+            user,
+            place,
+            f"woman__{COMMUNITY}",
+        )
+        .annotate(anc_contacts=_anc_contacts())
+        .select_related("woman__household__community", "outcome_health_center")
+        .order_by("outcome_date", "pk")
+    )
+
+
+def return_to_deliver_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Pregnancy]:
+    """The women whose EDD fell in the month who delivered at a CSCom where they had ANC."""
+    there = AncContact.objects.filter(
+        pregnancy=OuterRef("pk"), health_center=OuterRef("outcome_health_center")
+    )
+    return (
+        _within(
+            Pregnancy.objects.filter(edd__gte=month, edd__lt=_end(month)).filter(Exists(there)),
+            user,
+            place,
+            f"woman__{COMMUNITY}",
+        )
+        .annotate(anc_contacts=_anc_contacts())
+        .select_related("woman__household__community", "outcome_health_center")
+        .order_by("edd", "pk")
+    )
+
+
+def education_records(user: Any, place: Place, month: datetime.date) -> QuerySet[EducationSession]:
+    """The topics taught at visits of the month, one per visit and topic."""
+    attending = EducationSession.attendees.through.objects.filter(educationsession=OuterRef("pk"))
+    return (
+        _within(
+            EducationSession.objects.filter(visit__date__gte=month, visit__date__lt=_end(month)),
+            user,
+            place,
+            f"visit__{COMMUNITY}",
+        )
+        .annotate(attendance=_count(attending, "educationsession"))
+        .select_related("visit__household__community", "visit__chw")
+        .order_by("visit__date", "topic", "pk")
+    )
+
+
+VISIT_COLUMNS = (
+    RecordColumn("date", _("date")),
+    RecordColumn("household__community__name", _("community")),
+    RecordColumn("chw__username", _("CHW")),
+    RecordColumn("household__name", _("household"), personal=True),
+    RecordColumn("people_seen", _("people seen")),
+)
+CHILD_COLUMNS = (
+    RecordColumn("full_name", _("child"), personal=True),
+    RecordColumn("birth_date", _("date of birth")),
+    RecordColumn("household__community__name", _("community")),
+    RecordColumn("household__name", _("household"), personal=True),
+    RecordColumn("household__chw__username", _("CHW")),
+    RecordColumn("visits_in_month", _("visits in the month")),
+)
+MUAC_COLUMNS = (
+    RecordColumn("visit__date", _("visit date")),
+    RecordColumn("person", _("child"), personal=True),
+    RecordColumn("visit__household__community__name", _("community")),
+    RecordColumn("age_months", _("age (months)")),
+    RecordColumn("muac_mm", _("MUAC (mm)")),
+    RecordColumn("muac_band", _("MUAC band")),
+)
+REFERRAL_COLUMNS = (
+    RecordColumn("referred_on", _("referred on")),
+    RecordColumn("person", _("person"), personal=True),
+    RecordColumn("person__household__community__name", _("community")),
+    RecordColumn("reasons", _("reasons")),
+    RecordColumn("reason_text", _("reason")),
+    RecordColumn("urgency", _("urgency")),
+    RecordColumn("status", _("status")),
+    RecordColumn("seen_on", _("seen on")),
+    RecordColumn("health_center__name", _("health center")),
+)
+PREGNANT_WOMAN_COLUMNS = (
+    RecordColumn("full_name", _("woman"), personal=True),
+    RecordColumn("phone", _("phone"), personal=True),
+    RecordColumn("household__community__name", _("community")),
+    RecordColumn("last_check_on", _("last check")),
+    RecordColumn("checks_in_month", _("checks in the month")),
+    RecordColumn("gestational_weeks", _("gestational age (weeks)")),
+    RecordColumn("edd", _("EDD")),
+    RecordColumn("anc_contacts", _("ANC contacts")),
+)
+ANC_COLUMNS = (
+    RecordColumn("contact_on", _("ANC contact")),
+    RecordColumn("woman", _("woman"), personal=True),
+    RecordColumn("woman__phone", _("phone"), personal=True),
+    RecordColumn("woman__household__community__name", _("community")),
+    RecordColumn("edd", _("EDD")),
+    RecordColumn("anc_contacts", _("ANC contacts")),
+)
+DELIVERY_COLUMNS = (
+    RecordColumn("outcome_date", _("date of delivery")),
+    RecordColumn("woman", _("woman"), personal=True),
+    RecordColumn("woman__phone", _("phone"), personal=True),
+    RecordColumn("woman__household__community__name", _("community")),
+    RecordColumn("edd", _("EDD")),
+    RecordColumn("anc_contacts", _("ANC contacts")),
+    RecordColumn("birth_outcome", _("outcome")),
+    RecordColumn("outcome_place", _("place of delivery")),
+    RecordColumn("outcome_health_center__name", _("health center")),
+)
+EDUCATION_COLUMNS = (
+    RecordColumn("visit__date", _("date")),
+    RecordColumn("topic", _("topic")),
+    RecordColumn("visit__household__community__name", _("community")),
+    RecordColumn("visit__chw__username", _("CHW")),
+    RecordColumn("visit__household__name", _("household"), personal=True),
+    RecordColumn("attendance", _("people attending")),
+)
+
+PLACES = (Disaggregation.COMMUNITY, Disaggregation.HEALTH_CENTER)
+
+
 def _register(code: str, compute: Any, **kwargs: Any) -> Indicator:
     return register(Indicator(code=code, compute=compute, program=Program.HEALTH, **kwargs))
 
@@ -281,6 +615,8 @@ _register(
     numerator_label=_("children seen twice or more"),
     denominator_label=_("children enrolled"),
     target=Target(90),
+    records=two_contacts_records,
+    record_columns=CHILD_COLUMNS,
 )
 _register(
     "health.visits",
@@ -290,6 +626,8 @@ _register(
     unit=Unit.COUNT,
     sources=(VISIT,),
     numerator_label=_("visits"),
+    records=visit_records,
+    record_columns=VISIT_COLUMNS,
 )
 _register(
     "health.children_by_muac",
@@ -303,6 +641,9 @@ _register(
     unit=Unit.COUNT,
     sources=(VISIT,),
     numerator_label=_("children measured"),
+    records=muac_records,
+    record_columns=MUAC_COLUMNS,
+    disaggregations=(*PLACES, Disaggregation.MUAC),
 )
 _register(
     "health.referrals",
@@ -312,6 +653,8 @@ _register(
     unit=Unit.COUNT,
     sources=(REFERRAL, VISIT),
     numerator_label=_("referrals"),
+    records=referral_records,
+    record_columns=REFERRAL_COLUMNS,
 )
 _register(
     "health.referrals_completed",
@@ -326,6 +669,8 @@ _register(
     numerator_label=_("seen at the health center"),
     denominator_label=_("referrals"),
     target=Target(80),
+    records=referral_seen_records,
+    record_columns=REFERRAL_COLUMNS,
 )
 _register(
     "health.pregnant_women_followed",
@@ -335,6 +680,8 @@ _register(
     unit=Unit.COUNT,
     sources=(VISIT,),
     numerator_label=_("pregnant women"),
+    records=pregnant_women_records,
+    record_columns=PREGNANT_WOMAN_COLUMNS,
 )
 _register(
     "health.anc1",
@@ -344,6 +691,8 @@ _register(
     unit=Unit.COUNT,
     sources=(PREGNANCY,),
     numerator_label=_("first ANC contacts"),
+    records=anc1_records,
+    record_columns=ANC_COLUMNS,
 )
 _register(
     "health.anc4",
@@ -356,6 +705,8 @@ _register(
     unit=Unit.COUNT,
     sources=(PREGNANCY,),
     numerator_label=_("fourth ANC contacts"),
+    records=anc4_records,
+    record_columns=ANC_COLUMNS,
 )
 _register(
     "health.facility_deliveries",
@@ -370,6 +721,8 @@ _register(
     numerator_label=_("births in a facility"),
     denominator_label=_("births"),
     target=Target(90),
+    records=facility_delivery_records,
+    record_columns=DELIVERY_COLUMNS,
 )
 _register(
     "health.return_to_deliver",
@@ -384,6 +737,8 @@ _register(
     numerator_label=_("delivered at their ANC CSCom"),
     denominator_label=_("women with ANC at a CSCom, EDD in the month"),
     target=Target(90),
+    records=return_to_deliver_records,
+    record_columns=DELIVERY_COLUMNS,
 )
 _register(
     "health.education_sessions",
@@ -396,4 +751,7 @@ _register(
     unit=Unit.COUNT,
     sources=(VISIT,),
     numerator_label=_("sessions"),
+    records=education_records,
+    record_columns=EDUCATION_COLUMNS,
+    disaggregations=(*PLACES, Disaggregation.TOPIC),
 )

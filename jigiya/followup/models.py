@@ -27,6 +27,15 @@ class TaskState(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+# How a state reads on a page: the stored states and the three an open task is shown as.
+STATE_LABELS = {
+    "upcoming": _("upcoming"),
+    "due": _("due"),
+    "overdue": _("overdue"),
+    **dict(TaskState.choices),
+}
+
+
 class Task(BaseModel):
     """Something a CHW must do for one person between `window_start` and `window_end`,
     ideally on `due_date`. Made by `followup.engine` from the schedules in `schedules.py`."""
@@ -135,6 +144,10 @@ class TaskStateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id}: {self.from_state or '∅'} → {self.to_state}"
+
+    @property
+    def to_label(self) -> str:
+        return str(STATE_LABELS.get(self.to_state, self.to_state))
 
 
 class Visit(BaseModel):

@@ -35,6 +35,10 @@ class Contact:
 # first visit (offset 0), then the day of the last visit that saw the child. The window closes
 # the day before the next visit would be due, so a late visit is still worth making.
 CHILD_INTERVAL_DAYS = 14
+# Followed until five (enrollment refused from 1826 days; no visit scheduled on or after the
+# fifth birthday); a child is still checked at a visit until five years and a month, since the
+# last visit may be late. Older, a child check is refused.
+CHILD_DAYS = 1856
 CHILD_FIRST = Contact(TaskKind.CHILD_VISIT, 1, offset=0, before=0, after=CHILD_INTERVAL_DAYS - 1)
 CHILD_NEXT = Contact(
     TaskKind.CHILD_VISIT, 1, offset=CHILD_INTERVAL_DAYS, before=3, after=CHILD_INTERVAL_DAYS - 4

@@ -150,6 +150,34 @@ class ReferralCloseIn(Schema):
     closed_on: datetime.date | None = None
 
 
+class TaskChangeOut(Schema):
+    day: datetime.date
+    from_state: str
+    to_state: str
+    visit_id: uuid.UUID | None
+    note: str
+
+
+class TaskHistoryOut(TaskOut):
+    """A task with its state as the pages show it (`state`: upcoming, due, overdue for an open
+    task; done, missed, cancelled), the state stored (`stored_state`) and its history."""
+
+    stored_state: str
+    history: list[TaskChangeOut]
+
+    @staticmethod
+    def resolve_state(obj: object) -> str:
+        return obj.shown  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_stored_state(obj: object) -> str:
+        return str(obj.state)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_history(obj: object) -> list[object]:
+        return list(obj.history.all())  # type: ignore[attr-defined]
+
+
 class WorklistTaskOut(TaskOut):
     shown_state: str
     person_name: str

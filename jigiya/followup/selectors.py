@@ -9,26 +9,31 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
 
 from jigiya.accounts.access import get_in_scope, has_perm_anywhere, has_perm_at, scope_q
 from jigiya.accounts.models import User
 from jigiya.accounts.roles import Perm, Role
 from jigiya.followup import schedules
 from jigiya.followup.models import (
+    STATE_LABELS,
     ChildAssessment,
     Referral,
     ReferralStatus,
     Task,
     TaskState,
+    TaskStateChange,
     Visit,
 )
+from jigiya.places.models import HealthCenter, Place
 from jigiya.registry.models import Enrollment, FollowupProgram, Household, Person, Pregnancy
 
 WEEK = datetime.timedelta(days=7)
 # A child is checked at a visit until five years and a month (the last visit may be late).
-CHILD_DAYS = 1856
+CHILD_DAYS = schedules.CHILD_DAYS
 
 
 @dataclass
@@ -53,10 +58,12 @@ class Worklist:
 
 def tasks_for_chw(user: Any, today: datetime.date) -> Worklist:
     """The CHW's worklist: open tasks of the households assigned to them, due within the week
-    or overdue (window still open), and their referrals still open after 3 days. Two queries,
-    whatever the data size."""
+    or overdue (window still open), and their referrals still open after 3 days. Only
+    households of communities where the user still records health data count: a CHW whose
+    assignment was removed sees none of them. Two queries, whatever the data size."""
     tasks = list(
         Task.objects.filter(
+            scope_q(user, Perm.HEALTH_RECORD, "household__community__path"),
             household__chw=user,
             household__is_active=True,
             state=TaskState.OPEN,
@@ -73,6 +80,7 @@ def tasks_for_chw(user: Any, today: datetime.date) -> Worklist:
         groups.setdefault(task.household_id, HouseholdTasks(task.household)).tasks.append(task)
     referrals = list(
         Referral.objects.filter(
+            scope_q(user, Perm.HEALTH_RECORD, "person__household__community__path"),
             person__household__chw=user,
             person__is_active=True,  # someone who moved, died or left is off the worklist
             status=ReferralStatus.OPEN,
@@ -168,8 +176,19 @@ def person_growth(*, person: Person) -> list[ChildAssessment]:
     )
 
 
-def person_tasks(*, person: Person) -> QuerySet[Task]:
-    return Task.objects.filter(person=person).order_by("-due_date")[:30]
+def person_tasks(*, person: Person, today: datetime.date | None = None) -> list[Task]:
+    """The person's last 30 tasks, latest due first, each with its state as shown on the day
+    (`shown`, `shown_label`) and its history (`history.all`, oldest first): two queries."""
+    today = today or timezone.localdate()
+    tasks = list(
+        Task.objects.filter(person=person)
+        .prefetch_related(Prefetch("history", TaskStateChange.objects.order_by("id")))
+        .order_by("-due_date", "kind")[:30]
+    )
+    for task in tasks:
+        task.shown = task.shown_state(today)  # type: ignore[attr-defined]
+        task.shown_label = STATE_LABELS[task.shown]  # type: ignore[attr-defined]
+    return tasks
 
 
 def person_referrals(*, person: Person) -> QuerySet[Referral]:
@@ -177,28 +196,47 @@ def person_referrals(*, person: Person) -> QuerySet[Referral]:
 
 
 def _referral_scope(user: Any, perm: Perm) -> Q:
-    # The CHW's side (the person's community) or the health center's side (where it stands).
+    # The CHW's side (the person's community, `perm`) or the health center's side: its staff
+    # close the referrals made to their center, whichever community of its area they come from.
     return scope_q(user, perm, "person__household__community__path") | scope_q(
-        user, perm, "health_center__place__path"
+        user, Perm.REFERRAL_CLOSE, "health_center__place__path"
     )
 
 
 def referral_get(*, user: Any, referral_id: Any) -> Referral:
-    referral = get_in_scope(
-        Referral.objects.select_related(
-            "person__household__community", "health_center__place", "visit"
-        ),
-        user,
-        Perm.PLACES_VIEW,
-        "person__household__community__path",
-        pk=referral_id,
-    )
+    """One referral: 404 unless the person's community is among the user's places or the user
+    may close referrals at the health center referred to; 403 inside the user's places without
+    the right to see health data."""
+    try:
+        referral = (
+            Referral.objects.select_related(
+                "person__household__community", "health_center__place", "visit"
+            )
+            .filter(_referral_scope(user, Perm.PLACES_VIEW))
+            .get(pk=referral_id)
+        )
+    except (ObjectDoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise Http404 from exc  # ValidationError, ValueError: a malformed id
     if not (
         has_perm_at(user, Perm.HEALTH_VIEW, referral.person.household.community.path)
         or has_perm_at(user, Perm.HEALTH_VIEW, referral.health_center.place.path)
     ):
         raise PermissionDenied
     return referral
+
+
+def referral_person_visible(user: Any, referral: Referral) -> bool:
+    """Whether the user may open the referred person's page (the health center's staff of
+    another community of the area may not: they see the referral only)."""
+    return has_perm_at(user, Perm.HEALTH_VIEW, referral.person.household.community.path)
+
+
+def referral_centers(*, user: Any, community: Place) -> QuerySet[HealthCenter]:
+    """The health centers a person of `community` may be referred to: its own CSCom, and every
+    center in the user's places."""
+    return HealthCenter.objects.filter(
+        Q(pk=community.health_center_id) | scope_q(user, Perm.PLACES_VIEW, "place__path")
+    ).order_by("name")
 
 
 def referral_list(*, user: Any, status: str = ReferralStatus.OPEN) -> QuerySet[Referral]:
@@ -240,7 +278,8 @@ class ChwRow:
 
 
 def supervisor_overview(*, user: Any, today: datetime.date) -> list[ChwRow]:
-    """Per CHW of the supervisor's places: households, enrolled children, children with two
+    """Per CHW of the supervisor's places (assigned there, or the CHW of a household there;
+    one with no household yet shows zeros): households, enrolled children, children with two
     contacts or more this month (coverage), visits this month, overdue tasks and referrals.
     Six queries, whatever the number of CHWs."""
     if not has_perm_anywhere(user, Perm.HEALTH_SUPERVISE):
@@ -249,14 +288,18 @@ def supervisor_overview(*, user: Any, today: datetime.date) -> list[ChwRow]:
     households = Household.objects.filter(
         scope_q(user, Perm.HEALTH_SUPERVISE, "community__path"), is_active=True, chw__isnull=False
     )
+    # Every CHW assigned in the supervisor's places (with households or not yet), and whoever
+    # is the CHW of a household there.
+    assigned = Q(
+        scope_q(user, Perm.HEALTH_SUPERVISE, "assignments__place__path"),
+        assignments__role=Role.CHW,
+        is_active=True,
+    )
     chws = {
         chw.pk: ChwRow(chw)
-        for chw in User.objects.filter(
-            assignments__role=Role.CHW,
-            assignments__place__in=households.values("community"),
-        )
+        for chw in User.objects.filter(assigned | Q(pk__in=households.values("chw")))
         .distinct()
-        .order_by("first_name", "last_name")
+        .order_by("first_name", "last_name", "username")
     }
     for row in households.values("chw").annotate(n=Count("id")).order_by():
         if row["chw"] in chws:

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jigiya.accounts.access import has_perm_at
 from jigiya.accounts.roles import Perm
@@ -138,6 +139,25 @@ def _check_child(check: ChildCheckIn, person: Person, day: datetime.date, index:
         raise _field_error(
             f"{where}.person_id", _("%(person)s was not born yet on that day.") % {"person": person}
         )
+    if age is not None and age > schedules.CHILD_DAYS:
+        raise _field_error(
+            f"{where}.person_id",
+            _(
+                "%(person)s is %(age)s old on %(day)s: a child check is for children under five "
+                "(up to five years and a month)."
+            )
+            % {"person": person, "age": _age_text(person.birth_date, day), "day": day},
+        )
+
+
+def _age_text(birth: Any, day: datetime.date) -> str:
+    """An age in whole years and months, the way people say it ("5 years 2 months")."""
+    months = (day.year - birth.year) * 12 + day.month - birth.month - (day.day < birth.day)
+    years, months = divmod(months, 12)
+    text = ngettext("%(n)s year", "%(n)s years", years) % {"n": years}
+    if months:
+        text += " " + ngettext("%(n)s month", "%(n)s months", months) % {"n": months}
+    return text
 
 
 def _z_scores(check: ChildCheckIn, person: Person, day: datetime.date, index: int) -> Any:
@@ -239,10 +259,17 @@ def visit_record(
         ).select_related("woman")
     }
     for index, pregnancy_in in enumerate(pregnancies):
-        if pregnancy_in.pregnancy_id not in open_pregnancies:
+        pregnancy = open_pregnancies.get(pregnancy_in.pregnancy_id)
+        if pregnancy is None or not pregnancy.is_active:
             raise _field_error(
                 f"pregnancies.{index}.pregnancy_id",
                 _("No pregnancy %(id)s in this household.") % {"id": pregnancy_in.pregnancy_id},
+            )
+        if pregnancy.outcome_date is not None and pregnancy.outcome_date <= date:
+            raise _field_error(
+                f"pregnancies.{index}.pregnancy_id",
+                _("The pregnancy of %(woman)s ended on %(day)s: no pregnancy check after that day.")
+                % {"woman": pregnancy.woman, "day": pregnancy.outcome_date},
             )
         unknown = sorted(set(pregnancy_in.danger_signs) - set(PREGNANCY_DANGER_SIGNS))
         if unknown:
@@ -541,7 +568,16 @@ def referral_close(
     )
 
 
-@transaction.atomic
 def tasks_sweep(*, today: datetime.date | None = None) -> int:
-    """Mark missed every open task whose window has closed (daily, by the worker)."""
-    return engine.sweep(today=today or timezone.localdate())
+    """The nightly sweep (daily, by the worker): first end the follow-up of the children who
+    turned five (`registry.services.enrollments_close_at_five`) and cancel the open child
+    visits of every ended enrollment; then mark missed every open task whose window has
+    closed, scheduling a missed child's next visit only while the child is followed and under
+    five. Returns how many tasks were marked missed."""
+    from jigiya.registry.services import enrollments_close_at_five
+
+    today = today or timezone.localdate()
+    enrollments_close_at_five(today=today)
+    with transaction.atomic():
+        engine.cancel_for_ended_enrollments(today=today)
+        return engine.sweep(today=today)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("supervision/", views.supervision, name="supervision"),
     path("people/<uuid:person_id>/visit/", views.visit_person, name="visit_person"),
+    path("people/<uuid:person_id>/refer/", views.referral_create, name="referral_create"),
     path("households/<uuid:household_id>/visit/", views.visit_household, name="visit_household"),
     path("visits/<uuid:visit_id>/", views.visit_detail, name="visit"),
     path("referrals/", views.referral_list, name="referrals"),

@@ -13,7 +13,8 @@ from jigiya.accounts.access import has_perm_anywhere, has_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.views import form_page
 from jigiya.followup import forms, selectors, services
-from jigiya.followup.models import EducationTopic
+from jigiya.followup.models import EducationTopic, Urgency
+from jigiya.followup.signs import REFERRAL_REASONS
 from jigiya.registry import selectors as registry_selectors
 from jigiya.registry.models import Pregnancy
 
@@ -55,7 +56,7 @@ def visit_person(request: HttpRequest, person_id: str) -> HttpResponse:
     pregnancy = Pregnancy.objects.filter(
         woman=person, outcome_date__isnull=True, is_active=True
     ).first()
-    child = age is not None and age <= 1856
+    child = age is not None and age <= selectors.CHILD_DAYS
     form = forms.VisitForm(
         request.POST or None,
         child=child,
@@ -92,6 +93,7 @@ def visit_person(request: HttpRequest, person_id: str) -> HttpResponse:
             return services.visit_record(
                 actor=request.user,
                 household=household,
+                id=data["id"],
                 date=data["date"],
                 people=[person.pk],
                 children=children,
@@ -140,17 +142,55 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def referral_create(request: HttpRequest, person_id: str) -> HttpResponse:
+    """Refer a person by hand (from their page): the health center defaults to their
+    community's CSCom."""
+    person = registry_selectors.person_get(user=request.user, person_id=person_id)
+    community = person.household.community
+    if not (person.is_active and has_perm_at(request.user, Perm.HEALTH_RECORD, community.path)):
+        raise PermissionDenied
+    form = forms.ReferralForm(
+        request.POST or None,
+        health_centers=selectors.referral_centers(user=request.user, community=community),
+        initial={
+            "health_center": community.health_center_id,
+            "referred_on": timezone.localdate(),
+            "urgency": Urgency.ROUTINE,
+        },
+    )
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.referral_create(actor=request.user, person=person, **data),
+        template="followup/referral_form.html",
+        context={"person": person, "title": _("Refer %(person)s") % {"person": person}},
+        done=lambda _referral: person.get_absolute_url(),
+        message=_("Referral recorded."),
+    )
+
+
+@login_required
 def referral_close(request: HttpRequest, referral_id: str) -> HttpResponse:
+    """The outcome of a referral, by the CHW or the health center's staff. Staff of the center
+    who may not see the person's community see the referral only, and go back to the list."""
     referral = selectors.referral_get(user=request.user, referral_id=referral_id)
     if not services.can_close_referral(request.user, referral):
         raise PermissionDenied
+    person_visible = selectors.referral_person_visible(request.user, referral)
     return form_page(
         request,
         forms.ReferralCloseForm(request.POST or None),
         save=lambda data: services.referral_close(actor=request.user, referral=referral, **data),
-        template="registry/form.html",
-        context={"title": _("Outcome of the referral of %(person)s") % {"person": referral.person}},
-        done=lambda _referral: referral.person.get_absolute_url(),
+        template="followup/referral_close.html",
+        context={
+            "title": _("Outcome of the referral of %(person)s") % {"person": referral.person},
+            "referral": referral,
+            "reasons": [str(REFERRAL_REASONS.get(code, code)) for code in referral.reasons],
+            "person_visible": person_visible,
+        },
+        done=lambda _referral: (
+            referral.person.get_absolute_url() if person_visible else reverse("followup:referrals")
+        ),
         message=_("Referral closed."),
     )
 

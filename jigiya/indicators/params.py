@@ -15,6 +15,8 @@ from jigiya.indicators.registry import Indicator, Program
 
 SPANS = (6, 12, 18)
 DEFAULT_SPAN = 12
+# A run chart needs points: from a year to the whole history since 2018.
+RUN_CHART_SPANS = (12, 18, 24, 36, 60, 120)
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,8 @@ def parse_month(text: str | None, *, field: str = "month") -> Month:
     return month
 
 
-def parse_period(month: str | None, span: str | None) -> Period:
-    """The period selector: a month and a range of 6, 12 or 18 months."""
+def parse_period(month: str | None, span: str | None, *, spans: tuple[int, ...] = SPANS) -> Period:
+    """The period selector: a month and a range of 6, 12 or 18 months (or of `spans`)."""
     chosen = parse_month(month)
     if not span:
         return Period(chosen)
@@ -58,9 +60,12 @@ def parse_period(month: str | None, span: str | None) -> Period:
         months = int(span)
     except ValueError:
         months = 0
-    if months not in SPANS:
+    if months not in spans:
         raise ValidationError(
-            {"range": _("Choose a range of 6, 12 or 18 months, not “%(value)s”.") % {"value": span}}
+            {
+                "range": _("Choose a range of %(spans)s months, not “%(value)s”.")
+                % {"spans": ", ".join(str(choice) for choice in spans), "value": span}
+            }
         )
     return Period(chosen, months)
 

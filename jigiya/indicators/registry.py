@@ -59,6 +59,10 @@ class Disaggregation(models.TextChoices):
     GROUP = "group", _("group or cooperative")
     SEX = "sex", _("sex")
     AGE_BAND = "age_band", _("age band")
+    # Stored breakdowns of particular indicators (the key before "=" in `Fact.breakdown`).
+    MUAC = "muac", _("MUAC band")
+    TOPIC = "topic", _("education topic")
+    PURPOSE = "purpose", _("care paid for")
 
 
 class Direction(enum.StrEnum):

@@ -25,7 +25,15 @@ from jigiya.accounts.roles import Perm
 from jigiya.core.errors import validation_fields
 from jigiya.core.views import form_page
 from jigiya.indicators import charts, exports, forms, registry, runcharts, selectors, services
-from jigiya.indicators.params import SPANS, Period, parse_indicator, parse_month, parse_period
+from jigiya.indicators.params import (
+    RUN_CHART_SPANS,
+    SPANS,
+    Period,
+    parse_indicator,
+    parse_month,
+    parse_period,
+    parse_program,
+)
 from jigiya.indicators.registry import Indicator, Program
 from jigiya.indicators.selectors import Point
 from jigiya.places.models import HealthCenter, Place
@@ -299,7 +307,9 @@ def health_center_dashboard(request: HttpRequest, health_center_id: str) -> Http
 def run_chart(request: HttpRequest) -> HttpResponse:
     """One indicator over time with its median and the two run-chart signals."""
     indicator = _indicator_or_first(request)
-    period = parse_period(request.GET.get("month"), request.GET.get("range") or "18")
+    period = parse_period(
+        request.GET.get("month"), request.GET.get("range") or "24", spans=RUN_CHART_SPANS
+    )
     center = _center(request)
     place = center.place if center else _place(request)
     if center:
@@ -327,6 +337,7 @@ def run_chart(request: HttpRequest) -> HttpResponse:
         "series": series,
         "analysis": analysis,
         "chart": chart,
+        "spans": RUN_CHART_SPANS,
     }
     return render(request, "indicators/run_chart.html", context)
 
@@ -431,7 +442,7 @@ def table_export(request: HttpRequest, fmt: str) -> HttpResponse:
     directly below it, or for a health center and the communities of its health area, month by
     month, as CSV or XLSX."""
     code = request.GET.get("indicator")
-    program = request.GET.get("program")
+    program = parse_program(request.GET.get("program"))
     if code:
         indicators = [parse_indicator(code)]
     else:

@@ -138,6 +138,18 @@ class DeactivateForm(forms.Form):
     day = forms.DateField(label=_("Since"), widget=DATE)
 
 
+class EnrollmentEndForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why"),
+        choices=[
+            (c, label)
+            for c, label in ExitReason.choices
+            if c in (ExitReason.MOVED, ExitReason.DIED, ExitReason.LEFT, ExitReason.REACHED_FIVE)
+        ],
+    )
+    end = forms.DateField(label=_("End"), widget=DATE)
+
+
 class AssessmentForm(forms.Form):
     assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE)
     criteria = forms.MultipleChoiceField(

@@ -128,6 +128,19 @@ def person_enrollments(*, person: Person) -> QuerySet[Enrollment]:
     return Enrollment.objects.filter(person=person).order_by("-start")
 
 
+def enrollment_get(*, user: Any, enrollment_id: Any) -> Enrollment:
+    """One enrollment, scoped like the person's household."""
+    enrollment = get_in_scope(
+        Enrollment.objects.select_related("person__household__community"),
+        user,
+        Perm.PLACES_VIEW,
+        f"person__{PERSON_PATH}",
+        pk=enrollment_id,
+    )
+    _require_view(user, enrollment.person.household.community)
+    return enrollment
+
+
 def pregnancy_get(*, user: Any, pregnancy_id: Any) -> Pregnancy:
     pregnancy = get_in_scope(
         Pregnancy.objects.select_related("woman__household__community__health_center"),

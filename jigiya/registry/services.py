@@ -20,6 +20,7 @@ from jigiya.accounts.access import has_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot
 from jigiya.core.models import AuditAction
+from jigiya.core.periods import Month, month_range
 from jigiya.core.retries import replay
 from jigiya.indicators.engine import mark_stale
 from jigiya.places.models import HealthCenter, Place, PlaceKind
@@ -47,6 +48,9 @@ from jigiya.registry.models import (
 
 SOURCE_ENROLLMENT = "registry.enrollment"
 SOURCE_PREGNANCY = "registry.pregnancy"
+
+# An EDD earlier than this after the LMP is impossible (24 weeks: viability).
+SHORTEST_EDD_DAYS = 24 * 7
 
 # Given names and family names both more alike than this (0-1, difflib's ratio on the
 # normalised names: "Diarra"/"Diara" 0.91, "Issa"/"Drissa" 0.8) may be the same person.
@@ -363,6 +367,22 @@ def person_update(
                     % {"person": person, "visit": first_visit, "day": birth_date or "?"}
                 }
             )
+        first_start = (
+            Enrollment.objects.filter(person=person)
+            .order_by("start")
+            .values_list("start", flat=True)
+            .first()
+        )
+        if first_start is not None and birth_date is not None and birth_date > first_start:
+            raise ValidationError(
+                {
+                    "birth_date": _(
+                        "%(person)s was enrolled on %(start)s: the date of birth %(day)s "
+                        "cannot be after it."
+                    )
+                    % {"person": person, "start": first_start, "day": birth_date}
+                }
+            )
         child = Enrollment.objects.filter(
             person=person, program=FollowupProgram.CHILD, end__isnull=True
         ).first()
@@ -387,6 +407,17 @@ def person_update(
         )
         if candidates:
             raise PossibleDuplicate(candidates)
+    checks = (
+        _rescored_checks(
+            person,
+            ChildAssessment,
+            sex=sex,
+            birth_date=birth_date,
+            field="birth_date" if "birth_date" in changed else "sex",
+        )
+        if changed & {"sex", "birth_date"}
+        else None
+    )
     before = audit_snapshot(person)
     for field, value in new.items():
         setattr(person, field, value)
@@ -395,33 +426,70 @@ def person_update(
     person.full_clean()
     person.save(update_fields=[*PERSON_DETAILS, "birth_date_estimated", "name_key", "updated_at"])
     audit_record(actor=actor, obj=person, before=before)
-    if changed & {"sex", "birth_date"}:
-        _rescore_child(person, ChildAssessment)
+    if checks is not None:
+        _rescore_child(person, ChildAssessment, checks)
     return person
 
 
-def _rescore_child(person: Person, assessment_model: Any) -> None:
-    """After a correction of sex or date of birth: the child's stored ages, z-scores and
-    missing vaccines follow, and the indicator cells of the visits and enrollments are stale."""
+def _rescored_checks(
+    person: Person,
+    assessment_model: Any,
+    *,
+    sex: str,
+    birth_date: datetime.date | None,
+    field: str,
+) -> list[Any]:
+    """The child's stored assessments with ages, z-scores and missing vaccines recomputed for
+    this sex and date of birth (not saved). A z-score outside WHO's plausibility limits refuses
+    the correction, as it refuses a visit, naming the visit and the value."""
     from jigiya.followup import growth, schedules
-    from jigiya.followup.services import SOURCE_VISIT
 
-    checks = list(assessment_model.objects.filter(person=person).select_related("visit"))
+    checks = list(
+        assessment_model.objects.filter(person=person)
+        .select_related("visit")
+        .order_by("visit__date", "created_at")
+    )
     for check in checks:
-        age = person.age_days(check.visit.date)
+        age = (check.visit.date - birth_date).days if birth_date is not None else None
         scores = growth.z_scores(
-            sex=person.sex,
+            sex=sex,
             age_days=age,
             weight_kg=float(check.weight_kg) if check.weight_kg is not None else None,
             height_cm=float(check.height_cm) if check.height_cm is not None else None,
             measured_lying=check.measured_lying,
             oedema=check.oedema,
         )
+        implausible = scores.implausible()
+        if implausible:
+            name, value = implausible[0]
+            raise ValidationError(
+                {
+                    field: _(
+                        "With this correction, the %(indicator)s z-score of the visit of "
+                        "%(visit)s would be %(value)s, outside WHO's plausible range: check "
+                        "the correction."
+                    )
+                    % {
+                        "indicator": name.upper(),
+                        "visit": check.visit.date,
+                        "value": f"{value:.2f}",
+                    }
+                }
+            )
         check.age_days = age
         check.waz = growth.as_decimal(scores.waz)
         check.haz = growth.as_decimal(scores.haz)
         check.whz = growth.as_decimal(scores.whz)
         check.vaccines_missing = schedules.vaccines_missing(age, set(check.vaccines))
+    return checks
+
+
+def _rescore_child(person: Person, assessment_model: Any, checks: list[Any]) -> None:
+    """After a correction of sex or date of birth: the child's stored ages, z-scores and
+    missing vaccines (from `_rescored_checks`) are saved, and the indicator cells of the
+    visits and enrollments are stale."""
+    from jigiya.followup.services import SOURCE_VISIT
+
     if checks:
         assessment_model.objects.bulk_update(
             checks, ["age_days", "waz", "haz", "whz", "vaccines_missing"]
@@ -492,6 +560,13 @@ def enrollment_start(
     _not_future("start", start, _("The start"))
     if not person.is_active:
         raise ValidationError({"person": _("%(person)s is no longer active.") % {"person": person}})
+    if person.birth_date is not None and start < person.birth_date:
+        raise ValidationError(
+            {
+                "start": _("The start %(start)s is before the date of birth %(birth)s.")
+                % {"start": start, "birth": person.birth_date}
+            }
+        )
     if Enrollment.objects.filter(person=person, program=program, end__isnull=True).exists():
         raise ValidationError(
             {
@@ -513,7 +588,7 @@ def enrollment_start(
     enrollment.full_clean()
     enrollment.save(force_insert=True)
     audit_record(actor=actor, obj=enrollment)
-    mark_stale(source=SOURCE_ENROLLMENT, cells=[(person.household.community_id, start)])
+    _mark_enrollment_months(person.household.community_id, start, None)
     if program == FollowupProgram.CHILD:
         from jigiya.followup import engine
 
@@ -526,15 +601,40 @@ def enrollment_end(
     *, actor: Any, enrollment: Enrollment, end: datetime.date, reason: str
 ) -> Enrollment:
     """End an enrollment (reached five, moved, died, left, completed); its open tasks are
-    cancelled."""
+    cancelled. "Reached five" ends only a child's follow-up, on or after her fifth birthday."""
     require_record(actor, enrollment.person.household.community)
+    return _enrollment_end(actor=actor, enrollment=enrollment, end=end, reason=reason)
+
+
+def _enrollment_end(
+    *, actor: Any, enrollment: Enrollment, end: datetime.date, reason: str
+) -> Enrollment:
     if enrollment.end is not None:
         raise ValidationError({"end": _("This enrollment has already ended.")})
     if reason not in ExitReason.values:
         raise ValidationError({"reason": _("Choose an exit reason.")})
     if end < enrollment.start:
-        raise ValidationError({"end": _("The end is before the start.")})
+        raise ValidationError(
+            {
+                "end": _("The end %(end)s is before the start %(start)s.")
+                % {"end": end, "start": enrollment.start}
+            }
+        )
     _not_future("end", end, _("The end"))
+    if reason == ExitReason.REACHED_FIVE:
+        person = enrollment.person
+        if enrollment.program != FollowupProgram.CHILD:
+            raise ValidationError(
+                {"reason": _("Only a child's follow-up ends because the child reached five.")}
+            )
+        birthday = fifth_birthday(person.birth_date) if person.birth_date else None
+        if birthday is None or end < birthday:
+            raise ValidationError(
+                {
+                    "reason": _("%(person)s turns five on %(birthday)s, after the end %(end)s.")
+                    % {"person": person, "birthday": birthday or "?", "end": end}
+                }
+            )
     before = audit_snapshot(enrollment)
     enrollment.end = end
     enrollment.exit_reason = reason
@@ -543,14 +643,62 @@ def enrollment_end(
     from jigiya.followup import engine
 
     engine.cancel_for_enrollment(enrollment, actor=actor)
-    community = enrollment.person.household.community_id
-    months = [enrollment.start]
-    day = enrollment.start
-    while day.replace(day=1) < end.replace(day=1):
-        day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-        months.append(day)
-    mark_stale(source=SOURCE_ENROLLMENT, cells=[(community, month) for month in months])
+    # Open, it counted up to the current month; ended, up to its end month.
+    _mark_enrollment_months(enrollment.person.household.community_id, end, None)
     return enrollment
+
+
+def _mark_enrollment_months(
+    community_id: uuid.UUID, first: datetime.date, last: datetime.date | None
+) -> None:
+    """An enrollment counts in every month it covers (health.children_two_contacts): each
+    month from `first` to `last` (or to the current month when None), and never beyond the
+    current month, is stale."""
+    current = Month.current()
+    until = min(Month.of(last), current) if last is not None else current
+    mark_stale(
+        source=SOURCE_ENROLLMENT,
+        cells=[(community_id, month.first_day) for month in month_range(Month.of(first), until)],
+    )
+
+
+def fifth_birthday(birth_date: datetime.date) -> datetime.date:
+    """The day a child turns five (1 March for a child born on 29 February)."""
+    try:
+        return birth_date.replace(year=birth_date.year + 5)
+    except ValueError:
+        return datetime.date(birth_date.year + 5, 3, 1)
+
+
+@transaction.atomic
+def enrollments_close_at_five(*, today: datetime.date | None = None) -> int:
+    """End every open child enrollment whose child turned five on or before `today` (default:
+    today), on the fifth birthday, with the reason "child reached five"; returns how many.
+    Each goes through `enrollment_end`'s path (audit, open tasks cancelled, indicator cells
+    stale). Run again, it finds nothing more to end (0). For the nightly sweep: no actor."""
+    today = today or timezone.localdate()
+    # Born on or before this day: five by `today` (29 February turns five on 1 March).
+    latest_birth = (
+        today.replace(year=today.year - 5)
+        if not (today.month == 2 and today.day == 29)
+        else datetime.date(today.year - 5, 2, 28)
+    )
+    enrollments = (
+        Enrollment.objects.filter(
+            program=FollowupProgram.CHILD,
+            end__isnull=True,
+            person__birth_date__lte=latest_birth,
+        )
+        .select_related("person__household")
+        .order_by("pk")
+    )
+    count = 0
+    for enrollment in enrollments:
+        assert enrollment.person.birth_date is not None
+        end = max(fifth_birthday(enrollment.person.birth_date), enrollment.start)
+        _enrollment_end(actor=None, enrollment=enrollment, end=end, reason=ExitReason.REACHED_FIVE)
+        count += 1
+    return count
 
 
 # --- pregnancies --------------------------------------------------------------------------
@@ -567,7 +715,8 @@ def pregnancy_register(
     today: datetime.date | None = None,
 ) -> Pregnancy:
     """Register a pregnancy from the LMP or the EDD (one is needed; with both, the EDD must
-    fall between the LMP and 44 weeks after it). The woman is enrolled in the pregnancy
+    fall 24 to 44 weeks after the LMP). The LMP (given, or the one the EDD implies) is neither
+    in the future nor more than 44 weeks back. The woman is enrolled in the pregnancy
     follow-up and her contacts are scheduled."""
     require_record(actor, woman.household.community)
     today = today or timezone.localdate()
@@ -577,17 +726,30 @@ def pregnancy_register(
     if (
         lmp is not None
         and edd is not None
-        and (edd <= lmp or (edd - lmp).days > LONGEST_PREGNANCY_DAYS)
+        and not SHORTEST_EDD_DAYS <= (edd - lmp).days <= LONGEST_PREGNANCY_DAYS
     ):
         raise ValidationError(
             {
                 "edd": _(
                     "The expected delivery date %(edd)s is %(weeks)s weeks after the last "
-                    "menstrual period: it must be within 44 weeks."
+                    "menstrual period %(lmp)s: it must be 24 to 44 weeks after it."
                 )
-                % {"edd": edd, "weeks": (edd - lmp).days // 7}
+                % {"edd": edd, "lmp": lmp, "weeks": (edd - lmp).days // 7}
             }
         )
+    if lmp is None:
+        assert edd is not None
+        implied = edd - datetime.timedelta(days=PREGNANCY_DAYS)
+        if implied > today:
+            raise ValidationError(
+                {
+                    "edd": _(
+                        "The expected delivery date %(edd)s is more than 40 weeks ahead: the "
+                        "last menstrual period it implies, %(lmp)s, is in the future."
+                    )
+                    % {"edd": edd, "lmp": implied}
+                }
+            )
     if edd is None:
         assert lmp is not None
         edd = lmp + datetime.timedelta(days=PREGNANCY_DAYS)
@@ -596,7 +758,15 @@ def pregnancy_register(
         return existing
     start = lmp or edd - datetime.timedelta(days=PREGNANCY_DAYS)
     if (today - start).days > LONGEST_PREGNANCY_DAYS:
-        raise ValidationError({"edd": _("This pregnancy would already be over 44 weeks.")})
+        raise ValidationError(
+            {
+                "lmp" if lmp is not None else "edd": _(
+                    "A pregnancy from %(lmp)s (the last menstrual period) would already be over "
+                    "44 weeks on %(today)s."
+                )
+                % {"lmp": start, "today": today}
+            }
+        )
     if woman.sex != Sex.FEMALE:
         raise ValidationError({"woman": _("Only a woman can be pregnant.")})
     if Pregnancy.objects.filter(woman=woman, outcome_date__isnull=True, is_active=True).exists():
@@ -642,6 +812,13 @@ def anc_contact_record(
     if date < pregnancy.start:
         raise ValidationError(
             {"date": _("The ANC contact %(day)s is before the pregnancy.") % {"day": date}}
+        )
+    if pregnancy.outcome_date is not None and date > pregnancy.outcome_date:
+        raise ValidationError(
+            {
+                "date": _("The ANC contact %(day)s is after the delivery %(outcome)s.")
+                % {"day": date, "outcome": pregnancy.outcome_date}
+            }
         )
     if place == DeliveryPlace.THIS_CSCOM:
         health_center = pregnancy.woman.household.community.health_center
@@ -701,6 +878,33 @@ def pregnancy_outcome_record(
             {
                 "outcome_date": _("The delivery %(day)s is before the pregnancy.")
                 % {"day": outcome_date}
+            }
+        )
+    if (outcome_date - pregnancy.start).days > LONGEST_PREGNANCY_DAYS:
+        raise ValidationError(
+            {
+                "outcome_date": _(
+                    "The delivery %(day)s is %(weeks)s weeks after the last menstrual period "
+                    "%(lmp)s: a pregnancy lasts at most 44 weeks."
+                )
+                % {
+                    "day": outcome_date,
+                    "weeks": (outcome_date - pregnancy.start).days // 7,
+                    "lmp": pregnancy.start,
+                }
+            }
+        )
+    last_contact = (
+        AncContact.objects.filter(pregnancy=pregnancy)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if last_contact is not None and outcome_date < last_contact:
+        raise ValidationError(
+            {
+                "outcome_date": _("The delivery %(day)s is before the ANC contact of %(anc)s.")
+                % {"day": outcome_date, "anc": last_contact}
             }
         )
     if birth_outcome not in BirthOutcome.values:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/<uuid:person_id>/deactivate/", views.person_deactivate, name="person_deactivate"),
     path("people/<uuid:person_id>/enroll/", views.person_enroll, name="person_enroll"),
     path("people/<uuid:person_id>/pregnancy/", views.pregnancy_create, name="pregnancy_create"),
+    path("enrollments/<uuid:enrollment_id>/end/", views.enrollment_end, name="enrollment_end"),
     path("pregnancies/<uuid:pregnancy_id>/anc/", views.anc_contact_add, name="anc_contact_add"),
     path(
         "pregnancies/<uuid:pregnancy_id>/outcome/",

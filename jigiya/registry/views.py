@@ -198,6 +198,28 @@ def person_enroll(request: HttpRequest, person_id: str) -> HttpResponse:
 
 
 @login_required
+def enrollment_end(request: HttpRequest, enrollment_id: str) -> HttpResponse:
+    enrollment = selectors.enrollment_get(user=request.user, enrollment_id=enrollment_id)
+    person = enrollment.person
+    _require_record(request, person.household.community)
+    return form_page(
+        request,
+        forms.EnrollmentEndForm(request.POST or None, initial={"end": timezone.localdate()}),
+        save=lambda data: services.enrollment_end(
+            actor=request.user, enrollment=enrollment, **data
+        ),
+        template=FORM,
+        context={
+            "title": _("End the follow-up of %(person)s (%(program)s)")
+            % {"person": person, "program": enrollment.get_program_display()},
+            "help": _("The tasks still open in this follow-up are cancelled."),
+        },
+        done=lambda _enrollment: person.get_absolute_url(),
+        message=_("Follow-up ended."),
+    )
+
+
+@login_required
 def pregnancy_create(request: HttpRequest, person_id: str) -> HttpResponse:
     person = selectors.person_get(user=request.user, person_id=person_id)
     _require_record(request, person.household.community)

@@ -8,12 +8,38 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    ExtractMonth,
+    ExtractYear,
+    Greatest,
+    Least,
+    Mod,
+    TruncMonth,
+)
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from jigiya.accounts.access import scope_q
+from jigiya.accounts.roles import Perm
 from jigiya.core.periods import Month
 from jigiya.indicators.registry import (
     Cells,
@@ -23,12 +49,29 @@ from jigiya.indicators.registry import (
     Fact,
     Indicator,
     Program,
+    RecordColumn,
     Target,
     Unit,
     register,
 )
+from jigiya.places.models import Place
+from jigiya.registry.models import Sex
 from jigiya.savings.loans import position
-from jigiya.savings.models import Account, EntryKind, EntryLine, Loan, Meeting, Membership, ShareOut
+from jigiya.savings.models import (
+    Account,
+    Attendance,
+    Entry,
+    EntryKind,
+    EntryLine,
+    Group,
+    Loan,
+    LoanStatus,
+    Meeting,
+    Membership,
+    Presence,
+    ShareOut,
+    ShareOutLine,
+)
 
 MEMBERS = "savings.membership"
 MEETINGS = "savings.meeting"
@@ -306,6 +349,345 @@ def members_leaving(cells: Cells) -> Iterable[Fact]:
         yield Fact(out.cycle.group.community_id, Month.of(end).first_day, left, during.count())
 
 
+# --- Records behind a figure (drill-down and record exports) -------------------------------
+#
+# Each hook gives the records that make the numerator of `place` (and below) for `month`, read
+# on the same day as the figure (stocks) or over the month (flows), limited to the groups whose
+# community the user may see savings records in. One query each: balances are correlated
+# subqueries over the ledger lines, so a drill-down page or an export costs a fixed number of
+# queries. Where the numerator is an FCFA sum, a column holds each record's part of it.
+
+GROUP_COMMUNITY = "group__community__path"
+
+
+def _stock_day(month: datetime.date) -> datetime.date | None:
+    """The day a month's stocks are read (as `_month_ends`), None for a future month."""
+    today = timezone.localdate()
+    return None if month > today else min(Month.of(month).last_day, today)
+
+
+def _within(rows: QuerySet[Any], user: Any, place: Place, path: str) -> QuerySet[Any]:
+    """Rows whose group's community (reached by `path`) is `place` or below it, where `user`
+    may see savings records."""
+    return rows.filter(
+        scope_q(user, Perm.SAVINGS_VIEW, path), **{f"{path}__startswith": place.path}
+    )
+
+
+def _sum(rows: QuerySet[Any], key: str, amount: Any) -> Coalesce:
+    """Σ `amount` over `rows` (correlated to the outer record through `key`), 0 when none."""
+    return Coalesce(
+        Subquery(rows.order_by().values(key).annotate(total=amount).values("total")[:1]),
+        0,
+        output_field=BigIntegerField(),
+    )
+
+
+CREDITS = Sum("credit") - Sum("debit")  # the balance of a credit-normal account
+DEBITS = Sum("debit") - Sum("credit")  # the balance of a debit-normal account
+
+
+def _savings_on(day: datetime.date) -> Coalesce:
+    lines = EntryLine.objects.filter(
+        membership=OuterRef("pk"), account=Account.MEMBER_SAVINGS, on__lte=day
+    )
+    return _sum(lines, "membership", CREDITS)
+
+
+def _members_on(day: datetime.date) -> Q:
+    return Q(joined_on__lte=day) & (Q(left_on__isnull=True) | Q(left_on__gt=day))
+
+
+def _memberships(user: Any, place: Place) -> QuerySet[Membership]:
+    return (
+        _within(Membership.objects.all(), user, place, GROUP_COMMUNITY)
+        .select_related("person", "group__community")
+        .order_by("group__community__name", "group__name", "number", "pk")
+    )
+
+
+def member_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Membership]:
+    """The members on the day the month's stocks are read, with their savings then."""
+    day = _stock_day(month)
+    if day is None:
+        return Membership.objects.none()
+    return _memberships(user, place).filter(_members_on(day)).annotate(savings=_savings_on(day))
+
+
+def women_member_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Membership]:
+    """The women among those members."""
+    return member_records(user, place, month).filter(person__sex=Sex.FEMALE)
+
+
+def savings_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Membership]:
+    """The members then, and anyone else whose savings were still in the group: `savings`
+    adds up to the numerator."""
+    day = _stock_day(month)
+    if day is None:
+        return Membership.objects.none()
+    return (
+        _memberships(user, place)
+        .annotate(savings=_savings_on(day))
+        .filter(_members_on(day) | ~Q(savings=0))
+    )
+
+
+def attendance_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Attendance]:
+    """The members who came (present or represented) to each group's last four meetings of
+    the 90 days up to the day stocks are read."""
+    day = _stock_day(month)
+    if day is None:
+        return Attendance.objects.none()
+    later = Meeting.objects.filter(
+        group=OuterRef("meeting__group"),
+        held_on__gt=OuterRef("meeting__held_on"),
+        held_on__lte=day,
+    )
+    return (
+        _within(
+            Attendance.objects.filter(
+                meeting__held_on__gt=day - datetime.timedelta(days=ATTENDANCE_WINDOW_DAYS),
+                meeting__held_on__lte=day,
+            ).exclude(presence=Presence.ABSENT),
+            user,
+            place,
+            f"meeting__{GROUP_COMMUNITY}",
+        )
+        .annotate(later_meetings=_sum(later, "group", Count("pk")))
+        .filter(later_meetings__lt=ATTENDANCE_MEETINGS)
+        .select_related("meeting__group__community", "membership__person")
+        .order_by("meeting__held_on", "meeting__group__name", "membership__number", "pk")
+    )
+
+
+def _account_on(account: Account, day: datetime.date) -> Coalesce:
+    lines = EntryLine.objects.filter(group=OuterRef("pk"), account=account, on__lte=day)
+    return _sum(lines, "group", DEBITS)
+
+
+def asset_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Group]:
+    """The groups with what they held on the day stocks are read: `assets` adds up to the
+    numerator."""
+    day = _stock_day(month)
+    if day is None:
+        return Group.objects.none()
+    held = [Account.LOAN_FUND_CASH, Account.LOANS_RECEIVABLE, Account.HEALTH_FUND_CASH]
+    posted = EntryLine.objects.filter(group=OuterRef("pk"), account__in=held, on__lte=day)
+    return (
+        _within(Group.objects.filter(Exists(posted)), user, place, "community__path")
+        .annotate(
+            loan_fund_cash=_account_on(Account.LOAN_FUND_CASH, day),
+            loans_outstanding=_account_on(Account.LOANS_RECEIVABLE, day),
+            health_fund_cash=_account_on(Account.HEALTH_FUND_CASH, day),
+        )
+        .annotate(assets=F("loan_fund_cash") + F("loans_outstanding") + F("health_fund_cash"))
+        .select_related("community")
+        .order_by("community__name", "name", "pk")
+    )
+
+
+def _loans(user: Any, place: Place, day: datetime.date) -> QuerySet[Loan]:
+    return (
+        _within(Loan.objects.filter(disbursed_on__lte=day), user, place, GROUP_COMMUNITY)
+        .select_related("membership__person", "group__community")
+        .order_by("disbursed_on", "group__name", "pk")
+    )
+
+
+def loan_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Loan]:
+    """The loans still owed on the day stocks are read: `principal_owed` (their loans
+    receivable balance) adds up to the numerator."""
+    day = _stock_day(month)
+    if day is None:
+        return Loan.objects.none()
+    lines = EntryLine.objects.filter(
+        loan=OuterRef("pk"), account=Account.LOANS_RECEIVABLE, on__lte=day
+    )
+    return (
+        _loans(user, place, day)
+        .annotate(principal_owed=_sum(lines, "loan", DEBITS))
+        .exclude(principal_owed=0)
+    )
+
+
+def _installments_due(day: datetime.date) -> Any:
+    """How many installments of the loan fall on or before `day` (as `Loan.schedule`: the
+    disbursement day of each following month, or that month's last day), 0 to the term."""
+    months = (day.year * 12 + day.month) - (
+        Cast(ExtractYear("disbursed_on"), IntegerField()) * 12
+        + Cast(ExtractMonth("disbursed_on"), IntegerField())
+    )
+    if day != Month.of(day).last_day:  # a later day of the month falls after `day`
+        months = months - Case(
+            When(Q(disbursed_on__day__gt=day.day), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    return Least(Greatest(months, Value(0)), F("term_months"), output_field=IntegerField())
+
+
+def _due_by(installments: Any) -> Any:
+    """Principal and interest of the first `installments` installments (`Loan.schedule`:
+    equal parts, the first months taking the remainder francs)."""
+    return ExpressionWrapper(
+        installments * (F("principal") / F("term_months") + F("interest_total") / F("term_months"))
+        + Least(installments, Mod("principal", "term_months"))
+        + Least(installments, Mod("interest_total", "term_months")),
+        output_field=BigIntegerField(),
+    )
+
+
+def par_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Loan]:
+    """The loans with an installment more than 30 days late on the day stocks are read (as
+    `loans.position` tells it): `principal_owed` adds up to the numerator; `late_amount` is what
+    fell due by then and is not paid."""
+    day = _stock_day(month)
+    if day is None:
+        return Loan.objects.none()
+    lines = EntryLine.objects.filter(loan=OuterRef("pk"), on__lte=day)
+    receivable = lines.filter(account=Account.LOANS_RECEIVABLE).exclude(entry__kind=EntryKind.LOAN)
+    principal_paid = _sum(receivable.exclude(entry__kind=EntryKind.WRITE_OFF), "loan", CREDITS)
+    return (
+        _loans(user, place, day)
+        .exclude(status=LoanStatus.WRITTEN_OFF, written_off_on__lte=day)
+        .annotate(
+            principal_owed=F("principal") - _sum(receivable, "loan", CREDITS),
+            repaid=principal_paid
+            + _sum(lines.filter(account=Account.INTEREST_INCOME), "loan", CREDITS),
+        )
+        .annotate(
+            # Late by more than 30 days: what fell due 31 days before `day` is not all paid.
+            due_before_par=_due_by(_installments_due(day - datetime.timedelta(days=PAR_DAYS + 1))),
+            late_amount=Greatest(
+                _due_by(_installments_due(day)) - F("repaid"),
+                Value(0),
+                output_field=BigIntegerField(),
+            ),
+        )
+        .filter(principal_owed__gt=0, due_before_par__gt=F("repaid"))
+    )
+
+
+def grant_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Entry]:
+    """The health fund grants of the month and their reversals: `amount` (net paid out of the
+    health fund, negative for a reversal) adds up to the numerator."""
+    cash = EntryLine.objects.filter(entry=OuterRef("pk"), account=Account.HEALTH_FUND_CASH)
+    return (
+        _within(
+            Entry.objects.filter(
+                Exists(cash),
+                kind__in=[EntryKind.GRANT, EntryKind.REVERSAL],
+                on__gte=month,
+                on__lt=Month.of(month).next().first_day,
+            ).exclude(purpose=""),
+            user,
+            place,
+            GROUP_COMMUNITY,
+        )
+        .annotate(amount=_sum(cash, "entry", CREDITS))
+        .select_related("membership__person", "group__community")
+        .order_by("on", "group__name", "seq")
+    )
+
+
+def share_out_records(user: Any, place: Place, month: datetime.date) -> QuerySet[ShareOut]:
+    """The share-outs of the month that give a return: `earned` x 365 adds up to the
+    numerator."""
+    saved = ShareOutLine.objects.filter(share_out=OuterRef("pk"))
+    return (
+        _within(
+            ShareOut.objects.filter(
+                held_on__gte=month,
+                held_on__lt=Month.of(month).next().first_day,
+                held_on__gt=F("cycle__starts_on"),
+            ),
+            user,
+            place,
+            f"cycle__{GROUP_COMMUNITY}",
+        )
+        .annotate(savings=_sum(saved, "share_out", Sum("savings")))
+        .filter(savings__gt=0)
+        .annotate(earned=F("fund_value") - F("health_fund_shared") - F("savings"))
+        .select_related("cycle__group__community")
+        .order_by("held_on", "cycle__group__name", "pk")
+    )
+
+
+def leaving_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Membership]:
+    """The members who left during a cycle shared out in the month."""
+    shared_out = ShareOut.objects.filter(
+        cycle__group=OuterRef("group"),
+        held_on__gte=month,
+        held_on__lt=Month.of(month).next().first_day,
+        cycle__starts_on__lte=OuterRef("left_on"),
+        held_on__gte=OuterRef("left_on"),
+    )
+    return _memberships(user, place).filter(Exists(shared_out), left_on__isnull=False)
+
+
+MEMBER_COLUMNS = (
+    RecordColumn("person", _("member"), personal=True),
+    RecordColumn("person__phone", _("phone"), personal=True),
+    RecordColumn("person__sex", _("sex")),
+    RecordColumn("group__name", _("group")),
+    RecordColumn("group__community__name", _("community")),
+    RecordColumn("joined_on", _("joined on")),
+    RecordColumn("left_on", _("left on")),
+    RecordColumn("savings", _("savings (FCFA)")),
+)
+ATTENDANCE_COLUMNS = (
+    RecordColumn("meeting__held_on", _("meeting")),
+    RecordColumn("meeting__group__name", _("group")),
+    RecordColumn("meeting__group__community__name", _("community")),
+    RecordColumn("membership__person", _("member"), personal=True),
+    RecordColumn("presence", _("attendance")),
+)
+ASSET_COLUMNS = (
+    RecordColumn("name", _("group")),
+    RecordColumn("community__name", _("community")),
+    RecordColumn("loan_fund_cash", _("loan fund cash (FCFA)")),
+    RecordColumn("loans_outstanding", _("loans outstanding (FCFA)")),
+    RecordColumn("health_fund_cash", _("health fund cash (FCFA)")),
+    RecordColumn("assets", _("assets (FCFA)")),
+)
+LOAN_COLUMNS = (
+    RecordColumn("disbursed_on", _("disbursed on")),
+    RecordColumn("membership__person", _("borrower"), personal=True),
+    RecordColumn("membership__person__phone", _("phone"), personal=True),
+    RecordColumn("group__name", _("group")),
+    RecordColumn("group__community__name", _("community")),
+    RecordColumn("principal", _("principal (FCFA)")),
+    RecordColumn("due_on", _("due on")),
+    RecordColumn("principal_owed", _("principal owed (FCFA)")),
+)
+PAR_COLUMNS = (
+    *LOAN_COLUMNS,
+    RecordColumn("repaid", _("repaid (FCFA)")),
+    RecordColumn("late_amount", _("due and unpaid (FCFA)")),
+)
+GRANT_COLUMNS = (
+    RecordColumn("on", _("date")),
+    RecordColumn("membership__person", _("member"), personal=True),
+    RecordColumn("group__name", _("group")),
+    RecordColumn("group__community__name", _("community")),
+    RecordColumn("kind", _("kind")),
+    RecordColumn("purpose", _("care paid for")),
+    RecordColumn("amount", _("amount (FCFA)")),
+)
+SHARE_OUT_COLUMNS = (
+    RecordColumn("held_on", _("date")),
+    RecordColumn("cycle__group__name", _("group")),
+    RecordColumn("cycle__group__community__name", _("community")),
+    RecordColumn("cycle__starts_on", _("cycle started on")),
+    RecordColumn("savings", _("savings (FCFA)")),
+    RecordColumn("fund_value", _("value of the fund (FCFA)")),
+    RecordColumn("health_fund_shared", _("health fund shared out (FCFA)")),
+    RecordColumn("earned", _("earned (FCFA)")),
+)
+
+PLACES = (Disaggregation.COMMUNITY, Disaggregation.HEALTH_CENTER)
+
+
 def _register(
     code: str,
     name: Promise | str,
@@ -324,7 +706,6 @@ def _register(
             unit=unit,
             sources=sources,
             compute=compute,
-            disaggregations=(Disaggregation.COMMUNITY, Disaggregation.GROUP),
             **kw,
         )
     )
@@ -338,6 +719,9 @@ _register(
     (MEMBERS,),
     members,
     numerator_label=_("members"),
+    records=member_records,
+    record_columns=MEMBER_COLUMNS,
+    disaggregations=(*PLACES, Disaggregation.SEX),
 )
 _register(
     "savings.women_share",
@@ -349,6 +733,8 @@ _register(
     numerator_label=_("women"),
     denominator_label=_("members"),
     target=Target(90),
+    records=women_member_records,
+    record_columns=MEMBER_COLUMNS,
 )
 _register(
     "savings.attendance",
@@ -363,6 +749,8 @@ _register(
     numerator_label=_("members who came"),
     denominator_label=_("members expected"),
     target=Target(85),
+    records=attendance_records,
+    record_columns=ATTENDANCE_COLUMNS,
 )
 _register(
     "savings.savings_per_member",
@@ -373,6 +761,8 @@ _register(
     savings_per_member,
     numerator_label=_("savings (FCFA)"),
     denominator_label=_("members"),
+    records=savings_records,
+    record_columns=MEMBER_COLUMNS,
 )
 _register(
     "savings.assets",
@@ -385,6 +775,8 @@ _register(
     (LEDGER,),
     assets,
     numerator_label=_("assets (FCFA)"),
+    records=asset_records,
+    record_columns=ASSET_COLUMNS,
 )
 _register(
     "savings.loan_fund_utilization",
@@ -395,6 +787,8 @@ _register(
     loan_fund_utilization,
     numerator_label=_("loans outstanding (FCFA)"),
     denominator_label=_("loan fund (FCFA)"),
+    records=loan_records,
+    record_columns=LOAN_COLUMNS,
 )
 _register(
     "savings.par30",
@@ -409,6 +803,8 @@ _register(
     numerator_label=_("principal at risk (FCFA)"),
     denominator_label=_("principal owed (FCFA)"),
     target=Target(5, Direction.DOWN),
+    records=par_records,
+    record_columns=PAR_COLUMNS,
 )
 _register(
     "savings.annual_return",
@@ -422,6 +818,8 @@ _register(
     annual_return,
     numerator_label=_("earnings x 365 (FCFA-days)"),
     denominator_label=_("savings x days of the cycle (FCFA-days)"),
+    records=share_out_records,
+    record_columns=SHARE_OUT_COLUMNS,
 )
 _register(
     "savings.health_grants",
@@ -431,6 +829,9 @@ _register(
     (LEDGER,),
     grants,
     numerator_label=_("grants (FCFA)"),
+    records=grant_records,
+    record_columns=GRANT_COLUMNS,
+    disaggregations=(*PLACES, Disaggregation.PURPOSE),
 )
 _register(
     "savings.members_leaving",
@@ -444,4 +845,6 @@ _register(
     members_leaving,
     numerator_label=_("members who left"),
     denominator_label=_("members during the cycle"),
+    records=leaving_records,
+    record_columns=MEMBER_COLUMNS,
 )

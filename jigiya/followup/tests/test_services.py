@@ -5,12 +5,21 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from jigiya.accounts.roles import Role
 from jigiya.core.errors import Conflict
 from jigiya.followup import engine, services
-from jigiya.followup.models import ChildAssessment, Referral, Task, Visit
+from jigiya.followup.models import (
+    ChildAssessment,
+    PregnancyCheck,
+    Referral,
+    Task,
+    TaskStateChange,
+    Visit,
+)
 from jigiya.registry import services as registry
+from jigiya.registry.models import Enrollment
 
 TODAY = datetime.date(2025, 6, 10)
 
@@ -39,12 +48,14 @@ def child(chw, household):
 
 
 def _visit(chw, household, child, **check):
+    date, refer = check.pop("date", TODAY), check.pop("refer", True)
     return services.visit_record(
         actor=chw,
         household=household,
-        date=check.pop("date", TODAY),
+        date=date,
         people=[child.pk],
         children=[services.ChildCheckIn(person_id=child.pk, **check)],
+        refer=refer,
     )
 
 
@@ -58,6 +69,8 @@ def _nothing_recorded():
         ({"weight_kg": Decimal("0")}, "children.0.weight_kg", "0"),
         ({"weight_kg": Decimal("80")}, "children.0.weight_kg", "80"),
         ({"muac_mm": 40}, "children.0.muac_mm", "40"),
+        ({"muac_mm": 49}, "children.0.muac_mm", "49"),
+        ({"muac_mm": 301}, "children.0.muac_mm", "301"),
         ({"muac_mm": 320}, "children.0.muac_mm", "320"),
         ({"height_cm": Decimal("200")}, "children.0.height_cm", "200"),
     ],
@@ -70,6 +83,17 @@ def test_impossible_measurements_are_refused_naming_the_value(
     assert list(refused.value.message_dict) == [field]
     assert value in refused.value.message_dict[field][0]
     assert _nothing_recorded()
+
+
+@pytest.mark.parametrize(
+    ("muac", "band"),
+    [(50, "red"), (114, "red"), (115, "yellow"), (124, "yellow"), (125, "green"), (300, "green")],
+)
+def test_muac_at_the_limits_is_accepted_in_its_band(chw, household, child, muac, band):
+    visit = _visit(chw, household, child, muac_mm=muac, refer=False)
+    check = visit.children.get()
+    assert (check.muac_mm, check.muac_band) == (muac, band)
+    assert Referral.objects.count() == 0
 
 
 def test_a_z_score_outside_whos_plausible_range_is_refused(chw, household, child):
@@ -207,4 +231,109 @@ def test_the_sweep_marks_missed_and_schedules_the_next_child_visit(chw, househol
     ) == [
         ("missed", datetime.date(2025, 6, 1), datetime.date(2025, 6, 14)),
         ("open", datetime.date(2025, 6, 29), datetime.date(2025, 7, 9)),
+    ]
+
+
+def _mother(chw, household):
+    woman = registry.person_register(
+        actor=chw, household=household, given_name="Mariam", family_name="Diarra", sex="F",
+        relationship="spouse", birth_date=datetime.date(1998, 1, 1),
+    )  # fmt: skip
+    pregnancy = registry.pregnancy_register(actor=chw, woman=woman, lmp=datetime.date(2024, 9, 1))
+    return woman, pregnancy
+
+
+def _pregnancy_visit(chw, household, woman, pregnancy, day):
+    return services.visit_record(
+        actor=chw,
+        household=household,
+        date=day,
+        people=[woman.pk],
+        pregnancies=[services.PregnancyCheckIn(pregnancy_id=pregnancy.pk)],
+    )
+
+
+def test_a_pregnancy_check_on_or_after_the_delivery_is_refused(chw, household):
+    woman, pregnancy = _mother(chw, household)
+    registry.pregnancy_outcome_record(
+        actor=chw, pregnancy=pregnancy, outcome_date=datetime.date(2025, 6, 5),
+        birth_outcome="live_birth", outcome_place="home",
+    )  # fmt: skip
+    tasks = list(Task.objects.values_list("pk", "state"))
+    for day in (datetime.date(2025, 6, 5), TODAY):
+        with pytest.raises(ValidationError) as refused:
+            _pregnancy_visit(chw, household, woman, pregnancy, day)
+        message = refused.value.message_dict["pregnancies.0.pregnancy_id"][0]
+        assert "Mariam Diarra" in message and "2025-06-05" in message
+    assert Visit.objects.count() == 0 and PregnancyCheck.objects.count() == 0
+    assert list(Task.objects.values_list("pk", "state")) == tasks
+    # A visit the day before the delivery, recorded late, is still a pregnancy check.
+    visit = _pregnancy_visit(chw, household, woman, pregnancy, datetime.date(2025, 6, 4))
+    assert visit.pregnancy_checks.get().gestational_weeks == 39
+
+
+def test_a_child_check_from_five_years_and_a_month_is_refused_naming_the_age(chw, household):
+    boy = registry.person_register(
+        actor=chw, household=household, given_name="Moussa", family_name="Diarra", sex="M",
+        relationship="child", birth_date=datetime.date(2020, 5, 9),
+    )  # fmt: skip
+    assert boy.age_days(TODAY) == 1858
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        _visit(chw, household, boy)
+    assert refused.value.message_dict["children.0.person_id"] == [
+        "Moussa Diarra is 5 years 1 month old on 2025-06-10: a child check is for children "
+        "under five (up to five years and a month)."
+    ]
+    assert _nothing_recorded()
+    # Up to 1856 days (five years and a month), the check is taken.
+    visit = _visit(chw, household, boy, date=datetime.date(2025, 6, 8), muac_mm=140)
+    assert visit.children.get().age_days == 1856
+
+
+def test_the_sweep_ends_the_follow_up_at_five_and_cancels_the_open_visit(chw, household):
+    girl = registry.person_register(
+        actor=chw, household=household, given_name="Fanta", family_name="Diarra", sex="F",
+        relationship="child", birth_date=datetime.date(2020, 6, 9),  # five yesterday
+    )  # fmt: skip
+    enrollment = registry.enrollment_start(
+        actor=chw, person=girl, program="child", start=datetime.date(2025, 6, 1)
+    )
+    assert list(Task.objects.values_list("state", "due_date")) == [
+        ("open", datetime.date(2025, 6, 1))
+    ]
+    assert services.tasks_sweep(today=TODAY) == 0
+    enrollment.refresh_from_db()
+    assert (enrollment.end, enrollment.exit_reason) == (datetime.date(2025, 6, 9), "reached_five")
+    assert list(Task.objects.values_list("state", "due_date")) == [
+        ("cancelled", datetime.date(2025, 6, 1))
+    ]
+    # Days later the sweep schedules nothing for her: no open enrollment, five or more.
+    assert services.tasks_sweep(today=datetime.date(2025, 6, 20)) == 0
+    assert list(Task.objects.values_list("state", flat=True)) == ["cancelled"]
+    assert list(
+        TaskStateChange.objects.order_by("id").values_list("from_state", "to_state", "day")
+    ) == [("", "open", datetime.date(2025, 6, 1)), ("open", "cancelled", datetime.date(2025, 6, 9))]
+
+
+def test_the_sweep_cancels_the_child_visit_of_an_ended_follow_up(chw, household, child):
+    # Ended without going through the services (e.g. a bulk import): the sweep still cancels.
+    Enrollment.objects.filter(person=child).update(
+        end=datetime.date(2025, 6, 5), exit_reason="left"
+    )
+    assert services.tasks_sweep(today=datetime.date(2025, 7, 1)) == 0
+    assert list(Task.objects.values_list("state", flat=True)) == ["cancelled"]
+
+
+def test_no_child_visit_is_scheduled_on_or_after_the_fifth_birthday(chw, household):
+    girl = registry.person_register(
+        actor=chw, household=household, given_name="Fanta", family_name="Diarra", sex="F",
+        relationship="child", birth_date=datetime.date(2020, 6, 24),  # five on 24 June
+    )  # fmt: skip
+    registry.enrollment_start(
+        actor=chw, person=girl, program="child", start=datetime.date(2025, 6, 1)
+    )
+    _visit(chw, household, girl, muac_mm=140)
+    # The next visit would be due on 24 June, her fifth birthday: none is made.
+    assert list(Task.objects.values_list("state", "due_date")) == [
+        ("done", datetime.date(2025, 6, 1))
     ]

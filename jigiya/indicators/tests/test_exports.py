@@ -61,6 +61,16 @@ def test_every_indicator_table_when_none_is_named(cast, client, assemblies):
     assert codes == {indicator.code for indicator in registry.catalog()}
 
 
+def test_an_unknown_program_is_refused(cast, client):
+    client.force_login(cast.user(Role.CHW, "a"))
+    response = client.get("/indicators/export/table.csv", {"program": "foo", "month": "2025-01"})
+    assert response.status_code == 400
+    assert 'data-field="program"' in response.content.decode()
+    saved = client.get("/indicators/export/table.csv", {"program": "quality", "month": "2025-01"})
+    codes = {line.split(",")[0] for line in _rows(saved)[1:] if line}
+    assert codes == {"quality.asaco_assemblies", "quality.asaco_assembly_women"}
+
+
 @override_settings(JIGIYA_EXPORT_MAX_ROWS=17)
 def test_an_export_over_the_limit_is_refused(cast, client, assemblies):
     client.force_login(cast.user(Role.ADMIN, "above"))

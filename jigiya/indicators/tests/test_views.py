@@ -200,6 +200,24 @@ def test_run_chart_shows_median_and_signals(cast, client, admin_user):
     assert 'data-signal="shift"' not in body
 
 
+def test_a_run_chart_reaches_back_years_and_offers_its_own_ranges(cast, client, assemblies):
+    user = cast.user(Role.QI_COACH)
+    query = {"indicator": WOMEN, "place": str(cast.community_a.pk), "month": "2025-02"}
+    response = _get(client, user, "/indicators/run-chart/", range="60", **query)
+    assert response.status_code == 200
+    series = response.context["series"]
+    assert (len(series), series[0].month, series[-1].month) == (
+        60, datetime.date(2020, 3, 1), datetime.date(2025, 2, 1),
+    )  # fmt: skip
+    assert [(p.numerator, p.denominator) for p in series[-2:]] == [(40, 100), (30, 50)]
+    assert '<option value="120">' in response.content.decode()
+    default = _get(client, user, "/indicators/run-chart/", **query)
+    assert len(default.context["series"]) == 24
+    refused = _get(client, user, "/indicators/run-chart/", range="6", **query)
+    assert refused.status_code == 400
+    assert 'data-field="range"' in refused.content.decode()
+
+
 def test_drill_down_by_place_when_the_indicator_has_no_records(
     cast, client, assemblies, women_without_records
 ):

@@ -3,7 +3,7 @@
 import datetime
 from typing import Any
 
-from jigiya.registry.models import Household, Person, Pregnancy, name_key
+from jigiya.registry.models import Enrollment, Household, Person, Pregnancy, name_key
 
 
 def household(cast: Any, where: str) -> Household:
@@ -34,10 +34,19 @@ def pregnancy(cast: Any, where: str) -> Pregnancy:
     )[0]
 
 
+def enrollment(cast: Any, where: str) -> Enrollment:
+    return Enrollment.objects.get_or_create(
+        person=person(cast, where),
+        program="pregnancy",
+        defaults={"start": datetime.date(2025, 1, 1)},
+    )[0]
+
+
 OBJECTS = {
     "household_id": lambda cast, where: household(cast, where).pk,
     "person_id": lambda cast, where: person(cast, where).pk,
     "pregnancy_id": lambda cast, where: pregnancy(cast, where).pk,
+    "enrollment_id": lambda cast, where: enrollment(cast, where).pk,
 }
 # Text that must never appear on a page shown to a user of the other place.
 OUTSIDE_TEXT = {"b": ["Household b", "Womanb"]}
