@@ -4,6 +4,8 @@
   records changed, and queues a refresh for after the commit.
 - `refresh` (the `indicators_refresh` task, run by `jigiya worker` within a second or two)
   recomputes exactly those cells from the records and rolls them up the place tree.
+- `roll` (nightly) recomputes this month and the last of the `ongoing` indicators, whose values
+  carry over from month to month or move with time alone.
 - `rebuild` recomputes everything; `check` proves that what is stored equals what the records give.
 
 Values are additive: a place's numerator and denominator are the sums of its children's, so a
@@ -194,6 +196,20 @@ def _sum_children(
     ]
     IndicatorValue.objects.bulk_create(rows, batch_size=BATCH)
     return len(rows)
+
+
+def roll(*, today: datetime.date | None = None) -> int:
+    """Recompute the current and the previous month of every `ongoing` indicator, for every
+    community (run nightly): what lasts carries into a new month without any record in it, and
+    what moves with time alone (days overdue, a child's age) moves. Returns the values written."""
+    current = Month.of(today) if today else Month.current()
+    months = frozenset({current.first_day, current.previous().first_day})
+    written = 0
+    for indicator in registry.catalog():
+        if indicator.ongoing:
+            with transaction.atomic():
+                written += _replace(indicator, Cells(place_ids=None, months=months))
+    return written
 
 
 def history_months() -> list[datetime.date]:

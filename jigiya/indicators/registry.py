@@ -147,6 +147,11 @@ class Indicator:
         Disaggregation.HEALTH_CENTER,
     )
     target: Target | None = None
+    # Its value in a month depends on states that last (children enrolled, members, balances,
+    # days overdue), not only on records dated in that month: the engine recomputes the current
+    # and the previous month of every community each night (`engine.roll`), so a month without
+    # records still shows what carries over.
+    ongoing: bool = False
     # Optional: the records behind a figure, for drill-down (user, place, month) → queryset.
     records: Records | None = field(default=None, compare=False)
     record_columns: tuple[RecordColumn, ...] = field(default=(), compare=False)

@@ -3,6 +3,7 @@
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
+from jigiya.core.schedule import daily
 from jigiya.indicators import engine
 
 TASK_PATH = "jigiya.indicators.tasks.indicators_refresh"
@@ -17,3 +18,10 @@ def indicators_refresh() -> dict[str, int]:
 
 def refresh_is_queued() -> bool:
     return DBTaskResult.objects.filter(task_path=TASK_PATH, status=TaskResultStatus.READY).exists()
+
+
+@daily
+@task()
+def indicators_roll() -> int:
+    """Recompute this month and the last of the ongoing indicators (see `engine.roll`)."""
+    return engine.roll()

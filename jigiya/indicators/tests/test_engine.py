@@ -153,3 +153,57 @@ def test_status_against_targets():
     )
     assert [lower.status(v) for v in (5, 10.5, 12)] == ["on_track", "at_risk", "off_track"]
     assert indicator.value(1, 0) is None
+
+
+def _seats(cells):
+    """Board seats held on the month's first day, by the ASACO's community: a state that lasts."""
+    from jigiya.places.models import BoardMember
+
+    facts = []
+    for month in sorted(cells.months):
+        seats = BoardMember.objects.filter(term_start__lte=month).exclude(term_end__lt=month)
+        if cells.place_ids is not None:
+            seats = seats.filter(asaco__health_center__place_id__in=cells.place_ids)
+        counts: dict = {}
+        for place_id in seats.values_list("asaco__health_center__place_id", flat=True):
+            counts[place_id] = counts.get(place_id, 0) + 1
+        facts += [registry.Fact(place_id, month, n) for place_id, n in counts.items()]
+    return facts
+
+
+def test_the_nightly_roll_carries_ongoing_values_into_a_month_without_records(
+    cast, admin_user, monkeypatch
+):
+    from jigiya.indicators.registry import Indicator, Program, Unit
+    from jigiya.places.models import BoardMember, BoardRole
+
+    seats = Indicator(
+        code="test.board_seats", name="Board seats", definition="Seats held on the 1st.",
+        program=Program.QUALITY, unit=Unit.COUNT, sources=("test.seats",), compute=_seats,
+        ongoing=True,
+    )  # fmt: skip
+    monkeypatch.setitem(registry._CATALOG, seats.code, seats)
+    BoardMember.objects.create(
+        asaco=cast.asaco_a, full_name="Awa", role=BoardRole.PRESIDENT, term_start=JAN
+    )
+    engine.mark_stale(source="test.seats", cells=[(cast.community_a.pk, JAN)])
+    engine.refresh()
+    feb, mar = datetime.date(2025, 2, 1), datetime.date(2025, 3, 1)
+    assert _value(seats.code, cast.community_a) == (1, None)
+    assert _value(seats.code, cast.community_a, feb) is None  # no record in February
+    held = IndicatorValue.objects.filter(indicator=HELD).count()
+    written = engine.roll(today=datetime.date(2025, 3, 10))
+    assert _value(seats.code, cast.community_a, feb) == (1, None)
+    assert _value(seats.code, cast.community_a, mar) == (1, None)
+    assert _value(seats.code, cast.commune_a, mar) == (1, None)  # rolled up
+    assert _value(seats.code, cast.community_a, datetime.date(2025, 4, 1)) is None
+    # Communities, commune, cercle, region, country: 5 places x 2 months.
+    assert written == 10
+    assert IndicatorValue.objects.filter(indicator=HELD).count() == held  # not ongoing: untouched
+
+
+def test_the_roll_is_a_daily_task():
+    from jigiya.core.schedule import daily_tasks
+    from jigiya.indicators.tasks import indicators_roll
+
+    assert indicators_roll in daily_tasks()
