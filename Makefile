@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint fmt typecheck migrations-check pytest bench bench-national demo worker messages clean
+.PHONY: run test lint fmt typecheck migrations-check pytest bench bench-district bench-national demo worker messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -40,11 +40,14 @@ migrations-check: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 
-bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+# Every figure: district scale on SQLite (a few minutes), then national scale on PostgreSQL.
+bench: bench-district bench-national
+
+bench-district: $(STAMP)
+	$(BIN)/python -m benchmarks --scale district
 
 # National scale on PostgreSQL (BENCH_DATABASE_URL, default jigiya_bench_national on 127.0.0.1).
-# The first run generates ~10 M visits (about an hour); the database is kept for the next runs.
+# The first run generates ~10 M visits (one to two hours); the database is kept for later runs.
 bench-national: $(STAMP)
 	$(BIN)/python -m benchmarks --scale national
 
