@@ -81,6 +81,10 @@ def refresh_time(ctx: Context) -> Section:
         for indicator in indicators:
             engine._replace(indicator, Cells(place_ids=None, months=frozenset([month])))
         whole.append(time.perf_counter() - start)
+    ongoing = [indicator for indicator in registry.catalog() if indicator.ongoing]
+    start = time.perf_counter()
+    rolled = engine.roll()
+    roll_s = time.perf_counter() - start
     section.rows += [
         {
             "what": f"refresh of {community.code} {month:%Y-%m} (one visit's cell)",
@@ -94,6 +98,12 @@ def refresh_time(ctx: Context) -> Section:
             "median_s": statistics.median(whole),
             "max_s": max(whole),
         },
+        {
+            "what": f"nightly roll: {len(ongoing)} ongoing indicators, 2 months, every place",
+            "median_s": roll_s,
+            "max_s": roll_s,
+            "values": rolled,
+        },
     ]
     section.notes += [
         f"{len(indicators)} indicators read visits ({', '.join(i.code for i in indicators)}); "
@@ -103,5 +113,8 @@ def refresh_time(ctx: Context) -> Section:
         "(django-tasks-db polls), so a record is on the dashboards in about a second plus the "
         "refresh time. The second row recomputes the same indicators and month for every "
         "community: what each refresh would cost if it were not incremental.",
+        "The nightly roll (`engine.roll`, one run) recomputes this month and the last of the "
+        "indicators whose values carry over (children enrolled, members, balances, days "
+        f"overdue): {', '.join(i.code for i in ongoing) or 'none'}.",
     ]
     return section

@@ -324,7 +324,7 @@ def _full_name() -> Concat:
     return Concat("given_name", Value(" "), "family_name")
 
 
-def _anc_contacts() -> Coalesce:
+def _anc_count() -> Coalesce:
     return _count(AncContact.objects.filter(pregnancy=OuterRef("pk")), "pregnancy")
 
 
@@ -437,7 +437,7 @@ def pregnant_women_records(user: Any, place: Place, month: datetime.date) -> Que
             gestational_weeks=Subquery(last.values("gestational_weeks")[:1]),
             checked_pregnancy=Subquery(last.values("pregnancy")[:1]),
             edd=Subquery(last.values("pregnancy__edd")[:1]),
-            anc_contacts=_count(
+            anc_count=_count(
                 AncContact.objects.filter(pregnancy=OuterRef("checked_pregnancy")), "pregnancy"
             ),
         )
@@ -454,7 +454,7 @@ def _anc_rank_records(
         _within(Pregnancy.objects.all(), user, place, f"woman__{COMMUNITY}")
         .annotate(contact_on=Subquery(contacts.values("date")[rank - 1 : rank]))
         .filter(contact_on__gte=month, contact_on__lt=_end(month))
-        .annotate(anc_contacts=_anc_contacts())
+        .annotate(anc_count=_anc_count())
         .select_related("woman__household__community")
         .order_by("contact_on", "pk")
     )
@@ -483,7 +483,7 @@ def facility_delivery_records(user: Any, place: Place, month: datetime.date) -> 
             place,
             f"woman__{COMMUNITY}",
         )
-        .annotate(anc_contacts=_anc_contacts())
+        .annotate(anc_count=_anc_count())
         .select_related("woman__household__community", "outcome_health_center")
         .order_by("outcome_date", "pk")
     )
@@ -501,7 +501,7 @@ def return_to_deliver_records(user: Any, place: Place, month: datetime.date) -> 
             place,
             f"woman__{COMMUNITY}",
         )
-        .annotate(anc_contacts=_anc_contacts())
+        .annotate(anc_count=_anc_count())
         .select_related("woman__household__community", "outcome_health_center")
         .order_by("edd", "pk")
     )
@@ -565,7 +565,7 @@ PREGNANT_WOMAN_COLUMNS = (
     RecordColumn("checks_in_month", _("checks in the month")),
     RecordColumn("gestational_weeks", _("gestational age (weeks)")),
     RecordColumn("edd", _("EDD")),
-    RecordColumn("anc_contacts", _("ANC contacts")),
+    RecordColumn("anc_count", _("ANC contacts")),
 )
 ANC_COLUMNS = (
     RecordColumn("contact_on", _("ANC contact")),
@@ -573,7 +573,7 @@ ANC_COLUMNS = (
     RecordColumn("woman__phone", _("phone"), personal=True),
     RecordColumn("woman__household__community__name", _("community")),
     RecordColumn("edd", _("EDD")),
-    RecordColumn("anc_contacts", _("ANC contacts")),
+    RecordColumn("anc_count", _("ANC contacts")),
 )
 DELIVERY_COLUMNS = (
     RecordColumn("outcome_date", _("date of delivery")),
@@ -581,7 +581,7 @@ DELIVERY_COLUMNS = (
     RecordColumn("woman__phone", _("phone"), personal=True),
     RecordColumn("woman__household__community__name", _("community")),
     RecordColumn("edd", _("EDD")),
-    RecordColumn("anc_contacts", _("ANC contacts")),
+    RecordColumn("anc_count", _("ANC contacts")),
     RecordColumn("birth_outcome", _("outcome")),
     RecordColumn("outcome_place", _("place of delivery")),
     RecordColumn("outcome_health_center__name", _("health center")),

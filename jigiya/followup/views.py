@@ -1,5 +1,6 @@
 import datetime
 import uuid
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,12 +12,26 @@ from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import has_perm_anywhere, has_perm_at
 from jigiya.accounts.roles import Perm
+from jigiya.core.errors import Conflict
 from jigiya.core.views import form_page
 from jigiya.followup import forms, selectors, services
 from jigiya.followup.models import EducationTopic, Urgency
 from jigiya.followup.signs import REFERRAL_REASONS
 from jigiya.registry import selectors as registry_selectors
 from jigiya.registry.models import Pregnancy
+
+
+def _conflict_shown(save: Callable[[dict], object]) -> Callable[[dict], object]:
+    """A page sent again under its id with other content: the conflict is shown on the form
+    (400) instead of failing."""
+
+    def wrapped(data: dict) -> object:
+        try:
+            return save(data)
+        except Conflict as exc:
+            raise ValidationError(exc.message) from exc
+
+    return wrapped
 
 
 def _day(request: HttpRequest) -> datetime.date:
@@ -115,7 +130,7 @@ def visit_person(request: HttpRequest, person_id: str) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=save,
+        save=_conflict_shown(save),
         template="followup/visit_form.html",
         context={
             "person": person,
@@ -161,7 +176,9 @@ def referral_create(request: HttpRequest, person_id: str) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda data: services.referral_create(actor=request.user, person=person, **data),
+        save=_conflict_shown(
+            lambda data: services.referral_create(actor=request.user, person=person, **data)
+        ),
         template="followup/referral_form.html",
         context={"person": person, "title": _("Refer %(person)s") % {"person": person}},
         done=lambda _referral: person.get_absolute_url(),
@@ -180,7 +197,9 @@ def referral_close(request: HttpRequest, referral_id: str) -> HttpResponse:
     return form_page(
         request,
         forms.ReferralCloseForm(request.POST or None),
-        save=lambda data: services.referral_close(actor=request.user, referral=referral, **data),
+        save=_conflict_shown(
+            lambda data: services.referral_close(actor=request.user, referral=referral, **data)
+        ),
         template="followup/referral_close.html",
         context={
             "title": _("Outcome of the referral of %(person)s") % {"person": referral.person},
@@ -281,7 +300,7 @@ def visit_household(request: HttpRequest, household_id: str) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=save,
+        save=_conflict_shown(save),
         template="followup/household_visit_form.html",
         context={
             "household": household,

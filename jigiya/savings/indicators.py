@@ -616,11 +616,11 @@ def share_out_records(user: Any, place: Place, month: datetime.date) -> QuerySet
 def leaving_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Membership]:
     """The members who left during a cycle shared out in the month."""
     shared_out = ShareOut.objects.filter(
+        Q(held_on__gte=OuterRef("left_on")),  # left during the cycle, by the share-out
         cycle__group=OuterRef("group"),
+        cycle__starts_on__lte=OuterRef("left_on"),
         held_on__gte=month,
         held_on__lt=Month.of(month).next().first_day,
-        cycle__starts_on__lte=OuterRef("left_on"),
-        held_on__gte=OuterRef("left_on"),
     )
     return _memberships(user, place).filter(Exists(shared_out), left_on__isnull=False)
 

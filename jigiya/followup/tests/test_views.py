@@ -1,11 +1,15 @@
 import datetime
+import uuid
 
 import pytest
 import time_machine
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
-from jigiya.followup import services
+from jigiya.followup import selectors, services
+from jigiya.followup.models import ChildAssessment, Visit
 from jigiya.registry import services as registry
 
 NAMES = ["Moussa", "Seydou", "Bakary", "Lassana", "Oumar", "Yacouba"]
@@ -62,7 +66,71 @@ def test_the_visit_form_refuses_an_impossible_muac(client, chw, household):
     client.force_login(chw)
     child = _child(chw, household, NAMES[0])
     response = client.post(
-        f"/followup/people/{child.pk}/visit/", {"date": "2025-06-10", "muac_mm": "400"}
+        f"/followup/people/{child.pk}/visit/",
+        {"id": str(uuid.uuid4()), "date": "2025-06-10", "muac_mm": "400"},
     )
     assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["muac_mm"]
     assert "400" in str(response.context["form"].errors["muac_mm"])
+    assert Visit.objects.count() == 1  # the one `_child` recorded
+
+
+def test_the_person_visit_page_sent_twice_records_one_visit(client, chw, household):
+    client.force_login(chw)
+    child = _child(chw, household, NAMES[0])
+    url = f"/followup/people/{child.pk}/visit/"
+    page = client.get(url)
+    assert '<input type="hidden" name="id"' in page.content.decode()
+    data = {"id": str(page.context["form"]["id"].value()), "date": "2025-06-10", "muac_mm": "131"}
+    first = client.post(url, data)
+    again = client.post(url, data)
+    assert (first.status_code, again.status_code) == (302, 302)
+    assert first["Location"] == again["Location"] == child.get_absolute_url()
+    assert list(ChildAssessment.objects.values_list("visit__date", "muac_mm")) == [
+        (datetime.date(2025, 6, 5), 130),
+        (datetime.date(2025, 6, 10), 131),
+    ]
+    assert Visit.objects.count() == 2
+    # Other content under the same id is a conflict, shown on the form: nothing is recorded.
+    conflict = client.post(url, {**data, "muac_mm": "140"})
+    assert conflict.status_code == 400
+    assert list(conflict.context["form"].errors) == ["__all__"]
+    assert Visit.objects.count() == 2
+    assert ChildAssessment.objects.filter(muac_mm=140).count() == 0
+
+
+def test_an_older_childs_page_offers_no_child_check(client, chw, household):
+    client.force_login(chw)
+    boy = registry.person_register(
+        actor=chw, household=household, given_name="Moussa", family_name="Diarra", sex="M",
+        relationship="child", birth_date=datetime.date(2020, 5, 9),  # 1858 days old
+    )  # fmt: skip
+    url = f"/followup/people/{boy.pk}/visit/"
+    assert "muac_mm" not in client.get(url).context["form"].fields
+    response = client.post(
+        url,
+        {"id": str(uuid.uuid4()), "date": "2025-06-10", "muac_mm": "140", "topics": ["hygiene"]},
+    )
+    assert response.status_code == 302
+    assert ChildAssessment.objects.count() == 0
+    assert list(Visit.objects.get().people.all()) == [boy]
+
+
+def test_the_person_tasks_show_their_state_and_history(chw, household):
+    child = _child(chw, household, NAMES[0])  # enrolled 1 June, seen 5 June
+    tasks = selectors.person_tasks(person=child, today=datetime.date(2025, 6, 16))
+    assert [(t.due_date, t.shown, [(c.from_state, c.to_state, c.day) for c in t.history.all()])
+            for t in tasks] == [
+        (datetime.date(2025, 6, 19), "due", [("", "open", datetime.date(2025, 6, 5))]),
+        (datetime.date(2025, 6, 1), "done", [
+            ("", "open", datetime.date(2025, 6, 1)), ("open", "done", datetime.date(2025, 6, 5)),
+        ]),
+    ]  # fmt: skip
+    with translation.override("en"):
+        html = render_to_string("followup/_person_tasks.html", {"tasks": tasks})
+    assert " ".join(html.split()) == (
+        '<h2>Tasks</h2> <ul class="plain"><li>06/19/2025 — Child follow-up visit '
+        '<span class="badge state-due">due</span> <span class="muted">open 05/06/2025</span></li> '
+        '<li>06/01/2025 — Child follow-up visit <span class="badge state-done">done</span> '
+        '<span class="muted">open 01/06/2025 → done 05/06/2025</span></li> </ul>'
+    )
