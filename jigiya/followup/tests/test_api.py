@@ -3,6 +3,7 @@ import uuid
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from jigiya.followup.models import Referral, Visit
 from jigiya.registry import services as registry
@@ -89,3 +90,70 @@ def test_the_worklist_and_the_referral_outcome(client, cast, chw, household, chi
     )
     assert closed.status_code == 200
     assert (closed.json()["status"], closed.json()["closed_via"]) == ("seen", "health_center")
+
+
+def test_household_and_person_tasks_give_the_state_shown_and_the_history(
+    client, chw, household, child
+):
+    client.force_login(chw)
+    with time_machine.travel(datetime.datetime(2025, 6, 12, 9, 0), tick=False):
+        tasks = client.get(f"/api/v1/followup/households/{household.pk}/tasks").json()
+        person_tasks = client.get(f"/api/v1/followup/people/{child.pk}/tasks").json()
+    assert [
+        (t["kind"], t["due_date"], t["state"], t["stored_state"], t["history"]) for t in tasks
+    ] == [
+        ("child_visit", "2025-06-10", "overdue", "open", [
+            {"day": "2025-06-10", "from_state": "", "to_state": "open", "visit_id": None, "note": ""}
+        ]),
+    ]  # fmt: skip
+    assert person_tasks == tasks
+
+
+def test_a_child_check_on_a_child_over_five_and_a_month_answers_400(client, chw, household):
+    client.force_login(chw)
+    boy = registry.person_register(
+        actor=chw, household=household, given_name="Moussa", family_name="Sow", sex="M",
+        relationship="child", birth_date=datetime.date(2020, 3, 1),
+    )  # fmt: skip
+    body = {
+        "id": str(uuid.uuid4()),
+        "date": "2025-06-10",
+        "children": [{"person_id": str(boy.pk), "muac_mm": 150}],
+    }
+    with translation.override("en"):
+        response = client.post(
+            f"/api/v1/followup/households/{household.pk}/visits",
+            body,
+            content_type="application/json",
+            headers={"accept-language": "en"},
+        )
+    assert response.status_code == 400
+    message = response.json()["error"]["fields"]["children.0.person_id"][0]
+    assert message.startswith("Moussa Sow is 5 years 3 months old on 2025-06-10")
+    assert Visit.objects.count() == 0
+
+
+def test_a_pregnancy_check_after_the_delivery_answers_400(client, chw, household):
+    client.force_login(chw)
+    woman = registry.person_register(
+        actor=chw, household=household, given_name="Mariam", family_name="Sow", sex="F",
+        relationship="spouse", birth_date=datetime.date(1998, 1, 1),
+    )  # fmt: skip
+    pregnancy = registry.pregnancy_register(actor=chw, woman=woman, lmp=datetime.date(2024, 9, 1))
+    registry.pregnancy_outcome_record(
+        actor=chw, pregnancy=pregnancy, outcome_date=datetime.date(2025, 6, 1),
+        birth_outcome="live_birth", outcome_place="this_cscom", health_center=household.community.health_center,
+    )  # fmt: skip
+    body = {
+        "id": str(uuid.uuid4()),
+        "date": "2025-06-10",
+        "people": [str(woman.pk)],
+        "pregnancies": [{"pregnancy_id": str(pregnancy.pk), "danger_signs": ["fever"]}],
+    }
+    response = client.post(
+        f"/api/v1/followup/households/{household.pk}/visits", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    message = response.json()["error"]["fields"]["pregnancies.0.pregnancy_id"][0]
+    assert "Mariam Sow" in message and "2025-06-01" in message
+    assert Visit.objects.count() == 0 and Referral.objects.count() == 0
