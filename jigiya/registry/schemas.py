@@ -5,6 +5,7 @@ from typing import Any, TypeVar
 
 import pydantic
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Schema
 from ninja.errors import ValidationError as SchemaError
 from pydantic import Field
@@ -124,7 +125,12 @@ class TaskOut(Schema):
     due_date: datetime.date
     window_start: datetime.date
     window_end: datetime.date
-    state: str
+    state: str  # as the pages show it: upcoming, due, overdue, done, missed, cancelled
+
+    @staticmethod
+    def resolve_state(obj: Any) -> str:
+        shown = getattr(obj, "shown", None)
+        return str(shown or obj.shown_state(timezone.localdate()))
 
 
 class HouseholdDetailOut(HouseholdOut):

@@ -168,7 +168,7 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
         else "",
         "pregnancies": [(p, charts.pregnancy_svg(p, today=today)) for p in pregnancies],
         "enrollments": selectors.person_enrollments(person=person),
-        "tasks": followup_selectors.person_tasks(person=person),
+        "tasks": followup_selectors.person_tasks(person=person, today=today),
         "referrals": followup_selectors.person_referrals(person=person),
         "can_record": has_perm_at(
             request.user, Perm.HEALTH_RECORD, person.household.community.path

@@ -80,3 +80,10 @@ def test_the_household_detail_lists_members_and_next_tasks(api, household):
     assert [(t["kind"], t["due_date"]) for t in body["next_tasks"]] == [
         ("child_visit", "2025-06-10")
     ]
+    # The state as the pages show it (upcoming, due, overdue), not the stored "open".
+    from django.utils import timezone
+
+    from jigiya.followup.models import Task
+
+    task = Task.objects.get(person_id=child_id)
+    assert body["next_tasks"][0]["state"] == task.shown_state(timezone.localdate()) == "due"

@@ -155,3 +155,24 @@ def test_the_delivery_page_offers_the_newborn(client, chw, pregnancy):
     assert Task.objects.filter(person=baby, kind="child_visit").count() == 1
     person_page = client.get(f"/registry/people/{pregnancy.woman_id}/")
     assert baby_id in person_page.content.decode()
+
+
+def test_the_person_page_shows_each_task_with_its_history_and_offers_a_referral(
+    client, chw, household
+):
+    child = services.person_register(
+        actor=chw, household=household, given_name="Ali", family_name="Sow", sex="M",
+        relationship="child", birth_date=datetime.date(2024, 2, 1),
+    )  # fmt: skip
+    services.enrollment_start(
+        actor=chw, person=child, program="child", start=datetime.date(2025, 6, 10)
+    )
+    client.force_login(chw)
+    page = client.get(child.get_absolute_url())
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert f"/followup/people/{child.pk}/refer/" in body
+    task = page.context["tasks"][0]
+    assert (task.due_date, task.shown) == (datetime.date(2025, 6, 10), "due")
+    assert [change.to_state for change in task.history.all()] == ["open"]
+    assert 'class="badge state-due"' in body
