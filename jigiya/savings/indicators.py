@@ -635,6 +635,7 @@ MEMBER_COLUMNS = (
     RecordColumn("left_on", _("left on")),
     RecordColumn("savings", _("savings (FCFA)")),
 )
+LEAVING_COLUMNS = MEMBER_COLUMNS[:-1]  # no savings: they are read on no particular day
 ATTENDANCE_COLUMNS = (
     RecordColumn("meeting__held_on", _("meeting")),
     RecordColumn("meeting__group__name", _("group")),
@@ -846,5 +847,5 @@ _register(
     numerator_label=_("members who left"),
     denominator_label=_("members during the cycle"),
     records=leaving_records,
-    record_columns=MEMBER_COLUMNS,
+    record_columns=LEAVING_COLUMNS,
 )
