@@ -136,7 +136,8 @@ def _card(
         "status_label": _status_label(status),
         "spark": charts.sparkline([point.value for point in series]),
         "drill_url": _url("drill", **query),
-        "run_chart_url": _url("run_chart", **query, range=period.span),
+        # A run chart needs points: at least its own shortest range.
+        "run_chart_url": _url("run_chart", **query, range=max(period.span, RUN_CHART_SPANS[0])),
         "csv_url": _url("table_csv", **table, range=period.span),
         "xlsx_url": _url("table_xlsx", **table, range=period.span),
         **charts_,

@@ -87,9 +87,9 @@ def test_the_health_area_is_limited_to_the_communities_the_user_may_see(
         indicator=WOMEN,
         health_center=str(cast.center_a.pk),
         month="2025-01",
-        range="6",
+        range="12",
     )
-    assert [p.numerator for p in response.context["series"]] == [0, 0, 0, 0, 0, 40]
+    assert [p.numerator for p in response.context["series"]] == [0] * 11 + [40]
 
 
 def test_the_run_chart_of_a_health_center_sums_its_area(cast, client, area):
@@ -100,7 +100,7 @@ def test_the_run_chart_of_a_health_center_sums_its_area(cast, client, area):
         indicator=WOMEN,
         health_center=str(cast.center_a.pk),
         month="2025-02",
-        range="6",
+        range="12",
     )
     assert response.status_code == 200
     assert [(p.numerator, p.denominator) for p in response.context["series"]][-2:] == [

@@ -213,6 +213,8 @@ def test_a_run_chart_reaches_back_years_and_offers_its_own_ranges(cast, client, 
     assert '<option value="120">' in response.content.decode()
     default = _get(client, user, "/indicators/run-chart/", **query)
     assert len(default.context["series"]) == 24
+    card_links = _get(client, user, "/indicators/", month="2025-02", range="6").content.decode()
+    assert "range=6" not in card_links.split("run-chart/")[1].split('"')[0]
     refused = _get(client, user, "/indicators/run-chart/", range="6", **query)
     assert refused.status_code == 400
     assert 'data-field="range"' in refused.content.decode()
