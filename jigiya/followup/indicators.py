@@ -615,6 +615,7 @@ _register(
     numerator_label=_("children seen twice or more"),
     denominator_label=_("children enrolled"),
     target=Target(90),
+    ongoing=True,  # the children enrolled carry into a month without visits
     records=two_contacts_records,
     record_columns=CHILD_COLUMNS,
 )

@@ -720,6 +720,7 @@ _register(
     (MEMBERS,),
     members,
     numerator_label=_("members"),
+    ongoing=True,
     records=member_records,
     record_columns=MEMBER_COLUMNS,
     disaggregations=(*PLACES, Disaggregation.SEX),
@@ -734,6 +735,7 @@ _register(
     numerator_label=_("women"),
     denominator_label=_("members"),
     target=Target(90),
+    ongoing=True,
     records=women_member_records,
     record_columns=MEMBER_COLUMNS,
 )
@@ -750,6 +752,7 @@ _register(
     numerator_label=_("members who came"),
     denominator_label=_("members expected"),
     target=Target(85),
+    ongoing=True,
     records=attendance_records,
     record_columns=ATTENDANCE_COLUMNS,
 )
@@ -762,6 +765,7 @@ _register(
     savings_per_member,
     numerator_label=_("savings (FCFA)"),
     denominator_label=_("members"),
+    ongoing=True,
     records=savings_records,
     record_columns=MEMBER_COLUMNS,
 )
@@ -776,6 +780,7 @@ _register(
     (LEDGER,),
     assets,
     numerator_label=_("assets (FCFA)"),
+    ongoing=True,
     records=asset_records,
     record_columns=ASSET_COLUMNS,
 )
@@ -788,6 +793,7 @@ _register(
     loan_fund_utilization,
     numerator_label=_("loans outstanding (FCFA)"),
     denominator_label=_("loan fund (FCFA)"),
+    ongoing=True,
     records=loan_records,
     record_columns=LOAN_COLUMNS,
 )
@@ -804,6 +810,7 @@ _register(
     numerator_label=_("principal at risk (FCFA)"),
     denominator_label=_("principal owed (FCFA)"),
     target=Target(5, Direction.DOWN),
+    ongoing=True,
     records=par_records,
     record_columns=PAR_COLUMNS,
 )

@@ -131,3 +131,32 @@ def test_pregnancy_anc_deliveries_and_return_to_deliver(cast, chw, household):
         (JUNE, "", 1, None), (JUNE, "", 2, None),
         (JUNE, "topic=hygiene", 1, None), (JUNE, "topic=nutrition", 2, None),
     ]  # fmt: skip
+
+
+def test_a_new_month_without_visits_shows_the_enrolled_children_after_the_nightly_roll(
+    cast, chw, household
+):
+    from jigiya.indicators import engine
+    from jigiya.indicators.models import IndicatorValue
+
+    code = "health.children_two_contacts"
+    august = datetime.date(2025, 8, 1)
+    awa = _child(household, "Awa")
+    registry.enrollment_start(actor=chw, person=awa, program="child", start=JUNE)
+    engine.refresh()
+
+    def stored():
+        return (
+            IndicatorValue.objects.filter(
+                indicator=code, place=cast.community_a, month=august, breakdown=""
+            )
+            .values_list("numerator", "denominator")
+            .first()
+        )
+
+    with time_machine.travel(datetime.datetime(2025, 8, 2, 2, 0), tick=False):
+        assert stored() is None  # nothing recorded in August yet
+        assert any(code in problem and "2025-08" in problem for problem in engine.check())
+        engine.roll()
+        assert stored() == (0, 1)  # Awa is enrolled and not seen yet: 0 %, not "no value"
+        assert [problem for problem in engine.check() if code in problem] == []
