@@ -110,3 +110,36 @@ def test_return_on_savings_and_members_leaving_at_share_out(world):
     # Earned 13 050 - 12 000 = 1 050 on 12 000 saved over 152 days: 21.0 % a year.
     assert _facts("savings.annual_return", world) == {(6, ""): (1050 * 365, 12000 * 152)}
     assert _facts("savings.members_leaving", world) == {(6, ""): (1, 5)}
+
+
+def test_members_and_balances_carry_into_a_month_without_meetings_after_the_roll(world):
+    import time_machine
+
+    from jigiya.indicators import engine
+    from jigiya.indicators.models import IndicatorValue
+
+    _hand_made(world)
+    engine.refresh()
+    may = D(2024, 5, 1)
+
+    def stored(code):
+        return (
+            IndicatorValue.objects.filter(
+                indicator=code, place_id=world.group.community_id, month=may, breakdown=""
+            )
+            .values_list("numerator", "denominator")
+            .first()
+        )
+
+    with time_machine.travel(datetime.datetime(2024, 5, 3, 2, 0), tick=False):
+        engine.roll()
+    assert stored("savings.members") == (4, None)
+    # No meeting since February: May's balances are what the records give for May.
+    cells = Cells(place_ids=frozenset({world.group.community_id}), months=frozenset({may}))
+    for code in ("savings.assets", "savings.par30", "savings.savings_per_member"):
+        expected = {
+            (f.numerator, f.denominator) for f in get(code).compute(cells) if f.breakdown == ""
+        }
+        assert {stored(code)} == expected, code
+    par = stored("savings.par30")
+    assert par is not None and par[0] == 3000  # the loan is more than 30 days late in May
