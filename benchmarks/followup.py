@@ -25,15 +25,20 @@ def _sotuba_household() -> Any:
 
 
 def _sotuba_child() -> Any:
-    from jigiya.followup.models import ChildAssessment
+    from django.db.models import Exists, OuterRef
 
-    assessment = (
-        ChildAssessment.objects.filter(person__household__chw__username=bench_context.CHW)
-        .select_related("person")
+    from jigiya.followup.models import ChildAssessment
+    from jigiya.registry.models import Person
+
+    # From Sotuba's few people, not from the assessments (10 M at national scale).
+    child = (
+        Person.objects.filter(household__chw__username=bench_context.CHW)
+        .filter(Exists(ChildAssessment.objects.filter(person=OuterRef("pk"))))
+        .order_by("given_name", "pk")
         .first()
     )
-    assert assessment is not None, "the demo world has Sotuba's children"
-    return assessment.person
+    assert child is not None, "the demo world has Sotuba's children"
+    return child
 
 
 def _sotuba_pregnancy() -> Any:
