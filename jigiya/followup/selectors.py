@@ -56,6 +56,9 @@ class Worklist:
         return len(self.overdue) + len(self.due_today) + len(self.this_week)
 
 
+BOOKKEEPING = ("created_at", "updated_at", "created_by")
+
+
 def tasks_for_chw(user: Any, today: datetime.date) -> Worklist:
     """The CHW's worklist: open tasks of the households assigned to them, due within the week
     or overdue (window still open), and their referrals still open after 3 days. Only
@@ -71,6 +74,12 @@ def tasks_for_chw(user: Any, today: datetime.date) -> Worklist:
             due_date__lte=today + WEEK,
         )
         .select_related("person", "household")
+        # Bookkeeping columns the page never shows: a third of the time of 200 rows.
+        .defer(
+            *BOOKKEEPING,
+            *(f"person__{f}" for f in BOOKKEEPING),
+            *(f"household__{f}" for f in BOOKKEEPING),
+        )
         .order_by("due_date", "household__name", "person__given_name")
     )
     for task in tasks:
