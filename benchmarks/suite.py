@@ -25,6 +25,6 @@ NATIONAL: list[Callable[[Context], Section]] = [
     server_time.home_server_time,
     followup.followup_server_time,
     freshness.refresh_time,
-    indicators.dashboard_vs_group_by,
+    indicators.national_dashboard_vs_group_by,
     savings.savings_figures,
 ]
