@@ -422,6 +422,21 @@ class TableRow:
         return self.place.kind if isinstance(self.place, Place) else "health_center"
 
 
+def _monthly_totals(
+    indicators: Sequence[Indicator], places: Sequence[Place], months: list[datetime.date]
+) -> dict[tuple[str, Any, datetime.date], tuple[int, int | None]]:
+    """Stored totals (no breakdown) by indicator, place and month: one query."""
+    return {
+        (code, place_id, month): (n, d)
+        for code, place_id, month, n, d in IndicatorValue.objects.filter(
+            indicator__in=[i.code for i in indicators],
+            place__in=places,
+            month__in=months,
+            breakdown="",
+        ).values_list("indicator", "place_id", "month", "numerator", "denominator")
+    }
+
+
 def indicator_table(
     *, user: Any, indicators: Sequence[Indicator], place: Place, months: list[datetime.date]
 ) -> list[TableRow]:
@@ -434,15 +449,7 @@ def indicator_table(
         .order_by("name")
     )
     places = [place, *children]
-    stored = {
-        (code, place_id, month): (n, d)
-        for code, place_id, month, n, d in IndicatorValue.objects.filter(
-            indicator__in=[i.code for i in indicators],
-            place__in=places,
-            month__in=months,
-            breakdown="",
-        ).values_list("indicator", "place_id", "month", "numerator", "denominator")
-    }
+    stored = _monthly_totals(indicators, places, months)
     return [
         TableRow(i, p, _point(i, month, *stored.get((i.code, p.pk, month), (0, None))))
         for i in indicators
@@ -462,15 +469,7 @@ def health_center_table(
     communities the user may see), then for each of those communities, for each month."""
     communities = list(health_center_communities(user=user, center=center))
     sums = _center_sums(user, indicators, [center.pk], months)
-    stored = {
-        (code, place_id, month): (n, d)
-        for code, place_id, month, n, d in IndicatorValue.objects.filter(
-            indicator__in=[i.code for i in indicators],
-            place__in=communities,
-            month__in=months,
-            breakdown="",
-        ).values_list("indicator", "place_id", "month", "numerator", "denominator")
-    }
+    stored = _monthly_totals(indicators, communities, months)
     return [
         row
         for i in indicators
