@@ -12,6 +12,7 @@ Households are named `GEN-Famille …` (the marker reset and count look for)."""
 import datetime
 import random
 
+from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 
@@ -92,21 +93,26 @@ def generate(scale: Scale, rng: random.Random, progress: Progress) -> Counts:
     )
     writer = bulk.Writer(progress=progress.update)
     per_community = HOUSEHOLDS_PER_COMMUNITY.get(scale.name, 10)
-    bulk.build(
-        rng,
-        (
-            bulk.Community(
-                place=place,
-                chw=chws[place.pk],
-                health_center_id=place.health_center_id,
-                households=per_community,
-                code=place.code,
-            )
-            for place in communities
-        ),
-        world,
-        writer,
-    )
+    loaded = [
+        *apps.get_app_config("registry").get_models(include_auto_created=True),
+        *apps.get_app_config("followup").get_models(include_auto_created=True),
+    ]
+    with bulk.foreign_keys_checked_after(loaded):
+        bulk.build(
+            rng,
+            (
+                bulk.Community(
+                    place=place,
+                    chw=chws[place.pk],
+                    health_center_id=place.health_center_id,
+                    households=per_community,
+                    code=place.code,
+                )
+                for place in communities
+            ),
+            world,
+            writer,
+        )
     return dict(writer.counts)
 
 

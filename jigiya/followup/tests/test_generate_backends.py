@@ -5,7 +5,8 @@ import datetime
 import uuid
 from decimal import Decimal
 
-from django.db import connection
+import pytest
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from jigiya.followup import bulk
@@ -61,3 +62,55 @@ def test_the_writer_round_trips_every_kind_of_value(cast):
         "female_headed",
     ]
     assert writer.counts == {"household": 1, "person": 1, "leastaccessassessment": 1}
+
+
+def _foreign_keys(table):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid::regclass::text = %s ORDER BY 1",
+            [table],
+        )
+        return cursor.fetchall()
+
+
+def test_foreign_keys_are_set_aside_for_the_load_and_come_back(cast):
+    table = Household._meta.db_table
+    before = _foreign_keys(table) if POSTGRES else []
+    now = datetime.datetime(2025, 6, 10, 9, 30, tzinfo=datetime.UTC)
+    with bulk.foreign_keys_checked_after([Household, Person]):
+        if POSTGRES:
+            assert _foreign_keys(table) == []
+        writer = bulk.Writer()
+        writer.add(
+            Household, id=uuid.uuid4(), created_at=now, updated_at=now,
+            community_id=cast.community_a.pk, name="GEN-Famille Clé", landmark="", phone="",
+            latitude=None, longitude=None, is_active=True,
+        )  # fmt: skip
+        writer.flush()
+    assert Household.objects.filter(name="GEN-Famille Clé").count() == 1
+    if POSTGRES:
+        assert len(before) == 4  # community, CHW, head of household, created by
+        assert _foreign_keys(table) == before
+        assert all("DEFERRABLE INITIALLY DEFERRED" in definition for _, definition in before)
+
+
+@pytest.mark.skipif(not POSTGRES, reason="the keys are set aside on PostgreSQL only")
+def test_a_row_pointing_nowhere_fails_when_the_keys_come_back(cast):
+    now = datetime.datetime(2025, 6, 10, 9, 30, tzinfo=datetime.UTC)
+    nowhere = uuid.uuid4()
+    failed = False
+    try:
+        with transaction.atomic(), bulk.foreign_keys_checked_after([Household]):
+            writer = bulk.Writer()
+            writer.add(
+                Household, id=uuid.uuid4(), created_at=now, updated_at=now,
+                community_id=nowhere, name="GEN-Famille Nulle part", landmark="", phone="",
+                latitude=None, longitude=None, is_active=True,
+            )  # fmt: skip
+            writer.flush()
+    except IntegrityError:
+        failed = True
+    assert failed
+    assert not Household.objects.filter(name="GEN-Famille Nulle part").exists()
+    assert len(_foreign_keys(Household._meta.db_table)) == 4
