@@ -1,5 +1,5 @@
 """Server time and query count of the CHW worklist and the household page, at the bench's
-scale (district), each beside the `/healthz` baseline measured in the same run.
+scale (district or national), each beside the `/healthz` baseline measured in the same run.
 
 The CHW is the generated one with the most households (70 at district scale), the household
 the one of theirs with the most visits. Requests alternate page / baseline as in
@@ -89,6 +89,14 @@ def _busiest_chw() -> tuple[Any, Any]:
     return chw, household
 
 
+def _tasks_this_week(chw: Any) -> int:
+    from django.utils import timezone
+
+    from jigiya.followup import selectors
+
+    return selectors.tasks_for_chw(chw, timezone.localdate()).count
+
+
 def followup_server_time(ctx: Context) -> Section:
     section = Section(
         key="followup_server_time",
@@ -104,7 +112,11 @@ def followup_server_time(ctx: Context) -> Section:
     )
     chw, household = _busiest_chw()
     client = ctx.client(chw)
-    pages = [("/followup/", "worklist"), (household.get_absolute_url(), "household")]
+    pages = [
+        ("/followup/", "worklist by day"),
+        ("/followup/?by=household", "worklist by household"),
+        (household.get_absolute_url(), "household"),
+    ]
     for url, _label in pages:
         for _ in range(WARM_UP):
             _timed(client, url)
@@ -137,7 +149,7 @@ def followup_server_time(ctx: Context) -> Section:
     section.notes += [
         f"CHW {chw.username}: the generated CHW with the most households; household "
         f"“{household.name}”, the one of theirs with the most visits "
-        f"({household.visits.count()}).",
+        f"({household.visits.count()}); {_tasks_this_week(chw)} tasks on the worklist.",
         "Budget (DESIGN.md): ≤ 100 ms server time, a fixed number of queries whatever the size.",
     ]
     return section

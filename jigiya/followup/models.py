@@ -109,6 +109,12 @@ class Task(BaseModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.person_id} {self.due_date:%Y-%m-%d}"
 
+    @property
+    def kind_label(self) -> str:
+        """`get_kind_display()` without rebuilding the choices on each call (a worklist shows
+        200)."""
+        return str(TaskKind(self.kind).label)
+
     def shown_state(self, today: datetime.date) -> str:
         """upcoming / due / overdue for an open task (by the day), else the stored state."""
         if self.state != TaskState.OPEN:

@@ -43,11 +43,14 @@ def _day(request: HttpRequest) -> datetime.date:
 
 @login_required
 def worklist(request: HttpRequest) -> HttpResponse:
-    """The CHW's worklist on a phone: overdue, today, this week, and by household."""
+    """The CHW's worklist on a phone: overdue, today and this week, or (`?by=household`) the
+    same tasks by household. One view at a time: ~200 tasks shown twice made a long page and
+    half the server time."""
     if not has_perm_anywhere(request.user, Perm.HEALTH_VIEW):
         raise PermissionDenied
     context = {
         "worklist": selectors.tasks_for_chw(request.user, _day(request)),
+        "by_household": request.GET.get("by") == "household",
         "can_supervise": has_perm_anywhere(request.user, Perm.HEALTH_SUPERVISE),
     }
     return render(request, "followup/worklist.html", context)

@@ -134,3 +134,52 @@ def test_the_person_tasks_show_their_state_and_history(chw, household):
         '<li>06/01/2025 — Child follow-up visit <span class="badge state-done">done</span> '
         '<span class="muted">open 01/06/2025 → done 05/06/2025</span></li> </ul>'
     )
+
+
+def _enrolled(chw, cast, name, start):
+    household = registry.household_create(
+        actor=chw, community=cast.community_a, name=f"Famille {name}", chw=chw
+    )
+    child = registry.person_register(
+        actor=chw, household=household, given_name=name, family_name="Coulibaly", sex="M",
+        relationship="child", birth_date=datetime.date(2024, 1, 1),
+    )  # fmt: skip
+    registry.enrollment_start(actor=chw, person=child, program="child", start=start)
+    return household, child
+
+
+def test_the_worklist_shows_tasks_by_day_or_by_household(client, chw, cast):
+    """By day (the default): overdue, today, this week, each task once with its link to the
+    visit form. `?by=household`: the same tasks under their household, not the day lists."""
+    late, late_child = _enrolled(chw, cast, "Moussa", datetime.date(2025, 6, 7))
+    due, due_child = _enrolled(chw, cast, "Seydou", datetime.date(2025, 6, 10))
+    client.force_login(chw)
+    by_day = client.get("/followup/").content.decode()
+    assert by_day.count("<li><a href=") == 2
+    assert (
+        '<h2>En retard <span class="badge off">1</span></h2>\n'
+        f'<ul class="cards"><li><a href="/followup/people/{late_child.pk}/visit/">'
+        "<strong>Moussa Coulibaly</strong><span>Visite de suivi de l&#x27;enfant · Famille Moussa"
+        " · à faire le 07/06/2025 (jusqu'au 20/06)</span></a></li>"
+    ) in by_day
+    assert (
+        '<h2>Aujourd\'hui <span class="badge">1</span></h2>\n'
+        f'<ul class="cards"><li><a href="/followup/people/{due_child.pk}/visit/">'
+        "<strong>Seydou Coulibaly</strong><span>Visite de suivi de l&#x27;enfant · Famille Seydou"
+        " · à faire le 10/06/2025 (jusqu'au 23/06)</span></a></li>"
+    ) in by_day
+    assert '<h2>Cette semaine <span class="badge">0</span></h2>' in by_day
+    assert late.get_absolute_url() not in by_day
+
+    by_household = client.get("/followup/?by=household").content.decode()
+    assert by_household.count("<li><a href=") == 2
+    assert (
+        f'<li><a href="{late.get_absolute_url()}"><strong>Famille Moussa</strong>'
+        "<span>Moussa: Visite de suivi de l&#x27;enfant (07/06)</span></a></li>"
+    ) in by_household
+    assert (
+        f'<li><a href="{due.get_absolute_url()}"><strong>Famille Seydou</strong>'
+        "<span>Seydou: Visite de suivi de l&#x27;enfant (10/06)</span></a></li>"
+    ) in by_household
+    assert "En retard" not in by_household
+    assert f"/followup/people/{late_child.pk}/visit/" not in by_household
