@@ -115,6 +115,7 @@ def followup_server_time(ctx: Context) -> Section:
     pages = [
         ("/followup/", "worklist by day"),
         ("/followup/?by=household", "worklist by household"),
+        ("/followup/month/", "her month"),
         (household.get_absolute_url(), "household"),
     ]
     for url, _label in pages:

@@ -18,6 +18,7 @@ from jigiya.core.retries import created_or_replayed
 from jigiya.followup import selectors, services
 from jigiya.followup.models import TaskStateChange
 from jigiya.followup.schemas import (
+    ChwMonthOut,
     ChwRowOut,
     GrowthPointOut,
     ReferralCloseIn,
@@ -146,6 +147,12 @@ def referral_close(request: HttpRequest, referral_id: uuid.UUID) -> Any:
     referral = selectors.referral_get(user=request.user, referral_id=referral_id)
     payload = parse_body(ReferralCloseIn, request)
     return services.referral_close(actor=request.user, referral=referral, **payload.dict())
+
+
+@router.get("/followup/month", response=ChwMonthOut)
+def month(request: HttpRequest, day: datetime.date | None = None) -> Any:
+    """The CHW's month so far: her counts, the coverage target, the children still to see."""
+    return selectors.chw_month(user=request.user, today=day or timezone.localdate())
 
 
 @router.get("/followup/supervision", response=list[ChwRowOut])

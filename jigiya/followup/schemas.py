@@ -1,6 +1,7 @@
 import datetime
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from ninja import Schema
 from pydantic import Field
@@ -238,3 +239,31 @@ class ChwRowOut(Schema):
     @staticmethod
     def resolve_chw_name(obj: object) -> str:
         return str(obj.chw)  # type: ignore[attr-defined]
+
+
+class ChildToSeeOut(Schema):
+    person_id: uuid.UUID
+    person_name: str
+    household_id: uuid.UUID
+    household_name: str
+    seen: int  # visits this month that saw the child: 0 or 1
+
+    @staticmethod
+    def resolve_person_id(obj: Any) -> uuid.UUID:
+        return obj.pk
+
+    @staticmethod
+    def resolve_person_name(obj: Any) -> str:
+        return f"{obj.given_name} {obj.family_name}"
+
+    @staticmethod
+    def resolve_household_name(obj: Any) -> str:
+        return obj.household.name
+
+
+class ChwMonthOut(Schema):
+    today: datetime.date
+    row: ChwRowOut
+    target: float | None
+    days_left: int
+    to_see: list[ChildToSeeOut]

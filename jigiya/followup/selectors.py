@@ -28,6 +28,7 @@ from jigiya.followup.models import (
     TaskStateChange,
     Visit,
 )
+from jigiya.indicators import registry as indicator_registry
 from jigiya.places.models import HealthCenter, Place
 from jigiya.registry.models import Enrollment, FollowupProgram, Household, Person, Pregnancy
 
@@ -294,7 +295,6 @@ def supervisor_overview(*, user: Any, today: datetime.date) -> list[ChwRow]:
     Six queries, whatever the number of CHWs."""
     if not has_perm_anywhere(user, Perm.HEALTH_SUPERVISE):
         raise PermissionDenied
-    month_start = today.replace(day=1)
     households = Household.objects.filter(
         scope_q(user, Perm.HEALTH_SUPERVISE, "community__path"), is_active=True, chw__isnull=False
     )
@@ -311,6 +311,59 @@ def supervisor_overview(*, user: Any, today: datetime.date) -> list[ChwRow]:
         .distinct()
         .order_by("first_name", "last_name", "username")
     }
+    _count_per_chw(chws, households, today)
+    return list(chws.values())
+
+
+@dataclass
+class ChwMonth:
+    """A CHW's own month, as CommCare and CHT show it on the phone: her counts and target, and
+    the enrolled children still to see twice before the month ends."""
+
+    today: datetime.date
+    row: ChwRow
+    target: float | None  # coverage target in %, from the indicator catalog
+    to_see: list[Any]  # people, each with `seen`, the visits this month that saw them (0 or 1)
+
+    @property
+    def days_left(self) -> int:
+        next_month = (self.today.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return (next_month - self.today).days
+
+
+def chw_month(*, user: Any, today: datetime.date) -> ChwMonth:
+    """The CHW's month so far: the supervisor's row for her alone (the households assigned to
+    her in the communities where she still records health data) and the enrolled children
+    seen fewer than twice since the 1st. Seven queries (one for her assignments)."""
+    if not has_perm_anywhere(user, Perm.HEALTH_RECORD):
+        raise PermissionDenied
+    households = Household.objects.filter(
+        scope_q(user, Perm.HEALTH_RECORD, "community__path"), chw=user, is_active=True
+    )
+    rows = {user.pk: ChwRow(user)}
+    _count_per_chw(rows, households, today)
+    month = Q(visits__date__gte=today.replace(day=1), visits__date__lte=today)
+    to_see = list(
+        Person.objects.filter(
+            household__in=households,
+            is_active=True,
+            enrollments__program=FollowupProgram.CHILD,
+            enrollments__end__isnull=True,
+        )
+        .annotate(seen=Count("visits", filter=month, distinct=True))
+        .filter(seen__lt=2)
+        .select_related("household")
+        .only("given_name", "family_name", "birth_date", "household__name")
+        .order_by("seen", "household__name", "given_name")
+    )
+    indicator = indicator_registry.get("health.children_two_contacts")
+    target = indicator.target.value if indicator and indicator.target else None
+    return ChwMonth(today=today, row=rows[user.pk], target=target, to_see=to_see)
+
+
+def _count_per_chw(chws: dict[Any, ChwRow], households: QuerySet, today: datetime.date) -> None:
+    """Fill each row of `chws` (by CHW id) from `households`: five queries."""
+    month_start = today.replace(day=1)
     for row in households.values("chw").annotate(n=Count("id")).order_by():
         if row["chw"] in chws:
             chws[row["chw"]].households = row["n"]
@@ -374,4 +427,3 @@ def supervisor_overview(*, user: Any, today: datetime.date) -> list[ChwRow]:
     ):
         if row["person__household__chw"] in chws:
             chws[row["person__household__chw"]].overdue_referrals = row["n"]
-    return list(chws.values())

@@ -5,6 +5,7 @@ from jigiya.followup import views
 app_name = "followup"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
+    path("month/", views.month, name="month"),
     path("supervision/", views.supervision, name="supervision"),
     path("people/<uuid:person_id>/visit/", views.visit_person, name="visit_person"),
     path("people/<uuid:person_id>/refer/", views.referral_create, name="referral_create"),

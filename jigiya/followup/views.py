@@ -57,6 +57,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def month(request: HttpRequest) -> HttpResponse:
+    """The CHW's month so far: her coverage against the target, and who is still to see."""
+    context = {"month": selectors.chw_month(user=request.user, today=_day(request))}
+    return render(request, "followup/month.html", context)
+
+
+@login_required
 def supervision(request: HttpRequest) -> HttpResponse:
     rows = selectors.supervisor_overview(user=request.user, today=_day(request))
     return render(request, "followup/supervision.html", {"rows": rows, "today": _day(request)})
