@@ -299,7 +299,7 @@ def national_dashboard_vs_group_by(ctx: Context) -> Section:
             return facts
 
         with transaction.atomic():
-            engine._replace(dataclasses.replace(indicator, compute=timed), Cells(None, months))
+            engine.recompute(dataclasses.replace(indicator, compute=timed), Cells(None, months))
         raw.append((indicator.code, spent[0]))
     client = ctx.client(ctx.admin)
     url = f"/indicators/programs/{PROGRAM}/?month={month}&range={NATIONAL_SPAN}"

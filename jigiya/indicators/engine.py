@@ -86,12 +86,12 @@ def refresh(*, limit: int = 20000) -> RefreshReport:
                 for indicator in registry.by_source(source):
                     todo[indicator.code] |= cells
             for code, cells in todo.items():
-                report.values += _recompute(registry.catalog_by_code()[code], cells)
+                report.values += _recompute_stale(registry.catalog_by_code()[code], cells)
             report.cells += len(rows)
             StaleCell.objects.filter(id__in=[row[0] for row in rows]).delete()
 
 
-def _recompute(indicator: Indicator, cells: set[tuple[uuid.UUID, datetime.date]]) -> int:
+def _recompute_stale(indicator: Indicator, cells: set[tuple[uuid.UUID, datetime.date]]) -> int:
     by_month: dict[datetime.date, set[uuid.UUID]] = defaultdict(set)
     for place_id, month in cells:
         by_month[month].add(place_id)
@@ -101,12 +101,14 @@ def _recompute(indicator: Indicator, cells: set[tuple[uuid.UUID, datetime.date]]
     for month, place_ids in by_month.items():
         groups[frozenset(place_ids)].add(month)
     for group, months in groups.items():
-        written += _replace(indicator, Cells(place_ids=group, months=frozenset(months)))
+        written += recompute(indicator, Cells(place_ids=group, months=frozenset(months)))
     return written
 
 
-def _replace(indicator: Indicator, cells: Cells) -> int:
-    """Write the community values of `cells` from the records, then their ancestors' sums."""
+def recompute(indicator: Indicator, cells: Cells) -> int:
+    """Write the community values of `cells` from the records (every community when
+    `cells.place_ids` is None), then their ancestors' sums; returns the values written. Stale
+    marks are not touched: `refresh` clears them. The benchmarks time this directly."""
     facts = [
         fact
         for fact in indicator.compute(cells)
@@ -208,7 +210,7 @@ def roll(*, today: datetime.date | None = None) -> int:
     for indicator in registry.catalog():
         if indicator.ongoing:
             with transaction.atomic():
-                written += _replace(indicator, Cells(place_ids=None, months=months))
+                written += recompute(indicator, Cells(place_ids=None, months=months))
     return written
 
 
@@ -225,7 +227,7 @@ def rebuild(indicators: Iterable[Indicator] | None = None) -> int:
     written = 0
     for indicator in indicators or registry.catalog():
         IndicatorValue.objects.filter(indicator=indicator.code).delete()
-        written += _replace(indicator, Cells(place_ids=None, months=months))
+        written += recompute(indicator, Cells(place_ids=None, months=months))
     StaleCell.objects.filter(
         source__in={source for i in (indicators or registry.catalog()) for source in i.sources}
     ).delete()
