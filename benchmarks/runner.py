@@ -76,7 +76,14 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m benchmarks", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--scale", choices=["district", "national"], default="district")
-    scale = parser.parse_args(argv).scale
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help="run only this benchmark (a function name in benchmarks/suite.py); repeatable",
+    )
+    arguments = parser.parse_args(argv)
+    scale = arguments.scale
     started = time.monotonic()
     where = _isolate(scale)
     import django
@@ -104,9 +111,15 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks.report import render, write_json
     from benchmarks.suite import BENCHMARKS, NATIONAL
 
+    chosen = NATIONAL if scale == "national" else BENCHMARKS
+    if arguments.only:
+        unknown = set(arguments.only) - {b.__name__ for b in chosen}
+        if unknown:
+            raise SystemExit(f"No {scale} benchmark named {', '.join(sorted(unknown))}.")
+        chosen = [b for b in chosen if b.__name__ in arguments.only]
     ctx = Context.build(scale=scale)
     sections = []
-    for benchmark in NATIONAL if scale == "national" else BENCHMARKS:
+    for benchmark in chosen:
         log.write(f"Running {benchmark.__module__}.{benchmark.__name__}…\n")
         sections.append(benchmark(ctx))
 
@@ -124,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(time.monotonic() - started, 1),
     }
     results = BENCH_DIR / ("results.json" if scale == "district" else f"results-{scale}.json")
+    if arguments.only:  # a partial run does not overwrite the full results
+        results = results.with_name(f"{results.stem}-only.json")
     write_json(results, meta, sections)
     print(f"\nResults written to {results.relative_to(ROOT)} ({meta['seconds']} s in all).")
     return 0
