@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import ProtectedError
 from tqdm import tqdm
 
@@ -18,6 +18,7 @@ from jigiya.core.generate import (
     discover_steps,
     step_rng,
 )
+from jigiya.core.statistics import refresh_statistics
 
 
 class Command(BaseCommand):
@@ -77,11 +78,8 @@ class Command(BaseCommand):
                 # One transaction per step: a step either is all there or not at all.
                 with transaction.atomic():
                     results.append((step, step.generate(scale, step_rng(seed, step), progress)))
-        if connection.vendor == "postgresql" and any(created for _, created in results):
-            # Fresh planner statistics: without them the first queries over millions of new
-            # rows pick plans made for empty tables until autovacuum gets round to them.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        if any(created for _, created in results):
+            refresh_statistics()  # plans made for empty tables would be slow on the new rows
         # Reported once the bar is gone, so the two do not overwrite each other.
         for step, created in results:
             if created:
