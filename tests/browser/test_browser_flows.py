@@ -1,5 +1,6 @@
 """What a community health worker does in a real browser: log in in French, see their places,
-switch to English, log out; a wrong password; a place outside their scope."""
+switch to English, log out; a wrong password; a place outside their scope; on a phone, find the
+child still to see this month and record the visit."""
 
 import re
 from pathlib import Path
@@ -119,3 +120,63 @@ def test_chw_gets_a_404_for_a_place_outside_their_places(
     expect(body).not_to_contain_text("Yirimadio")
     expect(body).not_to_contain_text("BKO-C6-YIR")
     expect(body).not_to_contain_text("Commune VI")
+
+
+def test_chw_on_a_phone_finds_the_child_to_see_and_records_the_visit(
+    browser: Any, live_server: Any, demo_world: Any
+) -> None:
+    """The follow-up's core loop on a phone-sized screen: the worklist by day and by household,
+    her month with the child still to see, the visit form, and the month after the visit."""
+    import datetime
+
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from jigiya.accounts.models import User
+    from jigiya.followup.models import ChildAssessment
+    from jigiya.places.models import Place
+    from jigiya.registry import services as registry
+
+    chw = User.objects.get(username=CHW)
+    today = timezone.localdate()
+    household = registry.household_create(
+        actor=chw, community=Place.objects.get(code="BKO-C1-SOT"), name="Famille Diarra", chw=chw
+    )
+    child = registry.person_register(
+        actor=chw, household=household, given_name="Awa", family_name="Diarra", sex="F",
+        relationship="child", birth_date=today - datetime.timedelta(days=365),
+    )  # fmt: skip
+    registry.enrollment_start(actor=chw, person=child, program="child", start=today)
+
+    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    base = live_server.url
+    log_in(page, base, CHW, DEMO_PASSWORD)
+    page.goto(f"{base}/followup/")
+    today_list = page.locator("h2:has-text('Aujourd') + ul.cards")
+    expect(today_list).to_contain_text("Awa Diarra")
+    expect(today_list).to_contain_text("Visite de suivi de l'enfant · Famille Diarra")
+
+    page.get_by_role("link", name="Par ménage").click()
+    expect(page).to_have_url(f"{base}/followup/?by=household")
+    expect(page.locator("main ul.cards").last).to_contain_text("Famille Diarra")
+    expect(page.locator("h2", has_text="En retard")).to_have_count(0)
+
+    page.get_by_role("link", name="Mon mois").click()
+    expect(page.locator("h2", has_text="Encore à voir deux fois")).to_contain_text("1")
+    expect(page.locator("main")).to_contain_text("0 sur 1 enfant suivi vu deux fois ce mois")
+    page.get_by_role("link", name="Awa Diarra").click()
+    expect(page.locator("h1")).to_contain_text("Awa Diarra")
+    page.locator("#id_weight_kg").fill("9.1")
+    page.locator("#id_height_cm").fill("74")
+    page.locator("#id_muac_mm").fill("138")
+    page.locator("form.stacked button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page).to_have_url(f"{base}{child.get_absolute_url()}")
+    assert ChildAssessment.objects.filter(person=child, muac_mm=138).count() == 1
+
+    page.goto(f"{base}/followup/month/")
+    expect(page.locator("main")).to_contain_text("Awa Diarra")
+    expect(page.locator("main")).to_contain_text("Famille Diarra · une visite ce mois")
+    context.close()
