@@ -221,16 +221,23 @@ def history_months() -> list[datetime.date]:
 
 
 @transaction.atomic
-def rebuild(indicators: Iterable[Indicator] | None = None) -> int:
-    """Recompute every value of these indicators (all by default) from the records."""
+def rebuild(
+    indicators: Iterable[Indicator] | None = None,
+    communities: frozenset[uuid.UUID] | None = None,
+) -> int:
+    """Recompute every value of these indicators (all by default) from the records, in every
+    month of the history: everywhere, or only in `communities` (and their ancestors' sums)."""
     months = frozenset(history_months())
+    chosen = list(indicators or registry.catalog())
     written = 0
-    for indicator in indicators or registry.catalog():
-        IndicatorValue.objects.filter(indicator=indicator.code).delete()
-        written += recompute(indicator, Cells(place_ids=None, months=months))
-    StaleCell.objects.filter(
-        source__in={source for i in (indicators or registry.catalog()) for source in i.sources}
-    ).delete()
+    for indicator in chosen:
+        if communities is None:
+            IndicatorValue.objects.filter(indicator=indicator.code).delete()
+        written += recompute(indicator, Cells(place_ids=communities, months=months))
+    stale = StaleCell.objects.filter(source__in={s for i in chosen for s in i.sources})
+    if communities is not None:
+        stale = stale.filter(place_id__in=communities)
+    stale.delete()
     return written
 
 
