@@ -36,17 +36,23 @@ def _assignments(user: Any) -> list[tuple[str, str]]:
     return cached
 
 
+def role_paths(user: Any, role: str) -> list[str]:
+    """The paths of the places where an active user holds `role`."""
+    return sorted({path for held, path in _assignments(user) if held == role})
+
+
 def forget_assignments(user: Any) -> None:
     """Drop the per-request cache after the user's assignments changed."""
     if hasattr(user, _CACHE):
         delattr(user, _CACHE)
 
 
-def scope_paths(user: Any, perm: Perm) -> list[str]:
-    """The path prefixes under which `user` holds `perm` (the shortest ones only)."""
+def scope_paths(user: Any, perm: Perm, *, except_role: str | None = None) -> list[str]:
+    """The path prefixes under which `user` holds `perm` (the shortest ones only), through any
+    role but `except_role` when it is given."""
     if getattr(user, "is_superuser", False) and user.is_active:
         return [EVERYWHERE]
-    roles = GRANTS[perm]
+    roles = {role for role in GRANTS[perm] if role != except_role}
     paths = sorted({path for role, path in _assignments(user) if role in roles})
     kept: list[str] = []
     for path in paths:  # sorted, so an ancestor comes before its descendants

@@ -119,6 +119,7 @@ def health_center_values(request: HttpRequest, filters: Query[CenterValueFilters
     center = selectors.indicator_health_center_get(
         user=request.user, health_center_id=filters.health_center_id
     )
+    selectors.require_program(request.user, indicator.program, center.place)
     series = selectors.health_center_series(
         user=request.user, indicators=[indicator], center=center, months=months
     )

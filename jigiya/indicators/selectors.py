@@ -17,6 +17,7 @@ from jigiya.accounts.access import (
     get_in_scope,
     has_perm_anywhere,
     has_perm_at,
+    role_paths,
     scope_paths,
     scope_q,
 )
@@ -44,6 +45,55 @@ def _point(indicator: Indicator, month: datetime.date, n: int | None, d: int | N
 def _require_view(user: Any, place: Place) -> None:
     if not has_perm_at(user, Perm.INDICATORS_VIEW, place.path):
         raise PermissionDenied
+
+
+# --- What a partner sees -------------------------------------------------------------------
+
+_PROGRAM_PATHS = "_jigiya_program_paths"
+
+
+def program_paths(user: Any, program: str) -> list[str]:
+    """The path prefixes under which `user` sees the aggregates of `program`: wherever a role
+    other than partner lets them see indicators; and, as a partner (DESIGN: "sees aggregate
+    results for what they fund"), where their donor funds the program, within their places —
+    a funding at a commune shows that commune and below, not the region around it. Read once
+    per request."""
+    cache: dict[str, list[str]] = getattr(user, _PROGRAM_PATHS, None) or {}
+    if program not in cache:
+        paths = set(scope_paths(user, Perm.INDICATORS_VIEW, except_role=Role.PARTNER))
+        partner = role_paths(user, Role.PARTNER)
+        donor = _linked_donor_id(user) if partner else None
+        if donor is not None:
+            funded = Funding.objects.filter(
+                donor_id=donor, program=program, place__is_active=True
+            ).values_list("place__path", flat=True)
+            for funded_path in funded:
+                for scope in partner:
+                    if scope.startswith(funded_path):
+                        paths.add(scope)
+                    elif funded_path.startswith(scope):
+                        paths.add(funded_path)
+        cache[program] = sorted(paths)
+        if getattr(user, "is_authenticated", False):
+            setattr(user, _PROGRAM_PATHS, cache)
+    return cache[program]
+
+
+def sees_program(user: Any, program: str, place: Place) -> bool:
+    return any(place.path.startswith(path) for path in program_paths(user, program))
+
+
+def require_program(user: Any, program: str, place: Place) -> None:
+    """Refuse (403) the figures of `program` at `place` to a partner whose donor does not fund
+    it there."""
+    if not sees_program(user, program, place):
+        raise PermissionDenied
+
+
+def visible_indicators(user: Any, place: Place) -> list[Indicator]:
+    """The catalog's indicators whose program the user sees at `place`."""
+    programs = {program for program in Program if sees_program(user, program, place)}
+    return [i for i in registry.catalog() if i.program in programs]
 
 
 def indicator_series(
@@ -501,13 +551,15 @@ def indicator_values(
     """Stored values of one indicator in the user's places (for the API): of `place` (or of the
     places directly below it with `children`), or of every place the user may see; one
     breakdown ("" the total) or all of them (None)."""
+    paths = program_paths(user, indicator.program)
     values = IndicatorValue.objects.filter(
-        scope_q(user, Perm.INDICATORS_VIEW, "place__path"),
+        reduce(or_, (Q(place__path__startswith=path) for path in paths), Q(pk__in=[])),
         indicator=indicator.code,
         month__in=months,
     )
     if place is not None:
         _require_view(user, place)
+        require_program(user, indicator.program, place)
         values = values.filter(place__parent=place) if children else values.filter(place=place)
     if breakdown is not None:
         values = values.filter(breakdown=breakdown)

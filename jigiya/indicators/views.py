@@ -157,7 +157,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     """All four programs at one place: each indicator's latest value, status and trend."""
     period = parse_period(request.GET.get("month"), request.GET.get("range"))
     place = _place(request)
-    indicators = registry.catalog()
+    indicators = selectors.visible_indicators(request.user, place)
     series = selectors.series_by_indicator(
         user=request.user, indicators=indicators, place=place, months=period.months
     )
@@ -172,6 +172,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             ],
         }
         for program in Program
+        if selectors.sees_program(request.user, program, place)
     ]
     context = _common(request, period, place) | {"program_rows": programs}
     return render(request, "indicators/overview.html", context)
@@ -182,6 +183,7 @@ def program_dashboard(request: HttpRequest, program: str) -> HttpResponse:
     """One program at one place: trend with target, bars by place below, league of centers."""
     period = parse_period(request.GET.get("month"), request.GET.get("range"))
     place = _place(request)
+    selectors.require_program(request.user, program, place)
     indicators = [i for i in registry.catalog() if i.program == program]
     user = request.user
     month = period.month.first_day
@@ -264,6 +266,7 @@ def _trend_cards(
             ],
         )
         for program in Program
+        if selectors.sees_program(request.user, program, place)
     ]
 
 
@@ -272,7 +275,7 @@ def place_dashboard(request: HttpRequest, place_id: str) -> HttpResponse:
     """Every indicator of one place (a community, or any place above), with its trend."""
     place = selectors.indicator_place_get(user=request.user, place_id=place_id)
     period = parse_period(request.GET.get("month"), request.GET.get("range"))
-    indicators = registry.catalog()
+    indicators = selectors.visible_indicators(request.user, place)
     series = selectors.series_by_indicator(
         user=request.user, indicators=indicators, place=place, months=period.months
     )
@@ -292,7 +295,7 @@ def health_center_dashboard(request: HttpRequest, health_center_id: str) -> Http
         user=request.user, health_center_id=health_center_id
     )
     period = parse_period(request.GET.get("month"), request.GET.get("range"))
-    indicators = registry.catalog()
+    indicators = selectors.visible_indicators(request.user, center.place)
     series = selectors.health_center_series(
         user=request.user, indicators=indicators, center=center, months=period.months
     )
@@ -313,6 +316,7 @@ def run_chart(request: HttpRequest) -> HttpResponse:
     )
     center = _center(request)
     place = center.place if center else _place(request)
+    selectors.require_program(request.user, indicator.program, place)
     if center:
         series = selectors.health_center_series(
             user=request.user, indicators=[indicator], center=center, months=period.months
@@ -334,7 +338,7 @@ def run_chart(request: HttpRequest) -> HttpResponse:
     context = _common(request, period, place) | {
         "center": center,
         "indicator": indicator,
-        "indicators": registry.catalog(),
+        "indicators": selectors.visible_indicators(request.user, place),
         "series": series,
         "analysis": analysis,
         "chart": chart,
@@ -363,6 +367,7 @@ def drill(request: HttpRequest) -> HttpResponse:
     center = _center(request)
     place = center.place if center else _place(request)
     user = request.user
+    selectors.require_program(user, indicator.program, place)
     if center:
         records = selectors.health_area_records(
             user=user, indicator=indicator, center=center, month=month.first_day
@@ -450,13 +455,18 @@ def table_export(request: HttpRequest, fmt: str) -> HttpResponse:
         indicators = [i for i in registry.catalog() if not program or i.program == program]
     period = parse_period(request.GET.get("month"), request.GET.get("range"))
     center = _center(request)
+    place = center.place if center is not None else _place(request)
+    if code:
+        selectors.require_program(request.user, indicators[0].program, place)
+    else:
+        visible = {i.code for i in selectors.visible_indicators(request.user, place)}
+        indicators = [i for i in indicators if i.code in visible]
     if center is not None:
         rows = selectors.health_center_table(
             user=request.user, indicators=indicators, center=center, months=period.months
         )
         code = center.code
     else:
-        place = _place(request)
         rows = selectors.indicator_table(
             user=request.user, indicators=indicators, place=place, months=period.months
         )
@@ -519,7 +529,7 @@ def community_report(request: HttpRequest, place_id: str) -> HttpResponse:
     """The printable monthly report of one community (or any place): every indicator."""
     place = selectors.indicator_place_get(user=request.user, place_id=place_id)
     period = parse_period(request.GET.get("month"), "12")
-    indicators = registry.catalog()
+    indicators = selectors.visible_indicators(request.user, place)
     series = selectors.series_by_indicator(
         user=request.user, indicators=indicators, place=place, months=period.months
     )
@@ -530,7 +540,8 @@ def community_report(request: HttpRequest, place_id: str) -> HttpResponse:
             for i in indicators
             if i.program == program
         ]
-        rows.append((program, cards))
+        if selectors.sees_program(request.user, program, place):
+            rows.append((program, cards))
     context = _common(request, period, place) | {
         "by_program": rows,
         "printed_on": datetime.date.today(),

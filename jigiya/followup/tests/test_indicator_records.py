@@ -16,6 +16,7 @@ from jigiya.followup.models import Referral
 from jigiya.indicators import engine
 from jigiya.indicators.exports import pseudonym
 from jigiya.indicators.models import IndicatorValue
+from jigiya.indicators.tests.partners import funded_partner
 from jigiya.registry import services as registry
 from jigiya.registry.tests.factories import PersonFactory
 
@@ -255,8 +256,9 @@ def test_outside_the_community_404_and_a_partner_sees_no_records(cast, client, j
         {"indicator": "health.visits", "place": str(cast.community_a.pk), "month": "2025-06"},
     )
     assert export.status_code == 404
+    partner = funded_partner(cast, "a", "health", cast.community_a)
     for code in ("health.visits", "health.children_by_muac", "health.facility_deliveries"):
-        response = _drill(client, cast.user(Role.PARTNER), code, cast.community_a)
+        response = _drill(client, partner, code, cast.community_a)
         body = response.content.decode()
         assert response.status_code == 200
         assert "columns" not in response.context

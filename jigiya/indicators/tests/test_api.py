@@ -1,5 +1,6 @@
 from jigiya.accounts.roles import Role
 from jigiya.core.periods import Month
+from jigiya.indicators.tests.partners import funded_partner
 
 WOMEN = "quality.asaco_assembly_women"
 
@@ -29,7 +30,7 @@ def test_values_scoped_and_paginated(cast, client, assemblies):
         ("A", "2025-01", 40, 100, 40.0, "off_track"),
         ("A", "2025-02", 30, 50, 60.0, "on_track"),
     ]  # fmt: skip
-    client.force_login(cast.user(Role.PARTNER, "above"))
+    client.force_login(funded_partner(cast, "above", "quality", cast.region))
     response = client.get("/api/v1/indicators/values", query | {"page_size": 3, "page": 2})
     body = response.json()
     # January: the region, the cercle, both communes and both communities; February: A's 4.

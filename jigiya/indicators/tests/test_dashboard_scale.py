@@ -10,6 +10,7 @@ from jigiya.accounts.roles import Role
 from jigiya.indicators import registry
 from jigiya.indicators.models import IndicatorValue
 from jigiya.indicators.registry import Program
+from jigiya.indicators.tests.partners import funded_partner
 from jigiya.places.models import PlaceKind
 from jigiya.places.tests.factories import HealthCenterFactory, PlaceFactory
 
@@ -58,7 +59,7 @@ def test_program_dashboards_cost_the_same_queries_whatever_the_places_and_record
 
 
 def test_health_center_drill_costs_the_same_queries_whatever_the_area(cast, client):
-    client.force_login(cast.user(Role.PARTNER, "above"))
+    client.force_login(funded_partner(cast, "above", "health", cast.region))
     code = next(i.code for i in registry.catalog())
     query = {"indicator": code, "health_center": str(cast.center_a.pk), "month": "2024-06"}
     with CaptureQueriesContext(connection) as small:

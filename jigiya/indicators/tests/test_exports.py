@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 from jigiya.accounts.roles import Role
 from jigiya.indicators import registry
 from jigiya.indicators.exports import pseudonym
+from jigiya.indicators.tests.partners import funded_partner
 
 WOMEN = "quality.asaco_assembly_women"
 HEADER = "indicator,place_code,place,place_kind,month,numerator,denominator,value,unit"
@@ -19,7 +20,7 @@ def _rows(response):
 
 
 def test_indicator_table_as_csv_exact(cast, client, assemblies):
-    client.force_login(cast.user(Role.PARTNER, "above"))
+    client.force_login(funded_partner(cast, "above", "quality", cast.region))
     response = client.get(
         "/indicators/export/table.csv",
         {"indicator": WOMEN, "place": str(cast.cercle.pk), "month": "2025-02", "range": "6"},

@@ -8,6 +8,7 @@ import pytest
 from jigiya.accounts.roles import Role
 from jigiya.indicators.exports import pseudonym
 from jigiya.indicators.models import IndicatorValue
+from jigiya.indicators.tests.partners import funded_partner
 from jigiya.places.tests.factories import PlaceFactory
 
 WOMEN = "quality.asaco_assembly_women"
@@ -216,7 +217,7 @@ def test_the_api_gives_a_health_center_month_by_month_over_its_area(cast, client
     url = "/api/v1/indicators/health-center-values"
     query = {"indicator": WOMEN, "health_center_id": str(cast.center_a.pk), "start": "2024-12",
              "end": "2025-01"}  # fmt: skip
-    response = _get(client, cast.user(Role.PARTNER, "above"), url, **query)
+    response = _get(client, funded_partner(cast, "above", "quality", cast.region), url, **query)
     assert response.status_code == 200
     assert [
         (row["health_center_code"], row["month"], row["numerator"], row["denominator"],

@@ -8,6 +8,7 @@ from jigiya.accounts.roles import Role
 from jigiya.core.periods import Month
 from jigiya.indicators import engine, registry
 from jigiya.indicators.models import IndicatorValue, StaleCell
+from jigiya.indicators.tests.partners import funded_partner
 from jigiya.places import services
 
 HELD = "quality.asaco_assemblies"
@@ -261,7 +262,8 @@ def test_a_partner_sees_aggregates_only_never_records(cast, client, board_indica
         "place": str(cast.community_a.pk),
         "month": "2025-01",
     }
-    response = _get(client, cast.user(Role.PARTNER, "a"), "/indicators/drill/", **query)
+    partner = funded_partner(cast, "a", board_indicator.program, cast.region)
+    response = _get(client, partner, "/indicators/drill/", **query)
     body = response.content.decode()
     assert response.status_code == 200
     assert "columns" not in response.context

@@ -11,6 +11,7 @@ from jigiya.accounts.roles import Role
 from jigiya.indicators import engine
 from jigiya.indicators.exports import pseudonym
 from jigiya.indicators.models import IndicatorValue
+from jigiya.indicators.tests.partners import funded_partner
 from jigiya.registry.models import Person
 from jigiya.savings import services
 from jigiya.savings.services import GrantLine, MemberLine
@@ -252,8 +253,8 @@ def test_outside_the_community_404_and_no_records_without_savings_access(cast, c
         )
         assert response.status_code == 404
     # A partner and a CHW (no savings records) see the figure, never the members.
-    for role in (Role.PARTNER, Role.CHW):
-        response = _drill(client, cast.user(role), "savings.members", cast.community_a, "2024-03")
+    for user in (funded_partner(cast, "a", "savings", cast.community_a), cast.user(Role.CHW)):
+        response = _drill(client, user, "savings.members", cast.community_a, "2024-03")
         body = response.content.decode()
         assert response.status_code == 200
         assert "columns" not in response.context
