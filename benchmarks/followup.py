@@ -154,3 +154,66 @@ def followup_server_time(ctx: Context) -> Section:
         "Budget (DESIGN.md): ≤ 100 ms server time, a fixed number of queries whatever the size.",
     ]
     return section
+
+
+class _Undo(Exception):
+    """Raised to roll the sweep back: the bench database is kept between runs."""
+
+
+def tasks_sweep_time(ctx: Context) -> Section:
+    """The nightly sweep (`followup_tasks_sweep`) as it would run tomorrow night and a week
+    from now (a worker stopped for a week catching up), each in a transaction rolled back."""
+    import datetime
+    import time
+
+    import time_machine
+    from django.db import transaction
+    from django.utils import timezone
+
+    from jigiya.followup import services
+    from jigiya.followup.models import Task, TaskState
+
+    section = Section(
+        key="tasks_sweep",
+        title=f"Nightly task sweep at {ctx.scale} scale (one run each, rolled back)",
+        columns=[
+            Column("when", "run as of", right=False),
+            Column("seconds", "seconds", lambda s: f"{s:.2f}"),
+            Column("missed", "tasks marked missed"),
+            Column("queries", "SQL"),
+        ],
+    )
+    queries = 0
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    for days in (1, 7):
+        when = timezone.now() + datetime.timedelta(days=days)
+        queries = 0
+        try:
+            with time_machine.travel(when), transaction.atomic():
+                with connection.execute_wrapper(count):
+                    started = time.perf_counter()
+                    missed = services.tasks_sweep()
+                    seconds = time.perf_counter() - started
+                raise _Undo
+        except _Undo:
+            pass
+        section.rows.append(
+            {
+                "when": f"today + {days} day{'s' if days > 1 else ''}",
+                "seconds": seconds,
+                "missed": missed,
+                "queries": queries,
+            }
+        )
+    open_tasks = Task.objects.filter(state=TaskState.OPEN).count()
+    section.notes += [
+        f"{open_tasks} open tasks in the database. The sweep ends the follow-up of children "
+        "who turned five, cancels the visits of ended enrollments, then marks missed each open "
+        "task whose window has closed and schedules a missed child's next visit.",
+    ]
+    return section

@@ -15,6 +15,7 @@ BENCHMARKS: list[Callable[[Context], Section]] = [
     indicators.dashboard_vs_group_by,
     interop.payload_build_time,
     followup.followup_server_time,
+    followup.tasks_sweep_time,
     freshness.refresh_time,
     savings.savings_figures,
 ]
@@ -24,6 +25,7 @@ BENCHMARKS: list[Callable[[Context], Section]] = [
 NATIONAL: list[Callable[[Context], Section]] = [
     server_time.home_server_time,
     followup.followup_server_time,
+    followup.tasks_sweep_time,
     freshness.refresh_time,
     indicators.national_dashboard_vs_group_by,
     savings.savings_figures,
