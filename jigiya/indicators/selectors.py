@@ -79,6 +79,15 @@ def program_paths(user: Any, program: str) -> list[str]:
     return cache[program]
 
 
+def program_home_place(user: Any, program: str) -> Place | None:
+    """The highest place where the user sees `program` (a partner whose donor funds it in one
+    commune: that commune), or None."""
+    paths = sorted(program_paths(user, program), key=len)
+    if not paths or paths[0] == EVERYWHERE:
+        return None
+    return Place.objects.filter(path=paths[0], is_active=True).first()
+
+
 def sees_program(user: Any, program: str, place: Place) -> bool:
     return any(place.path.startswith(path) for path in program_paths(user, program))
 

@@ -183,6 +183,9 @@ def program_dashboard(request: HttpRequest, program: str) -> HttpResponse:
     """One program at one place: trend with target, bars by place below, league of centers."""
     period = parse_period(request.GET.get("month"), request.GET.get("range"))
     place = _place(request)
+    if "place" not in request.GET and not selectors.sees_program(request.user, program, place):
+        # A partner whose donor funds the program below its home place lands where it is funded.
+        place = selectors.program_home_place(request.user, program) or place
     selectors.require_program(request.user, program, place)
     indicators = [i for i in registry.catalog() if i.program == program]
     user = request.user
@@ -310,12 +313,12 @@ def health_center_dashboard(request: HttpRequest, health_center_id: str) -> Http
 @page
 def run_chart(request: HttpRequest) -> HttpResponse:
     """One indicator over time with its median and the two run-chart signals."""
-    indicator = _indicator_or_first(request)
     period = parse_period(
         request.GET.get("month"), request.GET.get("range") or "24", spans=RUN_CHART_SPANS
     )
     center = _center(request)
     place = center.place if center else _place(request)
+    indicator = _indicator_or_first(request, place)
     selectors.require_program(request.user, indicator.program, place)
     if center:
         series = selectors.health_center_series(
@@ -347,12 +350,15 @@ def run_chart(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/run_chart.html", context)
 
 
-def _indicator_or_first(request: HttpRequest) -> Indicator:
+def _indicator_or_first(request: HttpRequest, place: Place) -> Indicator:
+    """`indicator=`, else the first the user sees at `place` (a partner: of a funded program)."""
     code = request.GET.get("indicator")
     if code is None:
-        first = next(iter(registry.catalog()), None)
+        first = next(iter(selectors.visible_indicators(request.user, place)), None)
         if first is None:
-            raise Http404(_("The catalog has no indicator yet."))
+            if not registry.catalog():
+                raise Http404(_("The catalog has no indicator yet."))
+            raise PermissionDenied  # a partner whose donor funds nothing here
         return first
     return parse_indicator(code)
 
@@ -362,10 +368,10 @@ def drill(request: HttpRequest) -> HttpResponse:
     """The records behind a figure (when the program gives them and the user may see them),
     otherwise the figure broken down by the places below and by its stored breakdowns.
     With `health_center=`: the figure of its health area, by its communities."""
-    indicator = _indicator_or_first(request)
     month = parse_month(request.GET.get("month"))
     center = _center(request)
     place = center.place if center else _place(request)
+    indicator = _indicator_or_first(request, place)
     user = request.user
     selectors.require_program(user, indicator.program, place)
     if center:

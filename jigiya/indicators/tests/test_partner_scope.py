@@ -71,3 +71,16 @@ def test_other_roles_see_every_program(cast, client, assemblies):
         "quality",
     ]
     assert client.get("/indicators/programs/health/").status_code == 200
+
+
+def test_a_partner_lands_where_its_donor_funds_the_program(cast, client, assemblies):
+    """Without `place=`, the dashboard of a program funded below the partner's home place opens
+    at the funded place, and the run chart starts with a funded indicator."""
+    client.force_login(_partner(cast))
+    response = client.get("/indicators/programs/quality/")
+    assert response.status_code == 200
+    assert response.context["place"] == cast.commune_a
+    chart = client.get("/indicators/run-chart/", {"place": str(cast.commune_a.pk)})
+    assert chart.status_code == 200
+    assert chart.context["indicator"].program == "quality"
+    assert {i.program for i in chart.context["indicators"]} == {"quality"}
