@@ -42,9 +42,11 @@ def role_paths(user: Any, role: str) -> list[str]:
 
 
 def forget_assignments(user: Any) -> None:
-    """Drop the per-request cache after the user's assignments changed."""
-    if hasattr(user, _CACHE):
-        delattr(user, _CACHE)
+    """Drop the per-request caches after the user's assignments changed: theirs, and the
+    programs a partner sees (`indicators.selectors.program_paths`), which hang on them."""
+    for cache in (_CACHE, "_jigiya_program_paths"):
+        if hasattr(user, cache):
+            delattr(user, cache)
 
 
 def scope_paths(user: Any, perm: Perm, *, except_role: str | None = None) -> list[str]:

@@ -124,10 +124,17 @@ def foreign_keys_checked_after(models_loaded: Iterable[type[models.Model]]) -> I
     way PostgreSQL's "Populating a Database" advises). Django's foreign keys are DEFERRABLE
     INITIALLY DEFERRED: left in place, each of ~30 M rows queues a check run at commit (about
     20 minutes at national scale). If a row points nowhere, adding the key back fails and the
-    transaction, keys included, rolls back. Elsewhere: nothing to do."""
+    transaction, keys included, rolls back. Elsewhere: nothing to do.
+
+    Until the commit the loaded tables are locked (ACCESS EXCLUSIVE, and the tables they point
+    to SHARE ROW EXCLUSIVE): meant for `jigiya generate` on a bench database, not a live one."""
     if connection.vendor != "postgresql":
         yield
         return
+    if not connection.in_atomic_block:
+        raise RuntimeError("foreign_keys_checked_after needs a transaction to restore the keys.")
+    from psycopg import sql
+
     tables = sorted({m._meta.db_table for m in models_loaded})
     with connection.cursor() as cursor:
         cursor.execute(
@@ -140,12 +147,19 @@ def foreign_keys_checked_after(models_loaded: Iterable[type[models.Model]]) -> I
         # A table with checks still queued cannot be altered: run them now.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for table, name, _ in keys:
-            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            # The table comes from the catalog as regclass text, quoted where it must be.
+            statement = sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
+                sql.SQL(table), sql.Identifier(name)
+            )
+            cursor.execute(statement.as_string(connection.connection))
     yield
     with connection.cursor() as cursor:
         for table, name, definition in keys:
             # Names and definitions come from the catalog, never from input.
-            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            statement = sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
+                sql.SQL(table), sql.Identifier(name), sql.SQL(definition)
+            )
+            cursor.execute(statement.as_string(connection.connection))
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's keys are INITIALLY DEFERRED
 
 

@@ -51,6 +51,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     context = {
         "worklist": selectors.tasks_for_chw(request.user, _day(request)),
         "by_household": request.GET.get("by") == "household",
+        "can_record": has_perm_anywhere(request.user, Perm.HEALTH_RECORD),
         "can_supervise": has_perm_anywhere(request.user, Perm.HEALTH_SUPERVISE),
     }
     return render(request, "followup/worklist.html", context)

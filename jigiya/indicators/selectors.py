@@ -65,7 +65,7 @@ def program_paths(user: Any, program: str) -> list[str]:
         donor = _linked_donor_id(user) if partner else None
         if donor is not None:
             funded = Funding.objects.filter(
-                donor_id=donor, program=program, place__is_active=True
+                donor_id=donor, donor__is_active=True, program=program, place__is_active=True
             ).values_list("place__path", flat=True)
             for funded_path in funded:
                 for scope in partner:
@@ -97,6 +97,20 @@ def require_program(user: Any, program: str, place: Place) -> None:
     it there."""
     if not sees_program(user, program, place):
         raise PermissionDenied
+
+
+def _program_q(user: Any, indicators: Sequence[Indicator], path_field: str = "place__path") -> Q:
+    """Stored values of `indicators` at the places where the user sees each one's program."""
+    codes: dict[str, list[str]] = {}
+    for indicator in indicators:
+        codes.setdefault(indicator.program, []).append(indicator.code)
+    q = Q(pk__in=[])
+    for program, program_codes in codes.items():
+        paths = program_paths(user, program)
+        if paths:
+            where = reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in paths))
+            q |= Q(indicator__in=program_codes) & where
+    return q
 
 
 def visible_indicators(user: Any, place: Place) -> list[Indicator]:
@@ -270,12 +284,12 @@ def children_values(
 def _center_sums(
     user: Any, indicators: Sequence[Indicator], center_ids: list[Any], months: list[datetime.date]
 ) -> dict[tuple[str, Any, datetime.date], tuple[int, int | None]]:
-    """Sums over the communities of each health area that lie in the user's places."""
+    """Sums over the communities of each health area that lie in the user's places (for a
+    partner: where its donor funds each indicator's program)."""
     rows = (
         IndicatorValue.objects.filter(
-            scope_q(user, Perm.INDICATORS_VIEW, "place__path"),
+            _program_q(user, indicators),
             place__health_center_id__in=center_ids,
-            indicator__in=[i.code for i in indicators],
             month__in=months,
             breakdown="",
         )
@@ -340,8 +354,13 @@ def health_area_values(
     *, user: Any, indicators: Sequence[Indicator], center: HealthCenter, month: datetime.date
 ) -> tuple[list[Place], dict[str, dict[Any, Point]]]:
     """The communities of the health area of `center` that the user may see, and each
-    indicator's value there (the drill-down of a health center's figure). Two queries."""
-    communities = list(health_center_communities(user=user, center=center))
+    indicator's value there (the drill-down of a health center's figure). Two queries. A
+    partner sees the communities where its donor funds the indicators' programs."""
+    communities = [
+        c
+        for c in health_center_communities(user=user, center=center)
+        if all(sees_program(user, i.program, c) for i in indicators)
+    ]
     stored: dict[tuple[str, Any], tuple[int, int | None]] = {
         (code, place_id): (n, d)
         for code, place_id, n, d in IndicatorValue.objects.filter(
@@ -366,9 +385,8 @@ def health_area_breakdowns(
     health area that the user may see."""
     rows = (
         IndicatorValue.objects.filter(
-            scope_q(user, Perm.INDICATORS_VIEW, "place__path"),
+            _program_q(user, [indicator]),
             place__health_center=center,
-            indicator=indicator.code,
             month=month,
         )
         .exclude(breakdown="")
@@ -542,6 +560,7 @@ def health_center_table(
             *(
                 TableRow(i, c, _point(i, month, *stored.get((i.code, c.pk, month), (0, None))))
                 for c in communities
+                if sees_program(user, i.program, c)
                 for month in months
             ),
         ]

@@ -464,6 +464,8 @@ def table_export(request: HttpRequest, fmt: str) -> HttpResponse:
     place = center.place if center is not None else _place(request)
     if code:
         selectors.require_program(request.user, indicators[0].program, place)
+    elif program:
+        selectors.require_program(request.user, program, place)
     else:
         visible = {i.code for i in selectors.visible_indicators(request.user, place)}
         indicators = [i for i in indicators if i.code in visible]

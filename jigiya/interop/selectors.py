@@ -20,6 +20,7 @@ from jigiya.accounts.access import EVERYWHERE, has_perm_at, scope_paths
 from jigiya.accounts.roles import Perm
 from jigiya.core.periods import Month
 from jigiya.indicators import registry
+from jigiya.indicators import selectors as indicator_selectors
 from jigiya.indicators.models import IndicatorValue
 from jigiya.interop.dhis2 import DataValueSet
 from jigiya.interop.models import (
@@ -131,6 +132,14 @@ def _visible(user: Any, perm: Perm, path: str) -> bool:
     return user is SYSTEM or has_perm_at(user, perm, path)
 
 
+def _sees_program(user: Any, program: str, paths: list[str]) -> bool:
+    """A partner sees a program's figures only where its donor funds it (every path given)."""
+    if user is SYSTEM:
+        return True
+    allowed = indicator_selectors.program_paths(user, program)
+    return all(any(path.startswith(prefix) for prefix in allowed) for path in paths)
+
+
 def payload_build(
     *, user: Any, server: Dhis2Server, month: Month, perm: Perm = Perm.INDICATORS_VIEW
 ) -> DataValueSet:
@@ -156,10 +165,10 @@ def payload_build(
         if not where.path.startswith(server.place.path) or not _visible(user, perm, where.path):
             continue
         (places if unit.place_id else centers).append(unit)
+    area_paths: dict[Any, list[str]] = defaultdict(list)
     if centers:
         # A health center's figure is the sum over its health area: shown only to a user who may
         # see every community of it (a partial sum would be a wrong figure, a full one a leak).
-        area_paths: dict[Any, list[str]] = defaultdict(list)
         for center_id, path in Place.objects.filter(
             health_center_id__in=[unit.health_center_id for unit in centers]
         ).values_list("health_center_id", "path"):
@@ -201,7 +210,10 @@ def payload_build(
     for unit in units:
         kind = "p" if unit.place_id else "c"
         key_id = str(unit.place_id or unit.health_center_id)
+        unit_paths = [unit.place.path] if unit.place else area_paths[unit.health_center_id]
         for mapping in elements:
+            if not _sees_program(user, catalog[mapping.indicator].program, unit_paths):
+                continue
             n, d = stored.get((kind, key_id, mapping.indicator, mapping.breakdown), (0, None))
             text = _value_text(catalog[mapping.indicator], mapping.figure, n, d)
             if text is None:

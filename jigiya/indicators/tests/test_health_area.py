@@ -272,3 +272,24 @@ def test_record_export_of_a_health_center_is_refused_outside_and_without_the_rig
     assert (
         _get(client, officer, url, health_center=str(cast.center_b.pk), **query).status_code == 404
     )
+
+
+def test_a_partner_sees_a_health_area_where_its_donor_funds_the_program(cast, client, area):
+    """Quality funded in Commune A only: CSCom A's figure is Community A's, not Community C's
+    (Commune B) too; the drill lists A alone; the table has no row of C."""
+    partner = funded_partner(cast, "above", "quality", cast.commune_a)
+    url = "/api/v1/indicators/health-center-values"
+    query = {"indicator": WOMEN, "health_center_id": str(cast.center_a.pk), "start": "2025-01",
+             "end": "2025-01"}  # fmt: skip
+    rows = _get(client, partner, url, **query).json()
+    assert [(r["numerator"], r["denominator"]) for r in rows] == [(40, 100)]
+    drill = {"indicator": WOMEN, "health_center": str(cast.center_a.pk), "month": "2025-01"}
+    response = _get(client, partner, "/indicators/drill/", **drill)
+    assert response.context["point"].numerator == 40
+    assert [child.code for child, _point, _url in response.context["children"]] == ["A"]
+    assert [(b, p.numerator) for b, p in response.context["breakdowns"]] == [("age=young", 20)]
+    table = _get(client, partner, "/indicators/export/table.csv", **drill, range="6")
+    assert "C3" not in table.content.decode("utf-8")
+    # The ME officer of the region sees the whole area.
+    officer = _get(client, cast.user(Role.ME_OFFICER, "above"), url, **query).json()
+    assert [(r["numerator"], r["denominator"]) for r in officer] == [(70, 150)]

@@ -8,6 +8,7 @@ from jigiya.accounts.roles import Perm, Role
 from jigiya.core.errors import Conflict
 from jigiya.core.models import AuditEntry
 from jigiya.core.periods import Month
+from jigiya.indicators.tests.partners import funded_partner
 from jigiya.interop import dhis2, secret, selectors, services
 from jigiya.interop.models import Dhis2Conflict, Dhis2Push, Dhis2Server, PushStatus
 from jigiya.interop.tests.conftest import _value as stored_value
@@ -69,9 +70,10 @@ def test_a_health_center_is_left_out_for_a_user_who_sees_part_of_its_area(world,
     cast.community_b.health_center = cast.center_a
     cast.community_b.save(update_fields=["health_center"])
     OrgUnitMappingFactory(server=world.server, health_center=cast.center_a, org_unit="ouCSCOMA001")
-    for role in (Role.CHW, Role.PARTNER, Role.ME_OFFICER):
-        built = selectors.payload_build(user=cast.user(role, "a"), server=world.server, month=OCT)
-        assert {value["orgUnit"] for value in built.data_values} == {"ouCOMMUNA01"}, role
+    partner = funded_partner(cast, "a", "quality", cast.region)
+    for user in (cast.user(Role.CHW, "a"), partner, cast.user(Role.ME_OFFICER, "a")):
+        built = selectors.payload_build(user=user, server=world.server, month=OCT)
+        assert {value["orgUnit"] for value in built.data_values} == {"ouCOMMUNA01"}, user
     above = selectors.payload_build(
         user=cast.user(Role.ME_OFFICER, "above"), server=world.server, month=OCT
     )
@@ -81,6 +83,14 @@ def test_a_health_center_is_left_out_for_a_user_who_sees_part_of_its_area(world,
         if value["orgUnit"] == "ouCSCOMA001" and value["dataElement"] == "deASSEMB001"
     }
     assert assessed == {"3"}  # A's 1 assembly and B's 2
+
+
+def test_a_partner_previews_only_what_its_donor_funds(world, cast):
+    unfunded = cast.user(Role.PARTNER, "above")
+    assert selectors.payload_build(user=unfunded, server=world.server, month=OCT).data_values == []
+    funded = funded_partner(cast, "a", "quality", cast.community_a)
+    built = selectors.payload_build(user=funded, server=world.server, month=OCT)
+    assert built.data_values == EXPECTED_VALUES[:4]
 
 
 def test_a_month_without_records_sends_zero_counts_and_no_rate(world, admin_user):

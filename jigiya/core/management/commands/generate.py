@@ -9,6 +9,7 @@ from django.db.models import ProtectedError
 from tqdm import tqdm
 
 from jigiya.core.generate import (
+    CODE_PREFIX,
     PUBLIC_SCALES,
     SCALES,
     Counts,
@@ -19,6 +20,8 @@ from jigiya.core.generate import (
     step_rng,
 )
 from jigiya.core.statistics import refresh_statistics
+from jigiya.indicators import engine
+from jigiya.places.models import Place, PlaceKind
 
 
 class Command(BaseCommand):
@@ -78,8 +81,16 @@ class Command(BaseCommand):
                 # One transaction per step: a step either is all there or not at all.
                 with transaction.atomic():
                     results.append((step, step.generate(scale, step_rng(seed, step), progress)))
+        indicator_values = 0
         if any(created for _, created in results):
             refresh_statistics()  # plans made for empty tables would be slow on the new rows
+            # The rows were written in bulk, not through the services that mark indicator
+            # cells stale: compute the generated communities' indicators once, here.
+            generated = Place.objects.filter(kind=PlaceKind.COMMUNITY, code__startswith=CODE_PREFIX)
+            with transaction.atomic():
+                indicator_values = engine.rebuild(
+                    communities=frozenset(generated.values_list("pk", flat=True))
+                )
         # Reported once the bar is gone, so the two do not overwrite each other.
         for step, created in results:
             if created:
@@ -88,6 +99,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{step.name}: already generated at the {scale.name} scale, nothing to do."
                 )
+        if indicator_values:
+            self.stdout.write(f"indicators: {indicator_values} values of the generated places")
 
     def _report(self, title: str, counts: Counts) -> None:
         self.stdout.write(f"{title} " + ", ".join(f"{n} {label}" for label, n in counts.items()))
