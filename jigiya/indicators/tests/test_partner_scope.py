@@ -84,3 +84,26 @@ def test_a_partner_lands_where_its_donor_funds_the_program(cast, client, assembl
     assert chart.status_code == 200
     assert chart.context["indicator"].program == "quality"
     assert {i.program for i in chart.context["indicators"]} == {"quality"}
+
+
+def test_a_deactivated_donor_shows_nothing_any_more(cast, client, assemblies):
+    from jigiya.indicators.models import Donor
+
+    partner = _partner(cast)
+    client.force_login(partner)
+    community = {"place": str(cast.community_a.pk)}
+    assert client.get("/indicators/programs/quality/", community).status_code == 200
+    Donor.objects.filter(users__user=partner).update(is_active=False)
+    assert client.get("/indicators/programs/quality/", community).status_code == 403
+    assert client.get("/indicators/donors/").context["donors"].count() == 0
+
+
+def test_a_table_of_an_unfunded_program_is_refused(cast, client, assemblies):
+    client.force_login(_partner(cast))
+    query = {"place": str(cast.community_a.pk), "month": "2025-02", "range": "6"}
+    assert client.get(
+        "/indicators/export/table.csv", query | {"program": "health"}
+    ).status_code == (403)
+    funded = client.get("/indicators/export/table.csv", query | {"program": "quality"})
+    assert funded.status_code == 200
+    assert "quality.asaco_assembly_women" in funded.content.decode("utf-8")
