@@ -47,7 +47,7 @@ bench-district: $(STAMP)
 	$(BIN)/python -m benchmarks --scale district
 
 # National scale on PostgreSQL (BENCH_DATABASE_URL, default jigiya_bench_national on 127.0.0.1).
-# The first run generates ~10 M visits (about 40 minutes); the database is kept for later runs.
+# The first run generates ~10 M visits (about 45 minutes); the database is kept for later runs.
 bench-national: $(STAMP)
 	$(BIN)/python -m benchmarks --scale national
 
