@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from benchmarks import context as bench_context
 from benchmarks.context import Context
 from benchmarks.report import Column, Section, ms
-from benchmarks.server_time import BASELINE, REQUESTS, WARM_UP, _stats, _timed
+from benchmarks.server_time import BASELINE, REQUESTS, alternate, stats
 
 
 def _sotuba_household() -> Any:
@@ -119,19 +119,12 @@ def followup_server_time(ctx: Context) -> Section:
         (household.get_absolute_url(), "household"),
     ]
     for url, _label in pages:
-        for _ in range(WARM_UP):
-            _timed(client, url)
-            _timed(client, BASELINE)
-        samples: list[float] = []
-        baseline: list[float] = []
-        for _ in range(REQUESTS):
-            samples.append(_timed(client, url))
-            baseline.append(_timed(client, BASELINE))
+        samples, baseline = alternate(client, url)
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         with CaptureQueriesContext(connection) as base_queries:
             client.get(BASELINE)
-        page_stats, base_stats = _stats(samples), _stats(baseline)
+        page_stats, base_stats = stats(samples), stats(baseline)
         section.rows += [
             {
                 "user": chw.username,

@@ -12,7 +12,6 @@ number of queries, none of them on the records. `/healthz` is the empty-view bas
 the same middleware.
 """
 
-import statistics
 import time
 from typing import Any
 
@@ -23,6 +22,7 @@ from django.test.utils import CaptureQueriesContext
 
 from benchmarks.context import PATH_PARAMS, Context
 from benchmarks.report import Column, Section, ms
+from benchmarks.server_time import BASELINE, alternate, stats, timed
 from jigiya.core.periods import Month
 from jigiya.indicators import engine, registry
 from jigiya.indicators.models import Funding, IndicatorValue
@@ -34,10 +34,17 @@ REQUESTS = 50
 RAW_RUNS = {"national": 5}
 BY_PLACE_REQUESTS = 20
 SPAN = 18
-BASELINE = "/healthz"
 PROGRAM = Program.HEALTH
 VISITS = "followup.visit"  # the source the followup indicators read
 RECORD_TABLES = ('"followup_', '"registry_')  # tables the dashboard must never read
+# The columns of both comparisons (each row: what, its timing, its ratio to the dashboard).
+COMPARED = [
+    Column("what", "measured", right=False),
+    Column("median_s", "median ms", ms),
+    Column("p95_s", "p95 ms", ms),
+    Column("ratio", "vs dashboard", lambda ratio: f"{ratio:.1f}"),
+    Column("queries", "SQL"),
+]
 
 
 def _donor() -> Any:
@@ -70,22 +77,6 @@ def _funding() -> Any:
 # This app's URL parameters, for the page-weight benchmark (which refuses to guess).
 PATH_PARAMS.setdefault("donor_id", _donor)
 PATH_PARAMS.setdefault("funding_id", _funding)
-
-
-def _stats(samples: list[float]) -> dict[str, float]:
-    return {
-        "median_s": statistics.median(samples),
-        "p95_s": statistics.quantiles(samples, n=20, method="inclusive")[18],
-    }
-
-
-def _get(client: Client, url: str) -> float:
-    start = time.perf_counter()
-    response = client.get(url)
-    elapsed = time.perf_counter() - start
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {url} answered {response.status_code}, not 200.")
-    return elapsed
 
 
 def _compute(indicator: Indicator, cells: Cells) -> tuple[float, int]:
@@ -133,8 +124,8 @@ def _by_place(client: Client, month: Month) -> list[dict[str, Any]]:
         below = sizes[place.pk]
         url = f"/indicators/programs/{PROGRAM}/?place={place.pk}&month={month}&range={SPAN}"
         for _ in range(WARM_UP):
-            _get(client, url)
-        samples = [_get(client, url) for _ in range(BY_PLACE_REQUESTS)]
+            timed(client, url)
+        samples = [timed(client, url) for _ in range(BY_PLACE_REQUESTS)]
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         reads = any(
@@ -143,7 +134,7 @@ def _by_place(client: Client, month: Month) -> list[dict[str, Any]]:
         rows.append(
             {
                 "what": f"  {kind.label} {place.code}: {below} places",
-                **_stats(samples),
+                **stats(samples),
                 "queries": len(queries),
                 "rows": below,
                 "records": "yes" if reads else "no",
@@ -160,11 +151,7 @@ def dashboard_vs_group_by(ctx: Context) -> Section:
             f"({REQUESTS} runs each)"
         ),
         columns=[
-            Column("what", "measured", right=False),
-            Column("median_s", "median ms", ms),
-            Column("p95_s", "p95 ms", ms),
-            Column("ratio", "vs dashboard", lambda ratio: f"{ratio:.1f}"),
-            Column("queries", "SQL"),
+            *COMPARED,
             Column("rows", "rows"),
             Column("records", "reads records", right=False),
         ],
@@ -183,8 +170,8 @@ def dashboard_vs_group_by(ctx: Context) -> Section:
     url = f"/indicators/programs/{PROGRAM}/?month={month}&range={SPAN}"
     client = ctx.client(ctx.admin)
     for warm_up in range(WARM_UP):
-        _get(client, url)
-        _get(client, BASELINE)
+        timed(client, url)
+        timed(client, BASELINE)
         if warm_up == 0:
             _compute(indicator, Cells(None, months))
     dashboard: list[float] = []
@@ -193,8 +180,8 @@ def dashboard_vs_group_by(ctx: Context) -> Section:
     raw_all: list[float] = []
     rows = rows_all = 0
     for run in range(REQUESTS):
-        dashboard.append(_get(client, url))
-        baseline.append(_get(client, BASELINE))
+        dashboard.append(timed(client, url))
+        baseline.append(timed(client, BASELINE))
         if run >= raw_runs:
             continue
         seconds, rows = _compute(indicator, Cells(None, months))
@@ -208,11 +195,11 @@ def dashboard_vs_group_by(ctx: Context) -> Section:
     reads = any(
         table in query["sql"] for query in queries.captured_queries for table in RECORD_TABLES
     )
-    board = _stats(dashboard)
+    board = stats(dashboard)
 
     def row(what: str, samples: list[float], **extra: Any) -> dict[str, Any]:
-        stats = _stats(samples)
-        return {"what": what, **stats, "ratio": stats["median_s"] / board["median_s"], **extra}
+        figures = stats(samples)
+        return {"what": what, **figures, "ratio": figures["median_s"] / board["median_s"], **extra}
 
     health = [i for i in registry.catalog() if i.program == PROGRAM]
     section.rows += [
@@ -277,13 +264,7 @@ def national_dashboard_vs_group_by(ctx: Context) -> Section:
             f"Health program dashboard vs raw GROUP BY at {ctx.scale} scale "
             f"({NATIONAL_SPAN} months; dashboard {NATIONAL_REQUESTS} runs, GROUP BY 1 run each)"
         ),
-        columns=[
-            Column("what", "measured", right=False),
-            Column("median_s", "median ms", ms),
-            Column("p95_s", "p95 ms", ms),
-            Column("ratio", "vs dashboard", lambda ratio: f"{ratio:.1f}"),
-            Column("queries", "SQL"),
-        ],
+        columns=COMPARED,
     )
     month = Month.current()
     months = frozenset(month.shift(-back).first_day for back in range(NATIONAL_SPAN))
@@ -303,16 +284,10 @@ def national_dashboard_vs_group_by(ctx: Context) -> Section:
         raw.append((indicator.code, spent[0]))
     client = ctx.client(ctx.admin)
     url = f"/indicators/programs/{PROGRAM}/?month={month}&range={NATIONAL_SPAN}"
-    for _ in range(WARM_UP):
-        _get(client, url)
-    dashboard: list[float] = []
-    baseline: list[float] = []
-    for _ in range(NATIONAL_REQUESTS):
-        dashboard.append(_get(client, url))
-        baseline.append(_get(client, BASELINE))
+    dashboard, baseline = alternate(client, url, requests=NATIONAL_REQUESTS, warm_up=WARM_UP)
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
-    board = _stats(dashboard)
+    board = stats(dashboard)
     section.rows.append({"what": f"GET {url}", **board, "queries": len(queries)})
     for code, seconds in sorted(raw, key=lambda row: -row[1]):
         section.rows.append(
@@ -323,7 +298,7 @@ def national_dashboard_vs_group_by(ctx: Context) -> Section:
                 "ratio": seconds / board["median_s"],
             }
         )
-    section.rows.append({"what": f"GET {BASELINE} (baseline)", **_stats(baseline), "queries": 1})
+    section.rows.append({"what": f"GET {BASELINE} (baseline)", **stats(baseline), "queries": 1})
     section.notes += [
         f"Visits: {_visits():,} in all, {_visits(months):,} in the {NATIONAL_SPAN} months shown. "
         f"The dashboard shows all {len(health)} health indicators at the country (trend, bars by "

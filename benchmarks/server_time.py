@@ -22,7 +22,8 @@ HOME = "/"
 BASELINE = "/healthz"
 
 
-def _timed(client: Client, url: str) -> float:
+def timed(client: Client, url: str) -> float:
+    """Seconds of one GET through the test client; anything but 200 stops the bench."""
     start = time.perf_counter()
     response = client.get(url)
     elapsed = time.perf_counter() - start
@@ -31,11 +32,27 @@ def _timed(client: Client, url: str) -> float:
     return elapsed
 
 
-def _stats(samples: list[float]) -> dict[str, float]:
+def stats(samples: list[float]) -> dict[str, float]:
     return {
         "median_s": statistics.median(samples),
         "p95_s": statistics.quantiles(samples, n=20, method="inclusive")[18],
     }
+
+
+def alternate(
+    client: Client, url: str, *, requests: int = REQUESTS, warm_up: int = WARM_UP
+) -> tuple[list[float], list[float]]:
+    """`url` and the baseline, each `requests` times in turn after `warm_up` of each, so a slow
+    moment on the machine hits both alike: (page samples, baseline samples)."""
+    for _ in range(warm_up):
+        timed(client, url)
+        timed(client, BASELINE)
+    page: list[float] = []
+    baseline: list[float] = []
+    for _ in range(requests):
+        page.append(timed(client, url))
+        baseline.append(timed(client, BASELINE))
+    return page, baseline
 
 
 def home_server_time(ctx: Context) -> Section:
@@ -53,20 +70,13 @@ def home_server_time(ctx: Context) -> Section:
     )
     for user in (ctx.admin, ctx.chw):
         client = ctx.client(user)
-        for _ in range(WARM_UP):
-            _timed(client, HOME)
-            _timed(client, BASELINE)
-        home: list[float] = []
-        baseline: list[float] = []
-        for _ in range(REQUESTS):
-            home.append(_timed(client, HOME))
-            baseline.append(_timed(client, BASELINE))
+        home, baseline = alternate(client, HOME)
         counts = {}
         for url in (HOME, BASELINE):
             with CaptureQueriesContext(connection) as queries:
                 client.get(url)
             counts[url] = len(queries)
-        home_stats, base_stats = _stats(home), _stats(baseline)
+        home_stats, base_stats = stats(home), stats(baseline)
         rows: list[dict[str, Any]] = [
             {
                 "user": user.username,

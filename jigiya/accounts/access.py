@@ -20,6 +20,7 @@ from jigiya.accounts.roles import GRANTS, Perm
 M = TypeVar("M", bound=models.Model)
 
 _CACHE = "_jigiya_assignments"
+_MEMO = "_jigiya_memo"  # reads derived from the assignments, by other apps
 EVERYWHERE = ""  # the path prefix that every place starts with
 
 
@@ -41,10 +42,20 @@ def role_paths(user: Any, role: str) -> list[str]:
     return sorted({path for held, path in _assignments(user) if held == role})
 
 
+def user_memo(user: Any) -> dict[str, Any]:
+    """A per-request dict on the user for what other apps derive from its assignments (the
+    programs a partner sees, say); `forget_assignments` empties it with them."""
+    memo = getattr(user, _MEMO, None)
+    if memo is None:
+        memo = {}
+        setattr(user, _MEMO, memo)
+    return memo
+
+
 def forget_assignments(user: Any) -> None:
-    """Drop the per-request caches after the user's assignments changed: theirs, and the
-    programs a partner sees (`indicators.selectors.program_paths`), which hang on them."""
-    for cache in (_CACHE, "_jigiya_program_paths"):
+    """Drop the per-request caches after the user's assignments changed: theirs and
+    `user_memo`."""
+    for cache in (_CACHE, _MEMO):
         if hasattr(user, cache):
             delattr(user, cache)
 

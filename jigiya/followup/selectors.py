@@ -17,6 +17,7 @@ from django.utils import timezone
 from jigiya.accounts.access import get_in_scope, has_perm_anywhere, has_perm_at, scope_q
 from jigiya.accounts.models import User
 from jigiya.accounts.roles import Perm, Role
+from jigiya.core.periods import Month
 from jigiya.followup import schedules
 from jigiya.followup.models import (
     STATE_LABELS,
@@ -327,8 +328,8 @@ class ChwMonth:
 
     @property
     def days_left(self) -> int:
-        next_month = (self.today.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-        return (next_month - self.today).days
+        """Days left in the month, today included."""
+        return (Month.of(self.today).last_day - self.today).days + 1
 
 
 def chw_month(*, user: Any, today: datetime.date) -> ChwMonth:
@@ -352,8 +353,8 @@ def chw_month(*, user: Any, today: datetime.date) -> ChwMonth:
         .select_related("household")
         .only("given_name", "family_name", "birth_date", "household__name")
     )
-    # Counted apart rather than annotated: a join of every visit of every child (two years of
-    # them) to keep this month's cost ten times more.
+    # This month's visits counted apart: an annotation on the children joined every visit of
+    # each (two years of them) and cost ten times more.
     seen = dict(
         Visit.people.through.objects.filter(
             visit__household__in=households,

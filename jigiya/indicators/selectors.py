@@ -20,6 +20,7 @@ from jigiya.accounts.access import (
     role_paths,
     scope_paths,
     scope_q,
+    user_memo,
 )
 from jigiya.accounts.models import Assignment
 from jigiya.accounts.roles import Perm, Role
@@ -49,8 +50,6 @@ def _require_view(user: Any, place: Place) -> None:
 
 # --- What a partner sees -------------------------------------------------------------------
 
-_PROGRAM_PATHS = "_jigiya_program_paths"
-
 
 def program_paths(user: Any, program: str) -> list[str]:
     """The path prefixes under which `user` sees the aggregates of `program`: wherever a role
@@ -58,7 +57,7 @@ def program_paths(user: Any, program: str) -> list[str]:
     results for what they fund"), where their donor funds the program, within their places —
     a funding at a commune shows that commune and below, not the region around it. Read once
     per request."""
-    cache: dict[str, list[str]] = getattr(user, _PROGRAM_PATHS, None) or {}
+    cache: dict[str, list[str]] = user_memo(user).setdefault("program_paths", {})
     if program not in cache:
         paths = set(scope_paths(user, Perm.INDICATORS_VIEW, except_role=Role.PARTNER))
         partner = role_paths(user, Role.PARTNER)
@@ -74,8 +73,6 @@ def program_paths(user: Any, program: str) -> list[str]:
                     elif funded_path.startswith(scope):
                         paths.add(funded_path)
         cache[program] = sorted(paths)
-        if getattr(user, "is_authenticated", False):
-            setattr(user, _PROGRAM_PATHS, cache)
     return cache[program]
 
 
@@ -579,10 +576,8 @@ def indicator_values(
     """Stored values of one indicator in the user's places (for the API): of `place` (or of the
     places directly below it with `children`), or of every place the user may see; one
     breakdown ("" the total) or all of them (None)."""
-    paths = program_paths(user, indicator.program)
     values = IndicatorValue.objects.filter(
-        reduce(or_, (Q(place__path__startswith=path) for path in paths), Q(pk__in=[])),
-        indicator=indicator.code,
+        _program_q(user, [indicator]),
         month__in=months,
     )
     if place is not None:

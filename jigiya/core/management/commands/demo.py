@@ -7,9 +7,8 @@ from django.core.management.base import BaseCommand
 from django.utils.module_loading import module_has_submodule
 
 from jigiya.accounts import demo as accounts_demo
-from jigiya.core.generate import CODE_PREFIX
+from jigiya.core import generate
 from jigiya.indicators import engine
-from jigiya.places.models import Place, PlaceKind
 
 
 def _demo_communities() -> frozenset[uuid.UUID] | None:
@@ -17,10 +16,9 @@ def _demo_communities() -> frozenset[uuid.UUID] | None:
     database; beside generated data (`jigiya generate`), the demo world's alone — recomputing
     10 M generated visits took five minutes each time `generate` or `make bench` checked that
     the demo was there."""
-    communities = Place.objects.filter(kind=PlaceKind.COMMUNITY)
-    if not communities.filter(code__startswith=CODE_PREFIX).exists():
+    if not generate.communities(generated=True):
         return None
-    return frozenset(communities.exclude(code__startswith=CODE_PREFIX).values_list("pk", flat=True))
+    return generate.communities(generated=False)
 
 
 class Command(BaseCommand):

@@ -9,19 +9,18 @@ from django.db.models import ProtectedError
 from tqdm import tqdm
 
 from jigiya.core.generate import (
-    CODE_PREFIX,
     PUBLIC_SCALES,
     SCALES,
     Counts,
     GenerateError,
     Scale,
     Step,
+    communities,
     discover_steps,
     step_rng,
 )
 from jigiya.core.statistics import refresh_statistics
 from jigiya.indicators import engine
-from jigiya.places.models import Place, PlaceKind
 
 
 class Command(BaseCommand):
@@ -86,11 +85,7 @@ class Command(BaseCommand):
             refresh_statistics()  # plans made for empty tables would be slow on the new rows
             # The rows were written in bulk, not through the services that mark indicator
             # cells stale: compute the generated communities' indicators once, here.
-            generated = Place.objects.filter(kind=PlaceKind.COMMUNITY, code__startswith=CODE_PREFIX)
-            with transaction.atomic():
-                indicator_values = engine.rebuild(
-                    communities=frozenset(generated.values_list("pk", flat=True))
-                )
+            indicator_values = engine.rebuild(communities=communities(generated=True))
         # Reported once the bar is gone, so the two do not overwrite each other.
         for step, created in results:
             if created:
