@@ -20,9 +20,9 @@ from django.test.utils import CaptureQueriesContext
 
 from benchmarks.context import Context
 from benchmarks.report import Column, Section, ms
-from jigiya.indicators import engine, registry
+from jigiya.indicators import catalog, engine
+from jigiya.indicators.catalog import Cells
 from jigiya.indicators.models import StaleCell
-from jigiya.indicators.registry import Cells
 
 RUNS = 20
 SOURCE = "followup.visit"
@@ -74,14 +74,14 @@ def refresh_time(ctx: Context) -> Section:
         samples.append(seconds)
     with CaptureQueriesContext(connection) as queries:
         _refresh(community, month)
-    indicators = registry.by_source(SOURCE)
+    indicators = catalog.by_source(SOURCE)
     whole: list[float] = []
     for _ in range(3):
         start = time.perf_counter()
         for indicator in indicators:
             engine.recompute(indicator, Cells(place_ids=None, months=frozenset([month])))
         whole.append(time.perf_counter() - start)
-    ongoing = [indicator for indicator in registry.catalog() if indicator.ongoing]
+    ongoing = [indicator for indicator in catalog.all_indicators() if indicator.ongoing]
     start = time.perf_counter()
     rolled = engine.roll()
     roll_s = time.perf_counter() - start

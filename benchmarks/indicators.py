@@ -24,9 +24,9 @@ from benchmarks.context import PATH_PARAMS, Context
 from benchmarks.report import Column, Section, ms
 from benchmarks.server_time import BASELINE, alternate, stats, timed
 from jigiya.core.periods import Month
-from jigiya.indicators import engine, registry
+from jigiya.indicators import catalog, engine
+from jigiya.indicators.catalog import Cells, Indicator, Program
 from jigiya.indicators.models import Funding, IndicatorValue
-from jigiya.indicators.registry import Cells, Indicator, Program
 
 WARM_UP = 5
 REQUESTS = 50
@@ -88,7 +88,9 @@ def _compute(indicator: Indicator, cells: Cells) -> tuple[float, int]:
 def _heaviest(months: frozenset[Any], runs: int) -> Indicator:
     """The health indicator over visits whose compute over all history returns rows and takes
     longest (best of `runs` runs, so a hiccup does not pick it)."""
-    candidates = [i for i in registry.catalog() if i.program == PROGRAM and VISITS in i.sources]
+    candidates = [
+        i for i in catalog.all_indicators() if i.program == PROGRAM and VISITS in i.sources
+    ]
     if not candidates:
         raise RuntimeError(f"No {PROGRAM} indicator reads {VISITS}: is jigiya.followup installed?")
 
@@ -201,7 +203,7 @@ def dashboard_vs_group_by(ctx: Context) -> Section:
         figures = stats(samples)
         return {"what": what, **figures, "ratio": figures["median_s"] / board["median_s"], **extra}
 
-    health = [i for i in registry.catalog() if i.program == PROGRAM]
+    health = [i for i in catalog.all_indicators() if i.program == PROGRAM]
     section.rows += [
         row(f"GET {url}", dashboard, queries=len(queries), records="yes" if reads else "no"),
         row(
@@ -226,9 +228,9 @@ def dashboard_vs_group_by(ctx: Context) -> Section:
     ]
     section.notes += [
         f"Heaviest health indicator over visits: {indicator.code} (of {len(health)} health "
-        f"indicators, {len(registry.catalog())} registered; the slowest compute over all history "
-        f"among those with records). Visits: {_visits():,} in all, {_visits(months):,} in the "
-        f"{SPAN} months shown.",
+        f"indicators, {len(catalog.all_indicators())} registered; the slowest compute over all "
+        f"history among those with records). Visits: {_visits():,} in all, {_visits(months):,} "
+        f"in the {SPAN} months shown.",
         f"Dashboard as {ctx.admin.username} at the country unless a place is named, month "
         f"{month} (the latest with values), range {SPAN} months, all {len(health)} health "
         "indicators: trend, bars by place below, league of health centers.",
@@ -268,7 +270,7 @@ def national_dashboard_vs_group_by(ctx: Context) -> Section:
     )
     month = Month.current()
     months = frozenset(month.shift(-back).first_day for back in range(NATIONAL_SPAN))
-    health = [i for i in registry.catalog() if i.program == PROGRAM]
+    health = [i for i in catalog.all_indicators() if i.program == PROGRAM]
     raw: list[tuple[str, float]] = []
     for indicator in health:
         spent: list[float] = []

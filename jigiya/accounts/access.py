@@ -8,7 +8,7 @@ does not allow is refused (403).
 
 from functools import reduce
 from operator import or_
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
@@ -17,7 +17,24 @@ from django.http import Http404
 
 from jigiya.accounts.roles import GRANTS, Perm
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from jigiya.accounts.models import User
+
 M = TypeVar("M", bound=models.Model)
+
+# Who calls a service: a signed-in user (a page's `request.user`, an API token's user), an
+# anonymous visitor (refused by the permission check), or None for the system's own sweeps.
+Actor: TypeAlias = "User | AnonymousUser | None"
+
+
+class Placed(Protocol):
+    """Anything with a place path: a `Place`, or a record that carries its place's path."""
+
+    @property
+    def path(self) -> str: ...
+
 
 _CACHE = "_jigiya_assignments"
 _MEMO = "_jigiya_memo"  # reads derived from the assignments, by other apps
@@ -100,9 +117,19 @@ def _holds_at_root(user: Any, perm: Perm) -> bool:
     return any(path.count("/") == 1 for path in scope_paths(user, perm))
 
 
-def require_perm_at(user: Any, perm: Perm, path: str) -> None:
+def require_perm_at(user: Any, perm: Perm, place: "Placed | str") -> None:
+    """The one permission check of services and views: `user` holds `perm` at `place` (a place
+    or its path), or PermissionDenied (403)."""
+    path = place if isinstance(place, str) else place.path
     if not has_perm_at(user, perm, path):
         raise PermissionDenied
+
+
+def acting_user(actor: Actor) -> "User | None":
+    """The user to record as `created_by`: the actor when signed in, None for the system."""
+    if actor is None or not actor.is_authenticated:
+        return None
+    return actor
 
 
 def get_in_scope(

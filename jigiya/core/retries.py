@@ -1,8 +1,16 @@
 """Safe retries (DESIGN.md): a record a device creates carries the device's UUID, so a request
 sent twice creates nothing twice, and the same id with other content is a conflict (409).
 
-Services call `replay` before creating; API handlers answer with `created_or_replayed`."""
+The one way, for every app: a service calls `replay(Model, id, {field: value, ...})` before
+creating and returns what it gives back when that is not None; a record whose content spans
+several tables (a visit and its checks, a meeting and its lines) stores a `fingerprint(...)` of
+what was sent and replays on `{"fingerprint": ...}`. The service returns the record either way;
+`was_replayed(record)` tells the two apart, and API handlers answer with `created_or_replayed`.
+"""
 
+import datetime
+import hashlib
+import json
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -34,10 +42,37 @@ def replay(model: type[Model], record_id: uuid.UUID | None, expected: dict[str, 
                 _("A different %(record)s was already sent with this id.")
                 % {"record": model._meta.verbose_name}
             )
-    existing._replayed = True  # type: ignore[attr-defined]
+    mark_replayed(existing)
     return existing
 
 
-def created_or_replayed(record: Any) -> Status:
-    """201 with the record when it was just created, 200 when the request was a replay."""
-    return Status(200 if getattr(record, "_replayed", False) else 201, record)
+def fingerprint(**content: Any) -> str:
+    """A hash of what a device sent (ids, dates and decimals as text, keys sorted): the same
+    content always gives the same fingerprint."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, uuid.UUID | datetime.date | Decimal):
+            return str(value)
+        raise TypeError(type(value))
+
+    text = json.dumps(content, default=plain, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+_REPLAYED = "_replayed"
+
+
+def mark_replayed(record: Any) -> None:
+    """Note on `record` that the request was a replay and nothing was written."""
+    setattr(record, _REPLAYED, True)
+
+
+def was_replayed(record: Any) -> bool:
+    """True when the service returned a record already stored (nothing was written)."""
+    return getattr(record, _REPLAYED, False)
+
+
+def created_or_replayed(record: Any, body: Any = None) -> Status:
+    """201 when the record was just created, 200 when the request was a replay; the body is
+    `body` when given (the record read back through a selector), else the record."""
+    return Status(200 if was_replayed(record) else 201, record if body is None else body)

@@ -40,7 +40,9 @@ from jigiya.followup.models import (
     ReferralStatus,
     Visit,
 )
-from jigiya.indicators.registry import (
+from jigiya.followup.services import SOURCE_REFERRAL as REFERRAL
+from jigiya.followup.services import SOURCE_VISIT as VISIT
+from jigiya.indicators.catalog import (
     Cells,
     Disaggregation,
     Fact,
@@ -61,11 +63,8 @@ from jigiya.registry.models import (
     Person,
     Pregnancy,
 )
-
-VISIT = "followup.visit"
-REFERRAL = "followup.referral"
-ENROLLMENT = "registry.enrollment"
-PREGNANCY = "registry.pregnancy"
+from jigiya.registry.services import SOURCE_ENROLLMENT as ENROLLMENT
+from jigiya.registry.services import SOURCE_PREGNANCY as PREGNANCY
 
 
 def _months(cells: Cells) -> list[datetime.date]:

@@ -29,7 +29,7 @@ from jigiya.followup.models import (
     TaskStateChange,
     Visit,
 )
-from jigiya.indicators import registry as indicator_registry
+from jigiya.indicators import catalog
 from jigiya.places.models import HealthCenter, Place
 from jigiya.registry.models import Enrollment, FollowupProgram, Household, Person, Pregnancy
 
@@ -372,7 +372,7 @@ def chw_month(*, user: Any, today: datetime.date) -> ChwMonth:
     )
     for child in to_see:
         child.seen = seen.get(child.pk, 0)  # type: ignore[attr-defined]
-    indicator = indicator_registry.get("health.children_two_contacts")
+    indicator = catalog.get("health.children_two_contacts")
     target = indicator.target.value if indicator and indicator.target else None
     return ChwMonth(today=today, row=rows[user.pk], target=target, to_see=to_see)
 

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from jigiya.accounts.access import has_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot
+from jigiya.core.changes import declare_source, records_changed
 from jigiya.core.errors import Conflict
 from jigiya.followup import engine, growth, schedules
 from jigiya.followup.models import (
@@ -35,13 +36,12 @@ from jigiya.followup.models import (
     Visit,
 )
 from jigiya.followup.signs import CHILD_DANGER_SIGNS, PREGNANCY_DANGER_SIGNS, REFERRAL_REASONS
-from jigiya.indicators.engine import mark_stale
 from jigiya.places.models import HealthCenter
 from jigiya.registry.models import Household, Person, Pregnancy
 from jigiya.registry.services import require_record
 
-SOURCE_VISIT = "followup.visit"
-SOURCE_REFERRAL = "followup.referral"
+SOURCE_VISIT = declare_source("followup.visit")
+SOURCE_REFERRAL = declare_source("followup.referral")
 
 # Measurements no child under five can have: refused, whatever the z-score says.
 WEIGHT_RANGE_KG = (0.5, 40.0)
@@ -392,7 +392,7 @@ def visit_record(
                 urgency=Urgency.URGENT,
                 visit=visit,
             )
-    mark_stale(source=SOURCE_VISIT, cells=[(household.community_id, date)])
+    records_changed(source=SOURCE_VISIT, cells=[(household.community_id, date)])
     return visit
 
 
@@ -471,7 +471,7 @@ def referral_create(
     referral.save(force_insert=True)
     audit_record(actor=actor, obj=referral)
     engine.schedule_referral_followup(referral, actor=actor)
-    mark_stale(source=SOURCE_REFERRAL, cells=[(person.household.community_id, referred_on)])
+    records_changed(source=SOURCE_REFERRAL, cells=[(person.household.community_id, referred_on)])
     return referral
 
 
@@ -519,7 +519,7 @@ def _close(
         ]
     )
     audit_record(actor=actor, obj=referral, before=before)
-    mark_stale(
+    records_changed(
         source=SOURCE_REFERRAL,
         cells=[(referral.person.household.community_id, referral.referred_on)],
     )

@@ -6,10 +6,10 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.pagination import PageNumberPagination, paginate
 
-from jigiya.indicators import registry, selectors
+from jigiya.indicators import catalog, selectors
+from jigiya.indicators.catalog import Indicator
 from jigiya.indicators.models import IndicatorValue
 from jigiya.indicators.params import parse_indicator, parse_range
-from jigiya.indicators.registry import Indicator
 from jigiya.indicators.schemas import (
     CenterValueFilters,
     CenterValueOut,
@@ -48,7 +48,7 @@ def _indicator_out(indicator: Indicator) -> dict[str, Any]:
 @router.get("/indicators", response=list[IndicatorOut])
 def indicator_catalog(request: HttpRequest) -> list[dict[str, Any]]:
     """Every indicator of the catalog, by program then code."""
-    return [_indicator_out(indicator) for indicator in registry.catalog()]
+    return [_indicator_out(indicator) for indicator in catalog.all_indicators()]
 
 
 class _Values:

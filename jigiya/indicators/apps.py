@@ -10,3 +10,9 @@ class IndicatorsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("indicators")
+
+        # Services tell `core.changes` which cells changed; the engine marks them stale.
+        from jigiya.core import changes
+        from jigiya.indicators import engine
+
+        changes.listen(engine.mark_stale)

@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from jigiya.core.money import group_digits
-from jigiya.indicators.registry import Indicator, Unit
+from jigiya.indicators.catalog import Indicator, Unit
 
 COLOURS = {
     "on_track": "#1b6e3a",

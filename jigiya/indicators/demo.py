@@ -8,8 +8,8 @@ from django.db import transaction
 
 from jigiya.accounts.models import User
 from jigiya.indicators import services
+from jigiya.indicators.catalog import Program
 from jigiya.indicators.models import Donor, Funding
-from jigiya.indicators.registry import Program
 from jigiya.places.models import Place
 
 DONOR_CODE = "FONDATION-SANTE"

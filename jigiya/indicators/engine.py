@@ -24,9 +24,9 @@ from django.db import connection, transaction
 from django.db.models import Max, Min, Sum
 
 from jigiya.core.periods import Month, month_range
-from jigiya.indicators import registry
+from jigiya.indicators import catalog
+from jigiya.indicators.catalog import Cells, Fact, Indicator
 from jigiya.indicators.models import IndicatorValue, StaleCell
-from jigiya.indicators.registry import Cells, Fact, Indicator
 from jigiya.places.models import Place, PlaceKind
 
 log = logging.getLogger(__name__)
@@ -83,10 +83,10 @@ def refresh(*, limit: int = 20000) -> RefreshReport:
                 by_source[source].add((place_id, month))
             todo: dict[str, set[tuple[uuid.UUID, datetime.date]]] = defaultdict(set)
             for source, cells in by_source.items():
-                for indicator in registry.by_source(source):
+                for indicator in catalog.by_source(source):
                     todo[indicator.code] |= cells
             for code, cells in todo.items():
-                report.values += _recompute_stale(registry.catalog_by_code()[code], cells)
+                report.values += _recompute_stale(catalog.by_code()[code], cells)
             report.cells += len(rows)
             StaleCell.objects.filter(id__in=[row[0] for row in rows]).delete()
 
@@ -207,7 +207,7 @@ def roll(*, today: datetime.date | None = None) -> int:
     current = Month.of(today) if today else Month.current()
     months = frozenset({current.first_day, current.previous().first_day})
     written = 0
-    for indicator in registry.catalog():
+    for indicator in catalog.all_indicators():
         if indicator.ongoing:
             with transaction.atomic():
                 written += recompute(indicator, Cells(place_ids=None, months=months))
@@ -228,7 +228,7 @@ def rebuild(
     """Recompute every value of these indicators (all by default) from the records, in every
     month of the history: everywhere, or only in `communities` (and their ancestors' sums)."""
     months = frozenset(history_months())
-    chosen = list(indicators or registry.catalog())
+    chosen = list(indicators or catalog.all_indicators())
     written = 0
     for indicator in chosen:
         if communities is None:
@@ -245,7 +245,7 @@ def check(indicators: Iterable[Indicator] | None = None) -> list[str]:
     """Differences between what is stored and what the records give (empty: all correct)."""
     months = frozenset(history_months())
     problems: list[str] = []
-    for indicator in indicators or registry.catalog():
+    for indicator in indicators or catalog.all_indicators():
         expected = {
             (value.place_id, value.month, value.breakdown): (value.numerator, value.denominator)
             for value in _values(indicator, indicator.compute(Cells(None, months)))

@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from jigiya.indicators.registry import RecordColumn, Unit
+from jigiya.indicators.catalog import RecordColumn, Unit
 from jigiya.indicators.selectors import TableRow
 
 DEFAULT_MAX_ROWS = 100_000

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jigiya.indicators.registry import Program
+from jigiya.indicators.catalog import Program
 
 
 class DonorForm(forms.Form):

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jigiya.core.models import BaseModel
-from jigiya.indicators.registry import Program
+from jigiya.indicators.catalog import Program
 
 
 class IndicatorValue(models.Model):

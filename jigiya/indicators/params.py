@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from jigiya.core.periods import Month
-from jigiya.indicators import registry
-from jigiya.indicators.registry import Indicator, Program
+from jigiya.indicators import catalog
+from jigiya.indicators.catalog import Indicator, Program
 
 SPANS = (6, 12, 18)
 DEFAULT_SPAN = 12
@@ -82,7 +82,7 @@ def parse_range(start: str | None, end: str | None) -> list[datetime.date]:
 
 
 def parse_indicator(code: str | None, *, field: str = "indicator") -> Indicator:
-    indicator = registry.get((code or "").strip())
+    indicator = catalog.get((code or "").strip())
     if indicator is None:
         raise ValidationError(
             {field: _("There is no indicator “%(code)s” in the catalog.") % {"code": code or ""}}

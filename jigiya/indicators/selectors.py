@@ -24,9 +24,9 @@ from jigiya.accounts.access import (
 )
 from jigiya.accounts.models import Assignment
 from jigiya.accounts.roles import Perm, Role
-from jigiya.indicators import registry
+from jigiya.indicators import catalog
+from jigiya.indicators.catalog import Indicator, Program
 from jigiya.indicators.models import Donor, DonorUser, Funding, IndicatorValue, StaleCell
-from jigiya.indicators.registry import Indicator, Program
 from jigiya.indicators.services import donor_manage_paths
 from jigiya.places.models import HealthCenter, Place
 
@@ -113,7 +113,7 @@ def _program_q(user: Any, indicators: Sequence[Indicator], path_field: str = "pl
 def visible_indicators(user: Any, place: Place) -> list[Indicator]:
     """The catalog's indicators whose program the user sees at `place`."""
     programs = {program for program in Program if sees_program(user, program, place)}
-    return [i for i in registry.catalog() if i.program in programs]
+    return [i for i in catalog.all_indicators() if i.program in programs]
 
 
 def indicator_series(
@@ -644,7 +644,7 @@ def donor_report(*, user: Any, donor: Donor, months: list[datetime.date]) -> lis
             if month >= funding.start.replace(day=1)
             and (funding.end is None or month <= funding.end)
         ]
-        indicators = [i for i in registry.catalog() if i.program == funding.program]
+        indicators = [i for i in catalog.all_indicators() if i.program == funding.program]
         section = FundedSection(funding, funding.place, covered, indicators)
         if covered and indicators:
             section.series = series_by_indicator(
@@ -721,7 +721,7 @@ def freshness(*, user: Any) -> Freshness:
                 last_written=written.get(i.code, {}).get("last"),
                 stale=sum(stale_by_source.get(source, 0) for source in i.sources),
             )
-            for i in registry.catalog()
+            for i in catalog.all_indicators()
         ],
     )
 

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import scope_paths
 from jigiya.accounts.roles import Perm, Role
 from jigiya.core.audit import audit_record, audit_snapshot
+from jigiya.indicators.catalog import Program
 from jigiya.indicators.models import Donor, DonorUser, Funding
-from jigiya.indicators.registry import Program
 from jigiya.places.models import Place
 
 

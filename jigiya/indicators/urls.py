@@ -1,12 +1,12 @@
 from django.urls import path
 
 from jigiya.indicators import views
-from jigiya.indicators.registry import Program
+from jigiya.indicators.catalog import Program
 
 app_name = "indicators"
 urlpatterns = [
     path("", views.overview, name="overview"),
-    path("catalog/", views.catalog, name="catalog"),
+    path("catalog/", views.catalog_page, name="catalog"),
     # One page per program, without a path parameter (the program is part of the route).
     *[
         path(

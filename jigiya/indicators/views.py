@@ -24,7 +24,8 @@ from jigiya.accounts.access import has_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.errors import validation_fields
 from jigiya.core.views import form_page
-from jigiya.indicators import charts, exports, forms, registry, runcharts, selectors, services
+from jigiya.indicators import catalog, charts, exports, forms, runcharts, selectors, services
+from jigiya.indicators.catalog import Indicator, Program
 from jigiya.indicators.params import (
     RUN_CHART_SPANS,
     SPANS,
@@ -34,7 +35,6 @@ from jigiya.indicators.params import (
     parse_period,
     parse_program,
 )
-from jigiya.indicators.registry import Indicator, Program
 from jigiya.indicators.selectors import Point
 from jigiya.places.models import HealthCenter, Place
 
@@ -145,9 +145,10 @@ def _card(
 
 
 @page
-def catalog(request: HttpRequest) -> HttpResponse:
+def catalog_page(request: HttpRequest) -> HttpResponse:
     by_program = [
-        (program, [i for i in registry.catalog() if i.program == program]) for program in Program
+        (program, [i for i in catalog.all_indicators() if i.program == program])
+        for program in Program
     ]
     return render(request, "indicators/catalog.html", {"by_program": by_program})
 
@@ -187,7 +188,7 @@ def program_dashboard(request: HttpRequest, program: str) -> HttpResponse:
         # A partner whose donor funds the program below its home place lands where it is funded.
         place = selectors.program_home_place(request.user, program) or place
     selectors.require_program(request.user, program, place)
-    indicators = [i for i in registry.catalog() if i.program == program]
+    indicators = [i for i in catalog.all_indicators() if i.program == program]
     user = request.user
     month = period.month.first_day
     series = selectors.series_by_indicator(
@@ -356,7 +357,7 @@ def _indicator_or_first(request: HttpRequest, place: Place) -> Indicator:
     if code is None:
         first = next(iter(selectors.visible_indicators(request.user, place)), None)
         if first is None:
-            if not registry.catalog():
+            if not catalog.all_indicators():
                 raise Http404(_("The catalog has no indicator yet."))
             raise PermissionDenied  # a partner whose donor funds nothing here
         return first
@@ -458,7 +459,7 @@ def table_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if code:
         indicators = [parse_indicator(code)]
     else:
-        indicators = [i for i in registry.catalog() if not program or i.program == program]
+        indicators = [i for i in catalog.all_indicators() if not program or i.program == program]
     period = parse_period(request.GET.get("month"), request.GET.get("range"))
     center = _center(request)
     place = center.place if center is not None else _place(request)
@@ -503,7 +504,7 @@ def records_export(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("indicator")
     if not code and not center:
         context = _common(request, Period(parse_month(None)), place) | {
-            "indicators": [i for i in registry.catalog() if i.records is not None],
+            "indicators": [i for i in catalog.all_indicators() if i.records is not None],
         }
         return render(request, "indicators/records_export.html", context)
     indicator = parse_indicator(code)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jigiya.accounts.forms import PlaceChoiceField
-from jigiya.indicators import registry
+from jigiya.indicators import catalog
 from jigiya.interop.models import Figure, IdScheme
 from jigiya.places.models import HealthCenter, Place
 
@@ -57,7 +57,7 @@ class DataElementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = [  # type: ignore[attr-defined]
             (indicator.code, f"{indicator.code} — {indicator.name}")
-            for indicator in registry.catalog()
+            for indicator in catalog.all_indicators()
         ]
 
 

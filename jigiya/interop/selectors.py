@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import EVERYWHERE, has_perm_at, scope_paths
 from jigiya.accounts.roles import Perm
 from jigiya.core.periods import Month
-from jigiya.indicators import registry
+from jigiya.indicators import catalog
 from jigiya.indicators import selectors as indicator_selectors
 from jigiya.indicators.models import IndicatorValue
 from jigiya.interop.dhis2 import DataValueSet
@@ -115,7 +115,7 @@ def parse_period(text: str | None) -> Month:
     return month
 
 
-def _value_text(indicator: registry.Indicator, figure: str, n: int, d: int | None) -> str | None:
+def _value_text(indicator: catalog.Indicator, figure: str, n: int, d: int | None) -> str | None:
     if figure == Figure.NUMERATOR:
         return str(n)
     if figure == Figure.DENOMINATOR:
@@ -154,8 +154,8 @@ def payload_build(
     place mapped."""
     elements, org_units = mappings(server=server)
     period = month.dhis2
-    catalog = registry.catalog_by_code()
-    elements = [mapping for mapping in elements if mapping.indicator in catalog]
+    known = catalog.by_code()
+    elements = [mapping for mapping in elements if mapping.indicator in known]
     codes = {mapping.indicator for mapping in elements}
     breakdowns = {mapping.breakdown for mapping in elements}
     places: list[OrgUnitMapping] = []
@@ -212,10 +212,10 @@ def payload_build(
         key_id = str(unit.place_id or unit.health_center_id)
         unit_paths = [unit.place.path] if unit.place else area_paths[unit.health_center_id]
         for mapping in elements:
-            if not _sees_program(user, catalog[mapping.indicator].program, unit_paths):
+            if not _sees_program(user, known[mapping.indicator].program, unit_paths):
                 continue
             n, d = stored.get((kind, key_id, mapping.indicator, mapping.breakdown), (0, None))
-            text = _value_text(catalog[mapping.indicator], mapping.figure, n, d)
+            text = _value_text(known[mapping.indicator], mapping.figure, n, d)
             if text is None:
                 continue
             value = {

@@ -30,7 +30,7 @@ from jigiya.core.audit import audit_record, audit_snapshot
 from jigiya.core.errors import Conflict
 from jigiya.core.models import AuditAction
 from jigiya.core.periods import Month
-from jigiya.indicators import registry
+from jigiya.indicators import catalog
 from jigiya.indicators.models import IndicatorValue
 from jigiya.interop import dhis2, secret, selectors
 from jigiya.interop.models import (
@@ -218,7 +218,7 @@ def data_element_mapping_save(
     """Map one figure of an indicator (total or one breakdown) to a data element and category
     option combo. The indicator must be in the catalog; a denominator needs a rate."""
     _require_push(actor, server.place)
-    declared = registry.get(indicator)
+    declared = catalog.get(indicator)
     if declared is None:
         raise ValidationError(
             {"indicator": _("“%(code)s” is not an indicator of the catalog.") % {"code": indicator}}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from jigiya.accounts.access import scope_q
 from jigiya.accounts.roles import Perm
 from jigiya.core.periods import Month
-from jigiya.indicators.registry import (
+from jigiya.indicators.catalog import (
     Cells,
     Fact,
     Indicator,
@@ -22,8 +22,7 @@ from jigiya.indicators.registry import (
     register,
 )
 from jigiya.places.models import GeneralAssembly, Place
-
-SOURCE = "places.assembly"
+from jigiya.places.services import SOURCE_ASSEMBLY as SOURCE
 
 
 def assembly_records(user: Any, place: Place, month: datetime.date) -> QuerySet[GeneralAssembly]:

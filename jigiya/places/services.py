@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import has_perm_at, has_perm_everywhere
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot
-from jigiya.indicators.engine import mark_stale
+from jigiya.core.changes import declare_source, records_changed
 from jigiya.places.models import (
     PARENT_KIND,
     Asaco,
@@ -26,6 +26,8 @@ from jigiya.places.models import (
     Place,
     PlaceKind,
 )
+
+SOURCE_ASSEMBLY = declare_source("places.assembly")
 
 
 def _check_parent(*, kind: str, parent: Place | None) -> None:
@@ -328,5 +330,5 @@ def assembly_record(
     assembly.full_clean()
     assembly.save()
     audit_record(actor=actor, obj=assembly)
-    mark_stale(source="places.assembly", cells=[(asaco.health_center.place_id, held_on)])
+    records_changed(source=SOURCE_ASSEMBLY, cells=[(asaco.health_center.place_id, held_on)])
     return assembly

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import has_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot
+from jigiya.core.changes import declare_source, records_changed
 from jigiya.core.models import AuditAction
 from jigiya.core.periods import Month, month_range
 from jigiya.core.retries import replay
-from jigiya.indicators.engine import mark_stale
 from jigiya.places.models import HealthCenter, Place, PlaceKind
 from jigiya.registry.models import (
     FREE_CARE_SCORE,
@@ -46,8 +46,8 @@ from jigiya.registry.models import (
     name_key,
 )
 
-SOURCE_ENROLLMENT = "registry.enrollment"
-SOURCE_PREGNANCY = "registry.pregnancy"
+SOURCE_ENROLLMENT = declare_source("registry.enrollment")
+SOURCE_PREGNANCY = declare_source("registry.pregnancy")
 
 # An EDD earlier than this after the LMP is impossible (24 weeks: viability).
 SHORTEST_EDD_DAYS = 24 * 7
@@ -495,8 +495,8 @@ def _rescore_child(person: Person, assessment_model: Any, checks: list[Any]) -> 
             checks, ["age_days", "waz", "haz", "whz", "vaccines_missing"]
         )
     community = person.household.community_id
-    mark_stale(source=SOURCE_VISIT, cells=[(community, check.visit.date) for check in checks])
-    mark_stale(
+    records_changed(source=SOURCE_VISIT, cells=[(community, check.visit.date) for check in checks])
+    records_changed(
         source=SOURCE_ENROLLMENT,
         cells=[
             (community, enrollment.start) for enrollment in Enrollment.objects.filter(person=person)
@@ -656,7 +656,7 @@ def _mark_enrollment_months(
     current month, is stale."""
     current = Month.current()
     until = min(Month.of(last), current) if last is not None else current
-    mark_stale(
+    records_changed(
         source=SOURCE_ENROLLMENT,
         cells=[(community_id, month.first_day) for month in month_range(Month.of(first), until)],
     )
@@ -785,7 +785,7 @@ def pregnancy_register(
         enrollment_start(
             actor=actor, person=woman, program=FollowupProgram.PREGNANCY, start=min(today, edd)
         )
-    mark_stale(source=SOURCE_PREGNANCY, cells=[(woman.household.community_id, edd)])
+    records_changed(source=SOURCE_PREGNANCY, cells=[(woman.household.community_id, edd)])
     from jigiya.followup import engine
 
     engine.schedule_pregnancy(pregnancy, today=today, actor=actor)
@@ -840,7 +840,7 @@ def anc_contact_record(
     contact.full_clean()
     contact.save(force_insert=True)
     audit_record(actor=actor, obj=contact)
-    mark_stale(
+    records_changed(
         source=SOURCE_PREGNANCY,
         cells=[(pregnancy.woman.household.community_id, day) for day in (date, pregnancy.edd)],
     )
@@ -932,7 +932,7 @@ def pregnancy_outcome_record(
     )
     audit_record(actor=actor, obj=pregnancy, before=before)
     community = pregnancy.woman.household.community_id
-    mark_stale(
+    records_changed(
         source=SOURCE_PREGNANCY, cells=[(community, outcome_date), (community, pregnancy.edd)]
     )
     for enrollment in Enrollment.objects.filter(

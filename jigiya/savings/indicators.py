@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy as _
 from jigiya.accounts.access import scope_q
 from jigiya.accounts.roles import Perm
 from jigiya.core.periods import Month
-from jigiya.indicators.registry import (
+from jigiya.indicators.catalog import (
     Cells,
     Compute,
     Direction,
@@ -72,11 +72,10 @@ from jigiya.savings.models import (
     ShareOut,
     ShareOutLine,
 )
-
-MEMBERS = "savings.membership"
-MEETINGS = "savings.meeting"
-LEDGER = "savings.ledger"
-SHARE_OUT = "savings.share_out"
+from jigiya.savings.services import SOURCE_LEDGER as LEDGER
+from jigiya.savings.services import SOURCE_MEETINGS as MEETINGS
+from jigiya.savings.services import SOURCE_MEMBERS as MEMBERS
+from jigiya.savings.services import SOURCE_SHARE_OUT as SHARE_OUT
 
 ATTENDANCE_MEETINGS = 4
 ATTENDANCE_WINDOW_DAYS = 90

@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import has_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot
+from jigiya.core.changes import declare_source, records_changed
 from jigiya.core.errors import Conflict
 from jigiya.core.money import format_fcfa
 from jigiya.core.periods import Month, month_range
-from jigiya.indicators.engine import mark_stale
 from jigiya.places.models import Place, PlaceKind
 from jigiya.savings import ledger
 from jigiya.savings.ledger import EntryDraft, LineDraft
@@ -55,10 +55,10 @@ from jigiya.savings.models import (
     ShareOutLine,
 )
 
-SOURCE_MEMBERS = "savings.membership"
-SOURCE_MEETINGS = "savings.meeting"
-SOURCE_LEDGER = "savings.ledger"
-SOURCE_SHARE_OUT = "savings.share_out"
+SOURCE_MEMBERS = declare_source("savings.membership")
+SOURCE_MEETINGS = declare_source("savings.meeting")
+SOURCE_LEDGER = declare_source("savings.ledger")
+SOURCE_SHARE_OUT = declare_source("savings.share_out")
 
 
 def _require(actor: Any, group_or_place: Group | Place) -> None:
@@ -90,7 +90,7 @@ def _stale(group: Group, *days: datetime.date, source: str) -> None:
     assets and loans are stocks, so a change shows in every month after it."""
     today = Month.current()
     months = {month for day in days for month in month_range(Month.of(day), today)}
-    mark_stale(source=source, cells=[(group.community_id, m.first_day) for m in months])
+    records_changed(source=source, cells=[(group.community_id, m.first_day) for m in months])
 
 
 # --- groups, status, cycles, members --------------------------------------------------------
@@ -526,7 +526,7 @@ def par_freshen(*, today: datetime.date | None = None) -> int:
     communities = [row["group__community_id"] for row in owing]
     this_month = Month.of(today)
     months = [this_month.first_day, this_month.previous().first_day]
-    mark_stale(
+    records_changed(
         source=SOURCE_LEDGER, cells=[(place, month) for place in communities for month in months]
     )
     return len(communities)

@@ -16,8 +16,8 @@ from jigiya.accounts.roles import Role
 from jigiya.accounts.tests.factories import AssignmentFactory, UserFactory
 from jigiya.core.periods import Month
 from jigiya.indicators import selectors
+from jigiya.indicators.catalog import Disaggregation, Program, all_indicators, get
 from jigiya.indicators.models import IndicatorValue
-from jigiya.indicators.registry import Disaggregation, Program, catalog, get
 from jigiya.places.models import HealthCenter, Place, PlaceKind
 
 # Where a numerator is an FCFA sum: the column of each record's part of it, and its factor.
@@ -29,7 +29,7 @@ AMOUNTS = {
     "savings.annual_return": ("earned", 365),
     "savings.health_grants": ("amount", 1),
 }
-CODES = sorted(i.code for i in catalog() if i.program in (Program.HEALTH, Program.SAVINGS))
+CODES = sorted(i.code for i in all_indicators() if i.program in (Program.HEALTH, Program.SAVINGS))
 PLACE_DIMENSIONS = {Disaggregation.COMMUNITY, Disaggregation.HEALTH_CENTER}
 
 
@@ -117,12 +117,12 @@ def test_every_stored_breakdown_is_a_declared_disaggregation(demo_world, db):
         .distinct()
     ):
         stored.setdefault(code, set()).add(breakdown.split("=", 1)[0])
-    for indicator in catalog():
+    for indicator in all_indicators():
         declared = {str(d) for d in indicator.disaggregations}
         assert stored.get(indicator.code, set()) <= declared, indicator.code
         assert set(indicator.disaggregations) >= PLACE_DIMENSIONS, indicator.code
     # Health and savings declare exactly what they store: the demo world gives each of them.
-    for indicator in catalog():
+    for indicator in all_indicators():
         if indicator.program in (Program.HEALTH, Program.SAVINGS):
             declared = {str(d) for d in indicator.disaggregations} - PLACE_DIMENSIONS
             assert declared == stored.get(indicator.code, set()), indicator.code

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from jigiya.followup import indicators, services
-from jigiya.indicators.registry import Cells, Program, catalog_by_code
+from jigiya.indicators.catalog import Cells, Program, by_code
 from jigiya.registry import services as registry
 from jigiya.registry.tests.factories import PersonFactory
 
@@ -35,7 +35,7 @@ def _visit(chw, household, day, people, **kwargs):
 
 
 def test_every_indicator_is_registered_for_the_health_program():
-    codes = {code for code, i in catalog_by_code().items() if i.program == Program.HEALTH}
+    codes = {code for code, i in by_code().items() if i.program == Program.HEALTH}
     assert codes >= {
         "health.children_two_contacts", "health.visits", "health.children_by_muac",
         "health.referrals", "health.referrals_completed", "health.pregnant_women_followed",

@@ -1,8 +1,8 @@
 from django import template
 
 from jigiya.core.money import group_digits
+from jigiya.indicators.catalog import Indicator
 from jigiya.indicators.charts import format_value
-from jigiya.indicators.registry import Indicator
 
 register = template.Library()
 

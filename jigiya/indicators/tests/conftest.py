@@ -7,8 +7,8 @@ from django.db.models.functions import TruncMonth
 
 from jigiya.accounts.access import scope_q
 from jigiya.accounts.roles import Perm
-from jigiya.indicators import engine, registry
-from jigiya.indicators.registry import Fact, Indicator, Program, RecordColumn, Unit
+from jigiya.indicators import catalog, engine
+from jigiya.indicators.catalog import Fact, Indicator, Program, RecordColumn, Unit
 from jigiya.places import services
 from jigiya.places.models import BoardMember
 
@@ -36,7 +36,7 @@ def assemblies(cast: Any, admin_user: Any) -> None:
     engine.refresh()
 
 
-def _board_terms(cells: registry.Cells) -> list[Fact]:
+def _board_terms(cells: catalog.Cells) -> list[Fact]:
     rows = BoardMember.objects.filter(term_start__gte=cells.first, term_start__lt=cells.end)
     if cells.place_ids is not None:
         rows = rows.filter(asaco__health_center__place_id__in=cells.place_ids)
@@ -84,7 +84,7 @@ def board_indicator(monkeypatch: Any, cast: Any) -> Indicator:
             RecordColumn("term_start", "Start"),
         ),
     )
-    monkeypatch.setitem(registry._CATALOG, BOARD, indicator)
+    monkeypatch.setitem(catalog._CATALOG, BOARD, indicator)
     for asaco, name, phone in [
         (cast.asaco_a, "Awa Traoré", "+223 70 00 00 01"),
         (cast.asaco_a, "Moussa Keïta", "+223 70 00 00 02"),
@@ -107,6 +107,6 @@ def women_without_records(monkeypatch: Any) -> Indicator:
     import dataclasses
 
     code = "quality.asaco_assembly_women"
-    plain = dataclasses.replace(registry._CATALOG[code], records=None, record_columns=())
-    monkeypatch.setitem(registry._CATALOG, code, plain)
+    plain = dataclasses.replace(catalog._CATALOG[code], records=None, record_columns=())
+    monkeypatch.setitem(catalog._CATALOG, code, plain)
     return plain

@@ -1,9 +1,9 @@
 import datetime
 
-from jigiya.indicators import charts, registry
+from jigiya.indicators import catalog, charts
 
-WOMEN = registry.get("quality.asaco_assembly_women")
-HELD = registry.get("quality.asaco_assemblies")
+WOMEN = catalog.get("quality.asaco_assembly_women")
+HELD = catalog.get("quality.asaco_assemblies")
 MONTHS = [datetime.date(2025, month, 1) for month in (1, 2, 3)]
 
 

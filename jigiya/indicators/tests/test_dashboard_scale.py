@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from jigiya.accounts.roles import Role
-from jigiya.indicators import registry
+from jigiya.indicators import catalog
+from jigiya.indicators.catalog import Program
 from jigiya.indicators.models import IndicatorValue
-from jigiya.indicators.registry import Program
 from jigiya.indicators.tests.partners import funded_partner
 from jigiya.places.models import PlaceKind
 from jigiya.places.tests.factories import HealthCenterFactory, PlaceFactory
@@ -42,7 +42,7 @@ def _grow(cast, communes, communities_each):
             places.append(community)
         IndicatorValue.objects.bulk_create(
             IndicatorValue(indicator=i.code, place=place, month=month, numerator=7, denominator=9)
-            for i in registry.catalog()
+            for i in catalog.all_indicators()
             for place in places
             for month in months
         )
@@ -60,7 +60,7 @@ def test_program_dashboards_cost_the_same_queries_whatever_the_places_and_record
 
 def test_health_center_drill_costs_the_same_queries_whatever_the_area(cast, client):
     client.force_login(funded_partner(cast, "above", "health", cast.region))
-    code = next(i.code for i in registry.catalog())
+    code = next(i.code for i in catalog.all_indicators())
     query = {"indicator": code, "health_center": str(cast.center_a.pk), "month": "2024-06"}
     with CaptureQueriesContext(connection) as small:
         assert client.get("/indicators/drill/", query).status_code == 200

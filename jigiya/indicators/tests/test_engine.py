@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.db import transaction
 
-from jigiya.indicators import engine, registry
+from jigiya.indicators import catalog, engine
 from jigiya.indicators.models import IndicatorValue, StaleCell
 from jigiya.indicators.tasks import refresh_is_queued
 from jigiya.places import services
@@ -55,7 +55,7 @@ def test_refresh_writes_the_community_and_every_place_above(cast, admin_user):
     assert _value(WOMEN, cast.commune_a) == (40, 100)
     assert _value(WOMEN, cast.cercle) == (60, 160)
     assert _value(WOMEN, cast.country) == (60, 160)
-    women = registry.get(WOMEN)
+    women = catalog.get(WOMEN)
     assert women.value(60, 160) == 37.5
     assert women.status(37.5) == "off_track"
 
@@ -123,13 +123,13 @@ def test_inline_refresh_for_installs_without_a_worker(
 
 
 def test_status_against_targets():
-    target = registry.Target(90)
-    indicator = registry.Indicator(
+    target = catalog.Target(90)
+    indicator = catalog.Indicator(
         code="x",
         name="x",
         definition="x",
-        program=registry.Program.HEALTH,
-        unit=registry.Unit.PERCENT,
+        program=catalog.Program.HEALTH,
+        unit=catalog.Unit.PERCENT,
         sources=(),
         compute=lambda cells: [],
         target=target,
@@ -141,15 +141,15 @@ def test_status_against_targets():
         "off_track",
         "",
     ]
-    lower = registry.Indicator(
+    lower = catalog.Indicator(
         code="y",
         name="y",
         definition="y",
-        program=registry.Program.HEALTH,
-        unit=registry.Unit.PERCENT,
+        program=catalog.Program.HEALTH,
+        unit=catalog.Unit.PERCENT,
         sources=(),
         compute=lambda cells: [],
-        target=registry.Target(10, registry.Direction.DOWN),
+        target=catalog.Target(10, catalog.Direction.DOWN),
     )
     assert [lower.status(v) for v in (5, 10.5, 12)] == ["on_track", "at_risk", "off_track"]
     assert indicator.value(1, 0) is None
@@ -167,14 +167,14 @@ def _seats(cells):
         counts: dict = {}
         for place_id in seats.values_list("asaco__health_center__place_id", flat=True):
             counts[place_id] = counts.get(place_id, 0) + 1
-        facts += [registry.Fact(place_id, month, n) for place_id, n in counts.items()]
+        facts += [catalog.Fact(place_id, month, n) for place_id, n in counts.items()]
     return facts
 
 
 def test_the_nightly_roll_carries_ongoing_values_into_a_month_without_records(
     cast, admin_user, monkeypatch
 ):
-    from jigiya.indicators.registry import Indicator, Program, Unit
+    from jigiya.indicators.catalog import Indicator, Program, Unit
     from jigiya.places.models import BoardMember, BoardRole
 
     seats = Indicator(
@@ -182,7 +182,7 @@ def test_the_nightly_roll_carries_ongoing_values_into_a_month_without_records(
         program=Program.QUALITY, unit=Unit.COUNT, sources=("test.seats",), compute=_seats,
         ongoing=True,
     )  # fmt: skip
-    monkeypatch.setitem(registry._CATALOG, seats.code, seats)
+    monkeypatch.setitem(catalog._CATALOG, seats.code, seats)
     BoardMember.objects.create(
         asaco=cast.asaco_a, full_name="Awa", role=BoardRole.PRESIDENT, term_start=JAN
     )

@@ -5,7 +5,7 @@ from django.test import override_settings
 from openpyxl import load_workbook
 
 from jigiya.accounts.roles import Role
-from jigiya.indicators import registry
+from jigiya.indicators import catalog
 from jigiya.indicators.exports import pseudonym
 from jigiya.indicators.tests.partners import funded_partner
 
@@ -59,7 +59,7 @@ def test_every_indicator_table_when_none_is_named(cast, client, assemblies):
     client.force_login(cast.user(Role.CHW, "a"))
     response = client.get("/indicators/export/table.csv", {"month": "2025-01", "range": "6"})
     codes = {line.split(",")[0] for line in _rows(response)[1:] if line}
-    assert codes == {indicator.code for indicator in registry.catalog()}
+    assert codes == {indicator.code for indicator in catalog.all_indicators()}
 
 
 def test_an_unknown_program_is_refused(cast, client):
@@ -166,4 +166,4 @@ def test_record_export_form_lists_indicators_with_records(cast, client, board_in
     assert response.status_code == 200
     listed = [i.code for i in response.context["indicators"]]
     assert "test.board_terms" in listed
-    assert listed == [i.code for i in registry.catalog() if i.records is not None]
+    assert listed == [i.code for i in catalog.all_indicators() if i.records is not None]

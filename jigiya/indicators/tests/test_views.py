@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from jigiya.accounts.roles import Role
 from jigiya.core.periods import Month
-from jigiya.indicators import engine, registry
+from jigiya.indicators import catalog, engine
 from jigiya.indicators.models import IndicatorValue, StaleCell
 from jigiya.indicators.tests.partners import funded_partner
 from jigiya.places import services
@@ -18,8 +18,8 @@ WOMEN = "quality.asaco_assembly_women"
 def _empty_programs():
     return sum(
         1
-        for program in registry.Program
-        if not any(i.program == program for i in registry.catalog())
+        for program in catalog.Program
+        if not any(i.program == program for i in catalog.all_indicators())
     )
 
 

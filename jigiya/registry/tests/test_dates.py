@@ -15,8 +15,8 @@ from jigiya.core.models import AuditEntry
 from jigiya.followup import services as followup
 from jigiya.followup.models import ChildAssessment, Task, TaskState
 from jigiya.indicators import engine
+from jigiya.indicators.catalog import by_code
 from jigiya.indicators.models import IndicatorValue, StaleCell
-from jigiya.indicators.registry import catalog_by_code
 from jigiya.registry import services
 from jigiya.registry.models import AncContact, Enrollment, Person, Pregnancy
 from jigiya.registry.tests.factories import PersonFactory, PregnancyFactory
@@ -290,7 +290,7 @@ def test_an_anc_contact_after_the_delivery_is_refused(chw, mother):
 
 
 def _children_two_contacts():
-    return catalog_by_code()["health.children_two_contacts"]
+    return by_code()["health.children_two_contacts"]
 
 
 def test_a_backdated_enrollment_makes_every_month_since_stale(chw, household):

@@ -1,6 +1,6 @@
 import datetime
 
-from jigiya.indicators.registry import Cells, get
+from jigiya.indicators.catalog import Cells, get
 from jigiya.savings import services
 from jigiya.savings.services import GrantLine, MemberLine
 from jigiya.savings.tests.factories import MembershipFactory

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jigiya.indicators import engine, registry
+from jigiya.indicators import catalog, engine
 
 
 class Command(BaseCommand):
@@ -17,9 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("codes", nargs="*", help="only these indicators (default: all)")
 
     def handle(self, *args: Any, action: str, codes: list[str], **options: Any) -> None:
-        indicators = registry.catalog()
+        indicators = catalog.all_indicators()
         if codes:
-            unknown = [code for code in codes if registry.get(code) is None]
+            unknown = [code for code in codes if catalog.get(code) is None]
             if unknown:
                 raise CommandError(f"Unknown indicator(s): {', '.join(unknown)}")
             indicators = [i for i in indicators if i.code in codes]

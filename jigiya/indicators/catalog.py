@@ -33,6 +33,8 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from jigiya.core import changes
+
 
 class Program(models.TextChoices):
     HEALTH = "health", _("Community health")
@@ -189,17 +191,23 @@ _CATALOG: dict[str, Indicator] = {}
 def register(indicator: Indicator) -> Indicator:
     if indicator.code in _CATALOG and _CATALOG[indicator.code] is not indicator:
         raise ValueError(f"indicator {indicator.code!r} is declared twice")
+    undeclared = set(indicator.sources) - changes.declared_sources()
+    if undeclared:
+        raise ValueError(
+            f"indicator {indicator.code!r} reads undeclared sources {sorted(undeclared)}: "
+            "declare each with core.changes.declare_source where its service lives"
+        )
     _CATALOG[indicator.code] = indicator
     return indicator
 
 
-def catalog() -> list[Indicator]:
+def all_indicators() -> list[Indicator]:
     """Every declared indicator, by program then code."""
     order = list(Program)
     return sorted(_CATALOG.values(), key=lambda i: (order.index(i.program), i.code))
 
 
-def catalog_by_code() -> dict[str, Indicator]:
+def by_code() -> dict[str, Indicator]:
     return dict(_CATALOG)
 
 
@@ -208,4 +216,4 @@ def get(code: str) -> Indicator | None:
 
 
 def by_source(source: str) -> list[Indicator]:
-    return [indicator for indicator in catalog() if source in indicator.sources]
+    return [indicator for indicator in all_indicators() if source in indicator.sources]
