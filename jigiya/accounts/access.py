@@ -8,7 +8,7 @@ does not allow is refused (403).
 
 from functools import reduce
 from operator import or_
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar, cast
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
@@ -117,19 +117,20 @@ def _holds_at_root(user: Any, perm: Perm) -> bool:
     return any(path.count("/") == 1 for path in scope_paths(user, perm))
 
 
-def require_perm_at(user: Any, perm: Perm, place: "Placed | str") -> None:
+def require_perm_at(user: Actor, perm: Perm, place: "Placed | str") -> "User":
     """The one permission check of services and views: `user` holds `perm` at `place` (a place
-    or its path), or PermissionDenied (403)."""
+    or its path), or PermissionDenied (403). Returns the user, known then to be signed in."""
     path = place if isinstance(place, str) else place.path
     if not has_perm_at(user, perm, path):
         raise PermissionDenied
+    return cast("User", user)
 
 
 def acting_user(actor: Actor) -> "User | None":
     """The user to record as `created_by`: the actor when signed in, None for the system."""
     if actor is None or not actor.is_authenticated:
         return None
-    return actor
+    return cast("User", actor)
 
 
 def get_in_scope(

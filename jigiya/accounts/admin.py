@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from jigiya.accounts.models import ApiToken, Assignment, User
-from jigiya.places.admin import ReadOnlyAdmin
+from jigiya.core.admin import ReadOnlyAdmin
 
 
 @admin.register(User)

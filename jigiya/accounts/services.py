@@ -1,7 +1,6 @@
 """Every write to users, assignments and API tokens. Each call is one transaction, audited."""
 
 import datetime
-from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jigiya.accounts.access import forget_assignments, has_perm_at
+from jigiya.accounts.access import (
+    Actor,
+    acting_user,
+    forget_assignments,
+    has_perm_at,
+    require_perm_at,
+)
 from jigiya.accounts.models import ApiToken, Assignment, User
 from jigiya.accounts.roles import Perm, Role
 from jigiya.core.audit import audit_record, audit_snapshot
@@ -17,9 +22,9 @@ from jigiya.core.models import AuditAction
 from jigiya.places.models import Place
 
 
-def _require_manage_user(actor: Any, user: User) -> None:
+def _require_manage_user(actor: Actor, user: User) -> None:
     """The actor manages `user` when every place the user is assigned to is in the actor's scope."""
-    if actor.is_superuser:
+    if getattr(actor, "is_superuser", False):
         return
     paths = list(user.assignments.values_list("place__path", flat=True))
     if not paths or not all(has_perm_at(actor, Perm.USERS_MANAGE, path) for path in paths):
@@ -36,7 +41,7 @@ def _check_password(password: str, user: User) -> None:
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     password: str,
     role: str,
@@ -48,8 +53,7 @@ def user_create(
     email: str = "",
 ) -> User:
     """Create a user with a first assignment (a user without a place could see nothing)."""
-    if not has_perm_at(actor, Perm.USERS_MANAGE, place.path):
-        raise PermissionDenied
+    require_perm_at(actor, Perm.USERS_MANAGE, place)
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This username is already taken.")})
@@ -60,7 +64,7 @@ def user_create(
         phone=phone.strip(),
         language=language,
         email=email.strip(),
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=acting_user(actor),
     )
     _check_password(password, user)
     user.set_password(password)
@@ -74,7 +78,7 @@ def user_create(
 @transaction.atomic
 def user_update(
     *,
-    actor: Any,
+    actor: Actor,
     user: User,
     first_name: str,
     last_name: str,
@@ -85,7 +89,7 @@ def user_update(
 ) -> User:
     """Change a user's details, or deactivate them (users are never deleted)."""
     _require_manage_user(actor, user)
-    if user.pk == actor.pk and not is_active:
+    if user.pk == getattr(actor, "pk", None) and not is_active:
         raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
     before = audit_snapshot(user)
     user.first_name = first_name.strip()
@@ -120,7 +124,7 @@ def user_update(
 
 
 @transaction.atomic
-def user_set_password(*, actor: Any, user: User, password: str) -> User:
+def user_set_password(*, actor: Actor, user: User, password: str) -> User:
     """An administrator sets a new password for someone they manage."""
     _require_manage_user(actor, user)
     _check_password(password, user)
@@ -130,17 +134,16 @@ def user_set_password(*, actor: Any, user: User, password: str) -> User:
 
 
 @transaction.atomic
-def assignment_add(*, actor: Any, user: User, role: str, place: Place) -> Assignment:
+def assignment_add(*, actor: Actor, user: User, role: str, place: Place) -> Assignment:
     """Give `user` a role at `place`. The actor must manage users at that place."""
-    if not has_perm_at(actor, Perm.USERS_MANAGE, place.path):
-        raise PermissionDenied
+    require_perm_at(actor, Perm.USERS_MANAGE, place)
     if role not in Role.values:
         raise ValidationError({"role": _("“%(value)s” is not a role.") % {"value": role}})
     if not place.is_active:
         raise ValidationError({"place": _("This place is no longer active.")})
     if Assignment.objects.filter(user=user, role=role, place=place).exists():
         raise ValidationError({"place": _("This user already has this role at this place.")})
-    assignment = Assignment(user=user, role=role, place=place, created_by=actor)
+    assignment = Assignment(user=user, role=role, place=place, created_by=acting_user(actor))
     assignment.full_clean()
     assignment.save()
     forget_assignments(user)
@@ -149,11 +152,11 @@ def assignment_add(*, actor: Any, user: User, role: str, place: Place) -> Assign
 
 
 @transaction.atomic
-def assignment_remove(*, actor: Any, assignment: Assignment) -> None:
+def assignment_remove(*, actor: Actor, assignment: Assignment) -> None:
     """Take a role at a place away. The user keeps their other assignments."""
     if not has_perm_at(actor, Perm.USERS_MANAGE, assignment.place.path):
         raise PermissionDenied
-    if assignment.user_id == actor.pk and assignment.role == Role.ADMIN:
+    if assignment.user_id == getattr(actor, "pk", None) and assignment.role == Role.ADMIN:
         raise ValidationError({"role": _("You cannot remove your own administrator role.")})
     audit_record(actor=actor, obj=assignment, action=AuditAction.DELETE)
     assignment.delete()
@@ -162,10 +165,10 @@ def assignment_remove(*, actor: Any, assignment: Assignment) -> None:
 
 @transaction.atomic
 def token_create(
-    *, actor: Any, user: User, name: str, expires_at: datetime.datetime | None = None
+    *, actor: Actor, user: User, name: str, expires_at: datetime.datetime | None = None
 ) -> tuple[ApiToken, str]:
     """Make an API token for a device or an integration; the key is returned once, never stored."""
-    if actor.pk != user.pk:
+    if getattr(actor, "pk", None) != user.pk:
         _require_manage_user(actor, user)
     if not name.strip():
         raise ValidationError({"name": _("Give the token a name (the device or integration).")})
@@ -178,7 +181,7 @@ def token_create(
         key_hash=ApiToken.hash_key(key),
         hint=key[:10],
         expires_at=expires_at,
-        created_by=actor,
+        created_by=acting_user(actor),
     )
     token.full_clean()
     token.save()
@@ -187,9 +190,9 @@ def token_create(
 
 
 @transaction.atomic
-def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     """Revoke a token at once; requests carrying it are refused from now on."""
-    if actor.pk != token.user_id:
+    if getattr(actor, "pk", None) != token.user_id:
         _require_manage_user(actor, token.user)
     if token.revoked_at is None:
         before = audit_snapshot(token)

@@ -25,7 +25,6 @@ from jigiya.accounts.forms import (
 from jigiya.accounts.models import User
 from jigiya.accounts.roles import Perm
 from jigiya.core.errors import add_to_form
-from jigiya.core.selectors import audit_list
 from jigiya.places.selectors import place_list
 
 
@@ -251,7 +250,7 @@ def assignment_remove(request: HttpRequest, assignment_id: str) -> HttpResponse:
 def audit(request: HttpRequest) -> HttpResponse:
     """The audit trail, newest first, for administrators."""
     _require(request, Perm.AUDIT_VIEW)
-    entries = audit_list(
+    entries = selectors.audit_list(
         actor=request.user,
         model=request.GET.get("model", ""),
         object_id=request.GET.get("object", ""),

@@ -1,7 +1,19 @@
 from django.contrib import admin
 
 from jigiya.core.models import AuditEntry
-from jigiya.places.admin import ReadOnlyAdmin
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records are written by services (validated, audited), never edited in the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AuditEntry)

@@ -14,6 +14,8 @@ import decimal
 import uuid
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from jigiya.core.models import AuditAction, AuditEntry
@@ -46,7 +48,7 @@ def audit_snapshot(obj: models.Model) -> Snapshot:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: AbstractBaseUser | AnonymousUser | None,
     obj: models.Model,
     before: Snapshot | None = None,
     action: AuditAction | None = None,
@@ -72,7 +74,7 @@ def audit_record(
         if not changes:
             return None
     return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor_id=actor.pk if isinstance(actor, AbstractBaseUser) else None,
         action=action,
         model=obj._meta.label_lower,
         object_id=str(obj.pk),

@@ -119,17 +119,6 @@ def discover_steps() -> list[Step]:
     return sorted(STEPS, key=app_index)  # stable: an app's steps keep their own order
 
 
-def communities(*, generated: bool) -> frozenset[uuid.UUID]:
-    """The ids of the communities `jigiya generate` made (`generated=True`: codes starting with
-    CODE_PREFIX), or of the others (the demo world's)."""
-    from jigiya.places.models import Place, PlaceKind
-
-    places = Place.objects.filter(kind=PlaceKind.COMMUNITY)
-    marked = {"code__startswith": CODE_PREFIX}
-    places = places.filter(**marked) if generated else places.exclude(**marked)
-    return frozenset(places.values_list("pk", flat=True))
-
-
 def step_rng(seed: int, step: Step) -> random.Random:
     """Each step draws from its own stream, so a step's output does not depend on whether
     the steps before it ran now or in an earlier run."""

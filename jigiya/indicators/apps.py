@@ -6,13 +6,16 @@ class IndicatorsConfig(AppConfig):
     label = "indicators"
 
     def ready(self) -> None:
-        # Each app declares its indicators in its own `indicators.py`; load them all.
         from django.utils.module_loading import autodiscover_modules
 
-        autodiscover_modules("indicators")
-
-        # Services tell `core.changes` which cells changed; the engine marks them stale.
         from jigiya.core import changes
-        from jigiya.indicators import engine
+        from jigiya.indicators import (
+            engine,
+            governance,  # noqa: F401  (importing it registers the ASACO indicators)
+        )
 
+        # Each app declares its indicators in its own `indicators.py`; load them all. ASACO
+        # governance reads places' records from `governance`: places stands below indicators.
+        autodiscover_modules("indicators")
+        # Services tell `core.changes` which cells changed; the engine marks them stale.
         changes.listen(engine.mark_stale)

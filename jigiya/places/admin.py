@@ -1,20 +1,10 @@
 from django.contrib import admin
 
+from jigiya.core.admin import ReadOnlyAdmin
 from jigiya.places.models import Asaco, BoardMember, GeneralAssembly, HealthCenter, Place
 
 # Read-only in Django's admin: every change goes through the services (paths, audit trail),
 # which the Jigiya pages call. The admin is kept for inspection by superusers.
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Place)

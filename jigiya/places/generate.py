@@ -7,6 +7,7 @@ sets them; nothing here is audited (it is synthetic data, not anyone's change).
 
 import datetime
 import random
+import uuid
 from decimal import Decimal
 
 from django.db.models import Count
@@ -322,3 +323,12 @@ def count() -> Counts:
 
 
 STEP = register_step(Step(name="places", generate=generate, size=size, reset=reset, count=count))
+
+
+def community_ids(*, generated: bool) -> frozenset[uuid.UUID]:
+    """The ids of the communities `jigiya generate` made (`generated=True`: codes starting with
+    CODE_PREFIX), or of the others (the demo world's)."""
+    places = Place.objects.filter(kind=PlaceKind.COMMUNITY)
+    marked = {"code__startswith": CODE_PREFIX}
+    places = places.filter(**marked) if generated else places.exclude(**marked)
+    return frozenset(places.values_list("pk", flat=True))

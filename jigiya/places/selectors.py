@@ -4,14 +4,14 @@ from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from jigiya.accounts.access import get_in_scope, scope_paths, scope_q
+from jigiya.accounts.access import Actor, get_in_scope, scope_paths, scope_q
 from jigiya.accounts.roles import Perm
 from jigiya.places.models import BoardMember, BoardRole, GeneralAssembly, HealthCenter, Place
 
 
 def place_list(
     *,
-    user: Any,
+    user: Actor,
     kind: str | None = None,
     parent: Place | None = None,
     search: str = "",
@@ -28,7 +28,7 @@ def place_list(
     return places
 
 
-def place_roots(*, user: Any) -> QuerySet[Place]:
+def place_roots(*, user: Actor) -> QuerySet[Place]:
     """The highest places the user may see: where their view scope starts."""
     paths = scope_paths(user, Perm.PLACES_VIEW)
     if "" in paths:
@@ -36,7 +36,7 @@ def place_roots(*, user: Any) -> QuerySet[Place]:
     return Place.objects.filter(path__in=paths).select_related("parent")
 
 
-def place_get(*, user: Any, place_id: Any) -> Place:
+def place_get(*, user: Actor, place_id: Any) -> Place:
     """One place the user may see, or 404."""
     return get_in_scope(
         Place.objects.select_related("parent", "health_center"),
@@ -47,7 +47,7 @@ def place_get(*, user: Any, place_id: Any) -> Place:
     )
 
 
-def place_children(*, user: Any, place: Place) -> QuerySet[Place]:
+def place_children(*, user: Actor, place: Place) -> QuerySet[Place]:
     return (
         place_list(user=user, parent=place)
         .annotate(children_count=Count("children", distinct=True))
@@ -61,7 +61,7 @@ def place_ancestors(*, place: Place) -> QuerySet[Place]:
     return Place.objects.filter(pk__in=ids).order_by("depth")
 
 
-def health_center_list(*, user: Any, within: Place | None = None) -> QuerySet[HealthCenter]:
+def health_center_list(*, user: Actor, within: Place | None = None) -> QuerySet[HealthCenter]:
     """CSComs located in places the user may see (or within one of them)."""
     centers = HealthCenter.objects.filter(scope_q(user, Perm.PLACES_VIEW, "place__path"))
     if within is not None:
@@ -80,7 +80,7 @@ def _board_in_office_order() -> QuerySet[BoardMember]:
     )
 
 
-def health_center_get(*, user: Any, health_center_id: Any) -> HealthCenter:
+def health_center_get(*, user: Actor, health_center_id: Any) -> HealthCenter:
     """One CSCom with its ASACO, board and assemblies, or 404."""
     return get_in_scope(
         HealthCenter.objects.select_related("place", "asaco").prefetch_related(
@@ -95,7 +95,7 @@ def health_center_get(*, user: Any, health_center_id: Any) -> HealthCenter:
     )
 
 
-def board_member_get(*, user: Any, member_id: Any) -> BoardMember:
+def board_member_get(*, user: Actor, member_id: Any) -> BoardMember:
     return get_in_scope(
         BoardMember.objects.select_related("asaco__health_center__place"),
         user,

@@ -11,7 +11,13 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jigiya.accounts.access import has_perm_at, has_perm_everywhere
+from jigiya.accounts.access import (
+    Actor,
+    acting_user,
+    has_perm_at,
+    has_perm_everywhere,
+    require_perm_at,
+)
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot
 from jigiya.core.changes import declare_source, records_changed
@@ -47,9 +53,11 @@ def _check_parent(*, kind: str, parent: Place | None) -> None:
         )
 
 
-def _require_manage(actor: Any, place: Place | None) -> None:
+def _require_manage(actor: Actor, place: Place | None) -> None:
     if place is None:
-        allowed = has_perm_everywhere(actor, Perm.PLACES_MANAGE) and actor.is_superuser
+        allowed = has_perm_everywhere(actor, Perm.PLACES_MANAGE) and getattr(
+            actor, "is_superuser", False
+        )
     else:
         allowed = has_perm_at(actor, Perm.PLACES_MANAGE, place.path)
     if not allowed:
@@ -59,7 +67,7 @@ def _require_manage(actor: Any, place: Place | None) -> None:
 @transaction.atomic
 def place_create(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     name: str,
     code: str,
@@ -76,7 +84,7 @@ def place_create(
         code=code.strip(),
         parent=parent,
         health_center=health_center,
-        created_by=actor,
+        created_by=acting_user(actor),
     )
     place.path = "pending"
     place.full_clean(exclude=["path"])
@@ -97,7 +105,7 @@ def _check_health_center(*, kind: str, health_center: HealthCenter | None) -> No
 @transaction.atomic
 def place_update(
     *,
-    actor: Any,
+    actor: Actor,
     place: Place,
     name: str,
     code: str,
@@ -119,7 +127,7 @@ def place_update(
 
 
 @transaction.atomic
-def place_move(*, actor: Any, place: Place, parent: Place) -> Place:
+def place_move(*, actor: Actor, place: Place, parent: Place) -> Place:
     """Move a place and everything below it under `parent`; the actor must manage both ends.
 
     Refused when `parent` is the place itself or lies below it (the tree would become a loop).
@@ -145,7 +153,7 @@ def place_move(*, actor: Any, place: Place, parent: Place) -> Place:
     return place
 
 
-def _require_health_center_place(actor: Any, place: Place) -> None:
+def _require_health_center_place(actor: Actor, place: Place) -> None:
     # In a community (the quartier or village where the building stands): what a health center
     # records is counted there, and its health area's totals add up its communities.
     if place.kind != PlaceKind.COMMUNITY:
@@ -156,7 +164,7 @@ def _require_health_center_place(actor: Any, place: Place) -> None:
 @transaction.atomic
 def health_center_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     code: str,
     place: Place,
@@ -179,7 +187,7 @@ def health_center_create(
         partner_since=partner_since,
         partner_until=partner_until,
         status=status,
-        created_by=actor,
+        created_by=acting_user(actor),
     )
     center.full_clean()
     center.save()
@@ -188,7 +196,9 @@ def health_center_create(
 
 
 @transaction.atomic
-def health_center_update(*, actor: Any, health_center: HealthCenter, **fields: Any) -> HealthCenter:
+def health_center_update(
+    *, actor: Actor, health_center: HealthCenter, **fields: Any
+) -> HealthCenter:
     """Change a CSCom's details (name, code, health area, location, partnership, status)."""
     _require_manage(actor, health_center.place)
     allowed = {
@@ -213,15 +223,14 @@ def health_center_update(*, actor: Any, health_center: HealthCenter, **fields: A
     return health_center
 
 
-def _require_asaco_manage(actor: Any, health_center: HealthCenter) -> None:
-    if not has_perm_at(actor, Perm.ASACO_MANAGE, health_center.place.path):
-        raise PermissionDenied
+def _require_asaco_manage(actor: Actor, health_center: HealthCenter) -> None:
+    require_perm_at(actor, Perm.ASACO_MANAGE, health_center.place)
 
 
 @transaction.atomic
 def asaco_save(
     *,
-    actor: Any,
+    actor: Actor,
     health_center: HealthCenter,
     name: str,
     registration_number: str = "",
@@ -233,7 +242,7 @@ def asaco_save(
     asaco = Asaco.objects.filter(health_center=health_center).first()
     before = audit_snapshot(asaco) if asaco else None
     if asaco is None:
-        asaco = Asaco(health_center=health_center, created_by=actor)
+        asaco = Asaco(health_center=health_center, created_by=acting_user(actor))
     asaco.name = name.strip()
     asaco.registration_number = registration_number.strip()
     asaco.registered_on = registered_on
@@ -247,7 +256,7 @@ def asaco_save(
 @transaction.atomic
 def board_member_add(
     *,
-    actor: Any,
+    actor: Actor,
     asaco: Asaco,
     full_name: str,
     role: str,
@@ -266,7 +275,7 @@ def board_member_add(
         term_end=term_end,
         sex=sex,
         phone=phone.strip(),
-        created_by=actor,
+        created_by=acting_user(actor),
     )
     member.full_clean()
     if role != "member":
@@ -286,7 +295,7 @@ def board_member_add(
 
 @transaction.atomic
 def board_member_end_term(
-    *, actor: Any, member: BoardMember, term_end: datetime.date
+    *, actor: Actor, member: BoardMember, term_end: datetime.date
 ) -> BoardMember:
     """End a board member's term on `term_end` (the record stays)."""
     _require_asaco_manage(actor, member.asaco.health_center)
@@ -302,7 +311,7 @@ def board_member_end_term(
 @transaction.atomic
 def assembly_record(
     *,
-    actor: Any,
+    actor: Actor,
     asaco: Asaco,
     held_on: datetime.date,
     attendance: int,
@@ -325,7 +334,7 @@ def assembly_record(
         attendance=attendance,
         women_attending=women_attending,
         decisions=decisions.strip(),
-        created_by=actor,
+        created_by=acting_user(actor),
     )
     assembly.full_clean()
     assembly.save()

@@ -1,19 +1,13 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from jigiya.accounts.access import has_perm_at, scope_paths
+from jigiya.accounts.access import has_perm_at, require_perm_at, scope_paths
 from jigiya.accounts.roles import Perm
 from jigiya.core.views import form_page
 from jigiya.places import forms, selectors, services
 from jigiya.places.models import Asaco, HealthCenter, Place
-
-
-def _require(request: HttpRequest, perm: Perm, place: Place) -> None:
-    if not has_perm_at(request.user, perm, place.path):
-        raise PermissionDenied
 
 
 def _breadcrumbs(request: HttpRequest, place: Place) -> list[tuple[Place, bool]]:
@@ -52,7 +46,7 @@ def place_detail(request: HttpRequest, place_id: str) -> HttpResponse:
 @login_required
 def place_create(request: HttpRequest, place_id: str) -> HttpResponse:
     parent = selectors.place_get(user=request.user, place_id=place_id)
-    _require(request, Perm.PLACES_MANAGE, parent)
+    require_perm_at(request.user, Perm.PLACES_MANAGE, parent)
     form = forms.PlaceCreateForm(
         request.POST or None,
         health_centers=selectors.health_center_list(user=request.user),
@@ -71,7 +65,7 @@ def place_create(request: HttpRequest, place_id: str) -> HttpResponse:
 @login_required
 def place_edit(request: HttpRequest, place_id: str) -> HttpResponse:
     place = selectors.place_get(user=request.user, place_id=place_id)
-    _require(request, Perm.PLACES_MANAGE, place)
+    require_perm_at(request.user, Perm.PLACES_MANAGE, place)
     form = forms.PlaceEditForm(
         request.POST or None,
         initial={
@@ -96,7 +90,7 @@ def place_edit(request: HttpRequest, place_id: str) -> HttpResponse:
 @login_required
 def place_move(request: HttpRequest, place_id: str) -> HttpResponse:
     place = selectors.place_get(user=request.user, place_id=place_id)
-    _require(request, Perm.PLACES_MANAGE, place)
+    require_perm_at(request.user, Perm.PLACES_MANAGE, place)
     form = forms.PlaceMoveForm(
         request.POST or None,
         places=selectors.place_list(user=request.user, perm=Perm.PLACES_MANAGE).exclude(
@@ -130,7 +124,7 @@ def health_center_detail(request: HttpRequest, health_center_id: str) -> HttpRes
 @login_required
 def health_center_create(request: HttpRequest, place_id: str) -> HttpResponse:
     place = selectors.place_get(user=request.user, place_id=place_id)
-    _require(request, Perm.PLACES_MANAGE, place)
+    require_perm_at(request.user, Perm.PLACES_MANAGE, place)
     return form_page(
         request,
         forms.HealthCenterForm(request.POST or None),
@@ -144,7 +138,7 @@ def health_center_create(request: HttpRequest, place_id: str) -> HttpResponse:
 
 def _center_for(request: HttpRequest, health_center_id: str, perm: Perm) -> HealthCenter:
     center = selectors.health_center_get(user=request.user, health_center_id=health_center_id)
-    _require(request, perm, center.place)
+    require_perm_at(request.user, perm, center.place)
     return center
 
 
@@ -209,7 +203,7 @@ def board_member_add(request: HttpRequest, health_center_id: str) -> HttpRespons
 def board_member_end(request: HttpRequest, member_id: str) -> HttpResponse:
     member = selectors.board_member_get(user=request.user, member_id=member_id)
     center = member.asaco.health_center
-    _require(request, Perm.ASACO_MANAGE, center.place)
+    require_perm_at(request.user, Perm.ASACO_MANAGE, center.place)
     return form_page(
         request,
         forms.TermEndForm(request.POST or None),

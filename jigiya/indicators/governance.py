@@ -1,4 +1,8 @@
-"""Indicators of ASACO governance that the places app's own records give."""
+"""Indicators of ASACO governance that the places app's own records give.
+
+They live here, with the engine, until the quality program has its own app (issue 13): `places`
+stands below `indicators` and must not import it, so the catalog reads places' records instead.
+The indicators app loads this module when it is ready, beside each program's `indicators.py`."""
 
 import datetime
 from collections.abc import Iterable

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand
 from django.utils.module_loading import module_has_submodule
 
 from jigiya.accounts import demo as accounts_demo
-from jigiya.core import generate
 from jigiya.indicators import engine
+from jigiya.places.generate import community_ids
 
 
 def _demo_communities() -> frozenset[uuid.UUID] | None:
@@ -16,9 +16,9 @@ def _demo_communities() -> frozenset[uuid.UUID] | None:
     database; beside generated data (`jigiya generate`), the demo world's alone — recomputing
     10 M generated visits took five minutes each time `generate` or `make bench` checked that
     the demo was there."""
-    if not generate.communities(generated=True):
+    if not community_ids(generated=True):
         return None
-    return generate.communities(generated=False)
+    return community_ids(generated=False)
 
 
 class Command(BaseCommand):

@@ -15,12 +15,12 @@ from jigiya.core.generate import (
     GenerateError,
     Scale,
     Step,
-    communities,
     discover_steps,
     step_rng,
 )
 from jigiya.core.statistics import refresh_statistics
 from jigiya.indicators import engine
+from jigiya.places.generate import community_ids
 
 
 class Command(BaseCommand):
@@ -85,7 +85,7 @@ class Command(BaseCommand):
             refresh_statistics()  # plans made for empty tables would be slow on the new rows
             # The rows were written in bulk, not through the services that mark indicator
             # cells stale: compute the generated communities' indicators once, here.
-            indicator_values = engine.rebuild(communities=communities(generated=True))
+            indicator_values = engine.rebuild(communities=community_ids(generated=True))
         # Reported once the bar is gone, so the two do not overwrite each other.
         for step, created in results:
             if created:
