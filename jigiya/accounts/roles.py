@@ -85,10 +85,6 @@ GRANTS: dict[Perm, frozenset[Role]] = {
 assert set(GRANTS) == set(Perm), "every permission must have a row"
 
 
-def roles_with(perm: Perm) -> frozenset[Role]:
-    return GRANTS[perm]
-
-
 def perms_of(role: Role | str) -> frozenset[Perm]:
     return frozenset(perm for perm, roles in GRANTS.items() if role in roles)
 
