@@ -126,6 +126,14 @@ def require_perm_at(user: Actor, perm: Perm, place: "Placed | str") -> "User":
     return cast("User", user)
 
 
+def require_perm_anywhere(user: Actor, perm: Perm) -> "User":
+    """For a page that lists what lies in the user's places (a worklist, a list of groups): the
+    user holds `perm` somewhere, or PermissionDenied (403). Returns the signed-in user."""
+    if not has_perm_anywhere(user, perm):
+        raise PermissionDenied
+    return cast("User", user)
+
+
 def acting_user(actor: Actor) -> "User | None":
     """The user to record as `created_by`: the actor when signed in, None for the system."""
     if actor is None or not actor.is_authenticated:

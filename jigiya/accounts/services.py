@@ -154,8 +154,7 @@ def assignment_add(*, actor: Actor, user: User, role: str, place: Place) -> Assi
 @transaction.atomic
 def assignment_remove(*, actor: Actor, assignment: Assignment) -> None:
     """Take a role at a place away. The user keeps their other assignments."""
-    if not has_perm_at(actor, Perm.USERS_MANAGE, assignment.place.path):
-        raise PermissionDenied
+    require_perm_at(actor, Perm.USERS_MANAGE, assignment.place)
     if assignment.user_id == getattr(actor, "pk", None) and assignment.role == Role.ADMIN:
         raise ValidationError({"role": _("You cannot remove your own administrator role.")})
     audit_record(actor=actor, obj=assignment, action=AuditAction.DELETE)

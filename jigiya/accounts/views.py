@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jigiya.accounts import selectors, services
-from jigiya.accounts.access import has_perm_anywhere
+from jigiya.accounts.access import has_perm_anywhere, require_perm_anywhere
 from jigiya.accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from jigiya.accounts.forms import (
     AssignmentForm,
@@ -60,11 +60,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         messages.success(self.request, _("Your password was changed."))
         return super().form_valid(form)
-
-
-def _require(request: HttpRequest, perm: Perm) -> None:
-    if not has_perm_anywhere(request.user, perm):
-        raise PermissionDenied
 
 
 def _me(request: HttpRequest) -> User:
@@ -120,7 +115,7 @@ def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
 
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    _require(request, Perm.USERS_VIEW)
+    require_perm_anywhere(request.user, Perm.USERS_VIEW)
     search = request.GET.get("q", "").strip()
     users = selectors.user_list(actor=request.user, search=search)
     page = Paginator(users, 50).get_page(request.GET.get("page"))
@@ -138,7 +133,7 @@ def _manageable_places(request: HttpRequest) -> Any:
 
 @login_required
 def user_create(request: HttpRequest) -> HttpResponse:
-    _require(request, Perm.USERS_MANAGE)
+    require_perm_anywhere(request.user, Perm.USERS_MANAGE)
     form = UserCreateForm(request.POST or None, places=_manageable_places(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -154,7 +149,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def user_detail(request: HttpRequest, user_id: str) -> HttpResponse:
-    _require(request, Perm.USERS_VIEW)
+    require_perm_anywhere(request.user, Perm.USERS_VIEW)
     person = selectors.user_get(actor=request.user, user_id=user_id)
     context = {
         "person": person,
@@ -168,7 +163,7 @@ def user_detail(request: HttpRequest, user_id: str) -> HttpResponse:
 
 @login_required
 def user_edit(request: HttpRequest, user_id: str) -> HttpResponse:
-    _require(request, Perm.USERS_MANAGE)
+    require_perm_anywhere(request.user, Perm.USERS_MANAGE)
     person = selectors.user_get(actor=request.user, user_id=user_id)
     initial = {field: getattr(person, field) for field in UserEditForm.base_fields}
     form = UserEditForm(request.POST or None, initial=initial)
@@ -188,7 +183,7 @@ def user_edit(request: HttpRequest, user_id: str) -> HttpResponse:
 
 @login_required
 def user_password(request: HttpRequest, user_id: str) -> HttpResponse:
-    _require(request, Perm.USERS_MANAGE)
+    require_perm_anywhere(request.user, Perm.USERS_MANAGE)
     person = selectors.user_get(actor=request.user, user_id=user_id)
     form = PasswordSetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -210,7 +205,7 @@ def user_password(request: HttpRequest, user_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def assignment_add(request: HttpRequest, user_id: str) -> HttpResponse:
-    _require(request, Perm.USERS_MANAGE)
+    require_perm_anywhere(request.user, Perm.USERS_MANAGE)
     person = selectors.user_get(actor=request.user, user_id=user_id)
     form = AssignmentForm(request.POST, places=_manageable_places(request))
     if form.is_valid():
@@ -234,7 +229,7 @@ def assignment_add(request: HttpRequest, user_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def assignment_remove(request: HttpRequest, assignment_id: str) -> HttpResponse:
-    _require(request, Perm.USERS_MANAGE)
+    require_perm_anywhere(request.user, Perm.USERS_MANAGE)
     assignment = selectors.assignment_get(actor=request.user, assignment_id=assignment_id)
     try:
         services.assignment_remove(actor=request.user, assignment=assignment)
@@ -249,7 +244,7 @@ def assignment_remove(request: HttpRequest, assignment_id: str) -> HttpResponse:
 @login_required
 def audit(request: HttpRequest) -> HttpResponse:
     """The audit trail, newest first, for administrators."""
-    _require(request, Perm.AUDIT_VIEW)
+    require_perm_anywhere(request.user, Perm.AUDIT_VIEW)
     entries = selectors.audit_list(
         actor=request.user,
         model=request.GET.get("model", ""),
