@@ -7,6 +7,7 @@ from ninja import Router, Status
 from ninja.errors import ValidationError as SchemaError
 from ninja.pagination import PageNumberPagination, paginate
 
+from jigiya.core.retries import created_or_replayed
 from jigiya.savings import ledger, selectors, services
 from jigiya.savings.models import Group, Meeting, Membership
 from jigiya.savings.schemas import (
@@ -32,7 +33,7 @@ def group_list(request: HttpRequest) -> Any:
 @router.get("/savings/groups/{group_id}", response=GroupDetailOut)
 def group_detail(request: HttpRequest, group_id: uuid.UUID) -> dict[str, Any]:
     group = selectors.group_get(user=request.user, group_id=group_id)
-    current = group.cycles.filter(status="open").first()
+    current = selectors.open_cycle(group)
     rows = selectors.member_rows(group, current)
     return {
         **{field: getattr(group, field) for field in GroupOut.model_fields if field != "id"},
@@ -113,8 +114,8 @@ def meeting_record(request: HttpRequest, group_id: uuid.UUID) -> Status:
     again: 200 with the same result, nothing changed. The same id with other content: 409."""
     group: Group = selectors.group_get(user=request.user, group_id=group_id)
     data = _meeting_data(request)
-    meeting, created = services.meeting_record(actor=request.user, group=group, data=data)
-    return Status(201 if created else 200, meeting)
+    meeting = services.meeting_record(actor=request.user, group=group, data=data)
+    return created_or_replayed(meeting)
 
 
 @router.get("/savings/meetings/{meeting_id}", response=MeetingOut)

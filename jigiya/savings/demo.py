@@ -17,13 +17,14 @@ from typing import Any
 from django.db import transaction
 
 from jigiya.accounts import services as account_services
+from jigiya.accounts.access import Actor
 from jigiya.accounts.demo import DEMO_PASSWORD
 from jigiya.accounts.models import User
 from jigiya.accounts.roles import Role
 from jigiya.core.generate import FAMILY_NAMES, WOMEN_FIRST_NAMES
 from jigiya.places.models import Place
 from jigiya.registry.models import Household, Person
-from jigiya.savings import ledger, services
+from jigiya.savings import ledger, selectors, services
 from jigiya.savings.models import Cycle, Group, MemberRole, Membership
 from jigiya.savings.services import GrantLine, MeetingData, MemberLine
 
@@ -50,7 +51,7 @@ def _every(start: datetime.date, end: datetime.date, days: int) -> Iterator[date
         day += datetime.timedelta(days=days)
 
 
-def _members(group: Group, community: Place, count: int, rng: random.Random, actor: Any) -> list:
+def _members(group: Group, community: Place, count: int, rng: random.Random, actor: Actor) -> list:
     members = []
     for index in range(count):
         household = Household(community=community, name=f"Famille {rng.choice(FAMILY_NAMES)}")
@@ -85,7 +86,7 @@ def _meetings(
     members: list[Membership],
     days: list[datetime.date],
     rng: random.Random,
-    actor: Any,
+    actor: Actor,
     settle_last: bool = False,
     late_member: Membership | None = None,
 ) -> None:
@@ -95,7 +96,7 @@ def _meetings(
         last = settle_last and number == len(days)
         balance = ledger.balances(group.pk)
         savings = ledger.member_savings(group.pk)
-        positions = services.open_loan_positions(group, day)
+        positions = selectors.open_loan_positions(group, day)
         owed: dict[uuid.UUID, Any] = {}
         for loan, pos in positions.items():
             if pos.owed:
@@ -262,7 +263,7 @@ def _benkadi(admin: User, actor: User) -> None:
     leaving = next(
         m
         for m in reversed(members)
-        if m != late and services.leave_plan(m, D(2026, 11, 9)).payout >= 0
+        if m != late and selectors.leave_plan(m, D(2026, 11, 9)).payout >= 0
     )
     services.membership_leave(actor=admin, membership=leaving, left_on=D(2026, 11, 9))
 

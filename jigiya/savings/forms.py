@@ -1,4 +1,3 @@
-import datetime
 import uuid
 from typing import Any
 
@@ -318,7 +317,3 @@ class MeetingForm(forms.Form):
             difference_note=data.get("difference_note") or "",
             confirmed_by_id=data["confirmed_by"].pk if data.get("confirmed_by") else None,
         )
-
-
-def today() -> datetime.date:
-    return timezone.localdate()

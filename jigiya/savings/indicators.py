@@ -38,7 +38,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from jigiya.accounts.access import scope_q
+from jigiya.accounts.access import Actor, scope_q
 from jigiya.accounts.roles import Perm
 from jigiya.core.periods import Month
 from jigiya.indicators.catalog import (
@@ -365,7 +365,7 @@ def _stock_day(month: datetime.date) -> datetime.date | None:
     return None if month > today else min(Month.of(month).last_day, today)
 
 
-def _within(rows: QuerySet[Any], user: Any, place: Place, path: str) -> QuerySet[Any]:
+def _within(rows: QuerySet[Any], user: Actor, place: Place, path: str) -> QuerySet[Any]:
     """Rows whose group's community (reached by `path`) is `place` or below it, where `user`
     may see savings records."""
     return rows.filter(
@@ -397,7 +397,7 @@ def _members_on(day: datetime.date) -> Q:
     return Q(joined_on__lte=day) & (Q(left_on__isnull=True) | Q(left_on__gt=day))
 
 
-def _memberships(user: Any, place: Place) -> QuerySet[Membership]:
+def _memberships(user: Actor, place: Place) -> QuerySet[Membership]:
     return (
         _within(Membership.objects.all(), user, place, GROUP_COMMUNITY)
         .select_related("person", "group__community")
@@ -405,7 +405,7 @@ def _memberships(user: Any, place: Place) -> QuerySet[Membership]:
     )
 
 
-def member_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Membership]:
+def member_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Membership]:
     """The members on the day the month's stocks are read, with their savings then."""
     day = _stock_day(month)
     if day is None:
@@ -413,12 +413,12 @@ def member_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Me
     return _memberships(user, place).filter(_members_on(day)).annotate(savings=_savings_on(day))
 
 
-def women_member_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Membership]:
+def women_member_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Membership]:
     """The women among those members."""
     return member_records(user, place, month).filter(person__sex=Sex.FEMALE)
 
 
-def savings_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Membership]:
+def savings_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Membership]:
     """The members then, and anyone else whose savings were still in the group: `savings`
     adds up to the numerator."""
     day = _stock_day(month)
@@ -431,7 +431,7 @@ def savings_records(user: Any, place: Place, month: datetime.date) -> QuerySet[M
     )
 
 
-def attendance_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Attendance]:
+def attendance_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Attendance]:
     """The members who came (present or represented) to each group's last four meetings of
     the 90 days up to the day stocks are read."""
     day = _stock_day(month)
@@ -464,7 +464,7 @@ def _account_on(account: Account, day: datetime.date) -> Coalesce:
     return _sum(lines, "group", DEBITS)
 
 
-def asset_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Group]:
+def asset_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Group]:
     """The groups with what they held on the day stocks are read: `assets` adds up to the
     numerator."""
     day = _stock_day(month)
@@ -485,7 +485,7 @@ def asset_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Gro
     )
 
 
-def _loans(user: Any, place: Place, day: datetime.date) -> QuerySet[Loan]:
+def _loans(user: Actor, place: Place, day: datetime.date) -> QuerySet[Loan]:
     return (
         _within(Loan.objects.filter(disbursed_on__lte=day), user, place, GROUP_COMMUNITY)
         .select_related("membership__person", "group__community")
@@ -493,7 +493,7 @@ def _loans(user: Any, place: Place, day: datetime.date) -> QuerySet[Loan]:
     )
 
 
-def loan_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Loan]:
+def loan_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Loan]:
     """The loans still owed on the day stocks are read: `principal_owed` (their loans
     receivable balance) adds up to the numerator."""
     day = _stock_day(month)
@@ -536,7 +536,7 @@ def _due_by(installments: Any) -> Any:
     )
 
 
-def par_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Loan]:
+def par_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Loan]:
     """The loans with an installment more than 30 days late on the day stocks are read (as
     `loans.position` tells it): `principal_owed` adds up to the numerator; `late_amount` is what
     fell due by then and is not paid."""
@@ -567,7 +567,7 @@ def par_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Loan]
     )
 
 
-def grant_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Entry]:
+def grant_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Entry]:
     """The health fund grants of the month and their reversals: `amount` (net paid out of the
     health fund, negative for a reversal) adds up to the numerator."""
     cash = EntryLine.objects.filter(entry=OuterRef("pk"), account=Account.HEALTH_FUND_CASH)
@@ -589,7 +589,7 @@ def grant_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Ent
     )
 
 
-def share_out_records(user: Any, place: Place, month: datetime.date) -> QuerySet[ShareOut]:
+def share_out_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[ShareOut]:
     """The share-outs of the month that give a return: `earned` x 365 adds up to the
     numerator."""
     saved = ShareOutLine.objects.filter(share_out=OuterRef("pk"))
@@ -612,7 +612,7 @@ def share_out_records(user: Any, place: Place, month: datetime.date) -> QuerySet
     )
 
 
-def leaving_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Membership]:
+def leaving_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Membership]:
     """The members who left during a cycle shared out in the month."""
     shared_out = ShareOut.objects.filter(
         Q(held_on__gte=OuterRef("left_on")),  # left during the cycle, by the share-out

@@ -16,6 +16,7 @@ group row is the only lock a posting takes, so the lock order is fixed and posti
 are serialised while groups post in parallel. Nothing here updates or deletes a row.
 """
 
+import datetime
 import hashlib
 import json
 import uuid
@@ -29,6 +30,7 @@ from django.db import connection
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
+from jigiya.accounts.access import Actor, acting_user
 from jigiya.savings.models import (
     CASH_ACCOUNTS,
     DEBIT_NORMAL,
@@ -207,33 +209,24 @@ def post(
     *,
     group: Group,
     cycle: Cycle,
-    on: Any,
+    on: datetime.date,
     drafts: list[EntryDraft],
-    meeting_id: Any = None,
-    actor: Any = None,
-    running: dict[str, int] | None = None,
+    meeting_id: uuid.UUID | None = None,
+    actor: Actor = None,
 ) -> list[Entry]:
     """Append `drafts` to the group's chain, in order. The caller holds the group lock
     (`lock_group`). Refuses (ValidationError, nothing written) an entry that does not balance
     or one after which a cash account would be negative."""
     if not connection.in_atomic_block:
         raise RuntimeError("Post to the savings ledger inside a transaction.")
-    running = dict(running) if running is not None else balances(group.pk)
-    for draft in drafts:
-        _check_draft(draft)
-        for line in draft.lines:
-            running[line.account] += signed(line.account, line.debit, line.credit)
-        problem = cash_problem(running)
-        if problem:
-            raise ValidationError({"amount": [problem]})
+    _check_drafts(drafts, balances(group.pk))
     last = Entry.objects.filter(group=group).order_by("-seq").values_list("seq", "hash").first()
     seq, prev = last if last else (0, GENESIS)
     entries: list[Entry] = []
     lines: list[EntryLine] = []
-    actor_id = actor.pk if getattr(actor, "pk", None) else None
     for draft in drafts:
         seq += 1
-        text = canonical(
+        entry = Entry(
             id=draft.id,
             group_id=group.pk,
             cycle_id=cycle.pk,
@@ -246,50 +239,66 @@ def post(
             reverses_id=draft.reverses_id,
             purpose=draft.purpose,
             memo=draft.memo,
-            lines=[
-                (line.account, line.debit, line.credit, line.membership_id, line.loan_id)
-                for line in draft.lines
-            ],
+            prev_hash=prev,
+            created_by=acting_user(actor),
         )
-        digest = chain_hash(prev, text)
-        entries.append(
-            Entry(
-                id=draft.id,
-                group_id=group.pk,
-                cycle_id=cycle.pk,
-                seq=seq,
-                kind=draft.kind,
-                on=on,
-                meeting_id=meeting_id,
-                membership_id=draft.membership_id,
-                loan_id=draft.loan_id,
-                reverses_id=draft.reverses_id,
-                purpose=draft.purpose,
-                memo=draft.memo,
-                prev_hash=prev,
-                hash=digest,
-                created_by_id=actor_id,
-            )
-        )
-        lines += [
-            EntryLine(
-                entry_id=draft.id,
-                group_id=group.pk,
-                seq=seq,
-                position=position,
-                on=on,
-                account=line.account,
-                debit=line.debit,
-                credit=line.credit,
-                membership_id=line.membership_id,
-                loan_id=line.loan_id,
-            )
-            for position, line in enumerate(draft.lines, start=1)
-        ]
-        prev = digest
+        entry.hash = chain_hash(prev, _canonical_of(entry, draft.lines))
+        entries.append(entry)
+        lines += _line_rows(entry, draft.lines)
+        prev = entry.hash
     Entry.objects.bulk_create(entries)
     EntryLine.objects.bulk_create(lines)
     return entries
+
+
+def _check_drafts(drafts: list[EntryDraft], running: dict[str, int]) -> None:
+    """Each draft balances, and no cash account goes negative after it (in order)."""
+    for draft in drafts:
+        _check_draft(draft)
+        for line in draft.lines:
+            running[line.account] += signed(line.account, line.debit, line.credit)
+        problem = cash_problem(running)
+        if problem:
+            raise ValidationError({"amount": [problem]})
+
+
+def _canonical_of(entry: Entry, lines: list[LineDraft]) -> str:
+    return canonical(
+        id=entry.pk,
+        group_id=entry.group_id,
+        cycle_id=entry.cycle_id,
+        seq=entry.seq,
+        kind=entry.kind,
+        on=entry.on,
+        meeting_id=entry.meeting_id,
+        membership_id=entry.membership_id,
+        loan_id=entry.loan_id,
+        reverses_id=entry.reverses_id,
+        purpose=entry.purpose,
+        memo=entry.memo,
+        lines=[
+            (line.account, line.debit, line.credit, line.membership_id, line.loan_id)
+            for line in lines
+        ],
+    )
+
+
+def _line_rows(entry: Entry, lines: list[LineDraft]) -> list[EntryLine]:
+    return [
+        EntryLine(
+            entry_id=entry.pk,
+            group_id=entry.group_id,
+            seq=entry.seq,
+            position=position,
+            on=entry.on,
+            account=line.account,
+            debit=line.debit,
+            credit=line.credit,
+            membership_id=line.membership_id,
+            loan_id=line.loan_id,
+        )
+        for position, line in enumerate(lines, start=1)
+    ]
 
 
 def reversal_of(entry: Entry, *, id: uuid.UUID, memo: str) -> EntryDraft:

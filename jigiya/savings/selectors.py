@@ -9,13 +9,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from jigiya.accounts.access import get_in_scope, has_perm_at, scope_q
+from jigiya.accounts.access import Actor, get_in_scope, has_perm_at, scope_q
 from jigiya.accounts.roles import Perm
 from jigiya.savings import ledger
 from jigiya.savings.loans import LoanPosition, position
@@ -23,12 +24,14 @@ from jigiya.savings.models import (
     Account,
     Attendance,
     Cycle,
+    CycleStatus,
     Entry,
     EntryKind,
     EntryLine,
     Group,
     GroupStatusChange,
     Loan,
+    LoanStatus,
     Meeting,
     Membership,
     ShareOut,
@@ -39,11 +42,13 @@ PATH = "community__path"
 M = TypeVar("M", bound=models.Model)
 
 
-def can_record(user: Any, group: Group) -> bool:
+def can_record(user: Actor, group: Group) -> bool:
+    """Whether the user may record for this group (to show the buttons; services check it
+    again with `require_perm_at`)."""
     return has_perm_at(user, Perm.SAVINGS_RECORD, group.community.path)
 
 
-def group_list(*, user: Any, search: str = "") -> QuerySet[Group]:
+def group_list(*, user: Actor, search: str = "") -> QuerySet[Group]:
     """Groups in the user's places, with their community and number of current members."""
     today = timezone.localdate()
     groups = (
@@ -62,7 +67,7 @@ def group_list(*, user: Any, search: str = "") -> QuerySet[Group]:
     return groups
 
 
-def _get(queryset: QuerySet[M], user: Any, path_field: str, **lookup: Any) -> M:
+def _get(queryset: QuerySet[M], user: Actor, path_field: str, **lookup: Any) -> M:
     """One row the user may see with the savings view permission. Outside the user's places it
     does not exist (404); inside them, a role without the permission is refused (403)."""
     try:
@@ -73,7 +78,7 @@ def _get(queryset: QuerySet[M], user: Any, path_field: str, **lookup: Any) -> M:
         raise
 
 
-def group_get(*, user: Any, group_id: Any) -> Group:
+def group_get(*, user: Actor, group_id: Any) -> Group:
     return _get(
         Group.objects.select_related("community", "facilitator"),
         user,
@@ -82,7 +87,7 @@ def group_get(*, user: Any, group_id: Any) -> Group:
     )
 
 
-def cycle_get(*, user: Any, cycle_id: Any) -> Cycle:
+def cycle_get(*, user: Actor, cycle_id: Any) -> Cycle:
     return _get(
         Cycle.objects.select_related("group__community"),
         user,
@@ -91,7 +96,7 @@ def cycle_get(*, user: Any, cycle_id: Any) -> Cycle:
     )
 
 
-def meeting_get(*, user: Any, meeting_id: Any) -> Meeting:
+def meeting_get(*, user: Actor, meeting_id: Any) -> Meeting:
     return _get(
         Meeting.objects.select_related("group__community", "cycle", "confirmed_by__person"),
         user,
@@ -100,7 +105,7 @@ def meeting_get(*, user: Any, meeting_id: Any) -> Meeting:
     )
 
 
-def membership_get(*, user: Any, membership_id: Any) -> Membership:
+def membership_get(*, user: Actor, membership_id: Any) -> Membership:
     return _get(
         Membership.objects.select_related("group__community", "person"),
         user,
@@ -109,7 +114,7 @@ def membership_get(*, user: Any, membership_id: Any) -> Membership:
     )
 
 
-def loan_get(*, user: Any, loan_id: Any) -> Loan:
+def loan_get(*, user: Actor, loan_id: Any) -> Loan:
     return _get(
         Loan.objects.select_related("group__community", "membership__person", "cycle"),
         user,
@@ -118,7 +123,7 @@ def loan_get(*, user: Any, loan_id: Any) -> Loan:
     )
 
 
-def entry_get(*, user: Any, entry_id: Any) -> Entry:
+def entry_get(*, user: Actor, entry_id: Any) -> Entry:
     return _get(
         Entry.objects.select_related("group__community", "cycle", "meeting"),
         user,
@@ -127,7 +132,9 @@ def entry_get(*, user: Any, entry_id: Any) -> Entry:
     )
 
 
-def memberships_of(*, user: Any, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Membership]]:
+def memberships_of(
+    *, user: Actor, person_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[Membership]]:
     """The savings groups of these people (for the household page): person id → memberships,
     current first, each with `.group` loaded. One query; only groups the user may see."""
     result: dict[uuid.UUID, list[Membership]] = defaultdict(list)
@@ -190,7 +197,7 @@ def member_rows(group: Group, cycle: Cycle | None, *, current_only: bool = True)
     ]
 
 
-def group_page(*, user: Any, group: Group) -> dict[str, Any]:
+def group_page(*, user: Actor, group: Group) -> dict[str, Any]:
     """Everything the group page shows, in a fixed number of queries."""
     cycles = list(group.cycles.order_by("-number"))
     current = next((c for c in cycles if c.is_open), None)
@@ -331,3 +338,148 @@ def settlement_of(*, membership: Membership) -> dict[str, int]:
         else:
             result["settlement_owed"] += credit
     return result
+
+
+# --- reads the services decide on (also shown before a write) -------------------------------
+
+
+def status_on(group: Group, day: datetime.date) -> str:
+    """The group's status on `day`, from its history (the latest change on or before it)."""
+    changes = [change for change in group.status_changes.all() if change.on <= day]
+    if not changes:
+        return ""
+    return max(changes, key=lambda change: change.number).status
+
+
+def open_loan_positions(
+    group: Group, on: datetime.date, *, membership: Membership | None = None
+) -> dict[Loan, LoanPosition]:
+    """Every loan of the group (or member) not written off, with where it stands on `on`."""
+    loans = list(
+        Loan.objects.filter(group=group, status=LoanStatus.OPEN).order_by("disbursed_on", "id")
+    )
+    if membership is not None:
+        loans = [loan for loan in loans if loan.membership_id == membership.pk]
+    paid = ledger.loan_paid([loan.pk for loan in loans])
+    return {loan: position(loan, paid.get(loan.pk), on) for loan in loans}
+
+
+def open_cycle(group: Group) -> Cycle | None:
+    """The group's cycle still open (there is at most one), or None."""
+    return group.cycles.filter(status=CycleStatus.OPEN).first()
+
+
+@dataclass
+class LeavePlan:
+    """What a member leaving on a day takes with her: her savings back at face value, minus
+    what her loans still owe (principal and the flat interest not yet paid)."""
+
+    savings: int
+    owed: int
+    payout: int
+    positions: dict[Loan, LoanPosition]
+    cycle: Cycle | None
+
+
+def leave_plan(membership: Membership, on: datetime.date) -> LeavePlan:
+    """The settlement of a member leaving on `on` (nothing posted)."""
+    group = membership.group
+    savings = ledger.member_savings(group.pk).get(membership.pk, 0)
+    positions = {
+        loan: pos
+        for loan, pos in open_loan_positions(group, on, membership=membership).items()
+        if pos.owed
+    }
+    owed = sum(pos.owed for pos in positions.values())
+    return LeavePlan(savings, owed, savings - owed, positions, open_cycle(group))
+
+
+@dataclass
+class PlannedPayout:
+    """One member's line of a share-out before it is posted (a `ShareOutLine` after)."""
+
+    membership: Membership
+    shares: int
+    savings: int
+    value: int
+    loan_owed: int
+    payout: int
+    health_box: int
+
+
+@dataclass
+class ShareOutPlan:
+    """What a share-out would pay, before it is posted (the sheet shows the same numbers)."""
+
+    loan_fund_cash: int
+    loans_owed: int
+    health_fund_shared: int
+    fund_value: int
+    total_shares: int
+    remainder: int
+    lines: list[PlannedPayout]
+    positions: dict[Loan, LoanPosition]
+
+
+def _whole_shares(
+    cycle: Cycle, savings: dict[uuid.UUID, int], members: dict[uuid.UUID, Membership]
+) -> dict[uuid.UUID, int]:
+    """Each member's shares (her savings ÷ the share price); refused when not whole."""
+    shares: dict[uuid.UUID, int] = {}
+    for member, amount in savings.items():
+        count, rest = divmod(amount, cycle.share_price)
+        if rest:
+            raise ValidationError(
+                {"__all__": [_("Savings of %(m)s are not whole shares.") % {"m": members[member]}]}
+            )
+        if count:
+            shares[member] = count
+    if not shares:
+        raise ValidationError({"__all__": [_("Nobody holds shares: nothing to share out.")]})
+    return shares
+
+
+def share_out_plan(cycle: Cycle, held_on: datetime.date) -> ShareOutPlan:
+    """value per share = fund value ÷ total shares, where the fund value is the loan fund cash
+    plus what the loans still owe (plus the health fund when the constitution shares it out);
+    each member gets ⌊her shares x fund value ÷ total shares⌋ - what she still owes. The francs
+    that rounding leaves over are the remainder (kept as `remainder_rule` says). Refused
+    (ValidationError) when savings are not whole shares or nobody holds any."""
+    group = cycle.group
+    balance = ledger.balances(group.pk)
+    savings = ledger.member_savings(group.pk)
+    positions = open_loan_positions(group, held_on)
+    owed: dict[uuid.UUID, int] = defaultdict(int)
+    for loan, pos in positions.items():
+        owed[loan.membership_id] += pos.owed
+    shared_health = balance[Account.HEALTH_FUND_CASH] if cycle.share_out_health_fund else 0
+    value = balance[Account.LOAN_FUND_CASH] + sum(owed.values()) + shared_health
+    members = {m.pk: m for m in group.memberships.select_related("person")}
+    shares = _whole_shares(cycle, savings, members)
+    total = sum(shares.values())
+    lines = []
+    for member in sorted(set(shares) | set(owed), key=lambda pk: members[pk].number):
+        gross = shares.get(member, 0) * value // total
+        payout = gross - owed.get(member, 0)
+        health_box = payout * cycle.health_box_percent // 100 if cycle.savings_split else 0
+        lines.append(
+            PlannedPayout(
+                membership=members[member],
+                shares=shares.get(member, 0),
+                savings=savings.get(member, 0),
+                value=gross,
+                loan_owed=owed.get(member, 0),
+                payout=payout,
+                health_box=max(health_box, 0),
+            )
+        )
+    return ShareOutPlan(
+        loan_fund_cash=balance[Account.LOAN_FUND_CASH],
+        loans_owed=sum(owed.values()),
+        health_fund_shared=shared_health,
+        fund_value=value,
+        total_shares=total,
+        remainder=value - sum(line.value for line in lines),
+        lines=lines,
+        positions=positions,
+    )

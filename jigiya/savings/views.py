@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jigiya.accounts.access import has_perm_anywhere, scope_q
+from jigiya.accounts.access import has_perm_anywhere, require_perm_at, scope_q
 from jigiya.accounts.roles import Perm
 from jigiya.core.errors import Conflict, validation_fields
 from jigiya.core.views import form_page
@@ -19,26 +20,15 @@ from jigiya.savings import forms, selectors, services
 from jigiya.savings.models import (
     OFFICER_ROLES,
     Attendance,
-    CycleStatus,
-    Group,
     Membership,
     ShareOut,
 )
 
 
-def _require_view(request: HttpRequest) -> None:
-    if not has_perm_anywhere(request.user, Perm.SAVINGS_VIEW):
-        raise PermissionDenied
-
-
-def _require_record(request: HttpRequest, group: Group) -> None:
-    if not selectors.can_record(request.user, group):
-        raise PermissionDenied
-
-
 @login_required
 def group_list(request: HttpRequest) -> HttpResponse:
-    _require_view(request)
+    if not has_perm_anywhere(request.user, Perm.SAVINGS_VIEW):
+        raise PermissionDenied
     search = request.GET.get("q", "").strip()
     context = {
         "groups": selectors.group_list(user=request.user, search=search)[:200],
@@ -80,8 +70,8 @@ def group_detail(request: HttpRequest, group_id: str) -> HttpResponse:
 @login_required
 def group_status(request: HttpRequest, group_id: str) -> HttpResponse:
     group = selectors.group_get(user=request.user, group_id=group_id)
-    _require_record(request, group)
-    form = forms.StatusForm(request.POST or None, initial={"on": forms.today()})
+    require_perm_at(request.user, Perm.SAVINGS_RECORD, group.community)
+    form = forms.StatusForm(request.POST or None, initial={"on": timezone.localdate()})
     return form_page(
         request,
         form,
@@ -96,9 +86,9 @@ def group_status(request: HttpRequest, group_id: str) -> HttpResponse:
 @login_required
 def cycle_start(request: HttpRequest, group_id: str) -> HttpResponse:
     group = selectors.group_get(user=request.user, group_id=group_id)
-    _require_record(request, group)
+    require_perm_at(request.user, Perm.SAVINGS_RECORD, group.community)
     last = group.cycles.order_by("-number").first()
-    initial: dict[str, Any] = {"starts_on": forms.today()}
+    initial: dict[str, Any] = {"starts_on": timezone.localdate()}
     if last is not None:  # the next cycle starts from the last one's constitution
         initial.update({name: getattr(last, name) for name in services.CONSTITUTION_FIELDS})
         initial["fines"] = "\n".join(f"{f['reason']} = {f['amount']}" for f in last.fines)
@@ -117,14 +107,14 @@ def cycle_start(request: HttpRequest, group_id: str) -> HttpResponse:
 @login_required
 def member_add(request: HttpRequest, group_id: str) -> HttpResponse:
     group = selectors.group_get(user=request.user, group_id=group_id)
-    _require_record(request, group)
+    require_perm_at(request.user, Perm.SAVINGS_RECORD, group.community)
     people = (
         Person.objects.filter(household__community=group.community, is_active=True)
         .exclude(pk__in=group.memberships.filter(left_on__isnull=True).values("person_id"))
         .order_by("family_name", "given_name")
     )
     form = forms.MemberAddForm(
-        request.POST or None, people=people, initial={"joined_on": forms.today()}
+        request.POST or None, people=people, initial={"joined_on": timezone.localdate()}
     )
     return form_page(
         request,
@@ -141,12 +131,12 @@ def member_add(request: HttpRequest, group_id: str) -> HttpResponse:
 def meeting_new(request: HttpRequest, group_id: str) -> HttpResponse:
     """The meeting entry page: one row per member, defaults that match most rows."""
     group = selectors.group_get(user=request.user, group_id=group_id)
-    _require_record(request, group)
-    cycle = group.cycles.filter(status=CycleStatus.OPEN).first()
+    require_perm_at(request.user, Perm.SAVINGS_RECORD, group.community)
+    cycle = selectors.open_cycle(group)
     if cycle is None:
         messages.warning(request, _("Start a cycle before recording meetings."))
         return redirect(group.get_absolute_url())
-    today = forms.today()
+    today = timezone.localdate()
     members = [
         m
         for m in group.memberships.select_related("person").order_by("number")
@@ -167,9 +157,7 @@ def meeting_new(request: HttpRequest, group_id: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            meeting, _created = services.meeting_record(
-                actor=request.user, group=group, data=form.to_data()
-            )
+            meeting = services.meeting_record(actor=request.user, group=group, data=form.to_data())
         except ValidationError as exc:
             for key, errors in validation_fields(exc).items():
                 target = form.field_for(key)
@@ -208,7 +196,7 @@ def passbook(request: HttpRequest, membership_id: str) -> HttpResponse:
 @login_required
 def member_role(request: HttpRequest, membership_id: str) -> HttpResponse:
     membership = selectors.membership_get(user=request.user, membership_id=membership_id)
-    _require_record(request, membership.group)
+    require_perm_at(request.user, Perm.SAVINGS_RECORD, membership.group.community)
     form = forms.RoleForm(request.POST or None, initial={"role": membership.role})
     return form_page(
         request,
@@ -230,8 +218,8 @@ def member_role(request: HttpRequest, membership_id: str) -> HttpResponse:
 def member_leave(request: HttpRequest, membership_id: str) -> HttpResponse:
     """A member leaves: the page shows her settlement as of today before it is posted."""
     membership = selectors.membership_get(user=request.user, membership_id=membership_id)
-    _require_record(request, membership.group)
-    form = forms.LeaveForm(request.POST or None, initial={"left_on": forms.today()})
+    require_perm_at(request.user, Perm.SAVINGS_RECORD, membership.group.community)
+    form = forms.LeaveForm(request.POST or None, initial={"left_on": timezone.localdate()})
     return form_page(
         request,
         form,
@@ -242,7 +230,7 @@ def member_leave(request: HttpRequest, membership_id: str) -> HttpResponse:
         context={
             "membership": membership,
             "group": membership.group,
-            "plan": services.leave_plan(membership, forms.today()),
+            "plan": selectors.leave_plan(membership, timezone.localdate()),
         },
         done=lambda membership: membership.get_absolute_url(),
         message=_("The member has left; her settlement is posted."),
@@ -253,7 +241,7 @@ def member_leave(request: HttpRequest, membership_id: str) -> HttpResponse:
 def member_leave_cancel(request: HttpRequest, membership_id: str) -> HttpResponse:
     """Cancel a leaving recorded by mistake: her settlement is reversed."""
     membership = selectors.membership_get(user=request.user, membership_id=membership_id)
-    _require_record(request, membership.group)
+    require_perm_at(request.user, Perm.SAVINGS_RECORD, membership.group.community)
     form = forms.LeaveCancelForm(request.POST or None)
     return form_page(
         request,
@@ -295,12 +283,12 @@ def share_out(request: HttpRequest, cycle_id: str) -> HttpResponse:
             },
         )
     if request.method == "POST":
-        _require_record(request, cycle.group)
-    form = forms.ShareOutForm(request.POST or None, initial={"held_on": forms.today()})
+        require_perm_at(request.user, Perm.SAVINGS_RECORD, cycle.group.community)
+    form = forms.ShareOutForm(request.POST or None, initial={"held_on": timezone.localdate()})
     plan = None
     problem = ""
     try:
-        plan = services.share_out_plan(cycle, forms.today())
+        plan = selectors.share_out_plan(cycle, timezone.localdate())
     except ValidationError as exc:
         problem = " ".join(exc.messages)
     return form_page(
@@ -326,10 +314,10 @@ def loan_detail(request: HttpRequest, loan_id: str) -> HttpResponse:
         Q(left_on__isnull=True), group=loan.group, role__in=list(OFFICER_ROLES)
     ).exclude(pk=loan.membership_id)
     form = forms.WriteOffForm(
-        request.POST or None, officers=officers, initial={"on": forms.today()}
+        request.POST or None, officers=officers, initial={"on": timezone.localdate()}
     )
     if request.method == "POST":
-        _require_record(request, loan.group)
+        require_perm_at(request.user, Perm.SAVINGS_RECORD, loan.group.community)
     position = selectors.loan_positions([loan])[loan.pk]
     return form_page(
         request,
@@ -349,7 +337,7 @@ def loan_detail(request: HttpRequest, loan_id: str) -> HttpResponse:
 @login_required
 def entry_correct(request: HttpRequest, entry_id: str) -> HttpResponse:
     entry = selectors.entry_get(user=request.user, entry_id=entry_id)
-    _require_record(request, entry.group)
+    require_perm_at(request.user, Perm.SAVINGS_RECORD, entry.group.community)
     form = forms.CorrectionForm(request.POST or None, initial={"id": uuid.uuid4()})
     return form_page(
         request,

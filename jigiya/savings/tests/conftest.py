@@ -51,7 +51,7 @@ class World:
         """Record `data`; with `exact`, the counted cash is filled in as expected."""
         if exact and data.counted_loan_fund == -1:
             data.counted_loan_fund, data.counted_health_fund = self.expected(data)
-        return services.meeting_record(actor=self.facilitator, group=self.group, data=data)[0]
+        return services.meeting_record(actor=self.facilitator, group=self.group, data=data)
 
     def expected(self, data: MeetingData) -> tuple[int, int]:
         """The cash the box should hold after `data`, worked out by hand."""

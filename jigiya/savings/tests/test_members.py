@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from jigiya.savings import ledger, services
+from jigiya.savings import ledger, selectors, services
 from jigiya.savings.models import CycleStatus, Entry, EntryKind, Loan, MemberRole, Membership
 from jigiya.savings.services import MemberLine
 
@@ -44,7 +44,7 @@ def _state(world):
 def test_a_member_leaving_mid_cycle_gets_her_savings_minus_her_loan(world):
     loan = _with_loan(world)
     member = world.members[2]
-    plan = services.leave_plan(member, D(2024, 2, 20))
+    plan = selectors.leave_plan(member, D(2024, 2, 20))
     assert (plan.savings, plan.owed, plan.payout) == (3000, 2600, 400)
     left = services.membership_leave(
         actor=world.facilitator, membership=member, left_on=D(2024, 2, 20)
@@ -61,7 +61,7 @@ def test_a_member_leaving_mid_cycle_gets_her_savings_minus_her_loan(world):
     assert balance["loans_receivable"] == 0
     assert balance["interest_income"] == 900
     assert ledger.member_savings(world.group.pk)[member.pk] == 0
-    assert services.open_loan_positions(world.group, D(2024, 2, 20))[loan].owed == 0
+    assert selectors.open_loan_positions(world.group, D(2024, 2, 20))[loan].owed == 0
     assert ledger.verify().problems == []
     # The same request again changes nothing; another date is refused.
     before = _state(world)
@@ -218,7 +218,7 @@ def test_a_leaving_recorded_by_mistake_is_cancelled_by_a_reversal(world, client)
     ]
     assert ledger.balances(world.group.pk) == balance_before
     assert ledger.member_savings(world.group.pk)[member.pk] == 3000
-    assert services.open_loan_positions(world.group, D(2024, 2, 20))[loan].owed == 2600
+    assert selectors.open_loan_positions(world.group, D(2024, 2, 20))[loan].owed == 2600
     assert ledger.verify().problems == []
     # Cancelled twice: refused, nothing posted. She may leave again later: a second settlement.
     before = _state(world)
