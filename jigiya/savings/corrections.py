@@ -20,6 +20,7 @@ from jigiya.savings.loans import position
 from jigiya.savings.models import (
     OFFICER_ROLES,
     Account,
+    Attendance,
     Entry,
     EntryKind,
     Loan,
@@ -78,8 +79,17 @@ def entry_correct(
     )
     for posted in entries:
         audit_record(actor=actor, obj=posted)
+    if entry.kind == EntryKind.SHARES:
+        _shares_bought(entry, amount // cycle.share_price if amount is not None else 0)
     changed_from(group, entry.on, source=SOURCE_LEDGER)
     return entries
+
+
+def _shares_bought(entry: Entry, shares: int) -> None:
+    """The meeting line of a corrected shares entry says what she bought after all."""
+    Attendance.objects.filter(meeting=entry.meeting_id, membership=entry.membership_id).update(
+        shares=shares
+    )
 
 
 def _replacement(entry: Entry, *, id: uuid.UUID, amount: int) -> EntryDraft:

@@ -357,8 +357,8 @@ def _ledger(
         meetings.append(meeting)
         meeting_id = _db_uuid(meeting.pk)
         for index, member in enumerate(members):
-            attendance.append((meeting_id, _db_uuid(member.pk), "present"))
             shares = rng.randint(1, 5)
+            attendance.append((meeting_id, _db_uuid(member.pk), "present", shares))
             amount = shares * SHARE_PRICE
             savings[member.pk] = savings.get(member.pk, 0) + amount
             chain.post(
@@ -452,7 +452,7 @@ def _ledger(
         share_out = _share_out(rng, chain, members, savings, share_out_on)
     bulk_insert(Meeting, meetings, progress, batch_size=2000)
     bulk_insert(Loan, loans, progress, batch_size=2000)
-    _insert(Attendance, ["meeting_id", "membership_id", "presence"], attendance, progress)
+    _insert(Attendance, ["meeting_id", "membership_id", "presence", "shares"], attendance, progress)
     chain.insert(progress)
     if share_out is not None:
         result, lines = share_out

@@ -597,7 +597,12 @@ def _seal(
     listed = {line.membership_id for line in data.members}
     Attendance.objects.bulk_create(
         [
-            Attendance(meeting=meeting, membership_id=line.membership_id, presence=line.presence)
+            Attendance(
+                meeting=meeting,
+                membership_id=line.membership_id,
+                presence=line.presence,
+                shares=line.shares,
+            )
             for line in data.members
         ]
         + [

@@ -357,7 +357,9 @@ class Presence(models.TextChoices):
 
 
 class Attendance(models.Model):
-    """Whether a member came to a meeting (money is in the ledger, not here)."""
+    """A member's line of a meeting: whether she came and how many shares she bought (the
+    money itself is in the ledger; `shares` is net of corrections and reads what the next
+    meeting's page proposes)."""
 
     id = models.BigAutoField(primary_key=True)
     meeting = models.ForeignKey(
@@ -367,6 +369,7 @@ class Attendance(models.Model):
         Membership, verbose_name=_("member"), on_delete=models.PROTECT, related_name="attendance"
     )
     presence = models.CharField(_("attendance"), max_length=12, choices=Presence.choices)
+    shares = models.PositiveSmallIntegerField(_("shares bought"), default=0)
 
     class Meta:
         ordering = ["meeting", "membership__number"]

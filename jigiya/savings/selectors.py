@@ -364,6 +364,16 @@ def open_loan_positions(
     return {loan: position(loan, paid.get(loan.pk), on) for loan in loans}
 
 
+def last_shares(group: Group) -> dict[uuid.UUID, int]:
+    """The shares each member bought at the group's last meeting (0 when she bought none;
+    members who were not yet members then are left out)."""
+    last_meeting = group.meetings.order_by("-held_on").first()
+    if last_meeting is None:
+        return {}
+    rows = Attendance.objects.filter(meeting=last_meeting).values_list("membership_id", "shares")
+    return dict(rows)
+
+
 def open_cycle(group: Group) -> Cycle | None:
     """The group's cycle still open (there is at most one), or None."""
     return group.cycles.filter(status=CycleStatus.OPEN).first()

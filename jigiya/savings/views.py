@@ -19,7 +19,6 @@ from jigiya.registry.models import Person
 from jigiya.savings import forms, selectors, services
 from jigiya.savings.models import (
     OFFICER_ROLES,
-    Attendance,
     Membership,
     ShareOut,
 )
@@ -142,18 +141,11 @@ def meeting_new(request: HttpRequest, group_id: str) -> HttpResponse:
         for m in group.memberships.select_related("person").order_by("number")
         if m.is_member_on(today)
     ]
-    last_meeting = group.meetings.order_by("-held_on").first()
-    last_shares: dict[uuid.UUID, int] = {}
-    if last_meeting is not None:
-        price = last_meeting.cycle.share_price
-        for membership_id, memo in last_meeting.entries.filter(kind="shares").values_list(
-            "membership_id", "memo"
-        ):
-            last_shares[membership_id] = int(memo) if memo.isdigit() else 0
-        for row in Attendance.objects.filter(meeting=last_meeting):
-            last_shares.setdefault(row.membership_id, 0 if price else 1)
     form = forms.MeetingForm(
-        request.POST or None, members=members, cycle=cycle, last_shares=last_shares
+        request.POST or None,
+        members=members,
+        cycle=cycle,
+        last_shares=selectors.last_shares(group),
     )
     if request.method == "POST" and form.is_valid():
         try:
