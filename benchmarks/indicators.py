@@ -24,9 +24,10 @@ from benchmarks.context import PATH_PARAMS, Context
 from benchmarks.report import Column, Section, ms
 from benchmarks.server_time import BASELINE, alternate, stats, timed
 from jigiya.core.periods import Month
+from jigiya.donors.models import Funding
 from jigiya.indicators import catalog, engine
 from jigiya.indicators.catalog import Cells, Indicator, Program
-from jigiya.indicators.models import Funding, IndicatorValue
+from jigiya.indicators.models import IndicatorValue
 
 WARM_UP = 5
 REQUESTS = 50
@@ -50,8 +51,8 @@ COMPARED = [
 def _donor() -> Any:
     """A donor for the page-weight benchmark's `donor_id` (the demo's, or one made here)."""
     from jigiya.accounts.models import User
-    from jigiya.indicators import services
-    from jigiya.indicators.models import Donor
+    from jigiya.donors import services
+    from jigiya.donors.models import Donor
     from jigiya.places.models import Place
 
     donor = Donor.objects.filter(fundings__isnull=False).first()

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "jigiya.core",
     "jigiya.places",
     "jigiya.accounts",
+    "jigiya.donors",
     "jigiya.web",
     "jigiya.indicators",
     "jigiya.registry",

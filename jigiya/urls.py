@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("jigiya.accounts.urls")),
     path("places/", include("jigiya.places.urls")),
     path("indicators/", include("jigiya.indicators.urls")),
+    path("indicators/", include("jigiya.donors.urls")),  # donor management
     path("registry/", include("jigiya.registry.urls")),
     path("followup/", include("jigiya.followup.urls")),
     path("savings/", include("jigiya.savings.urls")),

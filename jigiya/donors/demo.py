@@ -2,14 +2,13 @@
 Sotuba; the demo partner login (`partenaire`) speaks for it."""
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 
 from jigiya.accounts.models import User
-from jigiya.indicators import services
-from jigiya.indicators.catalog import Program
-from jigiya.indicators.models import Donor, Funding
+from jigiya.core.programs import Program
+from jigiya.donors import services
+from jigiya.donors.models import Donor, Funding
 from jigiya.places.models import Place
 
 DONOR_CODE = "FONDATION-SANTE"
@@ -21,7 +20,7 @@ FUNDINGS = [
 
 
 @transaction.atomic
-def load(*, admin: Any) -> None:
+def load(*, admin: User) -> None:
     """Create the demo donor, its fundings and the partner's link if missing (idempotent)."""
     donor = Donor.objects.filter(code=DONOR_CODE).first()
     if donor is None:

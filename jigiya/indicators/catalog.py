@@ -34,13 +34,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jigiya.core import changes
-
-
-class Program(models.TextChoices):
-    HEALTH = "health", _("Community health")
-    SAVINGS = "savings", _("Health savings groups")
-    COOPERATIVES = "cooperatives", _("Cooperatives")
-    QUALITY = "quality", _("Health-center quality and governance")
+from jigiya.core.programs import Program as Program  # the programs, named here as always
 
 
 class Unit(models.TextChoices):

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import (
@@ -17,17 +16,16 @@ from jigiya.accounts.access import (
     get_in_scope,
     has_perm_anywhere,
     has_perm_at,
-    role_paths,
     scope_paths,
     scope_q,
-    user_memo,
 )
-from jigiya.accounts.models import Assignment
-from jigiya.accounts.roles import Perm, Role
+from jigiya.accounts.roles import Perm
+from jigiya.donors import selectors as donors
+from jigiya.donors.models import Donor, Funding
+from jigiya.donors.selectors import program_paths, require_program, sees_program
 from jigiya.indicators import catalog
 from jigiya.indicators.catalog import Indicator, Program
-from jigiya.indicators.models import Donor, DonorUser, Funding, IndicatorValue, StaleCell
-from jigiya.indicators.services import donor_manage_paths
+from jigiya.indicators.models import IndicatorValue, StaleCell
 from jigiya.places.models import HealthCenter, Place
 
 
@@ -48,52 +46,7 @@ def _require_view(user: Any, place: Place) -> None:
         raise PermissionDenied
 
 
-# --- What a partner sees -------------------------------------------------------------------
-
-
-def program_paths(user: Any, program: str) -> list[str]:
-    """The path prefixes under which `user` sees the aggregates of `program`: wherever a role
-    other than partner lets them see indicators; and, as a partner (DESIGN: "sees aggregate
-    results for what they fund"), where their donor funds the program, within their places —
-    a funding at a commune shows that commune and below, not the region around it. Read once
-    per request."""
-    cache: dict[str, list[str]] = user_memo(user).setdefault("program_paths", {})
-    if program not in cache:
-        paths = set(scope_paths(user, Perm.INDICATORS_VIEW, except_role=Role.PARTNER))
-        partner = role_paths(user, Role.PARTNER)
-        donor = _linked_donor_id(user) if partner else None
-        if donor is not None:
-            funded = Funding.objects.filter(
-                donor_id=donor, donor__is_active=True, program=program, place__is_active=True
-            ).values_list("place__path", flat=True)
-            for funded_path in funded:
-                for scope in partner:
-                    if scope.startswith(funded_path):
-                        paths.add(scope)
-                    elif funded_path.startswith(scope):
-                        paths.add(funded_path)
-        cache[program] = sorted(paths)
-    return cache[program]
-
-
-def program_home_place(user: Any, program: str) -> Place | None:
-    """The highest place where the user sees `program` (a partner whose donor funds it in one
-    commune: that commune), or None."""
-    paths = sorted(program_paths(user, program), key=len)
-    if not paths or paths[0] == EVERYWHERE:
-        return None
-    return Place.objects.filter(path=paths[0], is_active=True).first()
-
-
-def sees_program(user: Any, program: str, place: Place) -> bool:
-    return any(place.path.startswith(path) for path in program_paths(user, program))
-
-
-def require_program(user: Any, program: str, place: Place) -> None:
-    """Refuse (403) the figures of `program` at `place` to a partner whose donor does not fund
-    it there."""
-    if not sees_program(user, program, place):
-        raise PermissionDenied
+# --- What a partner sees: `donors.selectors` says where; these apply it to values ---------
 
 
 def _program_q(user: Any, indicators: Sequence[Indicator], path_field: str = "place__path") -> Q:
@@ -592,31 +545,6 @@ def indicator_values(
 # --- Donors ------------------------------------------------------------------------------
 
 
-def _linked_donor_id(user: Any) -> Any:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    link = DonorUser.objects.filter(user=user).first()
-    return link.donor_id if link else None
-
-
-def donor_list(*, user: Any) -> QuerySet[Donor]:
-    """The donors whose report the user may open: a donor's own users see that donor only;
-    others see the donors that fund something in their places."""
-    linked = _linked_donor_id(user)
-    if linked is not None:
-        return Donor.objects.filter(pk=linked, is_active=True)
-    funded = Funding.objects.filter(scope_q(user, Perm.INDICATORS_VIEW, "place__path"))
-    return Donor.objects.filter(is_active=True, pk__in=funded.values("donor_id")).order_by("name")
-
-
-def donor_get(*, user: Any, donor_id: Any) -> Donor:
-    """One donor from `donor_list`, or 404 (also for a malformed id)."""
-    try:
-        return donor_list(user=user).get(pk=donor_id)
-    except (Donor.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
-        raise Http404 from exc
-
-
 @dataclass
 class FundedSection:
     funding: Funding
@@ -630,14 +558,8 @@ class FundedSection:
 def donor_report(*, user: Any, donor: Donor, months: list[datetime.date]) -> list[FundedSection]:
     """For each funding of `donor` in the user's places: its program's indicators at its place,
     over the months of `months` that the funding covers. Aggregates only."""
-    fundings = (
-        Funding.objects.filter(donor=donor)
-        .filter(scope_q(user, Perm.INDICATORS_VIEW, "place__path"))
-        .select_related("place")
-        .order_by("program", "place__name", "start")
-    )
     sections = []
-    for funding in fundings:
+    for funding in donors.donor_fundings(user=user, donor=donor):
         covered = [
             month
             for month in months
@@ -724,91 +646,3 @@ def freshness(*, user: Any) -> Freshness:
             for i in catalog.all_indicators()
         ],
     )
-
-
-# --- Donor management --------------------------------------------------------------------
-
-
-def can_manage_donors(user: Any) -> bool:
-    """Administrators and program managers, somewhere."""
-    return bool(donor_manage_paths(user))
-
-
-def _manage_q(user: Any, path_field: str) -> Q:
-    paths = donor_manage_paths(user)
-    if not paths:
-        return Q(pk__in=[])
-    if "" in paths:
-        return Q()
-    return reduce(or_, (Q(**{f"{path_field}__startswith": path}) for path in paths))
-
-
-def donor_manage_list(*, user: Any) -> QuerySet[Donor]:
-    """Donors a manager may change: those funding something in the manager's places, and those
-    funding nothing yet (just created). 403 for anyone else. Two queries with the counts."""
-    if not can_manage_donors(user):
-        raise PermissionDenied
-    funded_here = Funding.objects.filter(_manage_q(user, "place__path")).values("donor_id")
-    return (
-        Donor.objects.filter(Q(pk__in=funded_here) | Q(fundings__isnull=True))
-        .annotate(funding_count=Count("fundings", distinct=True))
-        .order_by("name")
-    )
-
-
-def donor_manage_get(*, user: Any, donor_id: Any) -> Donor:
-    """One donor from `donor_manage_list` (403 for a non-manager), or 404."""
-    donors = donor_manage_list(user=user)
-    try:
-        return donors.get(pk=donor_id)
-    except (Donor.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
-        raise Http404 from exc
-
-
-def donor_manage_fundings(*, user: Any, donor: Donor) -> QuerySet[Funding]:
-    """The donor's fundings in the manager's places (others stay hidden)."""
-    return (
-        Funding.objects.filter(_manage_q(user, "place__path"), donor=donor)
-        .select_related("place")
-        .order_by("program", "place__name", "start")
-    )
-
-
-def donor_manage_users(*, user: Any, donor: Donor) -> QuerySet[DonorUser]:
-    """The partner logins linked to the donor that the manager may see (assigned in their
-    places)."""
-    visible = partner_choices(user=user).values("pk")
-    return (
-        DonorUser.objects.filter(donor=donor, user__in=visible)
-        .select_related("user")
-        .order_by("user__username")
-    )
-
-
-def funding_manage_get(*, user: Any, funding_id: Any) -> Funding:
-    """A funding whose place lies in the manager's places (403 for a non-manager), or 404."""
-    if not can_manage_donors(user):
-        raise PermissionDenied
-    try:
-        return (
-            Funding.objects.filter(_manage_q(user, "place__path"))
-            .select_related("donor", "place")
-            .get(pk=funding_id)
-        )
-    except (Funding.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
-        raise Http404 from exc
-
-
-def partner_choices(*, user: Any) -> QuerySet[Any]:
-    """Active partner logins assigned within the manager's places."""
-    from jigiya.accounts.models import User
-
-    partners = Assignment.objects.filter(
-        _manage_q(user, "place__path"), role=Role.PARTNER, place__is_active=True
-    ).values("user_id")
-    return User.objects.filter(pk__in=partners, is_active=True).order_by("username")
-
-
-def funding_place_by_code(*, code: str) -> Place | None:
-    """The active place with this code (the service then checks it is in the actor's places)."""
-    return Place.objects.filter(code=code.strip(), is_active=True).first()

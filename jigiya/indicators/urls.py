@@ -31,12 +31,6 @@ urlpatterns = [
     path("export/records/", views.records_export, name="records_export"),
     path("donors/", views.donor_list, name="donors"),
     path("donors/<uuid:donor_id>/", views.donor_report, name="donor_report"),
-    path("donors/manage/", views.donor_manage_list, name="donor_manage_list"),
-    path("donors/manage/new/", views.donor_create, name="donor_create"),
-    path("donors/<uuid:donor_id>/manage/", views.donor_manage, name="donor_manage"),
-    path("donors/<uuid:donor_id>/edit/", views.donor_edit, name="donor_edit"),
-    path("donors/<uuid:donor_id>/fundings/new/", views.funding_create, name="funding_create"),
-    path("donors/<uuid:donor_id>/users/new/", views.donor_user_link, name="donor_user_link"),
-    path("fundings/<uuid:funding_id>/end/", views.funding_end, name="funding_end"),
+    # Donor management is the donors app's (`jigiya.donors.urls`, included at this prefix).
     path("freshness/", views.freshness, name="freshness"),
 ]

@@ -18,13 +18,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from jigiya.accounts.access import has_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.errors import validation_fields
-from jigiya.core.views import form_page
-from jigiya.indicators import catalog, charts, exports, forms, runcharts, selectors, services
+from jigiya.donors import selectors as donors
+from jigiya.indicators import catalog, charts, exports, runcharts, selectors
 from jigiya.indicators.catalog import Indicator, Program
 from jigiya.indicators.params import (
     RUN_CHART_SPANS,
@@ -186,7 +186,7 @@ def program_dashboard(request: HttpRequest, program: str) -> HttpResponse:
     place = _place(request)
     if "place" not in request.GET and not selectors.sees_program(request.user, program, place):
         # A partner whose donor funds the program below its home place lands where it is funded.
-        place = selectors.program_home_place(request.user, program) or place
+        place = donors.program_home_place(request.user, program) or place
     selectors.require_program(request.user, program, place)
     indicators = [i for i in catalog.all_indicators() if i.program == program]
     user = request.user
@@ -560,15 +560,17 @@ def community_report(request: HttpRequest, place_id: str) -> HttpResponse:
 
 @page
 def donor_list(request: HttpRequest) -> HttpResponse:
-    donors = selectors.donor_list(user=request.user)
-    context = {"donors": donors, "can_manage": selectors.can_manage_donors(request.user)}
+    context = {
+        "donors": donors.donor_list(user=request.user),
+        "can_manage": donors.can_manage_donors(request.user),
+    }
     return render(request, "indicators/donor_list.html", context)
 
 
 @page
 def donor_report(request: HttpRequest, donor_id: str) -> HttpResponse:
     """What one donor funds: each funding's program indicators at its place, aggregates only."""
-    donor = selectors.donor_get(user=request.user, donor_id=donor_id)
+    donor = donors.donor_get(user=request.user, donor_id=donor_id)
     period = parse_period(request.GET.get("month"), request.GET.get("range"))
     sections = selectors.donor_report(user=request.user, donor=donor, months=period.months)
     for section in sections:
@@ -594,146 +596,4 @@ def freshness(request: HttpRequest) -> HttpResponse:
         request,
         "indicators/freshness.html",
         {"freshness": selectors.freshness(user=request.user)},
-    )
-
-
-# --- Donor management (administrators and program managers) --------------------------------
-
-
-def manager_page(view: View) -> View:
-    """Signed in, GET or POST, and only for those who manage donors (403 otherwise)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.can_manage_donors(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_required(require_http_methods(["GET", "POST"])(wrapper))
-
-
-def _manage_url(donor: Any) -> str:
-    return reverse("indicators:donor_manage", args=[donor.pk])
-
-
-@login_required
-@require_GET
-def donor_manage_list(request: HttpRequest) -> HttpResponse:
-    """The donors a manager may change, with a link to create one."""
-    donors = selectors.donor_manage_list(user=request.user)
-    return render(request, "indicators/donor_manage_list.html", {"donors": donors})
-
-
-@login_required
-@require_GET
-def donor_manage(request: HttpRequest, donor_id: str) -> HttpResponse:
-    """One donor: its fundings and partner logins in the manager's places, and the actions."""
-    donor = selectors.donor_manage_get(user=request.user, donor_id=donor_id)
-    context = {
-        "donor": donor,
-        "fundings": selectors.donor_manage_fundings(user=request.user, donor=donor),
-        "links": selectors.donor_manage_users(user=request.user, donor=donor),
-    }
-    return render(request, "indicators/donor_manage.html", context)
-
-
-@manager_page
-def donor_create(request: HttpRequest) -> HttpResponse:
-    return form_page(
-        request,
-        forms.DonorForm(request.POST or None),
-        save=lambda data: services.donor_create(actor=request.user, **data),
-        template="indicators/donor_form.html",
-        context={"title": _("New donor")},
-        done=_manage_url,
-        message=_("Donor created."),
-    )
-
-
-@manager_page
-def donor_edit(request: HttpRequest, donor_id: str) -> HttpResponse:
-    donor = selectors.donor_manage_get(user=request.user, donor_id=donor_id)
-    form = forms.DonorEditForm(
-        request.POST or None,
-        initial={"name": donor.name, "code": donor.code, "is_active": donor.is_active},
-    )
-    return form_page(
-        request,
-        form,
-        save=lambda data: services.donor_update(actor=request.user, donor=donor, **data),
-        template="indicators/donor_form.html",
-        context={"donor": donor, "title": _("Change %(donor)s") % {"donor": donor}},
-        done=_manage_url,
-        message=_("Changes saved."),
-    )
-
-
-def _funding_add(user: Any, donor: Any, data: dict[str, Any]) -> Any:
-    place = selectors.funding_place_by_code(code=data["place"])
-    if place is None:
-        raise ValidationError(
-            {"place": [_("There is no place with the code “%(code)s”.") % {"code": data["place"]}]}
-        )
-    return services.funding_add(
-        actor=user,
-        donor=donor,
-        program=data["program"],
-        place=place,
-        start=data["start"],
-        end=data["end"],
-    )
-
-
-@manager_page
-def funding_create(request: HttpRequest, donor_id: str) -> HttpResponse:
-    donor = selectors.donor_manage_get(user=request.user, donor_id=donor_id)
-    return form_page(
-        request,
-        forms.FundingForm(request.POST or None),
-        save=lambda data: _funding_add(request.user, donor, data),
-        template="indicators/donor_form.html",
-        context={"donor": donor, "title": _("New funding by %(donor)s") % {"donor": donor}},
-        done=lambda funding: _manage_url(funding.donor),
-        message=_("Funding added."),
-    )
-
-
-@manager_page
-def funding_end(request: HttpRequest, funding_id: str) -> HttpResponse:
-    funding = selectors.funding_manage_get(user=request.user, funding_id=funding_id)
-    return form_page(
-        request,
-        forms.FundingEndForm(request.POST or None, initial={"end": funding.end}),
-        save=lambda data: services.funding_end(
-            actor=request.user, funding=funding, end=data["end"]
-        ),
-        template="indicators/donor_form.html",
-        context={
-            "donor": funding.donor,
-            "title": _("End the funding %(funding)s") % {"funding": funding},
-        },
-        done=lambda funding: _manage_url(funding.donor),
-        message=_("Funding ended."),
-    )
-
-
-@manager_page
-def donor_user_link(request: HttpRequest, donor_id: str) -> HttpResponse:
-    donor = selectors.donor_manage_get(user=request.user, donor_id=donor_id)
-    form = forms.DonorUserForm(
-        request.POST or None, partners=selectors.partner_choices(user=request.user)
-    )
-    return form_page(
-        request,
-        form,
-        save=lambda data: services.donor_user_link(
-            actor=request.user, user=data["user"], donor=donor
-        ),
-        template="indicators/donor_form.html",
-        context={
-            "donor": donor,
-            "title": _("Link a partner login to %(donor)s") % {"donor": donor},
-        },
-        done=lambda link: _manage_url(donor),
-        message=_("Partner login linked."),
     )

@@ -3,7 +3,7 @@
 import datetime
 from typing import Any
 
-from jigiya.indicators.models import Donor, Funding
+from jigiya.donors.models import Donor, Funding
 
 
 def _donor(cast: Any, where: str) -> Any:

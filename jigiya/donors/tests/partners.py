@@ -10,7 +10,7 @@ def funded_partner(cast: Any, where: str, program: str, funded_at: Any) -> Any:
     """A partner login at `where` whose donor funds `program` at the place `funded_at` (a
     partner sees aggregates of what its donor funds only)."""
     from jigiya.accounts.roles import Role
-    from jigiya.indicators.models import Donor, DonorUser, Funding
+    from jigiya.donors.models import Donor, DonorUser, Funding
 
     partner = cast.user(Role.PARTNER, where)
     donor = Donor.objects.create(name=f"Donor {program}", code=f"D-{program}-{funded_at.code}")

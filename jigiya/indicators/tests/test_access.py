@@ -10,7 +10,7 @@ MINE = [(name, route) for name, route in ROUTES if name.startswith("indicators:"
 
 
 def test_every_page_is_discovered():
-    assert len(MINE) == 24
+    assert len(MINE) == 17  # donor management: the donors app's (jigiya/donors/tests)
 
 
 def test_anonymous_visitors_are_sent_to_login(cast, client):

@@ -1,5 +1,7 @@
 """A partner sees aggregate results for what its donor funds (DESIGN): the funded programs, at
-the funded places and below, never the place around them; other roles are not affected."""
+the funded places and below, never the place around them; other roles are not affected. The
+pages and the API here; the scope itself (`donors.selectors.program_paths`) in
+`jigiya/donors/tests/test_partner_scope.py`."""
 
 from jigiya.accounts.roles import Role
 from jigiya.indicators.tests.partners import funded_partner
@@ -87,7 +89,7 @@ def test_a_partner_lands_where_its_donor_funds_the_program(cast, client, assembl
 
 
 def test_a_deactivated_donor_shows_nothing_any_more(cast, client, assemblies):
-    from jigiya.indicators.models import Donor
+    from jigiya.donors.models import Donor
 
     partner = _partner(cast)
     client.force_login(partner)
