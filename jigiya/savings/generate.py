@@ -89,10 +89,6 @@ def size(scale: Scale) -> int:
     )
 
 
-def _generated_groups() -> "list[Group]":
-    return list(Group.objects.filter(name__startswith=CODE_PREFIX))
-
-
 def generate(scale: Scale, rng: random.Random, progress: Progress) -> Counts:
     """The groups of `scale` with their members, meetings and ledgers; nothing when there."""
     expected = _groups(scale)

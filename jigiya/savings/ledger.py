@@ -69,6 +69,32 @@ class EntryDraft:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def transfer(
+    *,
+    id: uuid.UUID,
+    kind: str,
+    debit: str,
+    credit: str,
+    amount: int,
+    membership_id: uuid.UUID | None = None,
+    purpose: str = "",
+    memo: str = "",
+) -> EntryDraft:
+    """The common entry: `amount` debited to one account and credited to another, both lines
+    naming the member (when there is one)."""
+    return EntryDraft(
+        id=id,
+        kind=kind,
+        membership_id=membership_id,
+        purpose=purpose,
+        memo=memo,
+        lines=[
+            LineDraft(debit, debit=amount, membership_id=membership_id),
+            LineDraft(credit, credit=amount, membership_id=membership_id),
+        ],
+    )
+
+
 def _id(value: Any) -> str | None:
     return None if value is None else str(value)
 

@@ -269,15 +269,14 @@ def _shares(book: _Book, line: MemberLine, where: str) -> None:
     amount = line.shares * cycle.share_price
     book.savings[member] = book.savings.get(member, 0) + amount
     book.money_in.append(
-        EntryDraft(
+        ledger.transfer(
             id=book.entry_id(f"shares:{member}"),
             kind=EntryKind.SHARES,
+            debit=Account.LOAN_FUND_CASH,
+            credit=Account.MEMBER_SAVINGS,
+            amount=amount,
             membership_id=member,
-            memo=str(line.shares),
-            lines=[
-                LineDraft(Account.LOAN_FUND_CASH, debit=amount, membership_id=member),
-                LineDraft(Account.MEMBER_SAVINGS, credit=amount, membership_id=member),
-            ],
+            memo=str(line.shares),  # the printed note; the count itself is `Attendance.shares`
         )
     )
 
@@ -285,16 +284,14 @@ def _shares(book: _Book, line: MemberLine, where: str) -> None:
 def _health(book: _Book, line: MemberLine) -> None:
     if not line.health:
         return
-    member = line.membership_id
     book.money_in.append(
-        EntryDraft(
-            id=book.entry_id(f"health:{member}"),
+        ledger.transfer(
+            id=book.entry_id(f"health:{line.membership_id}"),
             kind=EntryKind.HEALTH_CONTRIBUTION,
-            membership_id=member,
-            lines=[
-                LineDraft(Account.HEALTH_FUND_CASH, debit=line.health, membership_id=member),
-                LineDraft(Account.HEALTH_FUND, credit=line.health, membership_id=member),
-            ],
+            debit=Account.HEALTH_FUND_CASH,
+            credit=Account.HEALTH_FUND,
+            amount=line.health,
+            membership_id=line.membership_id,
         )
     )
 
@@ -304,17 +301,15 @@ def _fine(book: _Book, line: MemberLine, where: str) -> None:
         return
     if not line.fine_reason.strip():
         raise ValidationError({f"{where}.fine_reason": [_("Say what the fine is for.")]})
-    member = line.membership_id
     book.money_in.append(
-        EntryDraft(
-            id=book.entry_id(f"fine:{member}"),
+        ledger.transfer(
+            id=book.entry_id(f"fine:{line.membership_id}"),
             kind=EntryKind.FINE,
-            membership_id=member,
+            debit=Account.LOAN_FUND_CASH,
+            credit=Account.FINE_INCOME,
+            amount=line.fine,
+            membership_id=line.membership_id,
             memo=note(line.fine_reason),
-            lines=[
-                LineDraft(Account.LOAN_FUND_CASH, debit=line.fine, membership_id=member),
-                LineDraft(Account.FINE_INCOME, credit=line.fine, membership_id=member),
-            ],
         )
     )
 
@@ -370,14 +365,13 @@ def _repayments(book: _Book, line: MemberLine, where: str) -> None:
 def _incomes(book: _Book) -> None:
     for index, cash in enumerate(book.data.incomes):
         book.money_in.append(
-            EntryDraft(
+            ledger.transfer(
                 id=book.entry_id(f"income:{index}"),
                 kind=EntryKind.INCOME,
+                debit=Account.LOAN_FUND_CASH,
+                credit=Account.OTHER_INCOME,
+                amount=cash.amount,
                 memo=note(cash.description),
-                lines=[
-                    LineDraft(Account.LOAN_FUND_CASH, debit=cash.amount),
-                    LineDraft(Account.OTHER_INCOME, credit=cash.amount),
-                ],
             )
         )
 
@@ -455,16 +449,15 @@ def _grants(book: _Book) -> None:
                 {f"grants.{index}.membership_id": [_("Not a member of the group on this day.")]}
             )
         book.money_out.append(
-            EntryDraft(
+            ledger.transfer(
                 id=book.entry_id(f"grant:{index}"),
                 kind=EntryKind.GRANT,
+                debit=Account.HEALTH_FUND,
+                credit=Account.HEALTH_FUND_CASH,
+                amount=grant.amount,
                 membership_id=member,
                 purpose=grant.purpose,
                 memo=note(grant.note),
-                lines=[
-                    LineDraft(Account.HEALTH_FUND, debit=grant.amount, membership_id=member),
-                    LineDraft(Account.HEALTH_FUND_CASH, credit=grant.amount, membership_id=member),
-                ],
             )
         )
 
@@ -472,14 +465,13 @@ def _grants(book: _Book) -> None:
 def _expenses(book: _Book) -> None:
     for index, cash in enumerate(book.data.expenses):
         book.money_out.append(
-            EntryDraft(
+            ledger.transfer(
                 id=book.entry_id(f"expense:{index}"),
                 kind=EntryKind.EXPENSE,
+                debit=Account.EXPENSES,
+                credit=Account.LOAN_FUND_CASH,
+                amount=cash.amount,
                 memo=note(cash.description),
-                lines=[
-                    LineDraft(Account.EXPENSES, debit=cash.amount),
-                    LineDraft(Account.LOAN_FUND_CASH, credit=cash.amount),
-                ],
             )
         )
 
@@ -532,11 +524,13 @@ def _cash_differences(book: _Book, expected: dict[str, int]) -> list[EntryDraft]
             continue
         debit, credit = (account, counterpart) if gap > 0 else (counterpart, account)
         drafts.append(
-            EntryDraft(
+            ledger.transfer(
                 id=book.entry_id(f"difference:{account}"),
                 kind=EntryKind.CASH_DIFFERENCE,
+                debit=debit,
+                credit=credit,
+                amount=abs(gap),
                 memo=note(book.data.difference_note),
-                lines=[LineDraft(debit, debit=abs(gap)), LineDraft(credit, credit=abs(gap))],
             )
         )
     return drafts

@@ -168,12 +168,11 @@ def loan_positions(
     return {loan.pk: position(loan, paid.get(loan.pk), on) for loan in loans}
 
 
-def member_rows(group: Group, cycle: Cycle | None, *, current_only: bool = True) -> list[MemberRow]:
-    """Each member with her savings, shares and what she owes today (3 queries)."""
+def member_rows(group: Group, cycle: Cycle | None) -> list[MemberRow]:
+    """Each current member with her savings, shares and what she owes today (3 queries)."""
     today = timezone.localdate()
     members = list(group.memberships.select_related("person").order_by("number"))
-    if current_only:
-        members = [m for m in members if m.left_on is None or m.left_on > today]
+    members = [m for m in members if m.left_on is None or m.left_on > today]
     savings = ledger.member_savings(group.pk)
     loans = list(Loan.objects.filter(group=group, status="open"))
     positions = loan_positions(loans, today)

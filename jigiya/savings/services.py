@@ -26,10 +26,9 @@ from jigiya.savings.common import (
     SOURCE_MEMBERS,
     SOURCE_SHARE_OUT,
 )
-from jigiya.savings.corrections import CORRECTABLE, entry_correct, loan_write_off
+from jigiya.savings.corrections import entry_correct, loan_write_off
 from jigiya.savings.groups import (
     CONSTITUTION_FIELDS,
-    TRANSITIONS,
     cycle_start,
     group_create,
     group_status_change,
@@ -46,12 +45,10 @@ from jigiya.savings.shareout import share_out
 
 __all__ = [
     "CONSTITUTION_FIELDS",
-    "CORRECTABLE",
     "SOURCE_LEDGER",
     "SOURCE_MEETINGS",
     "SOURCE_MEMBERS",
     "SOURCE_SHARE_OUT",
-    "TRANSITIONS",
     "CashLine",
     "GrantLine",
     "MeetingData",
