@@ -8,12 +8,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from jigiya.core.errors import Conflict
 from jigiya.core.retries import created_or_replayed
 from jigiya.followup import selectors, services
 from jigiya.followup.models import TaskStateChange
@@ -31,7 +32,20 @@ from jigiya.followup.schemas import (
 )
 from jigiya.places import selectors as place_selectors
 from jigiya.registry import selectors as registry_selectors
-from jigiya.registry.schemas import body_doc, parse_body
+from jigiya.registry.schemas import (
+    AncContactIn,
+    AncContactOut,
+    EnrollmentEndIn,
+    EnrollmentIn,
+    EnrollmentOut,
+    NewbornIn,
+    OutcomeIn,
+    PersonOut,
+    PregnancyIn,
+    PregnancyOut,
+    body_doc,
+    parse_body,
+)
 
 router = Router(tags=["followup"])
 
@@ -81,10 +95,9 @@ def visit_record(request: HttpRequest, household_id: uuid.UUID) -> Status:
         notes=payload.notes,
         refer=payload.refer,
     )
-    replayed = getattr(visit, "_replayed", False)
-    visit = selectors.visit_get(user=request.user, visit_id=visit.pk)
-    visit._replayed = replayed  # type: ignore[attr-defined]
-    return created_or_replayed(visit)
+    return created_or_replayed(
+        visit, body=selectors.visit_get(user=request.user, visit_id=visit.pk)
+    )
 
 
 @router.get("/followup/visits/{visit_id}", response=VisitOut)
@@ -158,3 +171,146 @@ def month(request: HttpRequest, day: datetime.date | None = None) -> Any:
 @router.get("/followup/supervision", response=list[ChwRowOut])
 def supervision(request: HttpRequest) -> Any:
     return selectors.supervisor_overview(user=request.user, today=timezone.localdate())
+
+
+# --- enrollments and pregnancies, under the registry's paths (and its OpenAPI tag) ---------
+
+TAGS = ["registry"]
+
+
+@router.get("/registry/people/{person_id}/pregnancies", tags=TAGS, response=list[PregnancyOut])
+def person_pregnancies(request: HttpRequest, person_id: uuid.UUID) -> Any:
+    person = registry_selectors.person_get(user=request.user, person_id=person_id)
+    return registry_selectors.person_pregnancies(person=person)
+
+
+@router.get("/registry/people/{person_id}/enrollments", tags=TAGS, response=list[EnrollmentOut])
+def person_enrollments(request: HttpRequest, person_id: uuid.UUID) -> Any:
+    person = registry_selectors.person_get(user=request.user, person_id=person_id)
+    return registry_selectors.person_enrollments(person=person)
+
+
+@router.post(
+    "/registry/people/{person_id}/enrollments",
+    tags=TAGS,
+    response={200: EnrollmentOut, 201: EnrollmentOut},
+    openapi_extra=body_doc(EnrollmentIn),
+)
+def enrollment_start(request: HttpRequest, person_id: uuid.UUID) -> Status:
+    person = registry_selectors.person_get(user=request.user, person_id=person_id)
+    payload = parse_body(EnrollmentIn, request)
+    return created_or_replayed(
+        services.enrollment_start(actor=request.user, person=person, **payload.dict())
+    )
+
+
+@router.post(
+    "/registry/people/{person_id}/enrollments/end",
+    tags=TAGS,
+    response=EnrollmentOut,
+    openapi_extra=body_doc(EnrollmentEndIn),
+)
+def enrollment_end(request: HttpRequest, person_id: uuid.UUID) -> Any:
+    """End the person's open enrollment in the program named in the body."""
+    person = registry_selectors.person_get(user=request.user, person_id=person_id)
+    payload = parse_body(EnrollmentEndIn, request)
+    enrollment = (
+        registry_selectors.person_enrollments(person=person)
+        .filter(end__isnull=True, program=payload.program)
+        .first()
+    )
+    if enrollment is None:
+        raise Http404
+    return services.enrollment_end(
+        actor=request.user, enrollment=enrollment, end=payload.end, reason=payload.reason
+    )
+
+
+@router.post(
+    "/registry/people/{person_id}/pregnancies",
+    tags=TAGS,
+    response={200: PregnancyOut, 201: PregnancyOut},
+    openapi_extra=body_doc(PregnancyIn),
+)
+def pregnancy_register(request: HttpRequest, person_id: uuid.UUID) -> Status:
+    woman = registry_selectors.person_get(user=request.user, person_id=person_id)
+    payload = parse_body(PregnancyIn, request)
+    return created_or_replayed(
+        services.pregnancy_register(actor=request.user, woman=woman, **payload.dict())
+    )
+
+
+def _health_center(request: HttpRequest, health_center_id: uuid.UUID | None) -> Any:
+    if health_center_id is None:
+        return None
+    return place_selectors.health_center_get(user=request.user, health_center_id=health_center_id)
+
+
+@router.post(
+    "/registry/pregnancies/{pregnancy_id}/anc-contacts",
+    tags=TAGS,
+    response={200: AncContactOut, 201: AncContactOut},
+    openapi_extra=body_doc(AncContactIn),
+)
+def anc_contact_record(request: HttpRequest, pregnancy_id: uuid.UUID) -> Status:
+    pregnancy = registry_selectors.pregnancy_get(user=request.user, pregnancy_id=pregnancy_id)
+    payload = parse_body(AncContactIn, request)
+    contact = services.anc_contact_record(
+        actor=request.user,
+        pregnancy=pregnancy,
+        id=payload.id,
+        date=payload.date,
+        place=payload.place,
+        health_center=_health_center(request, payload.health_center_id),
+    )
+    return created_or_replayed(contact)
+
+
+@router.post(
+    "/registry/pregnancies/{pregnancy_id}/outcome",
+    tags=TAGS,
+    response=PregnancyOut,
+    openapi_extra=body_doc(OutcomeIn),
+)
+def pregnancy_outcome(request: HttpRequest, pregnancy_id: uuid.UUID) -> Any:
+    pregnancy = registry_selectors.pregnancy_get(user=request.user, pregnancy_id=pregnancy_id)
+    payload = parse_body(OutcomeIn, request)
+    newborn = payload.newborn
+    if pregnancy.outcome_date is not None:
+        same = (
+            pregnancy.outcome_date == payload.outcome_date
+            and pregnancy.birth_outcome == payload.birth_outcome
+            and pregnancy.outcome_place == payload.outcome_place
+        )
+        if not same:
+            raise Conflict(_("This pregnancy's outcome is already recorded."))
+        if newborn is not None:  # a retried request: the baby is there (or made now)
+            services.newborn_register(actor=request.user, pregnancy=pregnancy, **newborn.dict())
+        return registry_selectors.pregnancy_get(user=request.user, pregnancy_id=pregnancy.pk)
+    return services.pregnancy_outcome_record(
+        actor=request.user,
+        pregnancy=pregnancy,
+        outcome_date=payload.outcome_date,
+        birth_outcome=payload.birth_outcome,
+        outcome_place=payload.outcome_place,
+        health_center=_health_center(request, payload.health_center_id),
+        register_newborn=newborn is not None,
+        newborn_id=newborn.id if newborn else None,
+        newborn_sex=newborn.sex if newborn else "",
+        newborn_given_name=newborn.given_name if newborn else "",
+    )
+
+
+@router.post(
+    "/registry/pregnancies/{pregnancy_id}/newborns",
+    tags=TAGS,
+    response={200: PersonOut, 201: PersonOut},
+    openapi_extra=body_doc(NewbornIn),
+)
+def newborn_register(request: HttpRequest, pregnancy_id: uuid.UUID) -> Status:
+    """A baby of a live birth already recorded (a twin, or one not registered then)."""
+    pregnancy = registry_selectors.pregnancy_get(user=request.user, pregnancy_id=pregnancy_id)
+    payload = parse_body(NewbornIn, request)
+    return created_or_replayed(
+        services.newborn_register(actor=request.user, pregnancy=pregnancy, **payload.dict())
+    )

@@ -201,12 +201,12 @@ def cancel_for_ended_enrollments(*, today: datetime.date) -> int:
     older (whatever ended, or did not end, their enrollment): nobody is visited as a child
     after the follow-up stopped."""
     tasks = Task.objects.filter(kind=TaskKind.CHILD_VISIT, state=TaskState.OPEN).filter(
-        Q(enrollment__end__isnull=False) | Q(person__birth_date__lte=_born_five_years_before(today))
+        Q(enrollment__end__isnull=False) | Q(person__birth_date__lte=born_five_years_before(today))
     )
     return cancel(tasks, day=today, note="follow-up ended")
 
 
-def _born_five_years_before(today: datetime.date) -> datetime.date:
+def born_five_years_before(today: datetime.date) -> datetime.date:
     """The latest birth date of a child who is five on `today`."""
     try:
         return today.replace(year=today.year - 5)

@@ -8,6 +8,7 @@ from jigiya.followup.models import BirthPlan, EducationTopic, Urgency
 from jigiya.followup.schedules import VACCINES
 from jigiya.followup.signs import CHILD_DANGER_SIGNS, PREGNANCY_DANGER_SIGNS, REFERRAL_REASONS
 from jigiya.places.models import HealthCenter
+from jigiya.registry.models import BirthOutcome, DeliveryPlace, ExitReason, FollowupProgram, Sex
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -253,3 +254,69 @@ class HouseholdVisitForm(forms.Form):
         ):
             raise forms.ValidationError(_("Tick at least one person seen."))
         return data
+
+
+# --- the pages of enrollments and pregnancies (under the registry's URLs) -----------------
+
+
+class EnrollmentForm(forms.Form):
+    program = forms.ChoiceField(label=_("Program"), choices=FollowupProgram.choices)
+    start = forms.DateField(label=_("Start"), widget=DATE)
+
+
+class PregnancyForm(forms.Form):
+    lmp = forms.DateField(label=_("Last menstrual period"), required=False, widget=DATE)
+    edd = forms.DateField(label=_("Expected delivery date"), required=False, widget=DATE)
+
+
+class AncContactForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    place = forms.ChoiceField(
+        label=_("Place"),
+        choices=[c for c in DeliveryPlace.choices if c[0] != DeliveryPlace.HOME],
+    )
+
+
+class OutcomeForm(forms.Form):
+    outcome_date = forms.DateField(label=_("Date of delivery or end"), widget=DATE)
+    birth_outcome = forms.ChoiceField(label=_("Outcome"), choices=BirthOutcome.choices)
+    outcome_place = forms.ChoiceField(label=_("Place of delivery"), choices=DeliveryPlace.choices)
+    register_newborn = forms.BooleanField(
+        label=_("Live birth: register the newborn in the household (child follow-up)"),
+        required=False,
+        initial=True,
+    )
+    newborn_sex = forms.ChoiceField(
+        label=_("Sex of the newborn"), choices=[("", "—"), *Sex.choices], required=False
+    )
+    newborn_given_name = forms.CharField(
+        label=_("Given name of the newborn (if already named)"), max_length=80, required=False
+    )
+    # Made when the form is shown: sending the page twice registers the baby once.
+    newborn_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("birth_outcome") != BirthOutcome.LIVE_BIRTH:
+            data["register_newborn"] = False
+        return data
+
+
+class NewbornForm(forms.Form):
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    given_name = forms.CharField(
+        label=_("Given name (if already named)"), max_length=80, required=False
+    )
+    id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
+class EnrollmentEndForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why"),
+        choices=[
+            (c, label)
+            for c, label in ExitReason.choices
+            if c in (ExitReason.MOVED, ExitReason.DIED, ExitReason.LEFT, ExitReason.REACHED_FIVE)
+        ],
+    )
+    end = forms.DateField(label=_("End"), widget=DATE)

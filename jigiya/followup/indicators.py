@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from jigiya.accounts.access import scope_q
 from jigiya.accounts.roles import Perm
 from jigiya.core.periods import Month
+from jigiya.followup.enrollments import SOURCE_ENROLLMENT as ENROLLMENT
 from jigiya.followup.models import (
     ChildAssessment,
     EducationSession,
@@ -40,8 +41,9 @@ from jigiya.followup.models import (
     ReferralStatus,
     Visit,
 )
-from jigiya.followup.services import SOURCE_REFERRAL as REFERRAL
-from jigiya.followup.services import SOURCE_VISIT as VISIT
+from jigiya.followup.pregnancies import SOURCE_PREGNANCY as PREGNANCY
+from jigiya.followup.referrals import SOURCE_REFERRAL as REFERRAL
+from jigiya.followup.visits import SOURCE_VISIT as VISIT
 from jigiya.indicators.catalog import (
     Cells,
     Disaggregation,
@@ -63,8 +65,6 @@ from jigiya.registry.models import (
     Person,
     Pregnancy,
 )
-from jigiya.registry.services import SOURCE_ENROLLMENT as ENROLLMENT
-from jigiya.registry.services import SOURCE_PREGNANCY as PREGNANCY
 
 
 def _months(cells: Cells) -> list[datetime.date]:

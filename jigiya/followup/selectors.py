@@ -5,6 +5,7 @@ Each of these costs a fixed number of queries whatever the size of the database 
 them): the worklist reads the materialised tasks of the CHW's own households only."""
 
 import datetime
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +15,15 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from jigiya.accounts.access import get_in_scope, has_perm_anywhere, has_perm_at, scope_q
+from jigiya.accounts.access import (
+    Actor,
+    acting_user,
+    get_in_scope,
+    has_perm_anywhere,
+    has_perm_at,
+    require_perm_anywhere,
+    scope_q,
+)
 from jigiya.accounts.models import User
 from jigiya.accounts.roles import Perm, Role
 from jigiya.core.periods import Month
@@ -31,7 +40,14 @@ from jigiya.followup.models import (
 )
 from jigiya.indicators import catalog
 from jigiya.places.models import HealthCenter, Place
-from jigiya.registry.models import Enrollment, FollowupProgram, Household, Person, Pregnancy
+from jigiya.registry.models import (
+    AncContact,
+    Enrollment,
+    FollowupProgram,
+    Household,
+    Person,
+    Pregnancy,
+)
 
 WEEK = datetime.timedelta(days=7)
 # A child is checked at a visit until five years and a month (the last visit may be late).
@@ -65,15 +81,16 @@ WORKLIST_COLUMNS = (
 )
 
 
-def tasks_for_chw(user: Any, today: datetime.date) -> Worklist:
+def tasks_for_chw(user: Actor, today: datetime.date) -> Worklist:
     """The CHW's worklist: open tasks of the households assigned to them, due within the week
     or overdue (window still open), and their referrals still open after 3 days. Only
     households of communities where the user still records health data count: a CHW whose
     assignment was removed sees none of them. Two queries, whatever the data size."""
+    chw = acting_user(user)
     tasks = list(
         Task.objects.filter(
             scope_q(user, Perm.HEALTH_RECORD, "household__community__path"),
-            household__chw=user,
+            household__chw=chw,
             household__is_active=True,
             state=TaskState.OPEN,
             window_end__gte=today,
@@ -93,7 +110,7 @@ def tasks_for_chw(user: Any, today: datetime.date) -> Worklist:
     referrals = list(
         Referral.objects.filter(
             scope_q(user, Perm.HEALTH_RECORD, "person__household__community__path"),
-            person__household__chw=user,
+            person__household__chw=chw,
             person__is_active=True,  # someone who moved, died or left is off the worklist
             status=ReferralStatus.OPEN,
             referred_on__lt=today - datetime.timedelta(days=schedules.REFERRAL_OVERDUE_DAYS),
@@ -207,7 +224,7 @@ def person_referrals(*, person: Person) -> QuerySet[Referral]:
     return Referral.objects.filter(person=person).select_related("health_center")
 
 
-def _referral_scope(user: Any, perm: Perm) -> Q:
+def _referral_scope(user: Actor, perm: Perm) -> Q:
     # The CHW's side (the person's community, `perm`) or the health center's side: its staff
     # close the referrals made to their center, whichever community of its area they come from.
     return scope_q(user, perm, "person__household__community__path") | scope_q(
@@ -215,7 +232,7 @@ def _referral_scope(user: Any, perm: Perm) -> Q:
     )
 
 
-def referral_get(*, user: Any, referral_id: Any) -> Referral:
+def referral_get(*, user: Actor, referral_id: Any) -> Referral:
     """One referral: 404 unless the person's community is among the user's places or the user
     may close referrals at the health center referred to; 403 inside the user's places without
     the right to see health data."""
@@ -237,13 +254,21 @@ def referral_get(*, user: Any, referral_id: Any) -> Referral:
     return referral
 
 
-def referral_person_visible(user: Any, referral: Referral) -> bool:
+def can_close_referral(user: Actor, referral: Referral) -> bool:
+    """The CHW's side (in the person's community) or the staff of the health center referred
+    to may record the outcome."""
+    return has_perm_at(
+        user, Perm.REFERRAL_CLOSE, referral.person.household.community.path
+    ) or has_perm_at(user, Perm.REFERRAL_CLOSE, referral.health_center.place.path)
+
+
+def referral_person_visible(user: Actor, referral: Referral) -> bool:
     """Whether the user may open the referred person's page (the health center's staff of
     another community of the area may not: they see the referral only)."""
     return has_perm_at(user, Perm.HEALTH_VIEW, referral.person.household.community.path)
 
 
-def referral_centers(*, user: Any, community: Place) -> QuerySet[HealthCenter]:
+def referral_centers(*, user: Actor, community: Place) -> QuerySet[HealthCenter]:
     """The health centers a person of `community` may be referred to: its own CSCom, and every
     center in the user's places."""
     return HealthCenter.objects.filter(
@@ -251,7 +276,7 @@ def referral_centers(*, user: Any, community: Place) -> QuerySet[HealthCenter]:
     ).order_by("name")
 
 
-def referral_list(*, user: Any, status: str = ReferralStatus.OPEN) -> QuerySet[Referral]:
+def referral_list(*, user: Actor, status: str = ReferralStatus.OPEN) -> QuerySet[Referral]:
     """Referrals the user may see (from their communities or to their health centers)."""
     referrals = Referral.objects.filter(_referral_scope(user, Perm.HEALTH_VIEW))
     if status:
@@ -259,7 +284,7 @@ def referral_list(*, user: Any, status: str = ReferralStatus.OPEN) -> QuerySet[R
     return referrals.select_related("person__household", "health_center").order_by("referred_on")
 
 
-def visit_get(*, user: Any, visit_id: Any) -> Visit:
+def visit_get(*, user: Actor, visit_id: Any) -> Visit:
     visit = get_in_scope(
         Visit.objects.select_related("household__community", "chw").prefetch_related(
             "people", "children__person", "pregnancy_checks__pregnancy__woman", "education"
@@ -289,7 +314,7 @@ class ChwRow:
         return 100 * self.children_covered / self.children if self.children else None
 
 
-def supervisor_overview(*, user: Any, today: datetime.date) -> list[ChwRow]:
+def supervisor_overview(*, user: Actor, today: datetime.date) -> list[ChwRow]:
     """Per CHW of the supervisor's places (assigned there, or the CHW of a household there;
     one with no household yet shows zeros): households, enrolled children, children with two
     contacts or more this month (coverage), visits this month, overdue tasks and referrals.
@@ -332,16 +357,15 @@ class ChwMonth:
         return (Month.of(self.today).last_day - self.today).days + 1
 
 
-def chw_month(*, user: Any, today: datetime.date) -> ChwMonth:
+def chw_month(*, user: Actor, today: datetime.date) -> ChwMonth:
     """The CHW's month so far: the supervisor's row for her alone (the households assigned to
     her in the communities where she still records health data) and the enrolled children
     seen fewer than twice since the 1st. Eight queries (one for her assignments)."""
-    if not has_perm_anywhere(user, Perm.HEALTH_RECORD):
-        raise PermissionDenied
+    chw = require_perm_anywhere(user, Perm.HEALTH_RECORD)
     households = Household.objects.filter(
-        scope_q(user, Perm.HEALTH_RECORD, "community__path"), chw=user, is_active=True
+        scope_q(chw, Perm.HEALTH_RECORD, "community__path"), chw=chw, is_active=True
     )
-    rows = {user.pk: ChwRow(user)}
+    rows = {chw.pk: ChwRow(chw)}
     _count_per_chw(rows, households, today)
     children = list(
         Person.objects.filter(
@@ -374,7 +398,7 @@ def chw_month(*, user: Any, today: datetime.date) -> ChwMonth:
         child.seen = seen.get(child.pk, 0)  # type: ignore[attr-defined]
     indicator = catalog.get("health.children_two_contacts")
     target = indicator.target.value if indicator and indicator.target else None
-    return ChwMonth(today=today, row=rows[user.pk], target=target, to_see=to_see)
+    return ChwMonth(today=today, row=rows[chw.pk], target=target, to_see=to_see)
 
 
 def _count_per_chw(chws: dict[Any, ChwRow], households: QuerySet, today: datetime.date) -> None:
@@ -443,3 +467,83 @@ def _count_per_chw(chws: dict[Any, ChwRow], households: QuerySet, today: datetim
     ):
         if row["person__household__chw"] in chws:
             chws[row["person__household__chw"]].overdue_referrals = row["n"]
+
+
+# --- reads of the follow-up's services (not scoped: the service checked the actor) ---------
+
+
+def open_pregnancy(*, person: Person) -> Pregnancy | None:
+    """Her pregnancy without an outcome yet (at most one)."""
+    return Pregnancy.objects.filter(woman=person, outcome_date__isnull=True, is_active=True).first()
+
+
+def open_enrollments(*, person: Person, program: str = "") -> QuerySet[Enrollment]:
+    """The person's enrollments not ended (in `program` when given), with their person."""
+    enrollments = Enrollment.objects.filter(person=person, end__isnull=True)
+    if program:
+        enrollments = enrollments.filter(program=program)
+    return enrollments.select_related("person__household__community")
+
+
+def first_enrollment_start(*, person: Person) -> datetime.date | None:
+    return (
+        Enrollment.objects.filter(person=person)
+        .order_by("start")
+        .values_list("start", flat=True)
+        .first()
+    )
+
+
+def first_visit_date(*, person: Person) -> datetime.date | None:
+    return (
+        Visit.objects.filter(people=person).order_by("date").values_list("date", flat=True).first()
+    )
+
+
+def anc_contact_on(*, pregnancy: Pregnancy, day: datetime.date) -> bool:
+    return AncContact.objects.filter(pregnancy=pregnancy, date=day).exists()
+
+
+def last_anc_contact_date(*, pregnancy: Pregnancy) -> datetime.date | None:
+    return (
+        AncContact.objects.filter(pregnancy=pregnancy)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+
+
+def active_members_among(
+    *, household: Household, person_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, Person]:
+    """Those of `person_ids` who are active members of the household, by id (one query)."""
+    people = Person.objects.filter(pk__in=person_ids, household=household, is_active=True)
+    return {person.pk: person for person in people}
+
+
+def household_pregnancies_among(
+    *, household: Household, pregnancy_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, Pregnancy]:
+    """Those of `pregnancy_ids` that are pregnancies of the household's women, by id."""
+    pregnancies = Pregnancy.objects.filter(
+        pk__in=pregnancy_ids, woman__household=household
+    ).select_related("woman")
+    return {pregnancy.pk: pregnancy for pregnancy in pregnancies}
+
+
+def vaccines_received(*, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
+    """Every vaccine recorded at earlier visits, per child (one query)."""
+    received: dict[uuid.UUID, set[str]] = {}
+    for person_id, vaccines in ChildAssessment.objects.filter(person_id__in=person_ids).values_list(
+        "person_id", "vaccines"
+    ):
+        received.setdefault(person_id, set()).update(vaccines or [])
+    return received
+
+
+def household_referral(*, household: Household, referral_id: uuid.UUID) -> Referral | None:
+    return Referral.objects.filter(pk=referral_id, person__household=household).first()
+
+
+def has_open_referral(*, person: Person) -> bool:
+    return Referral.objects.filter(person=person, status=ReferralStatus.OPEN).exists()

@@ -1,6 +1,5 @@
 import datetime
 import uuid
-from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,28 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jigiya.accounts.access import has_perm_anywhere, has_perm_at
+from jigiya.accounts.access import has_perm_anywhere, has_perm_at, require_perm_at
 from jigiya.accounts.roles import Perm
-from jigiya.core.errors import Conflict
 from jigiya.core.views import form_page
 from jigiya.followup import forms, selectors, services
 from jigiya.followup.models import EducationTopic, Urgency
 from jigiya.followup.signs import REFERRAL_REASONS
 from jigiya.registry import selectors as registry_selectors
-from jigiya.registry.models import Pregnancy
-
-
-def _conflict_shown(save: Callable[[dict], object]) -> Callable[[dict], object]:
-    """A page sent again under its id with other content: the conflict is shown on the form
-    (400) instead of failing."""
-
-    def wrapped(data: dict) -> object:
-        try:
-            return save(data)
-        except Conflict as exc:
-            raise ValidationError(exc.message) from exc
-
-    return wrapped
+from jigiya.registry.models import FollowupProgram, Person, Pregnancy, Sex
 
 
 def _day(request: HttpRequest) -> datetime.date:
@@ -75,13 +60,10 @@ def visit_person(request: HttpRequest, person_id: str) -> HttpResponse:
     """Record a visit seen from one person (a child, or a pregnant woman)."""
     person = registry_selectors.person_get(user=request.user, person_id=person_id)
     household = person.household
-    if not has_perm_at(request.user, Perm.HEALTH_RECORD, household.community.path):
-        raise PermissionDenied
+    require_perm_at(request.user, Perm.HEALTH_RECORD, household.community)
     today = timezone.localdate()
     age = person.age_days(today)
-    pregnancy = Pregnancy.objects.filter(
-        woman=person, outcome_date__isnull=True, is_active=True
-    ).first()
+    pregnancy = selectors.open_pregnancy(person=person)
     child = age is not None and age <= selectors.CHILD_DAYS
     form = forms.VisitForm(
         request.POST or None,
@@ -91,30 +73,6 @@ def visit_person(request: HttpRequest, person_id: str) -> HttpResponse:
     )
 
     def save(data: dict) -> object:
-        children = []
-        if child:
-            children.append(
-                services.ChildCheckIn(
-                    person_id=person.pk,
-                    weight_kg=data.get("weight_kg"),
-                    height_cm=data.get("height_cm"),
-                    measured_lying=bool(data.get("measured_lying")),
-                    muac_mm=data.get("muac_mm"),
-                    oedema=bool(data.get("oedema")),
-                    danger_signs=data.get("child_danger_signs") or [],
-                    vaccines=data.get("vaccines") or [],
-                )
-            )
-        checks = []
-        if pregnancy is not None:
-            checks.append(
-                services.PregnancyCheckIn(
-                    pregnancy_id=pregnancy.pk,
-                    anc_since_last_visit=bool(data.get("anc_since_last_visit")),
-                    danger_signs=data.get("pregnancy_danger_signs") or [],
-                    birth_plan=data.get("birth_plan") or "undecided",
-                )
-            )
         try:
             return services.visit_record(
                 actor=request.user,
@@ -122,8 +80,8 @@ def visit_person(request: HttpRequest, person_id: str) -> HttpResponse:
                 id=data["id"],
                 date=data["date"],
                 people=[person.pk],
-                children=children,
-                pregnancies=checks,
+                children=[_child_check(person, data)] if child else [],
+                pregnancies=[_pregnancy_check(pregnancy, data)] if pregnancy else [],
                 education=[
                     services.EducationIn(topic=topic, attendee_ids=[person.pk])
                     for topic in data.get("topics") or []
@@ -141,7 +99,7 @@ def visit_person(request: HttpRequest, person_id: str) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=_conflict_shown(save),
+        save=save,
         template="followup/visit_form.html",
         context={
             "person": person,
@@ -150,6 +108,28 @@ def visit_person(request: HttpRequest, person_id: str) -> HttpResponse:
         },
         done=lambda _visit: person.get_absolute_url(),
         message=_("Visit recorded."),
+    )
+
+
+def _child_check(person: Person, data: dict) -> services.ChildCheckIn:
+    return services.ChildCheckIn(
+        person_id=person.pk,
+        weight_kg=data.get("weight_kg"),
+        height_cm=data.get("height_cm"),
+        measured_lying=bool(data.get("measured_lying")),
+        muac_mm=data.get("muac_mm"),
+        oedema=bool(data.get("oedema")),
+        danger_signs=data.get("child_danger_signs") or [],
+        vaccines=data.get("vaccines") or [],
+    )
+
+
+def _pregnancy_check(pregnancy: Pregnancy, data: dict) -> services.PregnancyCheckIn:
+    return services.PregnancyCheckIn(
+        pregnancy_id=pregnancy.pk,
+        anc_since_last_visit=bool(data.get("anc_since_last_visit")),
+        danger_signs=data.get("pregnancy_danger_signs") or [],
+        birth_plan=data.get("birth_plan") or "undecided",
     )
 
 
@@ -187,9 +167,7 @@ def referral_create(request: HttpRequest, person_id: str) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=_conflict_shown(
-            lambda data: services.referral_create(actor=request.user, person=person, **data)
-        ),
+        save=lambda data: services.referral_create(actor=request.user, person=person, **data),
         template="followup/referral_form.html",
         context={"person": person, "title": _("Refer %(person)s") % {"person": person}},
         done=lambda _referral: person.get_absolute_url(),
@@ -202,15 +180,13 @@ def referral_close(request: HttpRequest, referral_id: str) -> HttpResponse:
     """The outcome of a referral, by the CHW or the health center's staff. Staff of the center
     who may not see the person's community see the referral only, and go back to the list."""
     referral = selectors.referral_get(user=request.user, referral_id=referral_id)
-    if not services.can_close_referral(request.user, referral):
+    if not selectors.can_close_referral(request.user, referral):
         raise PermissionDenied
     person_visible = selectors.referral_person_visible(request.user, referral)
     return form_page(
         request,
         forms.ReferralCloseForm(request.POST or None),
-        save=_conflict_shown(
-            lambda data: services.referral_close(actor=request.user, referral=referral, **data)
-        ),
+        save=lambda data: services.referral_close(actor=request.user, referral=referral, **data),
         template="followup/referral_close.html",
         context={
             "title": _("Outcome of the referral of %(person)s") % {"person": referral.person},
@@ -247,8 +223,7 @@ def visit_household(request: HttpRequest, household_id: str) -> HttpResponse:
     """Record a visit to a household seeing several people: each child's measurements and
     each pregnant woman's check in one submission (no JavaScript needed)."""
     household = registry_selectors.household_get(user=request.user, household_id=household_id)
-    if not has_perm_at(request.user, Perm.HEALTH_RECORD, household.community.path):
-        raise PermissionDenied
+    require_perm_at(request.user, Perm.HEALTH_RECORD, household.community)
     today = timezone.localdate()
     people = selectors.household_visit_people(household=household, today=today)
     form = forms.HouseholdVisitForm(
@@ -311,7 +286,7 @@ def visit_household(request: HttpRequest, household_id: str) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=_conflict_shown(save),
+        save=save,
         template="followup/household_visit_form.html",
         context={
             "household": household,
@@ -319,4 +294,124 @@ def visit_household(request: HttpRequest, household_id: str) -> HttpResponse:
         },
         done=lambda visit: reverse("followup:visit", args=[visit.pk]),
         message=_("Visit recorded."),
+    )
+
+
+# --- pages of enrollments and pregnancies, under the registry's URLs and names -------------
+# (`registry:person_enroll`, … : registered by `FollowupConfig.ready` through `registry.plugins`)
+
+REGISTRY_FORM = "registry/form.html"
+
+
+@login_required
+def person_enroll(request: HttpRequest, person_id: str) -> HttpResponse:
+    person = registry_selectors.person_get(user=request.user, person_id=person_id)
+    require_perm_at(request.user, Perm.HEALTH_RECORD, person.household.community)
+    initial = {
+        "start": timezone.localdate(),
+        "program": FollowupProgram.CHILD if person.sex == Sex.MALE else None,
+    }
+    return form_page(
+        request,
+        forms.EnrollmentForm(request.POST or None, initial=initial),
+        save=lambda data: services.enrollment_start(actor=request.user, person=person, **data),
+        template=REGISTRY_FORM,
+        context={"title": _("Enroll %(person)s") % {"person": person}},
+        done=lambda _enrollment: person.get_absolute_url(),
+        message=_("Enrolled."),
+    )
+
+
+@login_required
+def enrollment_end(request: HttpRequest, enrollment_id: str) -> HttpResponse:
+    enrollment = registry_selectors.enrollment_get(user=request.user, enrollment_id=enrollment_id)
+    person = enrollment.person
+    require_perm_at(request.user, Perm.HEALTH_RECORD, person.household.community)
+    return form_page(
+        request,
+        forms.EnrollmentEndForm(request.POST or None, initial={"end": timezone.localdate()}),
+        save=lambda data: services.enrollment_end(
+            actor=request.user, enrollment=enrollment, **data
+        ),
+        template=REGISTRY_FORM,
+        context={
+            "title": _("End the follow-up of %(person)s (%(program)s)")
+            % {"person": person, "program": enrollment.get_program_display()},
+            "help": _("The tasks still open in this follow-up are cancelled."),
+        },
+        done=lambda _enrollment: person.get_absolute_url(),
+        message=_("Follow-up ended."),
+    )
+
+
+@login_required
+def pregnancy_create(request: HttpRequest, person_id: str) -> HttpResponse:
+    person = registry_selectors.person_get(user=request.user, person_id=person_id)
+    require_perm_at(request.user, Perm.HEALTH_RECORD, person.household.community)
+    return form_page(
+        request,
+        forms.PregnancyForm(request.POST or None),
+        save=lambda data: services.pregnancy_register(actor=request.user, woman=person, **data),
+        template=REGISTRY_FORM,
+        context={"title": _("Pregnancy of %(person)s") % {"person": person}},
+        done=lambda _pregnancy: person.get_absolute_url(),
+        message=_("Pregnancy registered."),
+    )
+
+
+@login_required
+def anc_contact_add(request: HttpRequest, pregnancy_id: str) -> HttpResponse:
+    pregnancy = registry_selectors.pregnancy_get(user=request.user, pregnancy_id=pregnancy_id)
+    require_perm_at(request.user, Perm.HEALTH_RECORD, pregnancy.woman.household.community)
+    return form_page(
+        request,
+        forms.AncContactForm(request.POST or None),
+        save=lambda data: services.anc_contact_record(
+            actor=request.user, pregnancy=pregnancy, **data
+        ),
+        template=REGISTRY_FORM,
+        context={"title": _("ANC contact of %(person)s") % {"person": pregnancy.woman}},
+        done=lambda _contact: pregnancy.woman.get_absolute_url(),
+        message=_("ANC contact recorded."),
+    )
+
+
+@login_required
+def pregnancy_outcome(request: HttpRequest, pregnancy_id: str) -> HttpResponse:
+    pregnancy = registry_selectors.pregnancy_get(user=request.user, pregnancy_id=pregnancy_id)
+    require_perm_at(request.user, Perm.HEALTH_RECORD, pregnancy.woman.household.community)
+    return form_page(
+        request,
+        forms.OutcomeForm(request.POST or None),
+        save=lambda data: services.pregnancy_outcome_record(
+            actor=request.user, pregnancy=pregnancy, **data
+        ),
+        template=REGISTRY_FORM,
+        context={
+            "title": _("Delivery of %(person)s") % {"person": pregnancy.woman},
+            "help": _(
+                "For a live birth, give the newborn's sex: the baby is registered in the "
+                "household, born on the day of the delivery, and enrolled in the child follow-up."
+            ),
+        },
+        done=lambda _pregnancy: pregnancy.woman.get_absolute_url(),
+        message=_("Delivery recorded."),
+    )
+
+
+@login_required
+def newborn_create(request: HttpRequest, pregnancy_id: str) -> HttpResponse:
+    """Register a baby of a delivery already recorded (a twin, or one not registered then)."""
+    pregnancy = registry_selectors.pregnancy_get(user=request.user, pregnancy_id=pregnancy_id)
+    require_perm_at(request.user, Perm.HEALTH_RECORD, pregnancy.woman.household.community)
+    return form_page(
+        request,
+        forms.NewbornForm(request.POST or None),
+        save=lambda data: services.newborn_register(
+            actor=request.user, pregnancy=pregnancy, **data
+        ),
+        template=REGISTRY_FORM,
+        context={"title": _("Newborn of %(person)s") % {"person": pregnancy.woman}},
+        done=lambda baby: baby.get_absolute_url(),
+        message=_("Newborn registered."),
     )

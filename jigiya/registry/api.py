@@ -6,39 +6,28 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
-from django.utils import timezone
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from jigiya.accounts.models import User
-from jigiya.core.errors import Conflict, validation_body
+from jigiya.core.errors import validation_body
 from jigiya.core.retries import created_or_replayed
-from jigiya.followup import selectors as followup_selectors
 from jigiya.places import selectors as place_selectors
-from jigiya.registry import selectors, services
+from jigiya.registry import plugins, selectors, services
 from jigiya.registry.schemas import (
-    AncContactIn,
-    AncContactOut,
     AssessmentIn,
     AssessmentOut,
     DeactivateIn,
     DuplicateOut,
-    EnrollmentEndIn,
-    EnrollmentIn,
-    EnrollmentOut,
     HouseholdDetailOut,
     HouseholdIn,
     HouseholdOut,
     HouseholdUpdateIn,
-    NewbornIn,
-    OutcomeIn,
     PersonIn,
     PersonOut,
     PersonUpdateIn,
-    PregnancyIn,
-    PregnancyOut,
     body_doc,
     parse_body,
 )
@@ -93,10 +82,9 @@ def household_detail(request: HttpRequest, household_id: uuid.UUID) -> dict[str,
     return {
         **HouseholdOut.from_orm(household).dict(),
         "members": selectors.household_members(household=household),
-        "next_tasks": followup_selectors.household_open_tasks(
-            household=household, today=timezone.localdate()
-        ),
         "assessment": selectors.household_assessment(household=household),
+        # what the programs add (the follow-up: `next_tasks`), by registration
+        **plugins.household_api_extra(request.user, household),
     }
 
 
@@ -124,138 +112,6 @@ def person_register(request: HttpRequest, household_id: uuid.UUID) -> Status:
 @router.get("/registry/people/{person_id}", response=PersonOut)
 def person_detail(request: HttpRequest, person_id: uuid.UUID) -> Any:
     return selectors.person_get(user=request.user, person_id=person_id)
-
-
-@router.get("/registry/people/{person_id}/pregnancies", response=list[PregnancyOut])
-def person_pregnancies(request: HttpRequest, person_id: uuid.UUID) -> Any:
-    person = selectors.person_get(user=request.user, person_id=person_id)
-    return selectors.person_pregnancies(person=person)
-
-
-@router.get("/registry/people/{person_id}/enrollments", response=list[EnrollmentOut])
-def person_enrollments(request: HttpRequest, person_id: uuid.UUID) -> Any:
-    person = selectors.person_get(user=request.user, person_id=person_id)
-    return selectors.person_enrollments(person=person)
-
-
-@router.post(
-    "/registry/people/{person_id}/enrollments",
-    response={200: EnrollmentOut, 201: EnrollmentOut},
-    openapi_extra=body_doc(EnrollmentIn),
-)
-def enrollment_start(request: HttpRequest, person_id: uuid.UUID) -> Status:
-    person = selectors.person_get(user=request.user, person_id=person_id)
-    payload = parse_body(EnrollmentIn, request)
-    return created_or_replayed(
-        services.enrollment_start(actor=request.user, person=person, **payload.dict())
-    )
-
-
-@router.post(
-    "/registry/people/{person_id}/enrollments/end",
-    response=EnrollmentOut,
-    openapi_extra=body_doc(EnrollmentEndIn),
-)
-def enrollment_end(request: HttpRequest, person_id: uuid.UUID) -> Any:
-    """End the person's open enrollment in the program named in the body."""
-    person = selectors.person_get(user=request.user, person_id=person_id)
-    payload = parse_body(EnrollmentEndIn, request)
-    enrollment = (
-        selectors.person_enrollments(person=person)
-        .filter(end__isnull=True, program=payload.program)
-        .first()
-    )
-    if enrollment is None:
-        raise Http404
-    return services.enrollment_end(
-        actor=request.user, enrollment=enrollment, end=payload.end, reason=payload.reason
-    )
-
-
-@router.post(
-    "/registry/people/{person_id}/pregnancies",
-    response={200: PregnancyOut, 201: PregnancyOut},
-    openapi_extra=body_doc(PregnancyIn),
-)
-def pregnancy_register(request: HttpRequest, person_id: uuid.UUID) -> Status:
-    woman = selectors.person_get(user=request.user, person_id=person_id)
-    payload = parse_body(PregnancyIn, request)
-    return created_or_replayed(
-        services.pregnancy_register(actor=request.user, woman=woman, **payload.dict())
-    )
-
-
-def _health_center(request: HttpRequest, health_center_id: uuid.UUID | None) -> Any:
-    if health_center_id is None:
-        return None
-    return place_selectors.health_center_get(user=request.user, health_center_id=health_center_id)
-
-
-@router.post(
-    "/registry/pregnancies/{pregnancy_id}/anc-contacts",
-    response={200: AncContactOut, 201: AncContactOut},
-    openapi_extra=body_doc(AncContactIn),
-)
-def anc_contact_record(request: HttpRequest, pregnancy_id: uuid.UUID) -> Status:
-    pregnancy = selectors.pregnancy_get(user=request.user, pregnancy_id=pregnancy_id)
-    payload = parse_body(AncContactIn, request)
-    contact = services.anc_contact_record(
-        actor=request.user,
-        pregnancy=pregnancy,
-        id=payload.id,
-        date=payload.date,
-        place=payload.place,
-        health_center=_health_center(request, payload.health_center_id),
-    )
-    return created_or_replayed(contact)
-
-
-@router.post(
-    "/registry/pregnancies/{pregnancy_id}/outcome",
-    response=PregnancyOut,
-    openapi_extra=body_doc(OutcomeIn),
-)
-def pregnancy_outcome(request: HttpRequest, pregnancy_id: uuid.UUID) -> Any:
-    pregnancy = selectors.pregnancy_get(user=request.user, pregnancy_id=pregnancy_id)
-    payload = parse_body(OutcomeIn, request)
-    newborn = payload.newborn
-    if pregnancy.outcome_date is not None:
-        same = (
-            pregnancy.outcome_date == payload.outcome_date
-            and pregnancy.birth_outcome == payload.birth_outcome
-            and pregnancy.outcome_place == payload.outcome_place
-        )
-        if not same:
-            raise Conflict(_("This pregnancy's outcome is already recorded."))
-        if newborn is not None:  # a retried request: the baby is there (or made now)
-            services.newborn_register(actor=request.user, pregnancy=pregnancy, **newborn.dict())
-        return selectors.pregnancy_get(user=request.user, pregnancy_id=pregnancy.pk)
-    return services.pregnancy_outcome_record(
-        actor=request.user,
-        pregnancy=pregnancy,
-        outcome_date=payload.outcome_date,
-        birth_outcome=payload.birth_outcome,
-        outcome_place=payload.outcome_place,
-        health_center=_health_center(request, payload.health_center_id),
-        register_newborn=newborn is not None,
-        newborn_id=newborn.id if newborn else None,
-        newborn_sex=newborn.sex if newborn else "",
-        newborn_given_name=newborn.given_name if newborn else "",
-    )
-
-
-@router.post(
-    "/registry/pregnancies/{pregnancy_id}/newborns",
-    response={200: PersonOut, 201: PersonOut},
-    openapi_extra=body_doc(NewbornIn),
-)
-def newborn_register(request: HttpRequest, pregnancy_id: uuid.UUID) -> Status:
-    """A baby of a live birth already recorded (a twin, or one not registered then)."""
-    pregnancy = selectors.pregnancy_get(user=request.user, pregnancy_id=pregnancy_id)
-    payload = parse_body(NewbornIn, request)
-    return created_or_replayed(
-        services.newborn_register(actor=request.user, pregnancy=pregnancy, **payload.dict())
-    )
 
 
 @router.patch(

@@ -1,4 +1,3 @@
-import uuid
 from typing import Any
 
 from django import forms
@@ -7,10 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from jigiya.places.models import Place
 from jigiya.registry.models import (
     LEAST_ACCESS_CRITERIA,
-    BirthOutcome,
-    DeliveryPlace,
     ExitReason,
-    FollowupProgram,
     Person,
     Relationship,
     Sex,
@@ -56,57 +52,6 @@ class PersonForm(forms.Form):
     )
 
 
-class EnrollmentForm(forms.Form):
-    program = forms.ChoiceField(label=_("Program"), choices=FollowupProgram.choices)
-    start = forms.DateField(label=_("Start"), widget=DATE)
-
-
-class PregnancyForm(forms.Form):
-    lmp = forms.DateField(label=_("Last menstrual period"), required=False, widget=DATE)
-    edd = forms.DateField(label=_("Expected delivery date"), required=False, widget=DATE)
-
-
-class AncContactForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DATE)
-    place = forms.ChoiceField(
-        label=_("Place"),
-        choices=[c for c in DeliveryPlace.choices if c[0] != DeliveryPlace.HOME],
-    )
-
-
-class OutcomeForm(forms.Form):
-    outcome_date = forms.DateField(label=_("Date of delivery or end"), widget=DATE)
-    birth_outcome = forms.ChoiceField(label=_("Outcome"), choices=BirthOutcome.choices)
-    outcome_place = forms.ChoiceField(label=_("Place of delivery"), choices=DeliveryPlace.choices)
-    register_newborn = forms.BooleanField(
-        label=_("Live birth: register the newborn in the household (child follow-up)"),
-        required=False,
-        initial=True,
-    )
-    newborn_sex = forms.ChoiceField(
-        label=_("Sex of the newborn"), choices=[("", "—"), *Sex.choices], required=False
-    )
-    newborn_given_name = forms.CharField(
-        label=_("Given name of the newborn (if already named)"), max_length=80, required=False
-    )
-    # Made when the form is shown: sending the page twice registers the baby once.
-    newborn_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("birth_outcome") != BirthOutcome.LIVE_BIRTH:
-            data["register_newborn"] = False
-        return data
-
-
-class NewbornForm(forms.Form):
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
-    given_name = forms.CharField(
-        label=_("Given name (if already named)"), max_length=80, required=False
-    )
-    id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
-
-
 class HouseholdEditForm(forms.Form):
     name = forms.CharField(label=_("Household name"), max_length=120)
     landmark = forms.CharField(label=_("How to find it"), max_length=200, required=False)
@@ -136,18 +81,6 @@ class DeactivateForm(forms.Form):
         ],
     )
     day = forms.DateField(label=_("Since"), widget=DATE)
-
-
-class EnrollmentEndForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=_("Why"),
-        choices=[
-            (c, label)
-            for c, label in ExitReason.choices
-            if c in (ExitReason.MOVED, ExitReason.DIED, ExitReason.LEFT, ExitReason.REACHED_FIVE)
-        ],
-    )
-    end = forms.DateField(label=_("End"), widget=DATE)
 
 
 class AssessmentForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jigiya.registry import views
+from jigiya.registry import plugins, views
 
 app_name = "registry"
 urlpatterns = [
@@ -13,14 +13,7 @@ urlpatterns = [
     path("people/<uuid:person_id>/", views.person_detail, name="person"),
     path("people/<uuid:person_id>/edit/", views.person_edit, name="person_edit"),
     path("people/<uuid:person_id>/deactivate/", views.person_deactivate, name="person_deactivate"),
-    path("people/<uuid:person_id>/enroll/", views.person_enroll, name="person_enroll"),
-    path("people/<uuid:person_id>/pregnancy/", views.pregnancy_create, name="pregnancy_create"),
-    path("enrollments/<uuid:enrollment_id>/end/", views.enrollment_end, name="enrollment_end"),
-    path("pregnancies/<uuid:pregnancy_id>/anc/", views.anc_contact_add, name="anc_contact_add"),
-    path(
-        "pregnancies/<uuid:pregnancy_id>/outcome/",
-        views.pregnancy_outcome,
-        name="pregnancy_outcome",
-    ),
-    path("pregnancies/<uuid:pregnancy_id>/newborn/", views.newborn_create, name="newborn_create"),
+    # Pages of the programs about a person or household (enrollments, pregnancies…), kept
+    # under the registry's paths and names: registered in `plugins` by each program.
+    *plugins.registered_routes(),
 ]

@@ -133,6 +133,7 @@ def test_chw_on_a_phone_finds_the_child_to_see_and_records_the_visit(
     from playwright.sync_api import expect
 
     from jigiya.accounts.models import User
+    from jigiya.followup import services as followup_services
     from jigiya.followup.models import ChildAssessment
     from jigiya.places.models import Place
     from jigiya.registry import services as registry
@@ -146,7 +147,7 @@ def test_chw_on_a_phone_finds_the_child_to_see_and_records_the_visit(
         actor=chw, household=household, given_name="Awa", family_name="Diarra", sex="F",
         relationship="child", birth_date=today - datetime.timedelta(days=365),
     )  # fmt: skip
-    registry.enrollment_start(actor=chw, person=child, program="child", start=today)
+    followup_services.enrollment_start(actor=chw, person=child, program="child", start=today)
 
     context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
     context.set_default_timeout(10_000)

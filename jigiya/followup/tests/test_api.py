@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.utils import translation
 
+from jigiya.followup import services as followup_services
 from jigiya.followup.models import Referral, Visit
 from jigiya.registry import services as registry
 
@@ -21,7 +22,7 @@ def child(chw, household):
         actor=chw, household=household, given_name="Ali", family_name="Sow", sex="M",
         relationship="child", birth_date=datetime.date(2024, 6, 10),
     )  # fmt: skip
-    registry.enrollment_start(
+    followup_services.enrollment_start(
         actor=chw, person=person, program="child", start=datetime.date(2025, 6, 10)
     )
     return person
@@ -139,8 +140,10 @@ def test_a_pregnancy_check_after_the_delivery_answers_400(client, chw, household
         actor=chw, household=household, given_name="Mariam", family_name="Sow", sex="F",
         relationship="spouse", birth_date=datetime.date(1998, 1, 1),
     )  # fmt: skip
-    pregnancy = registry.pregnancy_register(actor=chw, woman=woman, lmp=datetime.date(2024, 9, 1))
-    registry.pregnancy_outcome_record(
+    pregnancy = followup_services.pregnancy_register(
+        actor=chw, woman=woman, lmp=datetime.date(2024, 9, 1)
+    )
+    followup_services.pregnancy_outcome_record(
         actor=chw, pregnancy=pregnancy, outcome_date=datetime.date(2025, 6, 1),
         birth_outcome="live_birth", outcome_place="this_cscom", health_center=household.community.health_center,
     )  # fmt: skip

@@ -7,6 +7,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from jigiya.followup import services as followup_services
 from jigiya.followup.models import ChildAssessment, EducationSession, PregnancyCheck, Visit
 from jigiya.registry import services as registry
 
@@ -30,7 +31,9 @@ def family(chw, household):
     younger = _member(chw, household, "Awa", "F", datetime.date(2024, 6, 1))
     mother = _member(chw, household, "Mariam", "F", datetime.date(1998, 1, 1), "spouse")
     father = _member(chw, household, "Bakary", "M", datetime.date(1990, 1, 1), "head")
-    pregnancy = registry.pregnancy_register(actor=chw, woman=mother, lmp=datetime.date(2025, 2, 1))
+    pregnancy = followup_services.pregnancy_register(
+        actor=chw, woman=mother, lmp=datetime.date(2025, 2, 1)
+    )
     return {
         "children": [older, younger],
         "mother": mother,

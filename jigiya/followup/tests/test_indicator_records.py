@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from jigiya.accounts.roles import Role
 from jigiya.followup import services
+from jigiya.followup import services as followup_services
 from jigiya.followup.models import Referral
 from jigiya.indicators import engine
 from jigiya.indicators.exports import pseudonym
@@ -69,11 +70,11 @@ def june(cast, chw, household):
             birth_date=D(1995, 1, 1),
             phone=phone,
         )
-        pregnancy = registry.pregnancy_register(actor=chw, woman=woman, edd=D(2025, 6, 20))
-        registry.anc_contact_record(
+        pregnancy = followup_services.pregnancy_register(actor=chw, woman=woman, edd=D(2025, 6, 20))
+        followup_services.anc_contact_record(
             actor=chw, pregnancy=pregnancy, date=D(2025, 3, 5), place="this_cscom"
         )
-        registry.pregnancy_outcome_record(
+        followup_services.pregnancy_outcome_record(
             actor=chw,
             pregnancy=pregnancy,
             outcome_date=day,

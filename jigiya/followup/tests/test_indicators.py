@@ -6,8 +6,8 @@ import pytest
 import time_machine
 
 from jigiya.followup import indicators, services
+from jigiya.followup import services as followup_services
 from jigiya.indicators.catalog import Cells, Program, by_code
-from jigiya.registry import services as registry
 from jigiya.registry.tests.factories import PersonFactory
 
 MAY, JUNE = datetime.date(2025, 5, 1), datetime.date(2025, 6, 1)
@@ -47,7 +47,7 @@ def test_every_indicator_is_registered_for_the_health_program():
 def test_children_with_two_contacts_visits_and_muac(cast, chw, household):
     awa, ali, ada = (_child(household, name) for name in ("Awa", "Ali", "Ada"))
     for child in (awa, ali, ada):
-        registry.enrollment_start(actor=chw, person=child, program="child", start=MAY)
+        followup_services.enrollment_start(actor=chw, person=child, program="child", start=MAY)
     # Awa seen twice in June, Ali once, Ada never.
     _visit(
         chw,
@@ -96,25 +96,27 @@ def _woman(household, name):
 def test_pregnancy_anc_deliveries_and_return_to_deliver(cast, chw, household):
     mariam, hawa, oumou = (_woman(household, n) for n in ("Mariam", "Hawa", "Oumou"))
     # Mariam: 4 ANC at CSCom A, EDD in June, delivered at CSCom A.
-    p1 = registry.pregnancy_register(actor=chw, woman=mariam, edd=datetime.date(2025, 6, 20))
+    p1 = followup_services.pregnancy_register(
+        actor=chw, woman=mariam, edd=datetime.date(2025, 6, 20)
+    )
     for day in (
         datetime.date(2025, 1, 10),
         datetime.date(2025, 3, 5),
         datetime.date(2025, 4, 20),
         datetime.date(2025, 6, 2),
     ):
-        registry.anc_contact_record(actor=chw, pregnancy=p1, date=day, place="this_cscom")
-    registry.pregnancy_outcome_record(actor=chw, pregnancy=p1, outcome_date=datetime.date(2025, 6, 18),
+        followup_services.anc_contact_record(actor=chw, pregnancy=p1, date=day, place="this_cscom")
+    followup_services.pregnancy_outcome_record(actor=chw, pregnancy=p1, outcome_date=datetime.date(2025, 6, 18),
                                       birth_outcome="live_birth", outcome_place="this_cscom")  # fmt: skip
     # Hawa: 1 ANC at CSCom A in June, EDD in June, delivered at home.
-    p2 = registry.pregnancy_register(actor=chw, woman=hawa, edd=datetime.date(2025, 6, 25))
-    registry.anc_contact_record(
+    p2 = followup_services.pregnancy_register(actor=chw, woman=hawa, edd=datetime.date(2025, 6, 25))
+    followup_services.anc_contact_record(
         actor=chw, pregnancy=p2, date=datetime.date(2025, 6, 5), place="this_cscom"
     )
-    registry.pregnancy_outcome_record(actor=chw, pregnancy=p2, outcome_date=datetime.date(2025, 6, 26),
+    followup_services.pregnancy_outcome_record(actor=chw, pregnancy=p2, outcome_date=datetime.date(2025, 6, 26),
                                       birth_outcome="live_birth", outcome_place="home")  # fmt: skip
     # Oumou: no ANC, EDD in December; followed at a visit in June.
-    p3 = registry.pregnancy_register(actor=chw, woman=oumou, lmp=datetime.date(2025, 3, 1))
+    p3 = followup_services.pregnancy_register(actor=chw, woman=oumou, lmp=datetime.date(2025, 3, 1))
     _visit(chw, household, datetime.date(2025, 6, 10), [oumou.pk],
            pregnancies=[services.PregnancyCheckIn(pregnancy_id=p3.pk)],
            education=[services.EducationIn(topic="nutrition", attendee_ids=[oumou.pk]),
@@ -142,7 +144,7 @@ def test_a_new_month_without_visits_shows_the_enrolled_children_after_the_nightl
     code = "health.children_two_contacts"
     august = datetime.date(2025, 8, 1)
     awa = _child(household, "Awa")
-    registry.enrollment_start(actor=chw, person=awa, program="child", start=JUNE)
+    followup_services.enrollment_start(actor=chw, person=awa, program="child", start=JUNE)
     engine.refresh()
 
     def stored():

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from jigiya.accounts.roles import Role
 from jigiya.followup import selectors, services
+from jigiya.followup import services as followup_services
 from jigiya.registry import services as registry
 
 TODAY = datetime.date(2025, 6, 10)
@@ -29,7 +30,7 @@ def _child(chw, community, family, name):
         actor=chw, household=household, given_name=name, family_name=family, sex="F",
         relationship="child", birth_date=datetime.date(2024, 1, 1),
     )  # fmt: skip
-    registry.enrollment_start(
+    followup_services.enrollment_start(
         actor=chw, person=child, program="child", start=datetime.date(2025, 5, 1)
     )
     return child

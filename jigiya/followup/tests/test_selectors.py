@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from jigiya.accounts.access import forget_assignments
 from jigiya.accounts.roles import Role
 from jigiya.followup import selectors, services
+from jigiya.followup import services as followup_services
 from jigiya.registry import services as registry
 
 TODAY = datetime.date(2025, 6, 10)
@@ -33,7 +34,7 @@ def _family(chw, cast, n):
         relationship="child",
         birth_date=datetime.date(2024, 1, 1),
     )
-    registry.enrollment_start(
+    followup_services.enrollment_start(
         actor=chw, person=child, program="child", start=TODAY - datetime.timedelta(days=n)
     )
     return household, child

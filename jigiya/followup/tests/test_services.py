@@ -10,6 +10,7 @@ from django.utils import translation
 from jigiya.accounts.roles import Role
 from jigiya.core.errors import Conflict
 from jigiya.followup import engine, services
+from jigiya.followup import services as followup_services
 from jigiya.followup.models import (
     ChildAssessment,
     PregnancyCheck,
@@ -41,7 +42,7 @@ def child(chw, household):
         relationship="child",
         birth_date=datetime.date(2024, 6, 10),  # one year old today
     )
-    registry.enrollment_start(
+    followup_services.enrollment_start(
         actor=chw, person=person, program="child", start=datetime.date(2025, 6, 1)
     )
     return person
@@ -239,7 +240,9 @@ def _mother(chw, household):
         actor=chw, household=household, given_name="Mariam", family_name="Diarra", sex="F",
         relationship="spouse", birth_date=datetime.date(1998, 1, 1),
     )  # fmt: skip
-    pregnancy = registry.pregnancy_register(actor=chw, woman=woman, lmp=datetime.date(2024, 9, 1))
+    pregnancy = followup_services.pregnancy_register(
+        actor=chw, woman=woman, lmp=datetime.date(2024, 9, 1)
+    )
     return woman, pregnancy
 
 
@@ -255,7 +258,7 @@ def _pregnancy_visit(chw, household, woman, pregnancy, day):
 
 def test_a_pregnancy_check_on_or_after_the_delivery_is_refused(chw, household):
     woman, pregnancy = _mother(chw, household)
-    registry.pregnancy_outcome_record(
+    followup_services.pregnancy_outcome_record(
         actor=chw, pregnancy=pregnancy, outcome_date=datetime.date(2025, 6, 5),
         birth_outcome="live_birth", outcome_place="home",
     )  # fmt: skip
@@ -295,7 +298,7 @@ def test_the_sweep_ends_the_follow_up_at_five_and_cancels_the_open_visit(chw, ho
         actor=chw, household=household, given_name="Fanta", family_name="Diarra", sex="F",
         relationship="child", birth_date=datetime.date(2020, 6, 9),  # five yesterday
     )  # fmt: skip
-    enrollment = registry.enrollment_start(
+    enrollment = followup_services.enrollment_start(
         actor=chw, person=girl, program="child", start=datetime.date(2025, 6, 1)
     )
     assert list(Task.objects.values_list("state", "due_date")) == [
@@ -329,7 +332,7 @@ def test_no_child_visit_is_scheduled_on_or_after_the_fifth_birthday(chw, househo
         actor=chw, household=household, given_name="Fanta", family_name="Diarra", sex="F",
         relationship="child", birth_date=datetime.date(2020, 6, 24),  # five on 24 June
     )  # fmt: skip
-    registry.enrollment_start(
+    followup_services.enrollment_start(
         actor=chw, person=girl, program="child", start=datetime.date(2025, 6, 1)
     )
     _visit(chw, household, girl, muac_mm=140)

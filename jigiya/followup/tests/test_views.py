@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from jigiya.followup import selectors, services
+from jigiya.followup import services as followup_services
 from jigiya.followup.models import ChildAssessment, Visit
 from jigiya.registry import services as registry
 
@@ -26,7 +27,7 @@ def _child(chw, household, name):
         actor=chw, household=household, given_name=name, family_name="Coulibaly", sex="M",
         relationship="child", birth_date=datetime.date(2024, 1, 1),
     )  # fmt: skip
-    registry.enrollment_start(
+    followup_services.enrollment_start(
         actor=chw, person=child, program="child", start=datetime.date(2025, 6, 1)
     )
     services.visit_record(
@@ -91,9 +92,10 @@ def test_the_person_visit_page_sent_twice_records_one_visit(client, chw, househo
         (datetime.date(2025, 6, 10), 131),
     ]
     assert Visit.objects.count() == 2
-    # Other content under the same id is a conflict, shown on the form: nothing is recorded.
+    # Other content under the same id is a conflict, shown on the form (409, as every form
+    # page shows a conflict: core.views.form_page): nothing is recorded.
     conflict = client.post(url, {**data, "muac_mm": "140"})
-    assert conflict.status_code == 400
+    assert conflict.status_code == 409
     assert list(conflict.context["form"].errors) == ["__all__"]
     assert Visit.objects.count() == 2
     assert ChildAssessment.objects.filter(muac_mm=140).count() == 0
@@ -144,7 +146,7 @@ def _enrolled(chw, cast, name, start):
         actor=chw, household=household, given_name=name, family_name="Coulibaly", sex="M",
         relationship="child", birth_date=datetime.date(2024, 1, 1),
     )  # fmt: skip
-    registry.enrollment_start(actor=chw, person=child, program="child", start=start)
+    followup_services.enrollment_start(actor=chw, person=child, program="child", start=start)
     return household, child
 
 

@@ -63,7 +63,7 @@ def _stale_months(source="registry.enrollment"):
 
 def test_a_birth_date_giving_an_implausible_z_score_is_refused_like_a_visit(chw, household):
     child = _child(household)
-    services.enrollment_start(actor=chw, person=child, program="child", start=TODAY)
+    followup.enrollment_start(actor=chw, person=child, program="child", start=TODAY)
     followup.visit_record(
         actor=chw,
         household=household,
@@ -93,7 +93,7 @@ def test_a_birth_date_giving_an_implausible_z_score_is_refused_like_a_visit(chw,
 
 def test_a_plausible_correction_still_rescores(chw, household):
     child = _child(household)
-    services.enrollment_start(actor=chw, person=child, program="child", start=TODAY)
+    followup.enrollment_start(actor=chw, person=child, program="child", start=TODAY)
     followup.visit_record(
         actor=chw,
         household=household,
@@ -114,7 +114,7 @@ def test_a_plausible_correction_still_rescores(chw, household):
 def test_an_enrollment_before_the_birth_is_refused(chw, household):
     child = _child(household)
     with pytest.raises(ValidationError) as refused:
-        services.enrollment_start(
+        followup.enrollment_start(
             actor=chw, person=child, program="child", start=datetime.date(2024, 2, 28)
         )
     assert refused.value.message_dict == {
@@ -129,7 +129,7 @@ def test_an_enrollment_before_the_birth_is_refused(chw, household):
 
 def test_a_birth_date_after_the_enrollment_start_is_refused(chw, household):
     child = _child(household)
-    services.enrollment_start(
+    followup.enrollment_start(
         actor=chw, person=child, program="child", start=datetime.date(2025, 1, 1)
     )
     with pytest.raises(ValidationError) as refused:
@@ -190,7 +190,7 @@ def test_a_birth_date_after_the_enrollment_start_is_refused(chw, household):
 )
 def test_impossible_pregnancy_dates_are_refused(chw, mother, lmp, edd, field, message):
     with pytest.raises(ValidationError) as refused:
-        services.pregnancy_register(actor=chw, woman=mother, lmp=lmp, edd=edd)
+        followup.pregnancy_register(actor=chw, woman=mother, lmp=lmp, edd=edd)
     assert refused.value.message_dict == {field: [message]}
     assert (Pregnancy.objects.count(), Enrollment.objects.count(), Task.objects.count()) == (
         0,
@@ -209,13 +209,13 @@ def test_impossible_pregnancy_dates_are_refused(chw, mother, lmp, edd, field, me
     ],
 )
 def test_pregnancy_dates_at_the_limits_are_accepted(chw, mother, lmp, edd):
-    pregnancy = services.pregnancy_register(actor=chw, woman=mother, lmp=lmp, edd=edd)
+    pregnancy = followup.pregnancy_register(actor=chw, woman=mother, lmp=lmp, edd=edd)
     assert (pregnancy.lmp, pregnancy.edd) == (lmp, edd)
     assert Pregnancy.objects.count() == 1
 
 
 def _outcome(chw, pregnancy, day):
-    return services.pregnancy_outcome_record(
+    return followup.pregnancy_outcome_record(
         actor=chw,
         pregnancy=pregnancy,
         outcome_date=day,
@@ -250,8 +250,8 @@ def test_a_delivery_measured_from_the_lmp_an_edd_implies(chw, mother):
 
 
 def test_a_delivery_before_the_lmp_or_an_anc_contact_is_refused(chw, mother):
-    pregnancy = services.pregnancy_register(actor=chw, woman=mother, lmp=datetime.date(2024, 10, 1))
-    services.anc_contact_record(
+    pregnancy = followup.pregnancy_register(actor=chw, woman=mother, lmp=datetime.date(2024, 10, 1))
+    followup.anc_contact_record(
         actor=chw, pregnancy=pregnancy, date=datetime.date(2025, 6, 2), place="this_cscom"
     )
     for day, message in [
@@ -270,17 +270,17 @@ def test_a_delivery_before_the_lmp_or_an_anc_contact_is_refused(chw, mother):
 
 
 def test_an_anc_contact_after_the_delivery_is_refused(chw, mother):
-    pregnancy = services.pregnancy_register(actor=chw, woman=mother, lmp=datetime.date(2024, 9, 1))
+    pregnancy = followup.pregnancy_register(actor=chw, woman=mother, lmp=datetime.date(2024, 9, 1))
     _outcome(chw, pregnancy, datetime.date(2025, 6, 1))
     with pytest.raises(ValidationError) as refused:
-        services.anc_contact_record(
+        followup.anc_contact_record(
             actor=chw, pregnancy=pregnancy, date=datetime.date(2025, 6, 5), place="this_cscom"
         )
     assert refused.value.message_dict == {
         "date": ["The ANC contact 2025-06-05 is after the delivery 2025-06-01."]
     }
     assert AncContact.objects.count() == 0
-    services.anc_contact_record(
+    followup.anc_contact_record(
         actor=chw, pregnancy=pregnancy, date=datetime.date(2025, 6, 1), place="this_cscom"
     )
     assert AncContact.objects.count() == 1
@@ -295,7 +295,7 @@ def _children_two_contacts():
 
 def test_a_backdated_enrollment_makes_every_month_since_stale(chw, household):
     child = _child(household)
-    services.enrollment_start(
+    followup.enrollment_start(
         actor=chw, person=child, program="child", start=datetime.date(2025, 3, 15)
     )
     assert _stale_months() == [MARCH, APRIL, MAY, JUNE]
@@ -310,11 +310,11 @@ def test_a_backdated_enrollment_makes_every_month_since_stale(chw, household):
 
 def test_a_backdated_end_makes_every_month_since_stale(chw, household):
     child = _child(household)
-    enrollment = services.enrollment_start(
+    enrollment = followup.enrollment_start(
         actor=chw, person=child, program="child", start=datetime.date(2025, 3, 15)
     )
     engine.rebuild([_children_two_contacts()])  # right for March to June, whatever was marked
-    services.enrollment_end(
+    followup.enrollment_end(
         actor=chw, enrollment=enrollment, end=datetime.date(2025, 4, 10), reason="moved"
     )
     assert _stale_months() == [APRIL, MAY, JUNE]
@@ -329,7 +329,7 @@ def test_a_backdated_end_makes_every_month_since_stale(chw, household):
 
 def test_a_backdated_deactivation_makes_every_month_since_stale(chw, household):
     child = _child(household)
-    services.enrollment_start(
+    followup.enrollment_start(
         actor=chw, person=child, program="child", start=datetime.date(2025, 3, 15)
     )
     engine.rebuild([_children_two_contacts()])
@@ -349,15 +349,15 @@ def test_children_who_reached_five_leave_the_follow_up_once(chw, household, moth
     five_tomorrow = _child(household, "Ali", datetime.date(2020, 6, 11))
     leap = _child(household, "Ada", datetime.date(2020, 2, 29))
     for child in (five_today, five_tomorrow, leap):
-        services.enrollment_start(
+        followup.enrollment_start(
             actor=chw, person=child, program="child", start=datetime.date(2025, 1, 2)
         )
-    services.pregnancy_register(actor=chw, woman=mother, lmp=datetime.date(2025, 3, 1))
+    followup.pregnancy_register(actor=chw, woman=mother, lmp=datetime.date(2025, 3, 1))
     StaleCell.objects.all().delete()
     audits = AuditEntry.objects.count()
     last_audit = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
 
-    assert services.enrollments_close_at_five(today=TODAY) == 2
+    assert followup.enrollments_close_at_five(today=TODAY) == 2
 
     ended = {
         enrollment.person.given_name: (enrollment.end, enrollment.exit_reason)
@@ -380,11 +380,11 @@ def test_children_who_reached_five_leave_the_follow_up_once(chw, household, moth
     assert _stale_months() == [MARCH, APRIL, MAY, JUNE]
 
     # Run again the same day: nothing more.
-    assert services.enrollments_close_at_five(today=TODAY) == 0
+    assert followup.enrollments_close_at_five(today=TODAY) == 0
     assert AuditEntry.objects.count() == audits + 2
     # Ali's turn comes the next day.
     with time_machine.travel(datetime.datetime(2025, 6, 11, 9, 0), tick=False):
-        assert services.enrollments_close_at_five(today=datetime.date(2025, 6, 11)) == 1
+        assert followup.enrollments_close_at_five(today=datetime.date(2025, 6, 11)) == 1
     assert Enrollment.objects.get(person=five_tomorrow).end == datetime.date(2025, 6, 11)
 
 
@@ -394,27 +394,27 @@ def test_children_who_reached_five_leave_the_follow_up_once(chw, household, moth
 )
 def test_a_child_born_on_29_february_turns_five_on_1_march(chw, household, today, count):
     child = _child(household, "Ada", datetime.date(2020, 2, 29))
-    services.enrollment_start(
+    followup.enrollment_start(
         actor=chw, person=child, program="child", start=datetime.date(2025, 1, 2)
     )
-    assert services.enrollments_close_at_five(today=today) == count
+    assert followup.enrollments_close_at_five(today=today) == count
 
 
 def test_reached_five_is_refused_for_a_younger_child_or_a_pregnancy(chw, household, mother):
     child = _child(household, "Ali", datetime.date(2020, 6, 11))
-    enrollment = services.enrollment_start(
+    enrollment = followup.enrollment_start(
         actor=chw, person=child, program="child", start=datetime.date(2025, 1, 2)
     )
     with pytest.raises(ValidationError) as refused:
-        services.enrollment_end(actor=chw, enrollment=enrollment, end=TODAY, reason="reached_five")
+        followup.enrollment_end(actor=chw, enrollment=enrollment, end=TODAY, reason="reached_five")
     assert refused.value.message_dict == {
         "reason": ["Ali Traoré turns five on 2025-06-11, after the end 2025-06-10."]
     }
-    services.pregnancy_register(actor=chw, woman=mother, lmp=datetime.date(2025, 3, 1))
+    followup.pregnancy_register(actor=chw, woman=mother, lmp=datetime.date(2025, 3, 1))
     followed = Enrollment.objects.get(person=mother)
     states = sorted(Task.objects.values_list("id", "state"))
     with pytest.raises(ValidationError) as refused:
-        services.enrollment_end(actor=chw, enrollment=followed, end=TODAY, reason="reached_five")
+        followup.enrollment_end(actor=chw, enrollment=followed, end=TODAY, reason="reached_five")
     assert refused.value.message_dict == {
         "reason": ["Only a child's follow-up ends because the child reached five."]
     }
@@ -427,7 +427,7 @@ def test_reached_five_is_refused_for_a_younger_child_or_a_pregnancy(chw, househo
 
 def test_the_person_page_ends_a_follow_up(client, chw, household):
     child = _child(household)
-    enrollment = services.enrollment_start(
+    enrollment = followup.enrollment_start(
         actor=chw, person=child, program="child", start=datetime.date(2025, 5, 1)
     )
     client.force_login(chw)
@@ -453,7 +453,7 @@ def test_the_person_page_ends_a_follow_up(client, chw, household):
 
 def test_ending_a_follow_up_of_another_place_is_not_found(cast, client, chw, household):
     child = _child(household)
-    enrollment = services.enrollment_start(
+    enrollment = followup.enrollment_start(
         actor=chw, person=child, program="child", start=datetime.date(2025, 5, 1)
     )
     client.force_login(cast.user("chw", "b"))

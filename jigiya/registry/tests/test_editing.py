@@ -44,7 +44,7 @@ def _details(person, **changes):
 @pytest.fixture
 def child(chw, household):
     person = _person(chw, household)
-    services.enrollment_start(actor=chw, person=person, program="child", start=TODAY)
+    followup.enrollment_start(actor=chw, person=person, program="child", start=TODAY)
     return person
 
 
@@ -151,7 +151,7 @@ def test_a_birth_date_after_a_visit_is_refused(chw, household, child):
 
 
 def test_a_woman_with_an_open_pregnancy_keeps_her_sex(chw, mother):
-    services.pregnancy_register(actor=chw, woman=mother, lmp=datetime.date(2025, 3, 1))
+    followup.pregnancy_register(actor=chw, woman=mother, lmp=datetime.date(2025, 3, 1))
     with pytest.raises(ValidationError) as refused:
         services.person_update(actor=chw, person=mother, **_details(mother, sex="M"))
     assert list(refused.value.message_dict) == ["sex"]
@@ -251,12 +251,12 @@ def test_a_wrong_deactivation_is_refused(chw, child, reason, day, field):
 
 @pytest.fixture
 def pregnancy(chw, mother):
-    return services.pregnancy_register(actor=chw, woman=mother, lmp=datetime.date(2024, 9, 1))
+    return followup.pregnancy_register(actor=chw, woman=mother, lmp=datetime.date(2024, 9, 1))
 
 
 def test_a_live_birth_registers_the_newborn_in_child_follow_up(chw, household, pregnancy):
     baby_id = uuid.uuid4()
-    services.pregnancy_outcome_record(
+    followup.pregnancy_outcome_record(
         actor=chw,
         pregnancy=pregnancy,
         outcome_date=datetime.date(2025, 6, 8),
@@ -285,14 +285,14 @@ def test_a_live_birth_registers_the_newborn_in_child_follow_up(chw, household, p
         "postnatal_48h",
         "postnatal_7d",
     }
-    again = services.newborn_register(actor=chw, pregnancy=pregnancy, id=baby_id, sex="M")
+    again = followup.newborn_register(actor=chw, pregnancy=pregnancy, id=baby_id, sex="M")
     assert again._replayed is True
     assert Person.objects.filter(born_of=pregnancy).count() == 1
 
 
 def test_a_newborn_needs_a_live_birth_and_a_sex(chw, pregnancy):
     with pytest.raises(ValidationError) as refused:
-        services.pregnancy_outcome_record(
+        followup.pregnancy_outcome_record(
             actor=chw,
             pregnancy=pregnancy,
             outcome_date=datetime.date(2025, 6, 8),
@@ -303,7 +303,7 @@ def test_a_newborn_needs_a_live_birth_and_a_sex(chw, pregnancy):
         )
     assert list(refused.value.message_dict) == ["register_newborn"]
     with pytest.raises(ValidationError) as refused:
-        services.pregnancy_outcome_record(
+        followup.pregnancy_outcome_record(
             actor=chw,
             pregnancy=pregnancy,
             outcome_date=datetime.date(2025, 6, 8),
@@ -315,5 +315,5 @@ def test_a_newborn_needs_a_live_birth_and_a_sex(chw, pregnancy):
     assert Pregnancy.objects.get(pk=pregnancy.pk).outcome_date is None
     assert Person.objects.filter(born_of=pregnancy).count() == 0
     with pytest.raises(ValidationError) as refused:
-        services.newborn_register(actor=chw, pregnancy=pregnancy, sex="F")
+        followup.newborn_register(actor=chw, pregnancy=pregnancy, sex="F")
     assert list(refused.value.message_dict) == ["pregnancy"]

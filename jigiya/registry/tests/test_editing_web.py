@@ -6,6 +6,7 @@ import uuid
 import pytest
 import time_machine
 
+from jigiya.followup import services as followup
 from jigiya.followup.models import Task
 from jigiya.registry import services
 from jigiya.registry.models import Household, Person
@@ -27,7 +28,7 @@ def mother(chw, household):
 
 @pytest.fixture
 def pregnancy(chw, mother):
-    return services.pregnancy_register(actor=chw, woman=mother, lmp=datetime.date(2024, 9, 1))
+    return followup.pregnancy_register(actor=chw, woman=mother, lmp=datetime.date(2024, 9, 1))
 
 
 def _send(client, method, url, body):
@@ -164,7 +165,7 @@ def test_the_person_page_shows_each_task_with_its_history_and_offers_a_referral(
         actor=chw, household=household, given_name="Ali", family_name="Sow", sex="M",
         relationship="child", birth_date=datetime.date(2024, 2, 1),
     )  # fmt: skip
-    services.enrollment_start(
+    followup.enrollment_start(
         actor=chw, person=child, program="child", start=datetime.date(2025, 6, 10)
     )
     client.force_login(chw)

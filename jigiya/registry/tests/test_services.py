@@ -6,6 +6,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from jigiya.core.errors import Conflict
+from jigiya.followup import services as followup
 from jigiya.followup.models import Task, TaskState
 from jigiya.registry import services
 from jigiya.registry.models import Enrollment, Household, LeastAccessAssessment, Person, Pregnancy
@@ -108,9 +109,9 @@ def test_an_age_gives_an_estimated_birth_date(chw, household):
 
 def test_a_second_enrollment_in_the_same_program_is_refused(chw, household):
     child = _person(chw, household)
-    services.enrollment_start(actor=chw, person=child, program="child", start=TODAY)
+    followup.enrollment_start(actor=chw, person=child, program="child", start=TODAY)
     with pytest.raises(ValidationError) as refused:
-        services.enrollment_start(actor=chw, person=child, program="child", start=TODAY)
+        followup.enrollment_start(actor=chw, person=child, program="child", start=TODAY)
     assert list(refused.value.message_dict) == ["program"]
     assert Enrollment.objects.count() == 1
     assert Task.objects.filter(kind="child_visit").count() == 1
@@ -118,14 +119,14 @@ def test_a_second_enrollment_in_the_same_program_is_refused(chw, household):
 
 def test_enrollment_schedules_the_first_visit_and_ending_it_cancels_it(chw, household):
     child = _person(chw, household)
-    enrollment = services.enrollment_start(actor=chw, person=child, program="child", start=TODAY)
+    enrollment = followup.enrollment_start(actor=chw, person=child, program="child", start=TODAY)
     task = Task.objects.get()
     assert (task.window_start, task.due_date, task.window_end) == (
         TODAY,
         TODAY,
         datetime.date(2025, 6, 23),
     )
-    services.enrollment_end(actor=chw, enrollment=enrollment, end=TODAY, reason="moved")
+    followup.enrollment_end(actor=chw, enrollment=enrollment, end=TODAY, reason="moved")
     task.refresh_from_db()
     assert task.state == TaskState.CANCELLED
     assert list(task.history.values_list("from_state", "to_state")) == [
@@ -137,7 +138,7 @@ def test_enrollment_schedules_the_first_visit_and_ending_it_cancels_it(chw, hous
 def test_an_edd_more_than_44_weeks_after_the_lmp_is_refused(chw, household):
     woman = _person(chw, household, given_name="Mariam", birth_date=datetime.date(1998, 1, 1))
     with pytest.raises(ValidationError) as refused:
-        services.pregnancy_register(
+        followup.pregnancy_register(
             actor=chw,
             woman=woman,
             lmp=datetime.date(2025, 3, 1),
@@ -151,7 +152,7 @@ def test_an_edd_more_than_44_weeks_after_the_lmp_is_refused(chw, household):
 
 def test_a_pregnancy_from_the_lmp_schedules_the_who_contacts_ahead(chw, household):
     woman = _person(chw, household, given_name="Mariam", birth_date=datetime.date(1998, 1, 1))
-    pregnancy = services.pregnancy_register(actor=chw, woman=woman, lmp=datetime.date(2025, 3, 1))
+    pregnancy = followup.pregnancy_register(actor=chw, woman=woman, lmp=datetime.date(2025, 3, 1))
     assert pregnancy.edd == datetime.date(2025, 12, 6)
     # 12 weeks (24 May, window to 6 June) is past; the 7 others are ahead.
     assert list(
@@ -172,8 +173,8 @@ def test_a_pregnancy_from_the_lmp_schedules_the_who_contacts_ahead(chw, househol
 
 def test_the_delivery_schedules_the_postnatal_visits(cast, chw, household):
     woman = _person(chw, household, given_name="Mariam", birth_date=datetime.date(1998, 1, 1))
-    pregnancy = services.pregnancy_register(actor=chw, woman=woman, lmp=datetime.date(2024, 9, 10))
-    services.pregnancy_outcome_record(
+    pregnancy = followup.pregnancy_register(actor=chw, woman=woman, lmp=datetime.date(2024, 9, 10))
+    followup.pregnancy_outcome_record(
         actor=chw,
         pregnancy=pregnancy,
         outcome_date=datetime.date(2025, 6, 8),
@@ -223,7 +224,7 @@ def test_least_access_score_and_decision(chw, household):
 
 def test_deactivating_a_person_ends_enrollments_and_cancels_tasks(chw, household):
     child = _person(chw, household)
-    services.enrollment_start(actor=chw, person=child, program="child", start=TODAY)
+    followup.enrollment_start(actor=chw, person=child, program="child", start=TODAY)
     services.person_deactivate(actor=chw, person=child, reason="died")
     child.refresh_from_db()
     assert child.is_active is False
