@@ -12,7 +12,9 @@ number of queries, none of them on the records. `/healthz` is the empty-view bas
 the same middleware.
 """
 
+import datetime
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
@@ -146,6 +148,45 @@ def _by_place(client: Client, month: Month) -> list[dict[str, Any]]:
     return rows
 
 
+@dataclass
+class _Runs:
+    """The timings of one dashboard-vs-GROUP-BY run, request by request."""
+
+    dashboard: list[float] = field(default_factory=list)
+    baseline: list[float] = field(default_factory=list)
+    raw: list[float] = field(default_factory=list)
+    raw_all: list[float] = field(default_factory=list)
+    rows: int = 0
+    rows_all: int = 0
+
+
+def _time_runs(
+    client: Any,
+    url: str,
+    indicator: Indicator,
+    months: frozenset[datetime.date],
+    all_months: frozenset[datetime.date],
+    raw_runs: int,
+) -> _Runs:
+    """Warm up, then alternate the dashboard, the baseline and the raw GROUP BYs."""
+    for warm_up in range(WARM_UP):
+        timed(client, url)
+        timed(client, BASELINE)
+        if warm_up == 0:
+            _compute(indicator, Cells(None, months))
+    runs = _Runs()
+    for run in range(REQUESTS):
+        runs.dashboard.append(timed(client, url))
+        runs.baseline.append(timed(client, BASELINE))
+        if run >= raw_runs:
+            continue
+        seconds, runs.rows = _compute(indicator, Cells(None, months))
+        runs.raw.append(seconds)
+        seconds, runs.rows_all = _compute(indicator, Cells(None, all_months))
+        runs.raw_all.append(seconds)
+    return runs
+
+
 def dashboard_vs_group_by(ctx: Context) -> Section:
     section = Section(
         key="indicators",
@@ -172,25 +213,7 @@ def dashboard_vs_group_by(ctx: Context) -> Section:
     months = frozenset(month.shift(-back).first_day for back in range(SPAN))
     url = f"/indicators/programs/{PROGRAM}/?month={month}&range={SPAN}"
     client = ctx.client(ctx.admin)
-    for warm_up in range(WARM_UP):
-        timed(client, url)
-        timed(client, BASELINE)
-        if warm_up == 0:
-            _compute(indicator, Cells(None, months))
-    dashboard: list[float] = []
-    baseline: list[float] = []
-    raw: list[float] = []
-    raw_all: list[float] = []
-    rows = rows_all = 0
-    for run in range(REQUESTS):
-        dashboard.append(timed(client, url))
-        baseline.append(timed(client, BASELINE))
-        if run >= raw_runs:
-            continue
-        seconds, rows = _compute(indicator, Cells(None, months))
-        raw.append(seconds)
-        seconds, rows_all = _compute(indicator, Cells(None, all_months))
-        raw_all.append(seconds)
+    runs = _time_runs(client, url, indicator, months, all_months, raw_runs)
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     with CaptureQueriesContext(connection) as raw_queries:
@@ -198,36 +221,49 @@ def dashboard_vs_group_by(ctx: Context) -> Section:
     reads = any(
         table in query["sql"] for query in queries.captured_queries for table in RECORD_TABLES
     )
-    board = stats(dashboard)
+    board = stats(runs.dashboard)
 
     def row(what: str, samples: list[float], **extra: Any) -> dict[str, Any]:
         figures = stats(samples)
         return {"what": what, **figures, "ratio": figures["median_s"] / board["median_s"], **extra}
 
-    health = [i for i in catalog.all_indicators() if i.program == PROGRAM]
     section.rows += [
-        row(f"GET {url}", dashboard, queries=len(queries), records="yes" if reads else "no"),
+        row(f"GET {url}", runs.dashboard, queries=len(queries), records="yes" if reads else "no"),
         row(
             f"raw GROUP BY of {indicator.code}, {SPAN} months",
-            raw,
+            runs.raw,
             queries=len(raw_queries),
-            rows=rows,
+            rows=runs.rows,
             records="yes",
         ),
         row(
             f"raw GROUP BY of {indicator.code}, all {len(all_months)} months",
-            raw_all,
-            rows=rows_all,
+            runs.raw_all,
+            rows=runs.rows_all,
             records="yes",
         ),
-        row(f"GET {BASELINE} (baseline)", baseline, queries=1),
+        row(f"GET {BASELINE} (baseline)", runs.baseline, queries=1),
         {"what": "health dashboard by number of places below:"},
         *(
             {**by_place, "ratio": by_place["median_s"] / board["median_s"]}
             for by_place in _by_place(client, month)
         ),
     ]
-    section.notes += [
+    section.notes += _dashboard_notes(ctx, indicator, month, months, written, rebuild_s, raw_runs)
+    return section
+
+
+def _dashboard_notes(
+    ctx: Context,
+    indicator: Indicator,
+    month: Month,
+    months: frozenset[datetime.date],
+    written: int,
+    rebuild_s: float,
+    raw_runs: int,
+) -> list[str]:
+    health = [i for i in catalog.all_indicators() if i.program == PROGRAM]
+    return [
         f"Heaviest health indicator over visits: {indicator.code} (of {len(health)} health "
         f"indicators, {len(catalog.all_indicators())} registered; the slowest compute over all "
         f"history among those with records). Visits: {_visits():,} in all, {_visits(months):,} "
@@ -246,7 +282,6 @@ def dashboard_vs_group_by(ctx: Context) -> Section:
         f"Through the test client: no network, DEBUG on. Requests and queries alternate; the raw "
         f"GROUP BY runs {raw_runs} times, the pages {REQUESTS}.",
     ]
-    return section
 
 
 NATIONAL_SPAN = 6
