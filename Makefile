@@ -23,9 +23,13 @@ run: $(STAMP)
 
 test: lint typecheck migrations-check pytest
 
+# Style, then architecture: the apps' layers (import-linter, pyproject.toml) and functions a
+# reader can hold (no function over 80 lines outside migrations, tests and generators).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/python tools/function_length.py jigiya benchmarks tools
 
 fmt: $(STAMP)
 	$(BIN)/ruff check --fix .
