@@ -41,25 +41,26 @@ _MEMO = "_jigiya_memo"  # reads derived from the assignments, by other apps
 EVERYWHERE = ""  # the path prefix that every place starts with
 
 
-def _assignments(user: Any) -> list[tuple[str, str]]:
+def _assignments(user: Actor) -> list[tuple[str, str]]:
     """(role, place path) pairs of an active user, read once per request."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    me = acting_user(user)
+    if me is None or not me.is_active:
         return []
-    cached = getattr(user, _CACHE, None)
+    cached = getattr(me, _CACHE, None)
     if cached is None:
         cached = list(
-            user.assignments.filter(place__is_active=True).values_list("role", "place__path")
+            me.assignments.filter(place__is_active=True).values_list("role", "place__path")
         )
-        setattr(user, _CACHE, cached)
+        setattr(me, _CACHE, cached)
     return cached
 
 
-def role_paths(user: Any, role: str) -> list[str]:
+def role_paths(user: Actor, role: str) -> list[str]:
     """The paths of the places where an active user holds `role`."""
     return sorted({path for held, path in _assignments(user) if held == role})
 
 
-def user_memo(user: Any) -> dict[str, Any]:
+def user_memo(user: Actor) -> dict[str, Any]:
     """A per-request dict on the user for what other apps derive from its assignments (the
     programs a partner sees, say); `forget_assignments` empties it with them."""
     memo = getattr(user, _MEMO, None)
@@ -69,7 +70,7 @@ def user_memo(user: Any) -> dict[str, Any]:
     return memo
 
 
-def forget_assignments(user: Any) -> None:
+def forget_assignments(user: Actor) -> None:
     """Drop the per-request caches after the user's assignments changed: theirs and
     `user_memo`."""
     for cache in (_CACHE, _MEMO):
@@ -77,10 +78,11 @@ def forget_assignments(user: Any) -> None:
             delattr(user, cache)
 
 
-def scope_paths(user: Any, perm: Perm, *, except_role: str | None = None) -> list[str]:
+def scope_paths(user: Actor, perm: Perm, *, except_role: str | None = None) -> list[str]:
     """The path prefixes under which `user` holds `perm` (the shortest ones only), through any
     role but `except_role` when it is given."""
-    if getattr(user, "is_superuser", False) and user.is_active:
+    me = acting_user(user)
+    if me is not None and me.is_superuser and me.is_active:
         return [EVERYWHERE]
     roles = {role for role in GRANTS[perm] if role != except_role}
     paths = sorted({path for role, path in _assignments(user) if role in roles})
@@ -91,7 +93,7 @@ def scope_paths(user: Any, perm: Perm, *, except_role: str | None = None) -> lis
     return kept
 
 
-def scope_q(user: Any, perm: Perm, path_field: str = "path") -> Q:
+def scope_q(user: Actor, perm: Perm, path_field: str = "path") -> Q:
     """A filter for rows whose place (reached by `path_field`) lies in the user's scope."""
     paths = scope_paths(user, perm)
     if not paths:
@@ -101,19 +103,19 @@ def scope_q(user: Any, perm: Perm, path_field: str = "path") -> Q:
     return reduce(or_, (Q(**{f"{path_field}__startswith": path}) for path in paths))
 
 
-def has_perm_anywhere(user: Any, perm: Perm) -> bool:
+def has_perm_anywhere(user: Actor, perm: Perm) -> bool:
     return bool(scope_paths(user, perm))
 
 
-def has_perm_at(user: Any, perm: Perm, path: str) -> bool:
+def has_perm_at(user: Actor, perm: Perm, path: str) -> bool:
     return any(path.startswith(prefix) for prefix in scope_paths(user, perm))
 
 
-def has_perm_everywhere(user: Any, perm: Perm) -> bool:
+def has_perm_everywhere(user: Actor, perm: Perm) -> bool:
     return EVERYWHERE in scope_paths(user, perm) or _holds_at_root(user, perm)
 
 
-def _holds_at_root(user: Any, perm: Perm) -> bool:
+def _holds_at_root(user: Actor, perm: Perm) -> bool:
     return any(path.count("/") == 1 for path in scope_paths(user, perm))
 
 
@@ -142,7 +144,7 @@ def acting_user(actor: Actor) -> "User | None":
 
 
 def get_in_scope(
-    queryset: "models.QuerySet[M]", user: Any, perm: Perm, path_field: str, **lookup: Any
+    queryset: "models.QuerySet[M]", user: Actor, perm: Perm, path_field: str, **lookup: Any
 ) -> M:
     """Fetch one row the user may see with `perm`, or 404 (also for a malformed id)."""
     try:
