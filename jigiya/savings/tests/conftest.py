@@ -8,9 +8,11 @@ import time_machine
 
 from jigiya.accounts.roles import Role
 from jigiya.savings import ledger, services
-from jigiya.savings.models import Cycle, Group, MemberRole, Membership
-from jigiya.savings.services import MeetingData, MemberLine
+from jigiya.savings.models import Cycle, Group, Loan, MemberRole, Membership
+from jigiya.savings.services import GrantLine, MeetingData, MemberLine
 from jigiya.savings.tests.factories import CycleFactory, GroupFactory, MembershipFactory
+
+D = datetime.date
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +47,55 @@ class World:
             counted_loan_fund=kwargs.pop("counted_loan_fund", -1),
             counted_health_fund=kwargs.pop("counted_health_fund", -1),
             **kwargs,
+        )
+
+    def line(self, member: Membership, **extra: Any) -> MemberLine:
+        """A present member buying 2 shares and paying the health fund, with `extra`."""
+        return MemberLine(membership_id=member.pk, shares=2, health=100, **extra)
+
+    def lines(self, extra: dict[int, dict[str, Any]] | None = None, **common: Any) -> list:
+        """One line per member (2 shares and the health fund unless `common` says otherwise),
+        with `extra` fields for the member at each index."""
+        lines = []
+        for index, member in enumerate(self.members):
+            fields = {"shares": 2, "health": 100, **common, **(extra or {}).get(index, {})}
+            lines.append(MemberLine(membership_id=member.pk, **fields))
+        return lines
+
+    def three_meetings(self) -> Loan:
+        """8 Jan: all buy 2 shares. 15 Jan: member 3 borrows 3 000 for 3 months (10 % a month:
+        1 300 due on 15 Feb, 15 Mar and 15 Apr). 15 Feb: she repays 1 300, member 4 pays a fine
+        of 150. Returns the loan."""
+        self.record(self.meeting(D(2024, 1, 8)))
+        self.record(
+            self.meeting(
+                D(2024, 1, 15), members=self.lines({2: {"loan_amount": 3000, "loan_term": 3}})
+            )
+        )
+        self.record(
+            self.meeting(
+                D(2024, 2, 15),
+                members=self.lines(
+                    {2: {"repayment": 1300}, 3: {"fine": 150, "fine_reason": "retard"}}
+                ),
+            )
+        )
+        return Loan.objects.get()
+
+    def loan_never_repaid(self) -> None:
+        """8 Jan: all 4 buy 2 shares and pay 100. 15 Jan: member 3 borrows 3 000 for 3 months,
+        member 4 is absent. 15 Feb: all buy 2 shares, member 1 gets a 500 grant for a delivery.
+        The loan is never repaid (first installment due 15 Feb)."""
+        m = self.members
+        self.record(self.meeting(D(2024, 1, 8)))
+        lines = self.lines({2: {"loan_amount": 3000, "loan_term": 3}})
+        lines[3] = MemberLine(membership_id=m[3].pk, presence="absent")
+        self.record(self.meeting(D(2024, 1, 15), members=lines))
+        self.record(
+            self.meeting(
+                D(2024, 2, 15),
+                grants=[GrantLine(membership_id=m[0].pk, amount=500, purpose="delivery")],
+            )
         )
 
     def record(self, data: MeetingData, *, exact: bool = True) -> Any:

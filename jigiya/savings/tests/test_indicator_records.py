@@ -14,7 +14,6 @@ from jigiya.indicators.models import IndicatorValue
 from jigiya.indicators.tests.partners import funded_partner
 from jigiya.registry.models import Person
 from jigiya.savings import services
-from jigiya.savings.services import GrantLine, MemberLine
 from jigiya.savings.tests.factories import MembershipFactory
 
 D = datetime.date
@@ -26,10 +25,6 @@ PEOPLE = [
 ]
 
 
-def _line(member, **extra):
-    return MemberLine(membership_id=member.pk, shares=2, health=100, **extra)
-
-
 @pytest.fixture
 def benkadi(world):
     """8 Jan: all 4 buy 2 shares and pay 100. 15 Jan: Oumou borrows 3 000 for 3 months (10 % a
@@ -39,17 +34,7 @@ def benkadi(world):
         Person.objects.filter(pk=member.person_id).update(
             given_name=given, family_name=family, sex=sex, phone=phone
         )
-    m = world.members
-    world.record(world.meeting(D(2024, 1, 8)))
-    lines = [_line(m[0]), _line(m[1]), _line(m[2], loan_amount=3000, loan_term=3)]
-    lines.append(MemberLine(membership_id=m[3].pk, presence="absent"))
-    world.record(world.meeting(D(2024, 1, 15), members=lines))
-    world.record(
-        world.meeting(
-            D(2024, 2, 15),
-            grants=[GrantLine(membership_id=m[0].pk, amount=500, purpose="delivery")],
-        )
-    )
+    world.loan_never_repaid()
     engine.rebuild()
     return world
 
@@ -165,30 +150,7 @@ def test_grants_and_attendance_drill_down(cast, client, benkadi):
 def test_share_out_records_earnings_and_members_who_left(cast, client, world):
     leaver = MembershipFactory(group=world.group, number=5, left_on=D(2024, 3, 1))
     Person.objects.filter(pk=leaver.person_id).update(given_name="Bintou", family_name="Sidibé")
-    m = world.members
-    world.record(world.meeting(D(2024, 1, 8)))
-    world.record(
-        world.meeting(
-            D(2024, 1, 15),
-            members=[
-                _line(m[0]),
-                _line(m[1]),
-                _line(m[2], loan_amount=3000, loan_term=3),
-                _line(m[3]),
-            ],
-        )
-    )
-    world.record(
-        world.meeting(
-            D(2024, 2, 15),
-            members=[
-                _line(m[0]),
-                _line(m[1]),
-                _line(m[2], repayment=1300),
-                _line(m[3], fine=150, fine_reason="retard"),
-            ],
-        )
-    )
+    world.three_meetings()
     services.share_out(actor=world.facilitator, cycle=world.cycle, held_on=D(2024, 6, 1))
     engine.rebuild()
     user = cast.user(Role.ME_OFFICER)

@@ -2,7 +2,6 @@ import datetime
 
 from jigiya.indicators.catalog import Cells, get
 from jigiya.savings import services
-from jigiya.savings.services import GrantLine, MemberLine
 from jigiya.savings.tests.factories import MembershipFactory
 
 D = datetime.date
@@ -17,29 +16,8 @@ def _facts(code, world):
     }
 
 
-def _line(member, **extra):
-    return MemberLine(membership_id=member.pk, shares=2, health=100, **extra)
-
-
-def _hand_made(world):
-    """8 Jan: all 4 buy 2 shares and pay 100. 15 Jan: member 3 borrows 3 000 for 3 months,
-    member 4 is absent. 15 Feb: all buy 2 shares, member 1 gets a 500 grant for a delivery.
-    The loan is never repaid (first installment due 15 Feb)."""
-    m = world.members
-    world.record(world.meeting(D(2024, 1, 8)))
-    lines = [_line(m[0]), _line(m[1]), _line(m[2], loan_amount=3000, loan_term=3)]
-    lines.append(MemberLine(membership_id=m[3].pk, presence="absent"))
-    world.record(world.meeting(D(2024, 1, 15), members=lines))
-    world.record(
-        world.meeting(
-            D(2024, 2, 15),
-            grants=[GrantLine(membership_id=m[0].pk, amount=500, purpose="delivery")],
-        )
-    )
-
-
 def test_members_and_women(world):
-    _hand_made(world)
+    world.loan_never_repaid()
     facts = _facts("savings.members", world)
     assert facts[(1, "")] == (4, None)
     assert facts[(6, "sex=F")] == (4, None)
@@ -47,7 +25,7 @@ def test_members_and_women(world):
 
 
 def test_attendance_over_the_last_four_meetings_of_90_days(world):
-    _hand_made(world)
+    world.loan_never_repaid()
     facts = _facts("savings.attendance", world)
     assert facts[(1, "")] == (7, 8)  # 8 Jan 4/4, 15 Jan 3/4
     assert facts[(2, "")] == (11, 12)
@@ -57,7 +35,7 @@ def test_attendance_over_the_last_four_meetings_of_90_days(world):
 
 
 def test_savings_assets_and_loan_fund(world):
-    _hand_made(world)
+    world.loan_never_repaid()
     assert _facts("savings.savings_per_member", world)[(1, "")] == (7000, 4)
     assert _facts("savings.savings_per_member", world)[(2, "")] == (11000, 4)
     assert _facts("savings.assets", world)[(1, "")] == (4000 + 3000 + 700, None)
@@ -67,7 +45,7 @@ def test_savings_assets_and_loan_fund(world):
 
 
 def test_portfolio_at_risk_over_30_days(world):
-    _hand_made(world)
+    world.loan_never_repaid()
     facts = _facts("savings.par30", world)
     assert facts[(1, "")] == (0, 3000)
     assert facts[(2, "")] == (0, 3000)  # 14 days late on 29 February
@@ -75,37 +53,14 @@ def test_portfolio_at_risk_over_30_days(world):
 
 
 def test_health_grants_by_purpose(world):
-    _hand_made(world)
+    world.loan_never_repaid()
     facts = _facts("savings.health_grants", world)
     assert facts == {(2, "purpose=delivery"): (500, None), (2, ""): (500, None)}
 
 
 def test_return_on_savings_and_members_leaving_at_share_out(world):
     MembershipFactory(group=world.group, number=5, left_on=D(2024, 3, 1))
-    m = world.members
-    world.record(world.meeting(D(2024, 1, 8)))
-    world.record(
-        world.meeting(
-            D(2024, 1, 15),
-            members=[
-                _line(m[0]),
-                _line(m[1]),
-                _line(m[2], loan_amount=3000, loan_term=3),
-                _line(m[3]),
-            ],
-        )
-    )
-    world.record(
-        world.meeting(
-            D(2024, 2, 15),
-            members=[
-                _line(m[0]),
-                _line(m[1]),
-                _line(m[2], repayment=1300),
-                _line(m[3], fine=150, fine_reason="retard"),
-            ],
-        )
-    )
+    world.three_meetings()
     services.share_out(actor=world.facilitator, cycle=world.cycle, held_on=D(2024, 6, 1))
     # Earned 13 050 - 12 000 = 1 050 on 12 000 saved over 152 days: 21.0 % a year.
     assert _facts("savings.annual_return", world) == {(6, ""): (1050 * 365, 12000 * 152)}
@@ -118,7 +73,7 @@ def test_members_and_balances_carry_into_a_month_without_meetings_after_the_roll
     from jigiya.indicators import engine
     from jigiya.indicators.models import IndicatorValue
 
-    _hand_made(world)
+    world.loan_never_repaid()
     engine.refresh()
     may = D(2024, 5, 1)
 

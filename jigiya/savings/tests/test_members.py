@@ -7,17 +7,8 @@ from django.core.exceptions import ValidationError
 
 from jigiya.savings import ledger, selectors, services
 from jigiya.savings.models import CycleStatus, Entry, EntryKind, Loan, MemberRole, Membership
-from jigiya.savings.services import MemberLine
 
 D = datetime.date
-
-
-def _lines(world, extra=None):
-    lines = []
-    for index, member in enumerate(world.members):
-        more = dict((extra or {}).get(index, {}))
-        lines.append(MemberLine(membership_id=member.pk, shares=2, health=100, **more))
-    return lines
 
 
 def _with_loan(world):
@@ -26,10 +17,10 @@ def _with_loan(world):
     world.record(world.meeting(D(2024, 1, 8)))
     world.record(
         world.meeting(
-            D(2024, 1, 15), members=_lines(world, {2: {"loan_amount": 3000, "loan_term": 3}})
+            D(2024, 1, 15), members=world.lines({2: {"loan_amount": 3000, "loan_term": 3}})
         )
     )
-    world.record(world.meeting(D(2024, 2, 15), members=_lines(world, {2: {"repayment": 1300}})))
+    world.record(world.meeting(D(2024, 2, 15), members=world.lines({2: {"repayment": 1300}})))
     return Loan.objects.get()
 
 
@@ -102,7 +93,7 @@ def test_leaving_is_refused_when_she_owes_more_than_her_savings(world):
     world.record(world.meeting(D(2024, 1, 8)))
     world.record(
         world.meeting(
-            D(2024, 1, 15), members=_lines(world, {2: {"loan_amount": 3000, "loan_term": 3}})
+            D(2024, 1, 15), members=world.lines({2: {"loan_amount": 3000, "loan_term": 3}})
         )
     )  # savings 2 000, owes 3 900
     before = _state(world)

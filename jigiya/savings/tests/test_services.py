@@ -17,49 +17,13 @@ from jigiya.savings.models import (
     LoanStatus,
     Meeting,
 )
-from jigiya.savings.services import CashLine, GrantLine, MemberLine
+from jigiya.savings.services import CashLine, GrantLine
 
 D = datetime.date
 
 
 def _counts():
     return (Entry.objects.count(), Meeting.objects.count(), Loan.objects.count())
-
-
-def _lines(world, shares=2, health=100, extra=None):
-    """One line per member: `shares` each and the health fund; extra fields per index."""
-    lines = []
-    for index, member in enumerate(world.members):
-        more = dict((extra or {}).get(index, {}))
-        lines.append(
-            MemberLine(
-                membership_id=member.pk,
-                shares=more.pop("shares", shares),
-                health=more.pop("health", health),
-                **more,
-            )
-        )
-    return lines
-
-
-def _three_meetings(world):
-    """Meetings of 8 Jan, 15 Jan (member 3 borrows 3 000 for 3 months), 15 Feb (she repays
-    1 300, member 4 pays a fine of 150)."""
-    world.record(world.meeting(D(2024, 1, 8)))
-    world.record(
-        world.meeting(
-            D(2024, 1, 15), members=_lines(world, extra={2: {"loan_amount": 3000, "loan_term": 3}})
-        )
-    )
-    world.record(
-        world.meeting(
-            D(2024, 2, 15),
-            members=_lines(
-                world, extra={2: {"repayment": 1300}, 3: {"fine": 150, "fine_reason": "retard"}}
-            ),
-        )
-    )
-    return Loan.objects.get()
 
 
 def test_a_meeting_posts_balanced_entries_and_is_sealed(world):
@@ -81,7 +45,7 @@ def test_a_meeting_posts_balanced_entries_and_is_sealed(world):
 
 
 def test_members_left_out_are_recorded_absent(world):
-    data = world.meeting(D(2024, 1, 8), members=_lines(world)[:2])
+    data = world.meeting(D(2024, 1, 8), members=world.lines()[:2])
     meeting = world.record(data)
     assert sorted(meeting.attendance.values_list("presence", flat=True)) == [
         "absent",
@@ -120,7 +84,7 @@ def _refused(world, data, field):
 
 
 def test_more_shares_than_the_maximum_is_refused(world):
-    data = world.meeting(D(2024, 1, 8), members=_lines(world, extra={1: {"shares": 6}}))
+    data = world.meeting(D(2024, 1, 8), members=world.lines({1: {"shares": 6}}))
     data.counted_loan_fund, data.counted_health_fund = 0, 0
     _refused(world, data, "members.1.shares")
 
@@ -130,7 +94,7 @@ def test_more_shares_than_the_maximum_is_refused(world):
     [("health", -100), ("health", 100.5), ("fine", "100"), ("repayment", True), ("shares", 1.5)],
 )
 def test_negative_or_non_integer_amounts_are_refused(world, field, value):
-    lines = _lines(world)
+    lines = world.lines()
     setattr(lines[0], field, value)
     data = world.meeting(D(2024, 1, 8), members=lines, counted_loan_fund=0, counted_health_fund=0)
     _refused(world, data, f"members.0.{field}")
@@ -141,7 +105,7 @@ def test_a_loan_above_the_limit_is_refused(world):
     world.record(world.meeting(D(2024, 1, 8), shares=4))
     data = world.meeting(
         D(2024, 1, 15),
-        members=_lines(world, shares=0, extra={0: {"loan_amount": 9001, "loan_term": 2}}),
+        members=world.lines(shares=0, extra={0: {"loan_amount": 9001, "loan_term": 2}}),
         counted_loan_fund=0,
         counted_health_fund=0,
     )
@@ -154,7 +118,7 @@ def test_a_loan_longer_than_the_maximum_term_is_refused(world):
     world.record(world.meeting(D(2024, 1, 8), shares=4))
     data = world.meeting(
         D(2024, 1, 15),
-        members=_lines(world, extra={0: {"loan_amount": 1000, "loan_term": 4}}),
+        members=world.lines({0: {"loan_amount": 1000, "loan_term": 4}}),
         counted_loan_fund=0,
         counted_health_fund=0,
     )
@@ -162,12 +126,12 @@ def test_a_loan_longer_than_the_maximum_term_is_refused(world):
 
 
 def test_a_loan_to_a_member_with_an_overdue_loan_is_refused(world):
-    loan = _three_meetings(world)
+    loan = world.three_meetings()
     # First installment (1 000 + 300) was due on 15 Feb; she paid 1 300, the second one is due
     # 15 March and is unpaid on 1 April.
     data = world.meeting(
         D(2024, 4, 1),
-        members=_lines(world, extra={2: {"loan_amount": 500, "loan_term": 1}}),
+        members=world.lines({2: {"loan_amount": 500, "loan_term": 1}}),
         counted_loan_fund=0,
         counted_health_fund=0,
     )
@@ -176,10 +140,10 @@ def test_a_loan_to_a_member_with_an_overdue_loan_is_refused(world):
 
 
 def test_a_repayment_above_what_is_owed_is_refused(world):
-    _three_meetings(world)  # she owes 2 600
+    world.three_meetings()  # she owes 2 600
     data = world.meeting(
         D(2024, 3, 1),
-        members=_lines(world, extra={2: {"repayment": 2601}}),
+        members=world.lines({2: {"repayment": 2601}}),
         counted_loan_fund=0,
         counted_health_fund=0,
     )
@@ -190,7 +154,7 @@ def test_a_grant_larger_than_the_health_fund_is_refused(world):
     world.record(world.meeting(D(2024, 1, 8)))  # the health fund holds 400
     data = world.meeting(
         D(2024, 1, 15),
-        members=_lines(world, health=0),
+        members=world.lines(health=0),
         grants=[GrantLine(membership_id=world.members[0].pk, amount=401, purpose="delivery")],
         counted_loan_fund=0,
         counted_health_fund=0,
@@ -256,7 +220,7 @@ def test_a_cash_difference_needs_a_note_and_a_second_officer(world):
 
 
 def test_loans_charge_flat_interest_and_repayments_pay_interest_first(world):
-    loan = _three_meetings(world)
+    loan = world.three_meetings()
     assert (loan.principal, loan.interest_total, loan.term_months) == (3000, 900, 3)
     assert loan.schedule() == [
         (D(2024, 2, 15), 1000, 300),
@@ -273,7 +237,7 @@ def test_loans_charge_flat_interest_and_repayments_pay_interest_first(world):
 
 
 def test_a_write_off_needs_an_officer_other_than_the_borrower(world):
-    loan = _three_meetings(world)
+    loan = world.three_meetings()
     before = _counts()
     with pytest.raises(ValidationError):
         services.loan_write_off(
@@ -333,7 +297,7 @@ def test_verify_finds_a_changed_amount_and_a_broken_chain(world):
 
 
 def test_share_out_pays_each_member_her_line_and_keeps_the_remainder_in_the_health_fund(world):
-    _three_meetings(world)
+    world.three_meetings()
     result = services.share_out(actor=world.facilitator, cycle=world.cycle, held_on=D(2024, 6, 1))
 
     # Cash 10 450 + still owed 2 600 = 13 050 for 24 shares: 543.75 a share.
@@ -371,7 +335,7 @@ def test_share_out_pays_each_member_her_line_and_keeps_the_remainder_in_the_heal
 def test_share_out_can_carry_the_remainder_to_the_next_cycle(world):
     world.cycle.remainder_rule = "next_cycle"
     world.cycle.save()
-    _three_meetings(world)
+    world.three_meetings()
     result = services.share_out(actor=world.facilitator, cycle=world.cycle, held_on=D(2024, 6, 1))
     balance = ledger.balances(world.group.pk)
     assert (result.remainder, balance["loan_fund_cash"], balance["carried_over"]) == (2, 2, 2)

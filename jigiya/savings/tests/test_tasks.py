@@ -7,7 +7,6 @@ import time_machine
 from jigiya.core.schedule import daily_tasks
 from jigiya.indicators import engine
 from jigiya.indicators.models import IndicatorValue, StaleCell
-from jigiya.savings.services import MemberLine
 from jigiya.savings.tasks import savings_par_freshen
 from jigiya.savings.tests.factories import CycleFactory, GroupFactory, MembershipFactory
 
@@ -27,8 +26,7 @@ def _par(world, month):
 def _lend(world):
     """8 Jan: everyone saves; 15 Jan: member 3 borrows 3 000 for 3 months (first due 15 Feb)."""
     world.record(world.meeting(D(2024, 1, 8)))
-    lines = [MemberLine(membership_id=m.pk, shares=2, health=100) for m in world.members]
-    lines[2].loan_amount, lines[2].loan_term = 3000, 3
+    lines = world.lines({2: {"loan_amount": 3000, "loan_term": 3}})
     world.record(world.meeting(D(2024, 1, 15), members=lines))
 
 
