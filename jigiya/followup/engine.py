@@ -10,11 +10,12 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from jigiya.accounts.access import Actor, acting_user
 from jigiya.followup import schedules
-from jigiya.followup.models import Task, TaskKind, TaskState, TaskStateChange
+from jigiya.followup.models import Referral, Task, TaskKind, TaskState, TaskStateChange, Visit
 from jigiya.registry.models import Enrollment, FollowupProgram, Person, Pregnancy
 
 
@@ -24,8 +25,8 @@ def _record(
     from_state: str,
     to_state: str,
     day: datetime.date,
-    visit: Any = None,
-    actor: Any = None,
+    visit: Visit | None = None,
+    actor: Actor = None,
     note: str = "",
 ) -> None:
     TaskStateChange.objects.bulk_create(
@@ -36,7 +37,7 @@ def _record(
                 from_state=from_state,
                 to_state=to_state,
                 visit=visit,
-                actor=actor if getattr(actor, "pk", None) else None,
+                actor=acting_user(actor),
                 note=note,
             )
             for task in tasks
@@ -50,7 +51,7 @@ def _make(
     anchor: datetime.date,
     person: Person,
     day: datetime.date,
-    actor: Any = None,
+    actor: Actor = None,
     **links: Any,
 ) -> Task:
     start, due, end = contact.dates(anchor)
@@ -62,13 +63,13 @@ def _make(
         window_start=start,
         due_date=due,
         window_end=end,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=acting_user(actor),
         **links,
     )
     return task
 
 
-def _create(tasks: list[Task], *, day: datetime.date, actor: Any = None) -> list[Task]:
+def _create(tasks: list[Task], *, day: datetime.date, actor: Actor = None) -> list[Task]:
     Task.objects.bulk_create(tasks)
     _record(tasks, from_state="", to_state=TaskState.OPEN, day=day, actor=actor)
     return tasks
@@ -83,7 +84,7 @@ def fifth_birthday(birth_date: datetime.date) -> datetime.date:
 
 
 def schedule_child(
-    enrollment: Enrollment, *, anchor: datetime.date, first: bool, actor: Any = None
+    enrollment: Enrollment, *, anchor: datetime.date, first: bool, actor: Actor = None
 ) -> Task | None:
     """The child's next visit (none when one is already open or the child is no longer
     followed)."""
@@ -101,7 +102,7 @@ def schedule_child(
     return _create([task], day=anchor, actor=actor)[0]
 
 
-def schedule_pregnancy(pregnancy: Pregnancy, *, today: datetime.date, actor: Any = None) -> int:
+def schedule_pregnancy(pregnancy: Pregnancy, *, today: datetime.date, actor: Actor = None) -> int:
     """The pregnancy contacts still ahead (their window not yet closed) of an open pregnancy."""
     if not pregnancy.is_open:
         return 0
@@ -124,7 +125,7 @@ def schedule_pregnancy(pregnancy: Pregnancy, *, today: datetime.date, actor: Any
     return len(_create(tasks, day=today, actor=actor))
 
 
-def schedule_postnatal(pregnancy: Pregnancy, *, actor: Any = None) -> int:
+def schedule_postnatal(pregnancy: Pregnancy, *, actor: Actor = None) -> int:
     """The two postnatal visits after a delivery; the pregnancy contacts left are cancelled."""
     assert pregnancy.outcome_date is not None
     cancel(
@@ -156,7 +157,7 @@ def schedule_postnatal(pregnancy: Pregnancy, *, actor: Any = None) -> int:
     return len(_create(tasks, day=pregnancy.outcome_date, actor=actor))
 
 
-def schedule_referral_followup(referral: Any, *, actor: Any = None) -> Task:
+def schedule_referral_followup(referral: Referral, *, actor: Actor = None) -> Task:
     task = _make(
         schedules.REFERRAL_FOLLOWUP,
         anchor=referral.referred_on,
@@ -167,7 +168,9 @@ def schedule_referral_followup(referral: Any, *, actor: Any = None) -> Task:
     return _create([task], day=referral.referred_on, actor=actor)[0]
 
 
-def cancel(tasks: Any, *, day: datetime.date, actor: Any = None, note: str = "") -> int:
+def cancel(
+    tasks: QuerySet[Task], *, day: datetime.date, actor: Actor = None, note: str = ""
+) -> int:
     """Cancel the open tasks among `tasks` (a queryset)."""
     open_tasks = list(tasks.filter(state=TaskState.OPEN))
     if not open_tasks:
@@ -186,7 +189,7 @@ def cancel(tasks: Any, *, day: datetime.date, actor: Any = None, note: str = "")
     return len(open_tasks)
 
 
-def cancel_for_enrollment(enrollment: Enrollment, *, actor: Any = None) -> int:
+def cancel_for_enrollment(enrollment: Enrollment, *, actor: Actor = None) -> int:
     assert enrollment.end is not None
     tasks = Task.objects.filter(person=enrollment.person)
     if enrollment.program == FollowupProgram.CHILD:
@@ -214,7 +217,7 @@ def born_five_years_before(today: datetime.date) -> datetime.date:
         return datetime.date(today.year - 5, 2, 28)
 
 
-def resolve_by_visit(visit: Any, *, actor: Any = None) -> list[Task]:
+def resolve_by_visit(visit: Visit, *, actor: Actor = None) -> list[Task]:
     """Mark done the open tasks this visit answers: those of the people it saw whose window has
     opened by the visit's day (a referral follow-up also needs the referral's outcome or a new
     look at the person, which seeing them is). Then schedule each seen child's next visit."""

@@ -87,14 +87,20 @@ def enrollment_end(
     *, actor: Actor, enrollment: Enrollment, end: datetime.date, reason: str
 ) -> Enrollment:
     """End an enrollment (reached five, moved, died, left, completed); its open tasks are
-    cancelled. "Reached five" ends only a child's follow-up, on or after her fifth birthday."""
+    cancelled. "Reached five" ends only a child's follow-up, on or after her fifth birthday.
+    "Completed" is not given by hand: recording the delivery completes a pregnancy's."""
     require_perm_at(actor, Perm.HEALTH_RECORD, enrollment.person.household.community)
-    return _enrollment_end(actor=actor, enrollment=enrollment, end=end, reason=reason)
+    if reason == ExitReason.COMPLETED:
+        raise ValidationError({"reason": _("A follow-up is completed by recording the delivery.")})
+    return enrollment_close(actor=actor, enrollment=enrollment, end=end, reason=reason)
 
 
-def _enrollment_end(
+def enrollment_close(
     *, actor: Actor, enrollment: Enrollment, end: datetime.date, reason: str
 ) -> Enrollment:
+    """End an enrollment for the follow-up's own workflows (the delivery completes, the
+    sweep at five, a person who left), inside their transaction: any exit reason, no
+    permission check (the caller made it)."""
     if enrollment.end is not None:
         raise ValidationError({"end": _("This enrollment has already ended.")})
     if reason not in ExitReason.values:
@@ -168,6 +174,6 @@ def enrollments_close_at_five(*, today: datetime.date | None = None) -> int:
     for enrollment in enrollments:
         assert enrollment.person.birth_date is not None
         end = max(engine.fifth_birthday(enrollment.person.birth_date), enrollment.start)
-        _enrollment_end(actor=None, enrollment=enrollment, end=end, reason=ExitReason.REACHED_FIVE)
+        enrollment_close(actor=None, enrollment=enrollment, end=end, reason=ExitReason.REACHED_FIVE)
         count += 1
     return count

@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
-from jigiya.accounts.access import scope_q
+from jigiya.accounts.access import Actor, scope_q
 from jigiya.accounts.roles import Perm
 from jigiya.core.periods import Month
 from jigiya.followup.enrollments import SOURCE_ENROLLMENT as ENROLLMENT
@@ -304,7 +304,7 @@ def _end(month: datetime.date) -> datetime.date:
     return Month.of(month).next().first_day
 
 
-def _within(rows: QuerySet[Any], user: Any, place: Place, path: str) -> QuerySet[Any]:
+def _within(rows: QuerySet[Any], user: Actor, place: Place, path: str) -> QuerySet[Any]:
     """Rows whose community (reached by `path`) is `place` or below it, where `user` may see
     health records."""
     return rows.filter(scope_q(user, Perm.HEALTH_VIEW, path), **{f"{path}__startswith": place.path})
@@ -327,7 +327,7 @@ def _anc_count() -> Coalesce:
     return _count(AncContact.objects.filter(pregnancy=OuterRef("pk")), "pregnancy")
 
 
-def visit_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Visit]:
+def visit_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Visit]:
     """The visits of the month."""
     seen = Visit.people.through.objects.filter(visit=OuterRef("pk"))
     return (
@@ -338,7 +338,7 @@ def visit_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Vis
     )
 
 
-def two_contacts_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Person]:
+def two_contacts_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Person]:
     """The enrolled children seen at two visits or more in the month."""
     end = _end(month)
     enrolled = Enrollment.objects.filter(
@@ -359,7 +359,7 @@ def two_contacts_records(user: Any, place: Place, month: datetime.date) -> Query
     )
 
 
-def muac_records(user: Any, place: Place, month: datetime.date) -> QuerySet[ChildAssessment]:
+def muac_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[ChildAssessment]:
     """Each child's last MUAC measurement of the month (the one that gives the band)."""
     end = _end(month)
     later = ChildAssessment.objects.filter(
@@ -395,7 +395,7 @@ def muac_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Chil
     )
 
 
-def _referrals_of(user: Any, place: Place, month: datetime.date) -> QuerySet[Referral]:
+def _referrals_of(user: Actor, place: Place, month: datetime.date) -> QuerySet[Referral]:
     return (
         _within(
             Referral.objects.filter(referred_on__gte=month, referred_on__lt=_end(month)),
@@ -408,17 +408,17 @@ def _referrals_of(user: Any, place: Place, month: datetime.date) -> QuerySet[Ref
     )
 
 
-def referral_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Referral]:
+def referral_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Referral]:
     """The referrals made in the month."""
     return _referrals_of(user, place, month)
 
 
-def referral_seen_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Referral]:
+def referral_seen_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Referral]:
     """The referrals made in the month whose person was seen at the health center."""
     return _referrals_of(user, place, month).filter(status=ReferralStatus.SEEN)
 
 
-def pregnant_women_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Person]:
+def pregnant_women_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Person]:
     """The women with a pregnancy check at a visit of the month (in `place`), with the
     pregnancy of their last check of the month."""
     end = _end(month)
@@ -446,7 +446,7 @@ def pregnant_women_records(user: Any, place: Place, month: datetime.date) -> Que
 
 
 def _anc_rank_records(
-    user: Any, place: Place, month: datetime.date, rank: int
+    user: Actor, place: Place, month: datetime.date, rank: int
 ) -> QuerySet[Pregnancy]:
     contacts = AncContact.objects.filter(pregnancy=OuterRef("pk")).order_by("date")
     return (
@@ -459,17 +459,19 @@ def _anc_rank_records(
     )
 
 
-def anc1_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Pregnancy]:
+def anc1_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Pregnancy]:
     """The pregnancies whose first ANC contact was in the month."""
     return _anc_rank_records(user, place, month, 1)
 
 
-def anc4_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Pregnancy]:
+def anc4_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Pregnancy]:
     """The pregnancies whose fourth ANC contact was in the month."""
     return _anc_rank_records(user, place, month, 4)
 
 
-def facility_delivery_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Pregnancy]:
+def facility_delivery_records(
+    user: Actor, place: Place, month: datetime.date
+) -> QuerySet[Pregnancy]:
     """The births (live or still) of the month in a health facility."""
     return (
         _within(
@@ -488,7 +490,9 @@ def facility_delivery_records(user: Any, place: Place, month: datetime.date) -> 
     )
 
 
-def return_to_deliver_records(user: Any, place: Place, month: datetime.date) -> QuerySet[Pregnancy]:
+def return_to_deliver_records(
+    user: Actor, place: Place, month: datetime.date
+) -> QuerySet[Pregnancy]:
     """The women whose EDD fell in the month who delivered at a CSCom where they had ANC."""
     there = AncContact.objects.filter(
         pregnancy=OuterRef("pk"), health_center=OuterRef("outcome_health_center")
@@ -506,7 +510,9 @@ def return_to_deliver_records(user: Any, place: Place, month: datetime.date) -> 
     )
 
 
-def education_records(user: Any, place: Place, month: datetime.date) -> QuerySet[EducationSession]:
+def education_records(
+    user: Actor, place: Place, month: datetime.date
+) -> QuerySet[EducationSession]:
     """The topics taught at visits of the month, one per visit and topic."""
     attending = EducationSession.attendees.through.objects.filter(educationsession=OuterRef("pk"))
     return (

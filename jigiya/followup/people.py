@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import Actor
 from jigiya.core.changes import records_changed
 from jigiya.followup import engine, growth, schedules, selectors
-from jigiya.followup.enrollments import SOURCE_ENROLLMENT, enrollment_end
+from jigiya.followup.enrollments import SOURCE_ENROLLMENT, enrollment_close
 from jigiya.followup.models import ChildAssessment, Task
 from jigiya.followup.visits import SOURCE_VISIT
 from jigiya.registry.models import Enrollment, FollowupProgram, Person, Sex
@@ -158,5 +158,5 @@ def deactivate(*, actor: Actor, person: Person, day: datetime.date, reason: str)
             {"day": _("%(day)s is before the start of a follow-up.") % {"day": day}}
         )
     for enrollment in enrollments:
-        enrollment_end(actor=actor, enrollment=enrollment, end=day, reason=reason)
+        enrollment_close(actor=actor, enrollment=enrollment, end=day, reason=reason)
     engine.cancel(Task.objects.filter(person=person), day=day, actor=actor, note=reason)

@@ -21,7 +21,7 @@ from jigiya.core.bounds import not_in_future
 from jigiya.core.changes import declare_source, records_changed
 from jigiya.core.retries import replay, was_replayed
 from jigiya.followup import engine, selectors
-from jigiya.followup.enrollments import enrollment_end, enrollment_start
+from jigiya.followup.enrollments import enrollment_close, enrollment_start
 from jigiya.places.models import HealthCenter
 from jigiya.registry import services as registry
 from jigiya.registry.models import (
@@ -168,6 +168,8 @@ def anc_contact_record(
                 % {"day": date, "outcome": pregnancy.outcome_date}
             }
         )
+    if place == DeliveryPlace.HOME:
+        raise ValidationError({"place": _("An ANC contact takes place at a health facility.")})
     if place == DeliveryPlace.THIS_CSCOM:
         health_center = pregnancy.woman.household.community.health_center
         if health_center is None:
@@ -314,7 +316,7 @@ def _end_pregnancy_followup(actor: Actor, pregnancy: Pregnancy) -> None:
     for enrollment in selectors.open_enrollments(
         person=pregnancy.woman, program=FollowupProgram.PREGNANCY
     ):
-        enrollment_end(
+        enrollment_close(
             actor=actor,
             enrollment=enrollment,
             end=max(pregnancy.outcome_date, enrollment.start),

@@ -281,6 +281,8 @@ def _checked(
     for index, pregnancy_in in enumerate(pregnancies):
         _check_pregnancy(pregnancy_in, checked.get(pregnancy_in.pregnancy_id), date, index)
     seen |= {pregnancy.woman_id for pregnancy in checked.values()}
+    if not seen:
+        raise _field_error("people", _("Tick at least one person seen."))
     for index, lesson in enumerate(education):
         if lesson.topic not in EducationTopic.values:
             raise _field_error(
@@ -367,7 +369,7 @@ def _save_pregnancy_checks(
     suggestions: Suggestions = []
     for pregnancy_in in pregnancies:
         pregnancy = checked.pregnancies[pregnancy_in.pregnancy_id]
-        PregnancyCheck(
+        check = PregnancyCheck(
             visit=visit,
             pregnancy=pregnancy,
             gestational_weeks=max(0, pregnancy.gestational_weeks(visit.date)),
@@ -375,7 +377,9 @@ def _save_pregnancy_checks(
             danger_signs=sorted(set(pregnancy_in.danger_signs)),
             birth_plan=pregnancy_in.birth_plan,
             created_by=visit.created_by,
-        ).save(force_insert=True)
+        )
+        check.full_clean()
+        check.save(force_insert=True)
         if pregnancy_in.danger_signs:
             suggestions.append(
                 (pregnancy.woman, [f"pregnancy:{code}" for code in pregnancy_in.danger_signs])

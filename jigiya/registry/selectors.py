@@ -4,12 +4,11 @@ Outside the user's places a household or person does not exist for them (404); i
 without the health program's view permission is refused (403)."""
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 
-from jigiya.accounts.access import get_in_scope, has_perm_at, scope_q
+from jigiya.accounts.access import Actor, get_in_scope, require_perm_at, scope_q
 from jigiya.accounts.roles import Perm
 from jigiya.places.models import Place, PlaceKind
 from jigiya.registry.models import (
@@ -21,17 +20,15 @@ from jigiya.registry.models import (
     Pregnancy,
 )
 
+if TYPE_CHECKING:
+    from jigiya.accounts.models import User
+
 HOUSEHOLD_PATH = "community__path"
 PERSON_PATH = "household__community__path"
 
 
-def _require_view(user: Any, place: Place) -> None:
-    if not has_perm_at(user, Perm.HEALTH_VIEW, place.path):
-        raise PermissionDenied
-
-
 def household_list(
-    *, user: Any, community: Place | None = None, search: str = "", chw: Any = None
+    *, user: Actor, community: Place | None = None, search: str = "", chw: "User | None" = None
 ) -> QuerySet[Household]:
     """Active households in the user's places (health view), optionally filtered."""
     households = (
@@ -50,7 +47,7 @@ def household_list(
     return households
 
 
-def household_get(*, user: Any, household_id: Any) -> Household:
+def household_get(*, user: Actor, household_id: Any) -> Household:
     """One household: 404 outside the user's places, 403 when the role may not see health
     records there."""
     household = get_in_scope(
@@ -60,7 +57,7 @@ def household_get(*, user: Any, household_id: Any) -> Household:
         HOUSEHOLD_PATH,
         pk=household_id,
     )
-    _require_view(user, household.community)
+    require_perm_at(user, Perm.HEALTH_VIEW, household.community)
     return household
 
 
@@ -96,7 +93,7 @@ def household_assessment(*, household: Household) -> LeastAccessAssessment | Non
     return household.assessments.order_by("-assessed_on", "-created_at").first()
 
 
-def person_get(*, user: Any, person_id: Any) -> Person:
+def person_get(*, user: Actor, person_id: Any) -> Person:
     """One person, scoped like their household."""
     person = get_in_scope(
         Person.objects.select_related("household__community__health_center", "household__chw"),
@@ -105,7 +102,7 @@ def person_get(*, user: Any, person_id: Any) -> Person:
         PERSON_PATH,
         pk=person_id,
     )
-    _require_view(user, person.household.community)
+    require_perm_at(user, Perm.HEALTH_VIEW, person.household.community)
     return person
 
 
@@ -128,7 +125,7 @@ def person_enrollments(*, person: Person) -> QuerySet[Enrollment]:
     return Enrollment.objects.filter(person=person).order_by("-start")
 
 
-def enrollment_get(*, user: Any, enrollment_id: Any) -> Enrollment:
+def enrollment_get(*, user: Actor, enrollment_id: Any) -> Enrollment:
     """One enrollment, scoped like the person's household."""
     enrollment = get_in_scope(
         Enrollment.objects.select_related("person__household__community"),
@@ -137,11 +134,11 @@ def enrollment_get(*, user: Any, enrollment_id: Any) -> Enrollment:
         f"person__{PERSON_PATH}",
         pk=enrollment_id,
     )
-    _require_view(user, enrollment.person.household.community)
+    require_perm_at(user, Perm.HEALTH_VIEW, enrollment.person.household.community)
     return enrollment
 
 
-def pregnancy_get(*, user: Any, pregnancy_id: Any) -> Pregnancy:
+def pregnancy_get(*, user: Actor, pregnancy_id: Any) -> Pregnancy:
     pregnancy = get_in_scope(
         Pregnancy.objects.select_related("woman__household__community__health_center"),
         user,
@@ -149,11 +146,11 @@ def pregnancy_get(*, user: Any, pregnancy_id: Any) -> Pregnancy:
         "woman__household__community__path",
         pk=pregnancy_id,
     )
-    _require_view(user, pregnancy.woman.household.community)
+    require_perm_at(user, Perm.HEALTH_VIEW, pregnancy.woman.household.community)
     return pregnancy
 
 
-def recording_communities(*, user: Any) -> QuerySet[Place]:
+def recording_communities(*, user: Actor) -> QuerySet[Place]:
     """The communities where the user records health data (for forms)."""
     return Place.objects.filter(
         scope_q(user, Perm.HEALTH_RECORD), kind=PlaceKind.COMMUNITY, is_active=True

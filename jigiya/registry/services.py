@@ -71,6 +71,11 @@ def household_create(
     require_perm_at(actor, Perm.HEALTH_RECORD, community)
     if community.kind != PlaceKind.COMMUNITY:
         raise ValidationError({"community": _("A household belongs to a community.")})
+    if not community.is_active:
+        raise ValidationError(
+            {"community": _("%(place)s is no longer active.") % {"place": community}}
+        )
+    _check_location(latitude, longitude)
     fields = {
         "community": community,
         "name": name.strip(),
@@ -107,8 +112,9 @@ def household_update(*, actor: Actor, household: Household, **fields: Any) -> Ho
     ):
         raise ValidationError({"chw": _("This CHW does not work in this community.")})
     head = fields.get("head")
-    if head is not None and head.household_id != household.pk:
+    if head is not None and (head.household_id != household.pk or not head.is_active):
         raise ValidationError({"head": _("The head must be a member of the household.")})
+    _check_location(fields.get("latitude"), fields.get("longitude"))
     if (
         fields.get("is_active") is False
         and household.is_active
@@ -129,6 +135,18 @@ def household_update(*, actor: Actor, household: Household, **fields: Any) -> Ho
     household.save(update_fields=[*fields, "updated_at"])
     audit_record(actor=actor, obj=household, before=before)
     return household
+
+
+def _check_location(latitude: Decimal | None, longitude: Decimal | None) -> None:
+    """A latitude within ±90°, a longitude within ±180° (when given)."""
+    if latitude is not None and not -90 <= latitude <= 90:
+        raise ValidationError(
+            {"latitude": _("A latitude of %(value)s is not possible.") % {"value": latitude}}
+        )
+    if longitude is not None and not -180 <= longitude <= 180:
+        raise ValidationError(
+            {"longitude": _("A longitude of %(value)s is not possible.") % {"value": longitude}}
+        )
 
 
 # --- people -------------------------------------------------------------------------------

@@ -1,18 +1,6 @@
-from typing import Any
+"""The follow-up's tests share the registry's cast: a CHW of Community A, the Diarra
+household, Mariam Traoré and her pregnancy (one definition, in the registry's conftest)."""
 
-import pytest
+from jigiya.registry.tests.conftest import chw, household, mother, pregnancy
 
-from jigiya.accounts.roles import Role
-from jigiya.registry import services
-
-
-@pytest.fixture
-def chw(cast: Any) -> Any:
-    return cast.user(Role.CHW, "a")
-
-
-@pytest.fixture
-def household(cast: Any, chw: Any) -> Any:
-    return services.household_create(
-        actor=chw, community=cast.community_a, name="Famille Diarra", chw=chw
-    )
+__all__ = ["chw", "household", "mother", "pregnancy"]

@@ -1,8 +1,10 @@
+import datetime
 from typing import Any
 
 import pytest
 
 from jigiya.accounts.roles import Role
+from jigiya.followup import services as followup
 from jigiya.registry import services
 
 
@@ -16,3 +18,18 @@ def household(cast: Any, chw: Any) -> Any:
     return services.household_create(
         actor=chw, community=cast.community_a, name="Famille Diarra", chw=chw
     )
+
+
+@pytest.fixture
+def mother(chw: Any, household: Any) -> Any:
+    """Mariam Traoré, 27, the head's spouse."""
+    return services.person_register(
+        actor=chw, household=household, given_name="Mariam", family_name="Traoré", sex="F",
+        relationship="spouse", birth_date=datetime.date(1998, 1, 1),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def pregnancy(chw: Any, mother: Any) -> Any:
+    """Her pregnancy from 1 September 2024 (due 8 June 2025)."""
+    return followup.pregnancy_register(actor=chw, woman=mother, lmp=datetime.date(2024, 9, 1))

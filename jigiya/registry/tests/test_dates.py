@@ -39,16 +39,6 @@ def _child(household, name="Fatoumata", birth_date=datetime.date(2024, 3, 1)):
     return PersonFactory(household=household, given_name=name, birth_date=birth_date)
 
 
-@pytest.fixture
-def mother(household):
-    return PersonFactory(
-        household=household,
-        given_name="Mariam",
-        relationship="spouse",
-        birth_date=datetime.date(1998, 1, 1),
-    )
-
-
 def _details(person, **changes):
     fields = {field: getattr(person, field) for field in services.PERSON_DETAILS}
     return {**fields, **changes}

@@ -48,18 +48,6 @@ def child(chw, household):
     return person
 
 
-@pytest.fixture
-def mother(chw, household):
-    return _person(
-        chw,
-        household,
-        given_name="Mariam",
-        family_name="Traoré",
-        relationship="spouse",
-        birth_date=datetime.date(1998, 1, 1),
-    )
-
-
 # --- households ------------------------------------------------------------------------------
 
 
@@ -247,11 +235,6 @@ def test_a_wrong_deactivation_is_refused(chw, child, reason, day, field):
 
 
 # --- newborns --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def pregnancy(chw, mother):
-    return followup.pregnancy_register(actor=chw, woman=mother, lmp=datetime.date(2024, 9, 1))
 
 
 def test_a_live_birth_registers_the_newborn_in_child_follow_up(chw, household, pregnancy):

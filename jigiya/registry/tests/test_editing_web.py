@@ -18,19 +18,6 @@ def frozen():
         yield
 
 
-@pytest.fixture
-def mother(chw, household):
-    return services.person_register(
-        actor=chw, household=household, given_name="Mariam", family_name="Traoré", sex="F",
-        relationship="spouse", birth_date=datetime.date(1998, 1, 1),
-    )  # fmt: skip
-
-
-@pytest.fixture
-def pregnancy(chw, mother):
-    return followup.pregnancy_register(actor=chw, woman=mother, lmp=datetime.date(2024, 9, 1))
-
-
 def _send(client, method, url, body):
     return getattr(client, method)(url, body, content_type="application/json")
 
