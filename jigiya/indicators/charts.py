@@ -103,6 +103,14 @@ def segment_line(points: list[str], colour: str) -> str:
     )
 
 
+def _level(x1: float, x2: float, y: float, colour: str, dash: str = "") -> str:
+    """A horizontal line across the chart (the target, the median)."""
+    return (
+        f'<line x1="{x1}" y1="{y:.1f}" x2="{x2}" y2="{y:.1f}" '
+        f'stroke="{colour}" stroke-width="1.5"{dash}/>'
+    )
+
+
 def trend(
     indicator: Indicator,
     points: Sequence[tuple[datetime.date, float | None]],
@@ -140,17 +148,15 @@ def trend(
     if target is not None:
         y = scale.y(target)
         body.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
-            f'stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="6 4"/>'
-            f'<text x="{width - right}" y="{y - 4:.1f}" text-anchor="end" fill="{TARGET}">'
+            _level(left, width - right, y, TARGET, ' stroke-dasharray="6 4"')
+            + f'<text x="{width - right}" y="{y - 4:.1f}" text-anchor="end" fill="{TARGET}">'
             f"{escape(_('target'))} {escape(format_value(unit, target))}</text>"
         )
     if median is not None:
         y = scale.y(median)
         body.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
-            f'stroke="{MUTED}" stroke-width="1.5"/>'
-            f'<text x="{left + 4}" y="{y - 4:.1f}" fill="{MUTED}">'
+            _level(left, width - right, y, MUTED)
+            + f'<text x="{left + 4}" y="{y - 4:.1f}" fill="{MUTED}">'
             f"{escape(_('median'))} {escape(format_value(unit, median))}</text>"
         )
     body += _polyline(xs, ys, COLOURS[""])

@@ -85,9 +85,9 @@ def table_rows(rows: Iterable[TableRow]) -> Iterable[list[Any]]:
     for row in rows:
         yield [
             row.indicator.code,
-            row.place.code,
-            row.place.name,
-            row.place_kind,
+            row.area.code,
+            row.area.name,
+            row.area.place_kind,
             f"{row.point.month:%Y-%m}",
             row.point.numerator,
             row.point.denominator,

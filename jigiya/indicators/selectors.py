@@ -1,7 +1,7 @@
 """Reads of indicator values for dashboards, reports, exports and DHIS2, scoped to the user."""
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import (
     EVERYWHERE,
+    Actor,
     get_in_scope,
     has_perm_anywhere,
     has_perm_at,
+    require_perm_at,
     scope_paths,
     scope_q,
 )
@@ -24,6 +26,7 @@ from jigiya.donors import selectors as donors
 from jigiya.donors.models import Donor, Funding
 from jigiya.donors.selectors import program_paths, require_program, sees_program
 from jigiya.indicators import catalog
+from jigiya.indicators.areas import HEALTH_CENTER, PLACE, Area
 from jigiya.indicators.catalog import Indicator, Program
 from jigiya.indicators.models import IndicatorValue, StaleCell
 from jigiya.places.models import HealthCenter, Place
@@ -39,11 +42,6 @@ class Point:
 
 def _point(indicator: Indicator, month: datetime.date, n: int | None, d: int | None) -> Point:
     return Point(month, n or 0, d, indicator.value(n or 0, d))
-
-
-def _require_view(user: Any, place: Place) -> None:
-    if not has_perm_at(user, Perm.INDICATORS_VIEW, place.path):
-        raise PermissionDenied
 
 
 # --- What a partner sees: `donors.selectors` says where; these apply it to values ---------
@@ -69,74 +67,7 @@ def visible_indicators(user: Any, place: Place) -> list[Indicator]:
     return [i for i in catalog.all_indicators() if i.program in programs]
 
 
-def indicator_series(
-    *,
-    user: Any,
-    indicator: Indicator,
-    place: Place,
-    months: list[datetime.date],
-    breakdown: str = "",
-) -> list[Point]:
-    """One point per month (zero where nothing was recorded) for `place`."""
-    _require_view(user, place)
-    stored = {
-        month: (n, d)
-        for month, n, d in IndicatorValue.objects.filter(
-            indicator=indicator.code, place=place, month__in=months, breakdown=breakdown
-        ).values_list("month", "numerator", "denominator")
-    }
-    return [_point(indicator, month, *stored.get(month, (0, None))) for month in months]
-
-
-def indicator_by_children(
-    *, user: Any, indicator: Indicator, place: Place, month: datetime.date, breakdown: str = ""
-) -> list[tuple[Place, Point]]:
-    """The value of each place directly below `place` that the user may see."""
-    _require_view(user, place)
-    children = list(
-        Place.objects.filter(parent=place, is_active=True)
-        .filter(scope_q(user, Perm.INDICATORS_VIEW))
-        .order_by("name")
-    )
-    stored = {
-        place_id: (n, d)
-        for place_id, n, d in IndicatorValue.objects.filter(
-            indicator=indicator.code, place__in=children, month=month, breakdown=breakdown
-        ).values_list("place_id", "numerator", "denominator")
-    }
-    return [
-        (child, _point(indicator, month, *stored.get(child.pk, (0, None)))) for child in children
-    ]
-
-
-def indicator_by_health_center(
-    *, user: Any, indicator: Indicator, month: datetime.date, within: Place | None = None
-) -> list[tuple[HealthCenter, Point]]:
-    """Each health center's value: the sum over the communities of its health area."""
-    centers = HealthCenter.objects.filter(scope_q(user, Perm.INDICATORS_VIEW, "place__path"))
-    if within is not None:
-        _require_view(user, within)
-        centers = centers.filter(place__path__startswith=within.path)
-    centers_by_id = {center.pk: center for center in centers.select_related("place")}
-    sums = (
-        IndicatorValue.objects.filter(
-            Q(place__health_center_id__in=centers_by_id),
-            indicator=indicator.code,
-            month=month,
-            breakdown="",
-        )
-        .values("place__health_center_id")
-        .annotate(n=Sum("numerator"), d=Sum("denominator"))
-        .order_by()
-    )
-    found = {row["place__health_center_id"]: (row["n"], row["d"]) for row in sums}
-    return [
-        (center, _point(indicator, month, *found.get(center_id, (0, None))))
-        for center_id, center in centers_by_id.items()
-    ]
-
-
-# --- Dashboards, drill-down, reports and exports ------------------------------------------
+# --- Figures of an area: dashboards, drill-down, reports, exports, the API and DHIS2 ------
 
 PROGRAM_PERMS: dict[str, Perm] = {
     Program.HEALTH: Perm.HEALTH_VIEW,
@@ -145,15 +76,81 @@ PROGRAM_PERMS: dict[str, Perm] = {
     Program.QUALITY: Perm.QUALITY_VIEW,
 }
 
+# (indicator code, area key, month, breakdown) → (numerator, denominator)
+Stored = dict[tuple[str, tuple[str, Any], datetime.date, str], tuple[int, int | None]]
 
-def indicator_place_get(*, user: Any, place_id: Any) -> Place:
-    """A place whose figures the user may see, or 404 (also for a malformed id)."""
-    return get_in_scope(
+
+def _stored(
+    indicators: Sequence[Indicator],
+    areas: Sequence[Area],
+    months: Collection[datetime.date],
+    *,
+    within: Q,
+    breakdowns: Collection[str] | None = ("",),
+) -> Stored:
+    """The stored figures of `indicators` at `areas`, one query per kind of area: a place's rows
+    as stored; a health area's the sum over its communities matching `within` (the one place
+    where a health area is summed). `breakdowns=None`: every breakdown but the total, in order."""
+    codes = [i.code for i in indicators]
+    places = [area.place.pk for area in areas if area.center is None]
+    centers = [area.center.pk for area in areas if area.center is not None]
+    values = IndicatorValue.objects.filter(indicator__in=codes, month__in=months)
+    if breakdowns is None:
+        values = values.exclude(breakdown="").order_by("breakdown")
+    else:
+        values = values.filter(breakdown__in=breakdowns)
+    found: Stored = {}
+    if codes and places:
+        for code, place_id, month, breakdown, n, d in values.filter(
+            place_id__in=places
+        ).values_list("indicator", "place_id", "month", "breakdown", "numerator", "denominator"):
+            found[(code, (PLACE, place_id), month, breakdown)] = (n, d)
+    if codes and centers:
+        sums = (
+            values.filter(within, place__health_center_id__in=centers)
+            .values("indicator", "place__health_center_id", "month", "breakdown")
+            .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        )
+        for row in sums if breakdowns is None else sums.order_by():
+            key = (HEALTH_CENTER, row["place__health_center_id"])
+            found[(row["indicator"], key, row["month"], row["breakdown"])] = (row["n"], row["d"])
+    return found
+
+
+def _within(user: Actor, indicators: Sequence[Indicator], areas: Sequence[Area]) -> Q:
+    """What a health area's sum covers for `user`: its communities in the user's places (for a
+    partner: where its donor funds each indicator's program). Read only for a health area."""
+    if all(area.center is None for area in areas):
+        return Q()
+    return _program_q(user, indicators)
+
+
+def _figure(
+    stored: Stored, indicator: Indicator, area: Area, month: datetime.date, breakdown: str = ""
+) -> Point:
+    n, d = stored.get((indicator.code, area.key, month, breakdown), (0, None))
+    return _point(indicator, month, n, d)
+
+
+def area_get(*, user: Actor, place_id: Any = None, health_center_id: Any = None) -> Area:
+    """The place (`place_id`) or the health center (`health_center_id`) whose figures the user
+    may see — a health center located in the user's places — or 404 (also for a malformed id)."""
+    if health_center_id is not None:
+        center = get_in_scope(
+            HealthCenter.objects.select_related("place"),
+            user,
+            Perm.INDICATORS_VIEW,
+            "place__path",
+            pk=health_center_id,
+        )
+        return Area.of(center)
+    place = get_in_scope(
         Place.objects.select_related("parent"), user, Perm.INDICATORS_VIEW, "path", pk=place_id
     )
+    return Area.of(place)
 
 
-def indicator_home_place(*, user: Any) -> Place | None:
+def indicator_home_place(*, user: Actor) -> Place | None:
     """Where the user's dashboards start: the highest place they may see (None: nowhere)."""
     paths = scope_paths(user, Perm.INDICATORS_VIEW)
     if not paths:
@@ -163,102 +160,89 @@ def indicator_home_place(*, user: Any) -> Place | None:
     return Place.objects.filter(path__in=paths).order_by("depth", "name").first()
 
 
-def indicator_place_ancestors(*, user: Any, place: Place) -> list[tuple[Place, bool]]:
+def indicator_place_ancestors(*, user: Actor, place: Place) -> list[tuple[Place, bool]]:
     """The places above `place`, root first, and whether the user may open each one."""
     ids = place.ancestor_ids()[:-1]
     above = Place.objects.filter(pk__in=ids).order_by("depth")
     return [(p, has_perm_at(user, Perm.INDICATORS_VIEW, p.path)) for p in above]
 
 
-def indicator_health_center_get(*, user: Any, health_center_id: Any) -> HealthCenter:
-    """A health center located in the user's places, or 404."""
-    return get_in_scope(
-        HealthCenter.objects.select_related("place"),
-        user,
-        Perm.INDICATORS_VIEW,
-        "place__path",
-        pk=health_center_id,
+def area_places(*, user: Actor, area: Area) -> list[Place]:
+    """The places whose records make up the area's figure that the user may see: a place
+    itself; the communities of a health area in the user's places (one query)."""
+    if area.center is None:
+        return [area.place]
+    return list(
+        Place.objects.filter(
+            scope_q(user, Perm.INDICATORS_VIEW), health_center=area.center
+        ).order_by("name")
     )
 
 
-def series_by_indicator(
-    *, user: Any, indicators: Sequence[Indicator], place: Place, months: list[datetime.date]
-) -> dict[str, list[Point]]:
-    """For each indicator, one point per month at `place` (zero where nothing was recorded).
-    One query whatever the number of indicators."""
-    _require_view(user, place)
-    stored: dict[tuple[str, datetime.date], tuple[int, int | None]] = {
-        (code, month): (n, d)
-        for code, month, n, d in IndicatorValue.objects.filter(
-            indicator__in=[i.code for i in indicators],
-            place=place,
-            month__in=months,
-            breakdown="",
-        ).values_list("indicator", "month", "numerator", "denominator")
-    }
-    return {
-        i.code: [_point(i, month, *stored.get((i.code, month), (0, None))) for month in months]
-        for i in indicators
-    }
-
-
-def children_values(
-    *, user: Any, indicators: Sequence[Indicator], place: Place, month: datetime.date
-) -> tuple[list[Place], dict[str, dict[Any, Point]]]:
-    """The places directly below `place` the user may see, and each indicator's value there.
-    Two queries whatever the number of places and indicators."""
-    _require_view(user, place)
-    children = list(
-        Place.objects.filter(parent=place, is_active=True)
+def places_below(*, user: Actor, area: Area) -> list[Place]:
+    """What an area's figure drills down to: the active places directly below a place, the
+    communities of a health area; those in the user's places, by name (one query)."""
+    if area.center is not None:
+        return area_places(user=user, area=area)
+    return list(
+        Place.objects.filter(parent=area.place, is_active=True)
         .filter(scope_q(user, Perm.INDICATORS_VIEW))
         .order_by("name")
     )
-    stored: dict[tuple[str, Any], tuple[int, int | None]] = {
-        (code, place_id): (n, d)
-        for code, place_id, n, d in IndicatorValue.objects.filter(
-            indicator__in=[i.code for i in indicators],
-            place__in=children,
-            month=month,
-            breakdown="",
-        ).values_list("indicator", "place_id", "numerator", "denominator")
-    }
+
+
+def area_series(
+    *, user: Actor, indicators: Sequence[Indicator], area: Area, months: list[datetime.date]
+) -> dict[str, list[Point]]:
+    """For each indicator, one point per month for `area` (zero where nothing was recorded).
+    One query whatever the number of indicators. Refuses (403) an indicator whose program the
+    user does not see at the area (a partner: where its donor does not fund it)."""
+    require_perm_at(user, Perm.INDICATORS_VIEW, area)
+    for program in {i.program for i in indicators}:
+        require_program(user, program, area.place)
+    return _series(user, indicators, area, months)
+
+
+def _series(
+    user: Actor, indicators: Sequence[Indicator], area: Area, months: list[datetime.date]
+) -> dict[str, list[Point]]:
+    stored = _stored(indicators, [area], months, within=_within(user, indicators, [area]))
+    return {i.code: [_figure(stored, i, area, month) for month in months] for i in indicators}
+
+
+def series_by_indicator(
+    *, user: Actor, indicators: Sequence[Indicator], place: Place, months: list[datetime.date]
+) -> dict[str, list[Point]]:
+    """The series of a place for the donor report, whose own rule (the donor's fundings in the
+    user's places) says which programs it shows."""
+    require_perm_at(user, Perm.INDICATORS_VIEW, place)
+    return _series(user, indicators, Area.of(place), months)
+
+
+def children_values(
+    *, user: Actor, indicators: Sequence[Indicator], area: Area, month: datetime.date
+) -> tuple[list[Place], dict[str, dict[Any, Point]]]:
+    """The places below `area` (`places_below`) where the user sees every indicator's program,
+    and each indicator's value there. Two queries whatever the number of places and indicators."""
+    require_perm_at(user, Perm.INDICATORS_VIEW, area)
+    children = [
+        child
+        for child in places_below(user=user, area=area)
+        if all(sees_program(user, i.program, child) for i in indicators)
+    ]
+    areas = [Area.of(child) for child in children]
+    stored = _stored(indicators, areas, [month], within=Q())
     return children, {
-        i.code: {
-            child.pk: _point(i, month, *stored.get((i.code, child.pk), (0, None)))
-            for child in children
-        }
-        for i in indicators
-    }
-
-
-def _center_sums(
-    user: Any, indicators: Sequence[Indicator], center_ids: list[Any], months: list[datetime.date]
-) -> dict[tuple[str, Any, datetime.date], tuple[int, int | None]]:
-    """Sums over the communities of each health area that lie in the user's places (for a
-    partner: where its donor funds each indicator's program)."""
-    rows = (
-        IndicatorValue.objects.filter(
-            _program_q(user, indicators),
-            place__health_center_id__in=center_ids,
-            month__in=months,
-            breakdown="",
-        )
-        .values("indicator", "place__health_center_id", "month")
-        .annotate(n=Sum("numerator"), d=Sum("denominator"))
-        .order_by()
-    )
-    return {
-        (row["indicator"], row["place__health_center_id"], row["month"]): (row["n"], row["d"])
-        for row in rows
+        i.code: {a.pk: _figure(stored, i, a, month) for a in areas} for i in indicators
     }
 
 
 def health_center_values(
-    *, user: Any, indicators: Sequence[Indicator], month: datetime.date, within: Place
+    *, user: Actor, indicators: Sequence[Indicator], month: datetime.date, within: Place
 ) -> tuple[list[HealthCenter], dict[str, dict[Any, Point]]]:
     """Health centers located within `within` and each indicator's value there (the sum over
     the communities of its health area that the user may see). Two queries."""
-    _require_view(user, within)
+    require_perm_at(user, Perm.INDICATORS_VIEW, within)
     centers = list(
         HealthCenter.objects.filter(
             scope_q(user, Perm.INDICATORS_VIEW, "place__path"), place__path__startswith=within.path
@@ -266,117 +250,28 @@ def health_center_values(
         .select_related("place")
         .order_by("name")
     )
-    sums = _center_sums(user, indicators, [c.pk for c in centers], [month])
+    areas = [Area.of(center) for center in centers]
+    stored = _stored(indicators, areas, [month], within=_within(user, indicators, areas))
     return centers, {
-        i.code: {
-            center.pk: _point(i, month, *sums.get((i.code, center.pk, month), (0, None)))
-            for center in centers
-        }
-        for i in indicators
+        i.code: {a.pk: _figure(stored, i, a, month) for a in areas} for i in indicators
     }
-
-
-def health_center_series(
-    *,
-    user: Any,
-    indicators: Sequence[Indicator],
-    center: HealthCenter,
-    months: list[datetime.date],
-) -> dict[str, list[Point]]:
-    """One point per month for the health area of `center` (communities the user may see)."""
-    sums = _center_sums(user, indicators, [center.pk], months)
-    return {
-        i.code: [
-            _point(i, month, *sums.get((i.code, center.pk, month), (0, None))) for month in months
-        ]
-        for i in indicators
-    }
-
-
-def health_center_communities(*, user: Any, center: HealthCenter) -> QuerySet[Place]:
-    """The communities of the health area that the user may see."""
-    return Place.objects.filter(scope_q(user, Perm.INDICATORS_VIEW), health_center=center).order_by(
-        "name"
-    )
-
-
-def health_area_values(
-    *, user: Any, indicators: Sequence[Indicator], center: HealthCenter, month: datetime.date
-) -> tuple[list[Place], dict[str, dict[Any, Point]]]:
-    """The communities of the health area of `center` that the user may see, and each
-    indicator's value there (the drill-down of a health center's figure). Two queries. A
-    partner sees the communities where its donor funds the indicators' programs."""
-    communities = [
-        c
-        for c in health_center_communities(user=user, center=center)
-        if all(sees_program(user, i.program, c) for i in indicators)
-    ]
-    stored: dict[tuple[str, Any], tuple[int, int | None]] = {
-        (code, place_id): (n, d)
-        for code, place_id, n, d in IndicatorValue.objects.filter(
-            indicator__in=[i.code for i in indicators],
-            place__in=communities,
-            month=month,
-            breakdown="",
-        ).values_list("indicator", "place_id", "numerator", "denominator")
-    }
-    return communities, {
-        i.code: {
-            c.pk: _point(i, month, *stored.get((i.code, c.pk), (0, None))) for c in communities
-        }
-        for i in indicators
-    }
-
-
-def health_area_breakdowns(
-    *, user: Any, indicator: Indicator, center: HealthCenter, month: datetime.date
-) -> list[tuple[str, Point]]:
-    """The stored breakdowns of a health center's figure: sums over the communities of its
-    health area that the user may see."""
-    rows = (
-        IndicatorValue.objects.filter(
-            _program_q(user, [indicator]),
-            place__health_center=center,
-            month=month,
-        )
-        .exclude(breakdown="")
-        .values("breakdown")
-        .annotate(n=Sum("numerator"), d=Sum("denominator"))
-        .order_by("breakdown")
-    )
-    return [(row["breakdown"], _point(indicator, month, row["n"], row["d"])) for row in rows]
-
-
-def health_area_records(
-    *, user: Any, indicator: Indicator, center: HealthCenter, month: datetime.date
-) -> QuerySet | None:
-    """The records behind a health center's figure: those of every community of its health area
-    that the user may see. None (aggregates only) unless the user may see the program's records
-    in each of those communities, so that the records always add up to the figure shown."""
-    communities = list(health_center_communities(user=user, center=center))
-    if not communities or not all(
-        can_see_records(user=user, indicator=indicator, place=c) for c in communities
-    ):
-        return None
-    assert indicator.records is not None
-    return reduce(or_, (indicator.records(user, c, month) for c in communities))
 
 
 def breakdown_values(
-    *, user: Any, indicator: Indicator, place: Place, month: datetime.date
+    *, user: Actor, indicator: Indicator, area: Area, month: datetime.date
 ) -> list[tuple[str, Point]]:
     """The stored breakdowns of a figure (sex, age band…), beside its total."""
-    _require_view(user, place)
-    rows = (
-        IndicatorValue.objects.filter(indicator=indicator.code, place=place, month=month)
-        .exclude(breakdown="")
-        .order_by("breakdown")
-        .values_list("breakdown", "numerator", "denominator")
+    require_perm_at(user, Perm.INDICATORS_VIEW, area)
+    stored = _stored(
+        [indicator], [area], [month], within=_within(user, [indicator], [area]), breakdowns=None
     )
-    return [(breakdown, _point(indicator, month, n, d)) for breakdown, n, d in rows]
+    return [
+        (breakdown, _figure(stored, indicator, area, month, breakdown))
+        for (_code, _key, _month, breakdown) in stored
+    ]
 
 
-def can_see_records(*, user: Any, indicator: Indicator, place: Place) -> bool:
+def can_see_records(*, user: Actor, indicator: Indicator, place: Place) -> bool:
     """Record-level drill-down: the indicator has a hook and the user may see the program's
     records at `place` (a partner never may: aggregates only)."""
     return indicator.records is not None and has_perm_at(
@@ -385,141 +280,83 @@ def can_see_records(*, user: Any, indicator: Indicator, place: Place) -> bool:
 
 
 def drill_records(
-    *, user: Any, indicator: Indicator, place: Place, month: datetime.date
+    *, user: Actor, indicator: Indicator, area: Area, month: datetime.date
 ) -> QuerySet | None:
-    """The records behind one figure, or None when the user may see aggregates only (or the
-    indicator gives no records): then the figure drills down to its places."""
-    _require_view(user, place)
-    if not can_see_records(user=user, indicator=indicator, place=place):
+    """The records behind one figure: those of its place, or of every community of a health
+    area the user may see. None (aggregates only: the figure drills down to its places) unless
+    the indicator gives records and the user may see the program's records in each of those
+    places, so that the records always add up to the figure shown."""
+    require_perm_at(user, Perm.INDICATORS_VIEW, area)
+    places = area_places(user=user, area=area)
+    if not places or not all(
+        can_see_records(user=user, indicator=indicator, place=p) for p in places
+    ):
         return None
     assert indicator.records is not None
-    return indicator.records(user, place, month)
+    return reduce(or_, (indicator.records(user, p, month) for p in places))
+
+
+def health_area_records(
+    *, user: Actor, indicator: Indicator, center: HealthCenter, month: datetime.date
+) -> QuerySet | None:
+    """`drill_records` of a health center (the follow-up demo test's call)."""
+    return drill_records(user=user, indicator=indicator, area=Area.of(center), month=month)
+
+
+def can_export_records(*, user: Actor, area: Area) -> bool:
+    """`EXPORT_RECORDS` at the place, or in every community of a health area the user sees."""
+    places = area_places(user=user, area=area)
+    return bool(places) and all(has_perm_at(user, Perm.EXPORT_RECORDS, p.path) for p in places)
 
 
 def export_records(
-    *, user: Any, indicator: Indicator, place: Place, month: datetime.date
+    *, user: Actor, indicator: Indicator, area: Area, month: datetime.date
 ) -> QuerySet:
-    """Records for a record-level export: needs `EXPORT_RECORDS` and the program's view
-    permission at `place` (403 otherwise), and an indicator with a records hook (400)."""
-    _require_view(user, place)
-    if not has_perm_at(user, Perm.EXPORT_RECORDS, place.path):
+    """Records for a record-level export: needs `EXPORT_RECORDS` (`can_export_records`, 403
+    otherwise), an indicator with a records hook (400) and the program's view permission in
+    each place of the figure (403)."""
+    require_perm_at(user, Perm.INDICATORS_VIEW, area)
+    if not can_export_records(user=user, area=area):
         raise PermissionDenied
     if indicator.records is None:
         raise ValidationError(
             {"indicator": _("This indicator has no records to export: export its table.")}
         )
-    if not can_see_records(user=user, indicator=indicator, place=place):
-        raise PermissionDenied
-    return indicator.records(user, place, month)
-
-
-def export_area_records(
-    *, user: Any, indicator: Indicator, center: HealthCenter, month: datetime.date
-) -> QuerySet:
-    """Records for a record-level export of a health center's figure: needs `EXPORT_RECORDS`
-    and the program's view permission in every community of its health area the user may
-    see (403 otherwise), and an indicator with a records hook (400)."""
-    if indicator.records is None:
-        raise ValidationError(
-            {"indicator": _("This indicator has no records to export: export its table.")}
-        )
-    if not can_export_area(user=user, center=center):
-        raise PermissionDenied
-    records = health_area_records(user=user, indicator=indicator, center=center, month=month)
+    records = drill_records(user=user, indicator=indicator, area=area, month=month)
     if records is None:
         raise PermissionDenied
     return records
 
 
-def can_export_area(*, user: Any, center: HealthCenter) -> bool:
-    communities = list(health_center_communities(user=user, center=center))
-    return bool(communities) and all(
-        has_perm_at(user, Perm.EXPORT_RECORDS, c.path) for c in communities
-    )
-
-
 @dataclass(frozen=True)
 class TableRow:
     indicator: Indicator
-    place: Place | HealthCenter  # a health center's row is the sum over its health area
+    area: Area  # a health center's row is the sum over its health area
     point: Point
-
-    @property
-    def place_kind(self) -> str:
-        return self.place.kind if isinstance(self.place, Place) else "health_center"
-
-
-def _monthly_totals(
-    indicators: Sequence[Indicator], places: Sequence[Place], months: list[datetime.date]
-) -> dict[tuple[str, Any, datetime.date], tuple[int, int | None]]:
-    """Stored totals (no breakdown) by indicator, place and month: one query."""
-    return {
-        (code, place_id, month): (n, d)
-        for code, place_id, month, n, d in IndicatorValue.objects.filter(
-            indicator__in=[i.code for i in indicators],
-            place__in=places,
-            month__in=months,
-            breakdown="",
-        ).values_list("indicator", "place_id", "month", "numerator", "denominator")
-    }
 
 
 def indicator_table(
-    *, user: Any, indicators: Sequence[Indicator], place: Place, months: list[datetime.date]
+    *, user: Actor, indicators: Sequence[Indicator], area: Area, months: list[datetime.date]
 ) -> list[TableRow]:
-    """The tables of the dashboards as rows: each indicator, for `place` and every place
-    directly below it the user may see, for each month (zero where nothing was recorded)."""
-    _require_view(user, place)
-    children = list(
-        Place.objects.filter(parent=place, is_active=True)
-        .filter(scope_q(user, Perm.INDICATORS_VIEW))
-        .order_by("name")
-    )
-    places = [place, *children]
-    stored = _monthly_totals(indicators, places, months)
+    """The tables of the dashboards as rows: each indicator for `area`, then for each place
+    below it (`places_below`) where the user sees the indicator's program, for each month (zero
+    where nothing was recorded)."""
+    require_perm_at(user, Perm.INDICATORS_VIEW, area)
+    below = [Area.of(p) for p in places_below(user=user, area=area)]
+    areas = [area, *below]
+    stored = _stored(indicators, areas, months, within=_within(user, indicators, areas))
     return [
-        TableRow(i, p, _point(i, month, *stored.get((i.code, p.pk, month), (0, None))))
+        TableRow(i, a, _figure(stored, i, a, month))
         for i in indicators
-        for p in places
+        for a in areas
+        if a is area or sees_program(user, i.program, a.place)
         for month in months
-    ]
-
-
-def health_center_table(
-    *,
-    user: Any,
-    indicators: Sequence[Indicator],
-    center: HealthCenter,
-    months: list[datetime.date],
-) -> list[TableRow]:
-    """A health center's table: each indicator for the health area (the sum over the
-    communities the user may see), then for each of those communities, for each month."""
-    communities = list(health_center_communities(user=user, center=center))
-    sums = _center_sums(user, indicators, [center.pk], months)
-    stored = _monthly_totals(indicators, communities, months)
-    return [
-        row
-        for i in indicators
-        for row in [
-            *(
-                TableRow(
-                    i, center, _point(i, month, *sums.get((i.code, center.pk, month), (0, None)))
-                )
-                for month in months
-            ),
-            *(
-                TableRow(i, c, _point(i, month, *stored.get((i.code, c.pk, month), (0, None))))
-                for c in communities
-                if sees_program(user, i.program, c)
-                for month in months
-            ),
-        ]
     ]
 
 
 def indicator_values(
     *,
-    user: Any,
+    user: Actor,
     indicator: Indicator,
     months: list[datetime.date],
     place: Place | None = None,
@@ -534,12 +371,80 @@ def indicator_values(
         month__in=months,
     )
     if place is not None:
-        _require_view(user, place)
+        require_perm_at(user, Perm.INDICATORS_VIEW, place)
         require_program(user, indicator.program, place)
         values = values.filter(place__parent=place) if children else values.filter(place=place)
     if breakdown is not None:
         values = values.filter(breakdown=breakdown)
     return values.select_related("place").order_by("place__path", "month", "breakdown", "id")
+
+
+def _sees_whole(user: Actor, perm: Perm, paths: Sequence[str]) -> bool:
+    return user is None or all(has_perm_at(user, perm, path) for path in paths)
+
+
+def _sees_program_in(user: Actor, program: str, paths: Sequence[str]) -> bool:
+    if user is None:
+        return True
+    allowed = program_paths(user, program)
+    return all(any(path.startswith(prefix) for prefix in allowed) for path in paths)
+
+
+def whole_area_figures(
+    *,
+    user: Actor,
+    areas: Sequence[Area],
+    indicators: Sequence[Indicator],
+    month: datetime.date,
+    breakdowns: Collection[str],
+    perm: Perm = Perm.INDICATORS_VIEW,
+) -> dict[Area, dict[str, dict[str, Point]]]:
+    """The figures of `areas` that `user` sees whole (for DHIS2): by area, indicator and
+    breakdown (zero where nothing was recorded). An area is left out unless the user holds
+    `perm` at its place and, for a health area, in every one of its communities (a partial sum
+    would be a wrong figure, a full one a leak); an indicator, unless the user sees its program
+    there (a partner: where its donor funds it). `user=None` is the system (a command): it sees
+    everything. A fixed number of queries: the health areas' communities, one per kind of area."""
+    if not indicators:
+        return {}
+    areas = [area for area in areas if _sees_whole(user, perm, [area.path])]
+    paths = _community_paths([area.center for area in areas if area.center is not None])
+    covered = {
+        area: [area.path] if area.center is None else paths.get(area.center.pk, [])
+        for area in areas
+    }
+    shown = [area for area in areas if _sees_whole(user, perm, covered[area])]
+    stored = _stored(indicators, shown, [month], within=Q(), breakdowns=breakdowns)
+    return {
+        area: {
+            i.code: {b: _figure(stored, i, area, month, b) for b in breakdowns}
+            for i in indicators
+            if _sees_program_in(user, i.program, covered[area])
+        }
+        for area in shown
+    }
+
+
+def _community_paths(centers: Sequence[HealthCenter]) -> dict[Any, list[str]]:
+    """The paths of every community of each health area (whoever may see them): one query."""
+    paths: dict[Any, list[str]] = {}
+    if centers:
+        for center_id, path in Place.objects.filter(
+            health_center_id__in=[center.pk for center in centers]
+        ).values_list("health_center_id", "path"):
+            paths.setdefault(center_id, []).append(path)
+    return paths
+
+
+def breakdown_is_stored(*, code: str, breakdown: str) -> bool:
+    """Some value of the indicator is stored with this breakdown (a DHIS2 mapping's check)."""
+    return IndicatorValue.objects.filter(indicator=code, breakdown=breakdown).exists()
+
+
+def stored_breakdowns(*, code: str, limit: int = 50) -> list[str]:
+    """Up to `limit` breakdowns stored for the indicator (not the total), sorted."""
+    values = IndicatorValue.objects.filter(indicator=code).exclude(breakdown="")
+    return sorted(set(values.values_list("breakdown", flat=True).distinct()[:limit]))
 
 
 # --- Donors ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,8 +24,10 @@ from django.views.decorators.http import require_GET
 from jigiya.accounts.access import has_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.errors import validation_fields
+from jigiya.core.periods import Month
 from jigiya.donors import selectors as donors
 from jigiya.indicators import catalog, charts, exports, runcharts, selectors
+from jigiya.indicators.areas import Area
 from jigiya.indicators.catalog import Indicator, Program
 from jigiya.indicators.params import (
     RUN_CHART_SPANS,
@@ -59,25 +62,26 @@ def page(view: View) -> View:
 
 
 def _place(request: HttpRequest) -> Place:
+    """`place=<id>`, or the highest place the user may see (403 when there is none)."""
     place_id = request.GET.get("place")
     if place_id:
-        return selectors.indicator_place_get(user=request.user, place_id=place_id)
+        return selectors.area_get(user=request.user, place_id=place_id).place
     place = selectors.indicator_home_place(user=request.user)
     if place is None:
         raise PermissionDenied
     return place
 
 
-def _center(request: HttpRequest) -> HealthCenter | None:
+def _area(request: HttpRequest) -> Area:
     """`health_center=<id>`: a health center located in the user's places (404 otherwise, as for
     `place=`); its figures are the sums over the communities of its health area the user may
-    see. Refused (400) beside `place=`: a figure is of one or the other."""
+    see. Refused (400) beside `place=`: a figure is of one or the other. Otherwise `_place`."""
     center_id = request.GET.get("health_center")
     if not center_id:
-        return None
+        return Area.of(_place(request))
     if request.GET.get("place"):
         raise ValidationError({"health_center": _("Choose a place or a health center, not both.")})
-    return selectors.indicator_health_center_get(user=request.user, health_center_id=center_id)
+    return selectors.area_get(user=request.user, health_center_id=center_id)
 
 
 def _url(name: str, *args: Any, **query: Any) -> str:
@@ -90,11 +94,13 @@ def _program_url(program: str, **query: Any) -> str:
     return _url(f"program_{program}", **query)
 
 
-def _common(request: HttpRequest, period: Period, place: Place | None = None) -> dict[str, Any]:
+def _common(request: HttpRequest, period: Period, area: Area | None = None) -> dict[str, Any]:
+    place = area.place if area else None
     return {
         "period": period,
         "spans": SPANS,
         "place": place,
+        "center": area.center if area else None,
         "breadcrumbs": (
             selectors.indicator_place_ancestors(user=request.user, place=place) if place else []
         ),
@@ -117,17 +123,15 @@ def _card(
     request: HttpRequest,
     indicator: Indicator,
     series: list[Point],
-    place: Place,
+    area: Area | Place,
     period: Period,
-    center: HealthCenter | None = None,
     **charts_: Any,
 ) -> dict[str, Any]:
+    area = area if isinstance(area, Area) else Area.of(area)
     latest = series[-1]
     status = indicator.status(latest.value)
     # A health center's figures drill down to (and chart) its whole health area.
-    where = {"health_center": center.pk} if center else {"place": place.pk}
-    table = {"indicator": indicator.code, **where, "month": period.month}
-    query = {"indicator": indicator.code, **where, "month": period.month}
+    query = {"indicator": indicator.code, **area.query, "month": period.month}
     return {
         "indicator": indicator,
         "point": latest,
@@ -138,10 +142,14 @@ def _card(
         "drill_url": _url("drill", **query),
         # A run chart needs points: at least its own shortest range.
         "run_chart_url": _url("run_chart", **query, range=max(period.span, RUN_CHART_SPANS[0])),
-        "csv_url": _url("table_csv", **table, range=period.span),
-        "xlsx_url": _url("table_xlsx", **table, range=period.span),
+        "csv_url": _url("table_csv", **query, range=period.span),
+        "xlsx_url": _url("table_xlsx", **query, range=period.span),
         **charts_,
     }
+
+
+def _trend(indicator: Indicator, series: list[Point]) -> str:
+    return charts.trend(indicator, [(p.month, p.value) for p in series])
 
 
 @page
@@ -153,105 +161,14 @@ def catalog_page(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/catalog.html", {"by_program": by_program})
 
 
-@page
-def overview(request: HttpRequest) -> HttpResponse:
-    """All four programs at one place: each indicator's latest value, status and trend."""
-    period = parse_period(request.GET.get("month"), request.GET.get("range"))
-    place = _place(request)
-    indicators = selectors.visible_indicators(request.user, place)
-    series = selectors.series_by_indicator(
-        user=request.user, indicators=indicators, place=place, months=period.months
-    )
-    programs = [
-        {
-            "program": program,
-            "url": _program_url(program, place=place.pk, month=period.month, range=period.span),
-            "cards": [
-                _card(request, i, series[i.code], place, period)
-                for i in indicators
-                if i.program == program
-            ],
-        }
-        for program in Program
-        if selectors.sees_program(request.user, program, place)
-    ]
-    context = _common(request, period, place) | {"program_rows": programs}
-    return render(request, "indicators/overview.html", context)
-
-
-@page
-def program_dashboard(request: HttpRequest, program: str) -> HttpResponse:
-    """One program at one place: trend with target, bars by place below, league of centers."""
-    period = parse_period(request.GET.get("month"), request.GET.get("range"))
-    place = _place(request)
-    if "place" not in request.GET and not selectors.sees_program(request.user, program, place):
-        # A partner whose donor funds the program below its home place lands where it is funded.
-        place = donors.program_home_place(request.user, program) or place
-    selectors.require_program(request.user, program, place)
-    indicators = [i for i in catalog.all_indicators() if i.program == program]
-    user = request.user
-    month = period.month.first_day
-    series = selectors.series_by_indicator(
-        user=user, indicators=indicators, place=place, months=period.months
-    )
-    children, by_child = selectors.children_values(
-        user=user, indicators=indicators, place=place, month=month
-    )
-    centers, by_center = selectors.health_center_values(
-        user=user, indicators=indicators, month=month, within=place
-    )
-    cards = []
-    for i in indicators:
-        child_bars = [
-            charts.Bar(
-                child.name,
-                by_child[i.code][child.pk].value,
-                i.status(by_child[i.code][child.pk].value),
-                _program_url(program, place=child.pk, month=period.month, range=period.span),
-            )
-            for child in children
-        ]
-        league = sorted(
-            (
-                charts.Bar(
-                    center.name,
-                    by_center[i.code][center.pk].value,
-                    i.status(by_center[i.code][center.pk].value),
-                    _url("health_center", center.pk, month=period.month, range=period.span),
-                )
-                for center in centers
-            ),
-            key=lambda bar: (bar.value is None, -(bar.value or 0), bar.label),
-        )
-        cards.append(
-            _card(
-                request,
-                i,
-                series[i.code],
-                place,
-                period,
-                trend=charts.trend(i, [(p.month, p.value) for p in series[i.code]]),
-                bars=charts.bars(i, child_bars) if child_bars else "",
-                league=charts.bars(i, league[:LEAGUE_SIZE], ranked=True) if league else "",
-                league_more=max(len(league) - LEAGUE_SIZE, 0),
-            )
-        )
-    context = _common(request, period, place) | {
-        "program": Program(program),
-        "cards": cards,
-        "children": children,
-    }
-    return render(request, "indicators/program.html", context)
-
-
-def _trend_cards(
-    request: HttpRequest,
-    indicators: Sequence[Indicator],
-    series: dict[str, list[Point]],
-    place: Place,
-    period: Period,
-    center: HealthCenter | None = None,
+def _program_cards(
+    request: HttpRequest, area: Area, period: Period, *, trend: bool
 ) -> list[tuple[Program, list[dict[str, Any]]]]:
+    """Each program the user sees at `area`, with a card (and a trend) per indicator."""
+    indicators = selectors.visible_indicators(request.user, area.place)
+    series = selectors.area_series(
+        user=request.user, indicators=indicators, area=area, months=period.months
+    )
     return [
         (
             program,
@@ -260,55 +177,128 @@ def _trend_cards(
                     request,
                     i,
                     series[i.code],
-                    place,
+                    area,
                     period,
-                    center,
-                    trend=charts.trend(i, [(p.month, p.value) for p in series[i.code]]),
+                    **({"trend": _trend(i, series[i.code])} if trend else {}),
                 )
                 for i in indicators
                 if i.program == program
             ],
         )
         for program in Program
-        if selectors.sees_program(request.user, program, place)
+        if selectors.sees_program(request.user, program, area.place)
     ]
+
+
+@page
+def overview(request: HttpRequest) -> HttpResponse:
+    """All four programs at one place: each indicator's latest value, status and trend."""
+    period = parse_period(request.GET.get("month"), request.GET.get("range"))
+    area = Area.of(_place(request))
+    programs = [
+        {
+            "program": program,
+            "url": _program_url(program, place=area.pk, month=period.month, range=period.span),
+            "cards": cards,
+        }
+        for program, cards in _program_cards(request, area, period, trend=False)
+    ]
+    context = _common(request, period, area) | {"program_rows": programs}
+    return render(request, "indicators/overview.html", context)
+
+
+def _bars(
+    indicator: Indicator,
+    values: dict[Any, Point],
+    places: Sequence[Place | HealthCenter],
+    url: Callable[[Any], str],
+) -> list[charts.Bar]:
+    return [
+        charts.Bar(
+            where.name,
+            values[where.pk].value,
+            indicator.status(values[where.pk].value),
+            url(where.pk),
+        )
+        for where in places
+    ]
+
+
+@page
+def program_dashboard(request: HttpRequest, program: str) -> HttpResponse:
+    """One program at one place: trend with target, bars by place below, league of centers."""
+    period = parse_period(request.GET.get("month"), request.GET.get("range"))
+    user = request.user
+    place = _place(request)
+    if "place" not in request.GET and not selectors.sees_program(user, program, place):
+        # A partner whose donor funds the program below its home place lands where it is funded.
+        place = donors.program_home_place(user, program) or place
+    selectors.require_program(user, program, place)
+    area = Area.of(place)
+    indicators = [i for i in catalog.all_indicators() if i.program == program]
+    month = period.month.first_day
+    series = selectors.area_series(
+        user=user, indicators=indicators, area=area, months=period.months
+    )
+    children, by_child = selectors.children_values(
+        user=user, indicators=indicators, area=area, month=month
+    )
+    centers, by_center = selectors.health_center_values(
+        user=user, indicators=indicators, month=month, within=place
+    )
+    span = {"month": period.month, "range": period.span}
+    cards = []
+    for i in indicators:
+        child_bars = _bars(
+            i, by_child[i.code], children, lambda pk: _program_url(program, place=pk, **span)
+        )
+        league = sorted(
+            _bars(i, by_center[i.code], centers, lambda pk: _url("health_center", pk, **span)),
+            key=lambda bar: (bar.value is None, -(bar.value or 0), bar.label),
+        )
+        cards.append(
+            _card(
+                request,
+                i,
+                series[i.code],
+                area,
+                period,
+                trend=_trend(i, series[i.code]),
+                bars=charts.bars(i, child_bars) if child_bars else "",
+                league=charts.bars(i, league[:LEAGUE_SIZE], ranked=True) if league else "",
+                league_more=max(len(league) - LEAGUE_SIZE, 0),
+            )
+        )
+    context = _common(request, period, area) | {
+        "program": Program(program),
+        "cards": cards,
+        "children": children,
+    }
+    return render(request, "indicators/program.html", context)
+
+
+def _area_dashboard(request: HttpRequest, area: Area, template: str) -> HttpResponse:
+    """Every indicator of one area with its trend, and the places it drills down to."""
+    period = parse_period(request.GET.get("month"), request.GET.get("range"))
+    context = _common(request, period, area) | {
+        "by_program": _program_cards(request, area, period, trend=True),
+        "children": selectors.places_below(user=request.user, area=area),
+    }
+    return render(request, template, context)
 
 
 @page
 def place_dashboard(request: HttpRequest, place_id: str) -> HttpResponse:
     """Every indicator of one place (a community, or any place above), with its trend."""
-    place = selectors.indicator_place_get(user=request.user, place_id=place_id)
-    period = parse_period(request.GET.get("month"), request.GET.get("range"))
-    indicators = selectors.visible_indicators(request.user, place)
-    series = selectors.series_by_indicator(
-        user=request.user, indicators=indicators, place=place, months=period.months
-    )
-    context = _common(request, period, place) | {
-        "by_program": _trend_cards(request, indicators, series, place, period),
-        "children": selectors.children_values(
-            user=request.user, indicators=[], place=place, month=period.month.first_day
-        )[0],
-    }
-    return render(request, "indicators/place.html", context)
+    area = selectors.area_get(user=request.user, place_id=place_id)
+    return _area_dashboard(request, area, "indicators/place.html")
 
 
 @page
 def health_center_dashboard(request: HttpRequest, health_center_id: str) -> HttpResponse:
     """Every indicator of one health center: the sum over the communities of its health area."""
-    center = selectors.indicator_health_center_get(
-        user=request.user, health_center_id=health_center_id
-    )
-    period = parse_period(request.GET.get("month"), request.GET.get("range"))
-    indicators = selectors.visible_indicators(request.user, center.place)
-    series = selectors.health_center_series(
-        user=request.user, indicators=indicators, center=center, months=period.months
-    )
-    context = _common(request, period, center.place) | {
-        "center": center,
-        "communities": selectors.health_center_communities(user=request.user, center=center),
-        "by_program": _trend_cards(request, indicators, series, center.place, period, center),
-    }
-    return render(request, "indicators/health_center.html", context)
+    area = selectors.area_get(user=request.user, health_center_id=health_center_id)
+    return _area_dashboard(request, area, "indicators/health_center.html")
 
 
 @page
@@ -317,18 +307,11 @@ def run_chart(request: HttpRequest) -> HttpResponse:
     period = parse_period(
         request.GET.get("month"), request.GET.get("range") or "24", spans=RUN_CHART_SPANS
     )
-    center = _center(request)
-    place = center.place if center else _place(request)
-    indicator = _indicator_or_first(request, place)
-    selectors.require_program(request.user, indicator.program, place)
-    if center:
-        series = selectors.health_center_series(
-            user=request.user, indicators=[indicator], center=center, months=period.months
-        )[indicator.code]
-    else:
-        series = selectors.series_by_indicator(
-            user=request.user, indicators=[indicator], place=place, months=period.months
-        )[indicator.code]
+    area = _area(request)
+    indicator = _indicator_or_first(request, area.place)
+    series = selectors.area_series(
+        user=request.user, indicators=[indicator], area=area, months=period.months
+    )[indicator.code]
     known = [(index, p.value) for index, p in enumerate(series) if p.value is not None]
     analysis = runcharts.analyse([value for _index, value in known])
     # The analysis indexes known points only; map its shift back to the series' months.
@@ -339,10 +322,9 @@ def run_chart(request: HttpRequest) -> HttpResponse:
         median=analysis.median,
         marked=marked,
     )
-    context = _common(request, period, place) | {
-        "center": center,
+    context = _common(request, period, area) | {
         "indicator": indicator,
-        "indicators": selectors.visible_indicators(request.user, place),
+        "indicators": selectors.visible_indicators(request.user, area.place),
         "series": series,
         "analysis": analysis,
         "chart": chart,
@@ -370,27 +352,16 @@ def drill(request: HttpRequest) -> HttpResponse:
     otherwise the figure broken down by the places below and by its stored breakdowns.
     With `health_center=`: the figure of its health area, by its communities."""
     month = parse_month(request.GET.get("month"))
-    center = _center(request)
-    place = center.place if center else _place(request)
-    indicator = _indicator_or_first(request, place)
+    area = _area(request)
+    indicator = _indicator_or_first(request, area.place)
     user = request.user
-    selectors.require_program(user, indicator.program, place)
-    if center:
-        records = selectors.health_area_records(
-            user=user, indicator=indicator, center=center, month=month.first_day
-        )
-        point = selectors.health_center_series(
-            user=user, indicators=[indicator], center=center, months=[month.first_day]
-        )[indicator.code][0]
-    else:
-        records = selectors.drill_records(
-            user=user, indicator=indicator, place=place, month=month.first_day
-        )
-        point = selectors.series_by_indicator(
-            user=user, indicators=[indicator], place=place, months=[month.first_day]
-        )[indicator.code][0]
-    context = _common(request, Period(month), place) | {
-        "center": center,
+    point = selectors.area_series(
+        user=user, indicators=[indicator], area=area, months=[month.first_day]
+    )[indicator.code][0]
+    records = selectors.drill_records(
+        user=user, indicator=indicator, area=area, month=month.first_day
+    )
+    context = _common(request, Period(month), area) | {
         "indicator": indicator,
         "month": month,
         "point": point,
@@ -398,44 +369,36 @@ def drill(request: HttpRequest) -> HttpResponse:
         "status_label": _status_label(indicator.status(point.value)),
     }
     if records is not None:
-        count = records.count()
-        rows = list(
-            exports.record_rows(records[:DRILL_ROWS], indicator.record_columns, pseudonyms=False)
-        )
-        context |= {
-            "columns": indicator.record_columns,
-            "rows": rows,
-            "count": count,
-            "export_url": _url(
-                "records_export",
-                indicator=indicator.code,
-                **({"health_center": center.pk} if center else {"place": place.pk}),
-                month=month,
-                format="csv",
-            )
-            if (
-                selectors.can_export_area(user=user, center=center)
-                if center
-                else context["can_export_records"]
-            )
-            else "",
-        }
-        return render(request, "indicators/drill.html", context)
-    if center:
-        children, by_child = selectors.health_area_values(
-            user=user, indicators=[indicator], center=center, month=month.first_day
-        )
-        breakdowns = selectors.health_area_breakdowns(
-            user=user, indicator=indicator, center=center, month=month.first_day
-        )
+        context |= _drill_records(request, indicator, area, month, records)
     else:
-        children, by_child = selectors.children_values(
-            user=user, indicators=[indicator], place=place, month=month.first_day
-        )
-        breakdowns = selectors.breakdown_values(
-            user=user, indicator=indicator, place=place, month=month.first_day
-        )
-    context |= {
+        context |= _drill_places(request, indicator, area, month)
+    return render(request, "indicators/drill.html", context)
+
+
+def _drill_records(
+    request: HttpRequest, indicator: Indicator, area: Area, month: Month, records: QuerySet
+) -> dict[str, Any]:
+    """The first records behind the figure, their count, and the export link when allowed."""
+    rows = exports.record_rows(records[:DRILL_ROWS], indicator.record_columns, pseudonyms=False)
+    may_export = selectors.can_export_records(user=request.user, area=area)
+    query = {"indicator": indicator.code, **area.query, "month": month, "format": "csv"}
+    return {
+        "columns": indicator.record_columns,
+        "rows": list(rows),
+        "count": records.count(),
+        "export_url": _url("records_export", **query) if may_export else "",
+    }
+
+
+def _drill_places(
+    request: HttpRequest, indicator: Indicator, area: Area, month: Month
+) -> dict[str, Any]:
+    """The figure by the places below the area, and by its stored breakdowns."""
+    user = request.user
+    children, by_child = selectors.children_values(
+        user=user, indicators=[indicator], area=area, month=month.first_day
+    )
+    return {
         "children": [
             (
                 child,
@@ -444,9 +407,10 @@ def drill(request: HttpRequest) -> HttpResponse:
             )
             for child in children
         ],
-        "breakdowns": breakdowns,
+        "breakdowns": selectors.breakdown_values(
+            user=user, indicator=indicator, area=area, month=month.first_day
+        ),
     }
-    return render(request, "indicators/drill.html", context)
 
 
 @page
@@ -461,30 +425,22 @@ def table_export(request: HttpRequest, fmt: str) -> HttpResponse:
     else:
         indicators = [i for i in catalog.all_indicators() if not program or i.program == program]
     period = parse_period(request.GET.get("month"), request.GET.get("range"))
-    center = _center(request)
-    place = center.place if center is not None else _place(request)
+    area = _area(request)
     if code:
-        selectors.require_program(request.user, indicators[0].program, place)
+        selectors.require_program(request.user, indicators[0].program, area.place)
     elif program:
-        selectors.require_program(request.user, program, place)
+        selectors.require_program(request.user, program, area.place)
     else:
-        visible = {i.code for i in selectors.visible_indicators(request.user, place)}
+        visible = {i.code for i in selectors.visible_indicators(request.user, area.place)}
         indicators = [i for i in indicators if i.code in visible]
-    if center is not None:
-        rows = selectors.health_center_table(
-            user=request.user, indicators=indicators, center=center, months=period.months
-        )
-        code = center.code
-    else:
-        rows = selectors.indicator_table(
-            user=request.user, indicators=indicators, place=place, months=period.months
-        )
-        code = place.code
+    rows = selectors.indicator_table(
+        user=request.user, indicators=indicators, area=area, months=period.months
+    )
     exports.check_size(len(rows))
     return exports.respond(
         exports.TABLE_HEADER,
         exports.table_rows(rows),
-        filename=f"indicators-{code}-{period.month}",
+        filename=f"indicators-{area.code}-{period.month}",
         fmt=fmt,
     )
 
@@ -492,18 +448,13 @@ def table_export(request: HttpRequest, fmt: str) -> HttpResponse:
 @page
 def records_export(request: HttpRequest) -> HttpResponse:
     """The records behind an indicator, for staff who may export records; names and phone
-    numbers replaced by pseudonyms on request. Without an indicator: the form."""
-    center = _center(request)
-    place = center.place if center else _place(request)
-    if not (
-        selectors.can_export_area(user=request.user, center=center)
-        if center
-        else has_perm_at(request.user, Perm.EXPORT_RECORDS, place.path)
-    ):
+    numbers replaced by pseudonyms on request. Without an indicator: the form (of a place)."""
+    area = _area(request)
+    if not selectors.can_export_records(user=request.user, area=area):
         raise PermissionDenied
     code = request.GET.get("indicator")
-    if not code and not center:
-        context = _common(request, Period(parse_month(None)), place) | {
+    if not code and area.center is None:
+        context = _common(request, Period(parse_month(None)), area) | {
             "indicators": [i for i in catalog.all_indicators() if i.records is not None],
         }
         return render(request, "indicators/records_export.html", context)
@@ -512,14 +463,9 @@ def records_export(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "csv")
     if fmt not in ("csv", "xlsx"):
         raise ValidationError({"format": _("Choose CSV or XLSX.")})
-    if center:
-        records = selectors.export_area_records(
-            user=request.user, indicator=indicator, center=center, month=month.first_day
-        )
-    else:
-        records = selectors.export_records(
-            user=request.user, indicator=indicator, place=place, month=month.first_day
-        )
+    records = selectors.export_records(
+        user=request.user, indicator=indicator, area=area, month=month.first_day
+    )
     exports.check_size(records.count())
     return exports.respond(
         exports.record_header(indicator.record_columns),
@@ -528,7 +474,7 @@ def records_export(request: HttpRequest) -> HttpResponse:
             indicator.record_columns,
             pseudonyms=request.GET.get("pseudonyms") in ("1", "on", "true"),
         ),
-        filename=f"records-{indicator.code}-{center.code if center else place.code}-{month}",
+        filename=f"records-{indicator.code}-{area.code}-{month}",
         fmt=fmt,
     )
 
@@ -536,23 +482,10 @@ def records_export(request: HttpRequest) -> HttpResponse:
 @page
 def community_report(request: HttpRequest, place_id: str) -> HttpResponse:
     """The printable monthly report of one community (or any place): every indicator."""
-    place = selectors.indicator_place_get(user=request.user, place_id=place_id)
+    area = selectors.area_get(user=request.user, place_id=place_id)
     period = parse_period(request.GET.get("month"), "12")
-    indicators = selectors.visible_indicators(request.user, place)
-    series = selectors.series_by_indicator(
-        user=request.user, indicators=indicators, place=place, months=period.months
-    )
-    rows = []
-    for program in Program:
-        cards = [
-            _card(request, i, series[i.code], place, period)
-            for i in indicators
-            if i.program == program
-        ]
-        if selectors.sees_program(request.user, program, place):
-            rows.append((program, cards))
-    context = _common(request, period, place) | {
-        "by_program": rows,
+    context = _common(request, period, area) | {
+        "by_program": _program_cards(request, area, period, trend=False),
         "printed_on": datetime.date.today(),
     }
     return render(request, "indicators/community_report.html", context)

@@ -4,8 +4,11 @@ community it serves that the user may see, not only the community where it stand
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from jigiya.accounts.roles import Role
+from jigiya.indicators import catalog, selectors
+from jigiya.indicators.areas import Area
 from jigiya.indicators.exports import pseudonym
 from jigiya.indicators.models import IndicatorValue
 from jigiya.indicators.tests.partners import funded_partner
@@ -293,3 +296,22 @@ def test_a_partner_sees_a_health_area_where_its_donor_funds_the_program(cast, cl
     # The ME officer of the region sees the whole area.
     officer = _get(client, cast.user(Role.ME_OFFICER, "above"), url, **query).json()
     assert [(r["numerator"], r["denominator"]) for r in officer] == [(70, 150)]
+
+
+def test_the_figures_of_an_unfunded_program_are_refused_by_the_selector_and_the_api(
+    cast, client, area
+):
+    """Health funded, quality not: a health area's quality figures are refused (403), by the
+    API and by the selector every page and the API read them through."""
+    partner = funded_partner(cast, "above", "health", cast.commune_a)
+    url = "/api/v1/indicators/health-center-values"
+    query = {"indicator": WOMEN, "health_center_id": str(cast.center_a.pk), "start": "2025-01",
+             "end": "2025-01"}  # fmt: skip
+    assert _get(client, partner, url, **query).status_code == 403
+    with pytest.raises(PermissionDenied):
+        selectors.area_series(
+            user=partner,
+            indicators=[catalog.by_code()[WOMEN]],
+            area=Area.of(cast.center_a),
+            months=[JAN],
+        )
