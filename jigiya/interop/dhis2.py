@@ -173,7 +173,14 @@ def send(
                 json=payload,
                 headers={"Accept": "application/json"},
             )
-    except httpx.TimeoutException:
+    except httpx.TransportError as exc:
+        return _network_answer(exc, timeout)
+    return _answer(response)
+
+
+def _network_answer(exc: httpx.TransportError, timeout: float) -> Answer:
+    """No answer: too slow, nothing reached, or the connection broke after it was made."""
+    if isinstance(exc, httpx.TimeoutException):
         return Answer(
             "timeout",
             _(
@@ -182,22 +189,25 @@ def send(
             )
             % {"seconds": f"{timeout:g}"},
         )
-    except httpx.ConnectError as exc:
+    if isinstance(exc, httpx.ConnectError):
         return Answer(
             "unreachable",
             _("DHIS2 could not be reached (%(reason)s). Nothing was sent.")
             % {"reason": type(exc).__name__},
         )
-    except httpx.TransportError as exc:
-        # The connection broke after it was made: the values may have arrived.
-        return Answer(
-            "connection_lost",
-            _(
-                "The connection to DHIS2 broke (%(reason)s). Whether it stored the values is "
-                "unknown; sending again is safe (DHIS2 updates the same values)."
-            )
-            % {"reason": type(exc).__name__},
+    # The connection broke after it was made: the values may have arrived.
+    return Answer(
+        "connection_lost",
+        _(
+            "The connection to DHIS2 broke (%(reason)s). Whether it stored the values is "
+            "unknown; sending again is safe (DHIS2 updates the same values)."
         )
+        % {"reason": type(exc).__name__},
+    )
+
+
+def _answer(response: httpx.Response) -> Answer:
+    """What an HTTP answer says: an import summary (also with 409), or why there is none."""
     try:
         body = response.json()
     except ValueError:

@@ -6,22 +6,22 @@ they preview are only those of the mapped places they may see. Configuring, push
 history (whose payloads cover the whole server) need `Perm.DHIS2_PUSH` at the server's place.
 """
 
-from collections import defaultdict
 from functools import reduce
 from operator import or_
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from jigiya.accounts.access import EVERYWHERE, has_perm_at, scope_paths
+from jigiya.accounts.access import EVERYWHERE, Actor, has_perm_at, scope_paths
 from jigiya.accounts.roles import Perm
 from jigiya.core.periods import Month
 from jigiya.indicators import catalog
 from jigiya.indicators import selectors as indicator_selectors
-from jigiya.indicators.models import IndicatorValue
+from jigiya.indicators.areas import Area
+from jigiya.indicators.selectors import Point
 from jigiya.interop.dhis2 import DataValueSet
 from jigiya.interop.models import (
     DataElementMapping,
@@ -35,7 +35,7 @@ from jigiya.places.models import Place
 SYSTEM = None  # the actor of the `dhis2_push` command: sees and sends everything
 
 
-def _overlap_q(user: Any, perm: Perm) -> Q:
+def _overlap_q(user: Actor, perm: Perm) -> Q:
     """Servers whose place is in the user's scope, or above one of the user's places."""
     paths = scope_paths(user, perm)
     if not paths:
@@ -47,18 +47,18 @@ def _overlap_q(user: Any, perm: Perm) -> Q:
     return below | Q(place_id__in=above_ids)
 
 
-def server_list(*, user: Any, perm: Perm = Perm.INDICATORS_VIEW) -> QuerySet[Dhis2Server]:
+def server_list(*, user: Actor, perm: Perm = Perm.INDICATORS_VIEW) -> QuerySet[Dhis2Server]:
     """Servers the user's places overlap, with their place."""
     return Dhis2Server.objects.filter(_overlap_q(user, perm)).select_related("place")
 
 
-def may_manage(user: Any, server: Dhis2Server) -> bool:
+def may_manage(user: Actor, server: Dhis2Server) -> bool:
     if user is SYSTEM:
         return True
     return has_perm_at(user, Perm.DHIS2_PUSH, server.place.path)
 
 
-def server_get(*, user: Any, server_id: Any, manage: bool = False) -> Dhis2Server:
+def server_get(*, user: Actor, server_id: Any, manage: bool = False) -> Dhis2Server:
     """A server the user may see (404 otherwise); with `manage`, one they may configure and push
     to (403 when their role or place does not allow it)."""
     try:
@@ -76,13 +76,13 @@ def mappings(*, server: Dhis2Server) -> tuple[list[DataElementMapping], list[Org
     return elements, org_units
 
 
-def data_element_mapping_get(*, user: Any, mapping_id: Any) -> DataElementMapping:
+def data_element_mapping_get(*, user: Actor, mapping_id: Any) -> DataElementMapping:
     mapping = _get(DataElementMapping.objects.select_related("server__place"), mapping_id)
     server_get(user=user, server_id=mapping.server_id, manage=True)
     return mapping
 
 
-def org_unit_mapping_get(*, user: Any, mapping_id: Any) -> OrgUnitMapping:
+def org_unit_mapping_get(*, user: Actor, mapping_id: Any) -> OrgUnitMapping:
     mapping = _get(
         OrgUnitMapping.objects.select_related("server__place", "place", "health_center"),
         mapping_id,
@@ -115,139 +115,98 @@ def parse_period(text: str | None) -> Month:
     return month
 
 
-def _value_text(indicator: catalog.Indicator, figure: str, n: int, d: int | None) -> str | None:
+def _value_text(indicator: catalog.Indicator, figure: str, point: Point) -> str | None:
     if figure == Figure.NUMERATOR:
-        return str(n)
+        return str(point.numerator)
     if figure == Figure.DENOMINATOR:
-        return str(d or 0)
-    value = indicator.value(n, d)
-    if value is None:
+        return str(point.denominator or 0)
+    if point.value is None:
         return None  # a rate with nothing to divide by is not a zero: leave DHIS2 empty
     if not indicator.is_rate:
-        return str(n)
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+        return str(point.numerator)
+    return f"{point.value:.2f}".rstrip("0").rstrip(".")
 
 
-def _visible(user: Any, perm: Perm, path: str) -> bool:
-    return user is SYSTEM or has_perm_at(user, perm, path)
+def _area(unit: OrgUnitMapping) -> Area:
+    """The figure an org unit receives: its community's, or its health center's area's."""
+    where = unit.place if unit.place is not None else unit.health_center
+    assert where is not None  # a mapping names one or the other (a database constraint)
+    return Area.of(where)
 
 
-def _sees_program(user: Any, program: str, paths: list[str]) -> bool:
-    """A partner sees a program's figures only where its donor funds it (every path given)."""
-    if user is SYSTEM:
-        return True
-    allowed = indicator_selectors.program_paths(user, program)
-    return all(any(path.startswith(prefix) for prefix in allowed) for path in paths)
+def _data_value(
+    server: Dhis2Server, mapping: DataElementMapping, unit: OrgUnitMapping, text: str, period: str
+) -> dict[str, str]:
+    value = {"dataElement": mapping.data_element, "period": period, "orgUnit": unit.org_unit}
+    if mapping.category_option_combo:
+        value["categoryOptionCombo"] = mapping.category_option_combo
+    if server.attribute_option_combo:
+        value["attributeOptionCombo"] = server.attribute_option_combo
+    value["value"] = text
+    return value
+
+
+def _source(mapping: DataElementMapping, unit: OrgUnitMapping, point: Point) -> dict[str, Any]:
+    return {
+        "indicator": mapping.indicator,
+        "breakdown": mapping.breakdown,
+        "figure": mapping.figure,
+        "place": unit.label,
+        "numerator": point.numerator,
+        "denominator": point.denominator,
+    }
 
 
 def payload_build(
-    *, user: Any, server: Dhis2Server, month: Month, perm: Perm = Perm.INDICATORS_VIEW
+    *, user: Actor, server: Dhis2Server, month: Month, perm: Perm = Perm.INDICATORS_VIEW
 ) -> DataValueSet:
     """The `dataValueSets` body for `month`: every mapped figure of every mapped place below the
-    server's place that `user` may see with `perm`. Counts with no stored row are sent as 0; a rate
-    without denominator is left out. Order is stable, so the same data gives the same hash.
+    server's place that `user` may see with `perm` (`user=None`: the system, everything). Counts
+    with no stored row are sent as 0; a rate without denominator is left out. Order is stable,
+    so the same data gives the same hash.
 
-    A health center's figure (the sum over its health area) is included only when `user` may see
-    every community of the area.
-
-    Costs a fixed number of queries: mappings, org units, the health areas, and one per kind of
-    place mapped."""
+    The figures are read through `indicators.selectors.whole_area_figures`: a health center's
+    figure (the sum over its health area) is included only when `user` may see every community
+    of the area. A fixed number of queries: mappings, org units, the health areas, and one per
+    kind of place mapped."""
     elements, org_units = mappings(server=server)
-    period = month.dhis2
     known = catalog.by_code()
-    elements = [mapping for mapping in elements if mapping.indicator in known]
-    codes = {mapping.indicator for mapping in elements}
-    breakdowns = {mapping.breakdown for mapping in elements}
-    places: list[OrgUnitMapping] = []
-    centers: list[OrgUnitMapping] = []
-    for unit in org_units:
-        where: Place = unit.place if unit.place else unit.health_center.place  # type: ignore[union-attr]
-        if not where.path.startswith(server.place.path) or not _visible(user, perm, where.path):
-            continue
-        (places if unit.place_id else centers).append(unit)
-    area_paths: dict[Any, list[str]] = defaultdict(list)
-    if centers:
-        # A health center's figure is the sum over its health area: shown only to a user who may
-        # see every community of it (a partial sum would be a wrong figure, a full one a leak).
-        for center_id, path in Place.objects.filter(
-            health_center_id__in=[unit.health_center_id for unit in centers]
-        ).values_list("health_center_id", "path"):
-            area_paths[center_id].append(path)
-        centers = [
-            unit
-            for unit in centers
-            if all(_visible(user, perm, path) for path in area_paths[unit.health_center_id])
-        ]
-    stored: dict[tuple[str, str, str, str], tuple[int, int | None]] = {}
-    if places and codes:
-        rows = IndicatorValue.objects.filter(
-            indicator__in=codes,
-            breakdown__in=breakdowns,
-            month=month.first_day,
-            place_id__in=[unit.place_id for unit in places],
-        ).values_list("indicator", "breakdown", "place_id", "numerator", "denominator")
-        for code, breakdown, place_id, n, d in rows:
-            stored[("p", str(place_id), code, breakdown)] = (n, d)
-    if centers and codes:
-        sums = (
-            IndicatorValue.objects.filter(
-                indicator__in=codes,
-                breakdown__in=breakdowns,
-                month=month.first_day,
-                place__health_center_id__in=[unit.health_center_id for unit in centers],
-            )
-            .values("indicator", "breakdown", "place__health_center_id")
-            .annotate(n=Sum("numerator"), d=Sum("denominator"))
-            .order_by()
-        )
-        for row in sums:
-            key = ("c", str(row["place__health_center_id"]), row["indicator"], row["breakdown"])
-            stored[key] = (row["n"], row["d"])
+    elements = sorted(
+        (mapping for mapping in elements if mapping.indicator in known),
+        key=lambda m: (m.data_element, m.category_option_combo),
+    )
+    units = sorted(
+        (unit for unit in org_units if _area(unit).path.startswith(server.place.path)),
+        key=lambda unit: unit.org_unit,
+    )
+    figures = indicator_selectors.whole_area_figures(
+        user=user,
+        areas=[_area(unit) for unit in units],
+        indicators=[known[code] for code in sorted({m.indicator for m in elements})],
+        month=month.first_day,
+        breakdowns={mapping.breakdown for mapping in elements},
+        perm=perm,
+    )
+    period = month.dhis2
     data_values: list[dict[str, str]] = []
     sources: list[dict[str, Any]] = []
-    units = sorted(places + centers, key=lambda unit: unit.org_unit)
-    elements.sort(key=lambda m: (m.data_element, m.category_option_combo))
     for unit in units:
-        kind = "p" if unit.place_id else "c"
-        key_id = str(unit.place_id or unit.health_center_id)
-        unit_paths = [unit.place.path] if unit.place else area_paths[unit.health_center_id]
+        seen = figures.get(_area(unit), {})
         for mapping in elements:
-            if not _sees_program(user, known[mapping.indicator].program, unit_paths):
-                continue
-            n, d = stored.get((kind, key_id, mapping.indicator, mapping.breakdown), (0, None))
-            text = _value_text(known[mapping.indicator], mapping.figure, n, d)
-            if text is None:
-                continue
-            value = {
-                "dataElement": mapping.data_element,
-                "period": period,
-                "orgUnit": unit.org_unit,
-            }
-            if mapping.category_option_combo:
-                value["categoryOptionCombo"] = mapping.category_option_combo
-            if server.attribute_option_combo:
-                value["attributeOptionCombo"] = server.attribute_option_combo
-            value["value"] = text
-            data_values.append(value)
-            sources.append(
-                {
-                    "indicator": mapping.indicator,
-                    "breakdown": mapping.breakdown,
-                    "figure": mapping.figure,
-                    "place": unit.label,
-                    "numerator": n,
-                    "denominator": d,
-                }
-            )
-    payload: dict[str, Any] = {}
-    if server.data_set:
-        payload["dataSet"] = server.data_set
+            if mapping.indicator not in seen:
+                continue  # not seen whole, or a program the user does not see there
+            point = seen[mapping.indicator][mapping.breakdown]
+            text = _value_text(known[mapping.indicator], mapping.figure, point)
+            if text is not None:
+                data_values.append(_data_value(server, mapping, unit, text, period))
+                sources.append(_source(mapping, unit, point))
+    payload: dict[str, Any] = {"dataSet": server.data_set} if server.data_set else {}
     payload["period"] = period
     payload["dataValues"] = data_values
     return DataValueSet(payload=payload, sources=sources)
 
 
-def push_list(*, user: Any, server: Dhis2Server | None = None) -> QuerySet[Dhis2Push]:
+def push_list(*, user: Actor, server: Dhis2Server | None = None) -> QuerySet[Dhis2Push]:
     """Pushes to the servers the user may push to, newest first (payloads left unread)."""
     servers = server_list(user=user, perm=Perm.DHIS2_PUSH)
     allowed = [s.pk for s in servers if may_manage(user, s)]
@@ -257,7 +216,7 @@ def push_list(*, user: Any, server: Dhis2Server | None = None) -> QuerySet[Dhis2
     return pushes.select_related("server", "created_by").defer("payload", "sources", "response")
 
 
-def push_get(*, user: Any, push_id: Any) -> Dhis2Push:
+def push_get(*, user: Actor, push_id: Any) -> Dhis2Push:
     """One push with its conflicts: 404 outside the user's places, 403 without `DHIS2_PUSH`."""
     push = _get(Dhis2Push.objects.select_related("server__place", "created_by"), push_id)
     server_get(user=user, server_id=push.server_id, manage=True)
@@ -274,7 +233,7 @@ def last_pushes(*, server: Dhis2Server, limit: int = 10) -> list[Dhis2Push]:
     )
 
 
-def places_for_mapping(*, user: Any, server: Dhis2Server) -> QuerySet[Place]:
+def places_for_mapping(*, user: Actor, server: Dhis2Server) -> QuerySet[Place]:
     """Communities below the server's place that the user may configure."""
     return Place.objects.filter(
         path__startswith=server.place.path, kind="community", is_active=True

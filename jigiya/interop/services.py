@@ -19,19 +19,19 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jigiya.accounts.access import has_perm_at
+from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot
 from jigiya.core.errors import Conflict
 from jigiya.core.models import AuditAction
 from jigiya.core.periods import Month
 from jigiya.indicators import catalog
-from jigiya.indicators.models import IndicatorValue
+from jigiya.indicators import selectors as indicator_selectors
 from jigiya.interop import dhis2, secret, selectors
 from jigiya.interop.models import (
     DataElementMapping,
@@ -51,15 +51,16 @@ CODE = re.compile(r"^\S(.{0,48}\S)?$")
 STALE_AFTER = datetime.timedelta(seconds=60)
 
 
-def _require_push(actor: Any, place: Place) -> None:
-    if actor is selectors.SYSTEM:
-        return
-    if not has_perm_at(actor, Perm.DHIS2_PUSH, place.path):
-        raise PermissionDenied
+def _require_push(actor: Actor, place: Place) -> None:
+    """`DHIS2_PUSH` at `place` (403 otherwise); the command line (`actor=None`) may push."""
+    if actor is not selectors.SYSTEM:
+        require_perm_at(actor, Perm.DHIS2_PUSH, place)
 
 
-def _actor(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
+def _check_active(place: Place) -> None:
+    """A deactivated place gets no new server or mapping (the pages offer active places only)."""
+    if not place.is_active:
+        raise ValidationError({"place": _("This place is no longer active.")})
 
 
 def _check_url(url: str) -> str:
@@ -99,7 +100,7 @@ def _check_id(value: str, *, scheme: str, field: str, required: bool = True) -> 
     return value
 
 
-def _save(obj: Any, *, actor: Any, before: dict[str, Any] | None, unique_field: str) -> None:
+def _save(obj: Any, *, actor: Actor, before: dict[str, Any] | None, unique_field: str) -> None:
     if isinstance(obj, Dhis2Server):
         obj.full_clean(exclude=["password"])
     else:  # mappings: the duplicates were checked with clear messages by the caller
@@ -109,13 +110,13 @@ def _save(obj: Any, *, actor: Any, before: dict[str, Any] | None, unique_field: 
             obj.save()
     except IntegrityError as exc:
         raise ValidationError({unique_field: _("This is already mapped on this server.")}) from exc
-    audit_record(actor=_actor(actor), obj=obj, before=before)
+    audit_record(actor=acting_user(actor), obj=obj, before=before)
 
 
 @transaction.atomic
 def server_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     place: Place,
     base_url: str,
@@ -129,6 +130,7 @@ def server_create(
     """Configure a DHIS2 server for `place` and below (the actor holds DHIS2_PUSH there). The
     password is stored encrypted and never returned."""
     _require_push(actor, place)
+    _check_active(place)
     if not password:
         raise ValidationError({"password": _("The DHIS2 password is required.")})
     server = Dhis2Server(
@@ -146,7 +148,7 @@ def server_create(
             required=False,
         ),
         timeout=timeout,
-        created_by=_actor(actor),
+        created_by=acting_user(actor),
     )
     _save(server, actor=actor, before=None, unique_field="name")
     return server
@@ -155,7 +157,7 @@ def server_create(
 @transaction.atomic
 def server_update(
     *,
-    actor: Any,
+    actor: Actor,
     server: Dhis2Server,
     name: str,
     base_url: str,
@@ -190,10 +192,9 @@ def _check_breakdown(code: str, breakdown: str) -> None:
     """A breakdown is one the indicator stores ("sex=F", "muac=red"…): a typo would send zeros."""
     if not breakdown:
         return
-    values = IndicatorValue.objects.filter(indicator=code).exclude(breakdown="")
-    if values.filter(breakdown=breakdown).exists():
+    if indicator_selectors.breakdown_is_stored(code=code, breakdown=breakdown):
         return
-    known = sorted(set(values.values_list("breakdown", flat=True).distinct()[:50]))
+    known = indicator_selectors.stored_breakdowns(code=code)
     raise ValidationError(
         {
             "breakdown": _(
@@ -207,7 +208,7 @@ def _check_breakdown(code: str, breakdown: str) -> None:
 @transaction.atomic
 def data_element_mapping_save(
     *,
-    actor: Any,
+    actor: Actor,
     server: Dhis2Server,
     indicator: str,
     breakdown: str = "",
@@ -254,24 +255,25 @@ def data_element_mapping_save(
             field="category_option_combo",
             required=False,
         ),
-        created_by=_actor(actor),
+        created_by=acting_user(actor),
     )
     _save(mapping, actor=actor, before=None, unique_field="data_element")
     return mapping
 
 
 @transaction.atomic
-def data_element_mapping_delete(*, actor: Any, mapping: DataElementMapping) -> None:
-    """Remove a mapping (configuration, not a record: deleted, and the deletion audited)."""
+def mapping_delete(*, actor: Actor, mapping: DataElementMapping | OrgUnitMapping) -> None:
+    """Remove a mapping of an indicator or of a place (configuration, not a record: deleted,
+    and the deletion audited)."""
     _require_push(actor, mapping.server.place)
-    audit_record(actor=_actor(actor), obj=mapping, action=AuditAction.DELETE)
+    audit_record(actor=acting_user(actor), obj=mapping, action=AuditAction.DELETE)
     mapping.delete()
 
 
 @transaction.atomic
 def org_unit_mapping_save(
     *,
-    actor: Any,
+    actor: Actor,
     server: Dhis2Server,
     org_unit: str,
     place: Place | None = None,
@@ -284,6 +286,8 @@ def org_unit_mapping_save(
     where = place if place is not None else health_center.place  # type: ignore[union-attr]
     if place is not None and place.kind != PlaceKind.COMMUNITY:
         raise ValidationError({"place": _("Only a community can be mapped to an org unit.")})
+    if place is not None:
+        _check_active(place)
     if not where.path.startswith(server.place.path):
         raise ValidationError(
             {"place": _("This place is not below %(place)s.") % {"place": server.place}}
@@ -302,17 +306,10 @@ def org_unit_mapping_save(
         place=place,
         health_center=health_center,
         org_unit=_check_id(org_unit, scheme=server.id_scheme, field="org_unit"),
-        created_by=_actor(actor),
+        created_by=acting_user(actor),
     )
     _save(mapping, actor=actor, before=None, unique_field="org_unit")
     return mapping
-
-
-@transaction.atomic
-def org_unit_mapping_delete(*, actor: Any, mapping: OrgUnitMapping) -> None:
-    _require_push(actor, mapping.server.place)
-    audit_record(actor=_actor(actor), obj=mapping, action=AuditAction.DELETE)
-    mapping.delete()
 
 
 # --- pushing ------------------------------------------------------------------------------
@@ -334,7 +331,7 @@ def _password(server: Dhis2Server) -> str:
 
 @transaction.atomic
 def _push_begin(
-    *, actor: Any, server: Dhis2Server, month: Month, built: dhis2.DataValueSet, dry_run: bool
+    *, actor: Actor, server: Dhis2Server, month: Month, built: dhis2.DataValueSet, dry_run: bool
 ) -> Dhis2Push:
     # Lock the server row: two sends of the same period cannot both pass the check below.
     Dhis2Server.objects.select_for_update().get(pk=server.pk)
@@ -389,7 +386,7 @@ def _push_begin(
         value_count=len(built.data_values),
         retry_of=first,
         attempt=attempt,
-        created_by=_actor(actor),
+        created_by=acting_user(actor),
     )
     push.full_clean()
     push.save()
@@ -474,7 +471,7 @@ def _push_finish(*, push: Dhis2Push, answer: dhis2.Answer, built: dhis2.DataValu
 
 def dhis2_push(
     *,
-    actor: Any,
+    actor: Actor,
     server: Dhis2Server,
     month: Month,
     dry_run: bool = False,

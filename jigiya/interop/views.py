@@ -15,7 +15,7 @@ from jigiya.core.errors import Conflict, add_to_form
 from jigiya.core.periods import Month
 from jigiya.core.views import form_page
 from jigiya.interop import adx, forms, selectors, services
-from jigiya.interop.models import PushStatus
+from jigiya.interop.models import DataElementMapping, OrgUnitMapping, PushStatus
 from jigiya.places.models import HealthCenter, Place
 
 
@@ -123,12 +123,14 @@ def org_unit_add(request: HttpRequest, dhis2_server_id: str) -> HttpResponse:
     )
 
 
-def _delete_page(request: HttpRequest, mapping: Any, delete: Any) -> HttpResponse:
+def _delete_page(
+    request: HttpRequest, mapping: DataElementMapping | OrgUnitMapping
+) -> HttpResponse:
     server = mapping.server
     return form_page(
         request,
         forms.ConfirmForm(request.POST or None),
-        save=lambda _data: delete(actor=request.user, mapping=mapping),
+        save=lambda _data: services.mapping_delete(actor=request.user, mapping=mapping),
         template="interop/form.html",
         context={
             "title": _("Remove the mapping %(mapping)s?") % {"mapping": mapping},
@@ -142,13 +144,13 @@ def _delete_page(request: HttpRequest, mapping: Any, delete: Any) -> HttpRespons
 @login_required
 def data_element_delete(request: HttpRequest, dhis2_element_id: str) -> HttpResponse:
     mapping = selectors.data_element_mapping_get(user=request.user, mapping_id=dhis2_element_id)
-    return _delete_page(request, mapping, services.data_element_mapping_delete)
+    return _delete_page(request, mapping)
 
 
 @login_required
 def org_unit_delete(request: HttpRequest, dhis2_org_unit_id: str) -> HttpResponse:
     mapping = selectors.org_unit_mapping_get(user=request.user, mapping_id=dhis2_org_unit_id)
-    return _delete_page(request, mapping, services.org_unit_mapping_delete)
+    return _delete_page(request, mapping)
 
 
 def _period_form(request: HttpRequest) -> tuple[forms.PeriodForm, Month | None]:

@@ -546,3 +546,27 @@ def test_a_conflict_row_is_kept_with_its_push(world, admin_user):
     world.fake.data_elements.clear()
     push = _push(world, admin_user)
     assert Dhis2Conflict.objects.filter(push=push).count() == 4
+
+
+def test_a_deactivated_place_gets_no_server_and_no_mapping(world, admin_user, cast):
+    """The pages offer active places only; the services refuse the others too."""
+    cast.community_b.is_active = False
+    cast.community_b.save(update_fields=["is_active"])
+    servers = Dhis2Server.objects.count()
+    with pytest.raises(ValidationError) as error:
+        services.server_create(
+            actor=admin_user,
+            name="B only",
+            place=cast.community_b,
+            base_url="https://dhis2.example.org",
+            username="u",
+            password="p",
+        )
+    assert list(error.value.error_dict) == ["place"]
+    with pytest.raises(ValidationError) as error:
+        services.org_unit_mapping_save(
+            actor=admin_user, server=world.server, place=cast.community_b, org_unit="ouCOMMUNB01"
+        )
+    assert list(error.value.error_dict) == ["place"]
+    assert Dhis2Server.objects.count() == servers
+    assert world.server.org_units.count() == 2
