@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Min, Sum
+from django.db.models import Sum
 
 from jigiya.core.periods import Month, month_range
 from jigiya.indicators import catalog
@@ -289,8 +289,3 @@ def _check_roll_ups(indicator: Indicator) -> list[str]:
         for key in sorted(set(sums) | set(stored), key=str)
         if sums.get(key) != stored.get(key)
     ]
-
-
-def data_range() -> tuple[datetime.date | None, datetime.date | None]:
-    bounds = IndicatorValue.objects.aggregate(first=Min("month"), last=Max("month"))
-    return bounds["first"], bounds["last"]

@@ -6,13 +6,12 @@ The indicators app loads this module when it is ready, beside each program's `in
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
-from jigiya.accounts.access import scope_q
+from jigiya.accounts.access import Actor, scope_q
 from jigiya.accounts.roles import Perm
 from jigiya.core.periods import Month
 from jigiya.indicators.catalog import (
@@ -29,7 +28,7 @@ from jigiya.places.models import GeneralAssembly, Place
 from jigiya.places.services import SOURCE_ASSEMBLY as SOURCE
 
 
-def assembly_records(user: Any, place: Place, month: datetime.date) -> QuerySet[GeneralAssembly]:
+def assembly_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[GeneralAssembly]:
     """The general assemblies behind a figure: in `place` and below, in that month."""
     return (
         GeneralAssembly.objects.filter(

@@ -47,7 +47,7 @@ def _point(indicator: Indicator, month: datetime.date, n: int | None, d: int | N
 # --- What a partner sees: `donors.selectors` says where; these apply it to values ---------
 
 
-def _program_q(user: Any, indicators: Sequence[Indicator], path_field: str = "place__path") -> Q:
+def _program_q(user: Actor, indicators: Sequence[Indicator], path_field: str = "place__path") -> Q:
     """Stored values of `indicators` at the places where the user sees each one's program."""
     codes: dict[str, list[str]] = {}
     for indicator in indicators:
@@ -61,7 +61,7 @@ def _program_q(user: Any, indicators: Sequence[Indicator], path_field: str = "pl
     return q
 
 
-def visible_indicators(user: Any, place: Place) -> list[Indicator]:
+def visible_indicators(user: Actor, place: Place) -> list[Indicator]:
     """The catalog's indicators whose program the user sees at `place`."""
     programs = {program for program in Program if sees_program(user, program, place)}
     return [i for i in catalog.all_indicators() if i.program in programs]
@@ -460,7 +460,7 @@ class FundedSection:
     cards: list[dict[str, Any]] = field(default_factory=list)  # filled by the view
 
 
-def donor_report(*, user: Any, donor: Donor, months: list[datetime.date]) -> list[FundedSection]:
+def donor_report(*, user: Actor, donor: Donor, months: list[datetime.date]) -> list[FundedSection]:
     """For each funding of `donor` in the user's places: its program's indicators at its place,
     over the months of `months` that the funding covers. Aggregates only."""
     sections = []
@@ -484,7 +484,7 @@ def donor_report(*, user: Any, donor: Donor, months: list[datetime.date]) -> lis
 # --- Freshness ---------------------------------------------------------------------------
 
 
-def can_see_freshness(user: Any) -> bool:
+def can_see_freshness(user: Actor) -> bool:
     """Administrators and M&E officers: those who answer for the figures that leave Jigiya."""
     return has_perm_anywhere(user, Perm.INDICATORS_MANAGE)
 
@@ -506,7 +506,7 @@ class Freshness:
     indicators: list[IndicatorFreshness]
 
 
-def freshness(*, user: Any) -> Freshness:
+def freshness(*, user: Actor) -> Freshness:
     """When values were last written and how many community-months wait for a refresh, in the
     user's places. A fixed number of queries."""
     if not can_see_freshness(user):

@@ -16,15 +16,6 @@ class ServerOut(Schema):
     is_active: bool
 
 
-class DataValueOut(Schema):
-    dataElement: str
-    period: str
-    orgUnit: str
-    categoryOptionCombo: str | None = None
-    attributeOptionCombo: str | None = None
-    value: str
-
-
 class PreviewOut(Schema):
     server_id: uuid.UUID
     period: str
