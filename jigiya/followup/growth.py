@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 TABLE = Path(__file__).resolve().parent / "data" / "who2006_lms.csv"
 LAST_DAY = 1856  # 60 months
@@ -117,6 +118,28 @@ def z_scores(
         params = lms("wfl" if lying else "wfh", sex, height)
         whz = _z(params, weight_kg, restricted=True) if params else None
     return ZScores(*(None if z is None else round(z, 2) for z in (waz, haz, whz)))
+
+
+class Measured(Protocol):
+    """A child's measurements as a visit sends them (`ChildCheckIn`) or stores them
+    (`ChildAssessment`)."""
+
+    weight_kg: Decimal | None
+    height_cm: Decimal | None
+    measured_lying: bool
+    oedema: bool
+
+
+def z_scores_of(measured: Measured, *, sex: str, age_days: int | None) -> ZScores:
+    """`z_scores` of a visit's measurements, for a child of this sex and age."""
+    return z_scores(
+        sex=sex,
+        age_days=age_days,
+        weight_kg=float(measured.weight_kg) if measured.weight_kg is not None else None,
+        height_cm=float(measured.height_cm) if measured.height_cm is not None else None,
+        measured_lying=measured.measured_lying,
+        oedema=measured.oedema,
+    )
 
 
 def as_decimal(value: float | None) -> Decimal | None:

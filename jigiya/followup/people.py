@@ -99,14 +99,7 @@ def _rescored_checks(
     checks = selectors.person_growth(person=person)
     for check in checks:
         age = (check.visit.date - birth_date).days if birth_date is not None else None
-        scores = growth.z_scores(
-            sex=sex,
-            age_days=age,
-            weight_kg=float(check.weight_kg) if check.weight_kg is not None else None,
-            height_cm=float(check.height_cm) if check.height_cm is not None else None,
-            measured_lying=check.measured_lying,
-            oedema=check.oedema,
-        )
+        scores = growth.z_scores_of(check, sex=sex, age_days=age)
         implausible = scores.implausible()
         if implausible:
             name, value = implausible[0]

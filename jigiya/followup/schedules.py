@@ -98,7 +98,6 @@ VACCINES: tuple[tuple[str, object, int], ...] = (
     ("mr2", _("Measles-rubella 2"), 457),  # 15 months
 )
 VACCINE_CODES = tuple(code for code, _label, _age in VACCINES)
-VACCINE_LABELS = {code: label for code, label, _age in VACCINES}
 
 
 def vaccines_missing(age_days: int | None, received: set[str]) -> list[str]:

@@ -151,14 +151,7 @@ def _age_text(birth: datetime.date | None, day: datetime.date) -> str:
 def _z_scores(
     check: ChildCheckIn, person: Person, day: datetime.date, index: int
 ) -> growth.ZScores:
-    scores = growth.z_scores(
-        sex=person.sex,
-        age_days=person.age_days(day),
-        weight_kg=float(check.weight_kg) if check.weight_kg is not None else None,
-        height_cm=float(check.height_cm) if check.height_cm is not None else None,
-        measured_lying=check.measured_lying,
-        oedema=check.oedema,
-    )
+    scores = growth.z_scores_of(check, sex=person.sex, age_days=person.age_days(day))
     implausible = scores.implausible()
     if implausible:
         name, value = implausible[0]

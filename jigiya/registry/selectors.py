@@ -3,7 +3,6 @@
 Outside the user's places a household or person does not exist for them (404); inside, a role
 without the health program's view permission is refused (403)."""
 
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -155,7 +154,3 @@ def recording_communities(*, user: Actor) -> QuerySet[Place]:
     return Place.objects.filter(
         scope_q(user, Perm.HEALTH_RECORD), kind=PlaceKind.COMMUNITY, is_active=True
     ).order_by("name")
-
-
-def person_ids_of(*, household: Household) -> list[uuid.UUID]:
-    return list(Person.objects.filter(household=household).values_list("pk", flat=True))

@@ -2,10 +2,26 @@ import datetime
 from typing import Any
 
 import pytest
+import time_machine
+from django.utils import translation
 
 from jigiya.accounts.roles import Role
 from jigiya.followup import services as followup
 from jigiya.registry import services
+
+
+@pytest.fixture(autouse=True)
+def frozen() -> Any:
+    """Every registry test runs on 10 June 2025, 9:00 in Bamako."""
+    with time_machine.travel(datetime.datetime(2025, 6, 10, 9, 0), tick=False):
+        yield
+
+
+@pytest.fixture
+def english() -> Any:
+    """Messages compared in English, the source language, whatever the catalogue says."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

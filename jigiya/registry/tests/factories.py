@@ -1,7 +1,9 @@
 import datetime
+from typing import Any
 
 import factory
 
+from jigiya.registry import services
 from jigiya.registry.models import (
     Enrollment,
     FollowupProgram,
@@ -50,3 +52,21 @@ class PregnancyFactory(factory.django.DjangoModelFactory):
     woman = None
     lmp = datetime.date(2025, 1, 1)
     edd = datetime.date(2025, 10, 8)
+
+
+def register_person(actor: Any, household: Household, **kwargs: Any) -> Person:
+    """Fatoumata Diarra, a child of the household born on 1 March 2024, registered through
+    the service (with `kwargs` changing any detail)."""
+    data = {
+        "given_name": "Fatoumata",
+        "family_name": "Diarra",
+        "sex": "F",
+        "relationship": "child",
+        "birth_date": datetime.date(2024, 3, 1),
+    }
+    return services.person_register(actor=actor, household=household, **{**data, **kwargs})
+
+
+def details_of(person: Person, **changes: Any) -> dict[str, Any]:
+    """The person's details as `person_update` takes them, with `changes`."""
+    return {**{field: getattr(person, field) for field in services.PERSON_DETAILS}, **changes}

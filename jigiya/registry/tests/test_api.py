@@ -1,16 +1,8 @@
-import datetime
 import uuid
 
 import pytest
-import time_machine
 
 from jigiya.registry.models import Household, Person
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime.datetime(2025, 6, 10, 9, 0), tick=False):
-        yield
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from jigiya.core.models import AuditEntry
 from jigiya.followup import services as followup
@@ -19,29 +18,14 @@ from jigiya.indicators.catalog import by_code
 from jigiya.indicators.models import IndicatorValue, StaleCell
 from jigiya.registry import services
 from jigiya.registry.models import AncContact, Enrollment, Person, Pregnancy
-from jigiya.registry.tests.factories import PersonFactory, PregnancyFactory
+from jigiya.registry.tests.factories import PersonFactory, PregnancyFactory, details_of
 
 TODAY = datetime.date(2025, 6, 10)
 MARCH, APRIL, MAY, JUNE = (datetime.date(2025, month, 1) for month in (3, 4, 5, 6))
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    # Messages compared in English, the source language, whatever the catalogue says.
-    with (
-        time_machine.travel(datetime.datetime(2025, 6, 10, 9, 0), tick=False),
-        translation.override("en"),
-    ):
-        yield
-
-
 def _child(household, name="Fatoumata", birth_date=datetime.date(2024, 3, 1)):
     return PersonFactory(household=household, given_name=name, birth_date=birth_date)
-
-
-def _details(person, **changes):
-    fields = {field: getattr(person, field) for field in services.PERSON_DETAILS}
-    return {**fields, **changes}
 
 
 def _stale_months(source="registry.enrollment"):
@@ -49,6 +33,8 @@ def _stale_months(source="registry.enrollment"):
 
 
 # --- a correction making a z-score implausible -----------------------------------------------
+
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_a_birth_date_giving_an_implausible_z_score_is_refused_like_a_visit(chw, household):
@@ -65,7 +51,7 @@ def test_a_birth_date_giving_an_implausible_z_score_is_refused_like_a_visit(chw,
     audits = AuditEntry.objects.count()
     with pytest.raises(ValidationError) as refused:
         services.person_update(
-            actor=chw, person=child, **_details(child, birth_date=datetime.date(2025, 5, 1))
+            actor=chw, person=child, **details_of(child, birth_date=datetime.date(2025, 5, 1))
         )
     assert refused.value.message_dict == {
         "birth_date": [
@@ -92,7 +78,7 @@ def test_a_plausible_correction_still_rescores(chw, household):
         children=[followup.ChildCheckIn(person_id=child.pk, weight_kg=Decimal("9"))],
     )
     services.person_update(
-        actor=chw, person=child, **_details(child, birth_date=datetime.date(2025, 3, 1))
+        actor=chw, person=child, **details_of(child, birth_date=datetime.date(2025, 3, 1))
     )
     check = ChildAssessment.objects.get()
     assert (check.age_days, check.waz) == (101, Decimal("3.21"))
@@ -124,7 +110,7 @@ def test_a_birth_date_after_the_enrollment_start_is_refused(chw, household):
     )
     with pytest.raises(ValidationError) as refused:
         services.person_update(
-            actor=chw, person=child, **_details(child, birth_date=datetime.date(2025, 2, 1))
+            actor=chw, person=child, **details_of(child, birth_date=datetime.date(2025, 2, 1))
         )
     assert refused.value.message_dict == {
         "birth_date": [

@@ -15,35 +15,14 @@ from jigiya.followup.selectors import tasks_for_chw
 from jigiya.indicators.models import StaleCell
 from jigiya.registry import services
 from jigiya.registry.models import Enrollment, Household, Person, Pregnancy
+from jigiya.registry.tests.factories import details_of, register_person
 
 TODAY = datetime.date(2025, 6, 10)
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime.datetime(2025, 6, 10, 9, 0), tick=False):
-        yield
-
-
-def _person(chw, household, **kwargs):
-    data = {
-        "given_name": "Fatoumata",
-        "family_name": "Diarra",
-        "sex": "F",
-        "relationship": "child",
-        "birth_date": datetime.date(2024, 3, 1),
-    }
-    return services.person_register(actor=chw, household=household, **{**data, **kwargs})
-
-
-def _details(person, **changes):
-    fields = {field: getattr(person, field) for field in services.PERSON_DETAILS}
-    return {**fields, **changes}
-
-
 @pytest.fixture
 def child(chw, household):
-    person = _person(chw, household)
+    person = register_person(chw, household)
     followup.enrollment_start(actor=chw, person=person, program="child", start=TODAY)
     return person
 
@@ -71,7 +50,7 @@ def test_a_household_with_active_members_cannot_be_deactivated(chw, household, m
 
 def test_the_head_must_be_a_member(cast, chw, household):
     other = services.household_create(actor=chw, community=cast.community_a, name="Voisins")
-    stranger = _person(chw, other, given_name="Kadidia")
+    stranger = register_person(chw, other, given_name="Kadidia")
     with pytest.raises(ValidationError) as refused:
         services.household_update(actor=chw, household=household, head=stranger)
     assert list(refused.value.message_dict) == ["head"]
@@ -83,7 +62,7 @@ def test_the_head_must_be_a_member(cast, chw, household):
 
 def test_a_person_is_corrected_and_audited(chw, household, mother):
     services.person_update(
-        actor=chw, person=mother, **_details(mother, given_name="Mariama", phone="76000000")
+        actor=chw, person=mother, **details_of(mother, given_name="Mariama", phone="76000000")
     )
     mother.refresh_from_db()
     assert (mother.given_name, mother.name_key, mother.phone) == (
@@ -93,13 +72,13 @@ def test_a_person_is_corrected_and_audited(chw, household, mother):
     )
     assert AuditEntry.objects.filter(object_id=str(mother.pk), action="update").count() == 1
     # The same details again change nothing, not even the audit trail.
-    services.person_update(actor=chw, person=mother, **_details(mother))
+    services.person_update(actor=chw, person=mother, **details_of(mother))
     assert AuditEntry.objects.filter(object_id=str(mother.pk), action="update").count() == 1
 
 
 def test_an_age_replaces_the_date_of_birth_by_an_estimate(chw, household, mother):
     services.person_update(
-        actor=chw, person=mother, **_details(mother, birth_date=None, age_years=30)
+        actor=chw, person=mother, **details_of(mother, birth_date=None, age_years=30)
     )
     mother.refresh_from_db()
     assert (mother.birth_date, mother.birth_date_estimated) == (datetime.date(1995, 7, 1), True)
@@ -117,7 +96,7 @@ def test_an_age_replaces_the_date_of_birth_by_an_estimate(chw, household, mother
 )
 def test_impossible_details_are_refused_and_nothing_changes(chw, child, changes, field):
     with pytest.raises(ValidationError) as refused:
-        services.person_update(actor=chw, person=child, **_details(child, **changes))
+        services.person_update(actor=chw, person=child, **details_of(child, **changes))
     assert list(refused.value.message_dict) == [field]
     stored = Person.objects.get(pk=child.pk)
     assert (stored.birth_date, stored.sex, stored.relationship) == (
@@ -132,7 +111,7 @@ def test_a_birth_date_after_a_visit_is_refused(chw, household, child):
     later = time_machine.travel(datetime.datetime(2025, 6, 12, 9, 0), tick=False)
     with later, pytest.raises(ValidationError) as refused:
         services.person_update(
-            actor=chw, person=child, **_details(child, birth_date=datetime.date(2025, 6, 11))
+            actor=chw, person=child, **details_of(child, birth_date=datetime.date(2025, 6, 11))
         )
     assert "2025-06-11" in refused.value.message_dict["birth_date"][0]
     assert Person.objects.get(pk=child.pk).birth_date == datetime.date(2024, 3, 1)
@@ -141,19 +120,21 @@ def test_a_birth_date_after_a_visit_is_refused(chw, household, child):
 def test_a_woman_with_an_open_pregnancy_keeps_her_sex(chw, mother):
     followup.pregnancy_register(actor=chw, woman=mother, lmp=datetime.date(2025, 3, 1))
     with pytest.raises(ValidationError) as refused:
-        services.person_update(actor=chw, person=mother, **_details(mother, sex="M"))
+        services.person_update(actor=chw, person=mother, **details_of(mother, sex="M"))
     assert list(refused.value.message_dict) == ["sex"]
     assert Person.objects.get(pk=mother.pk).sex == "F"
 
 
 def test_a_renamed_person_is_checked_for_duplicates(chw, household, child):
-    other = _person(chw, household, given_name="Aminata", birth_date=datetime.date(2024, 5, 1))
+    other = register_person(
+        chw, household, given_name="Aminata", birth_date=datetime.date(2024, 5, 1)
+    )
     with pytest.raises(services.PossibleDuplicate) as refused:
-        services.person_update(actor=chw, person=other, **_details(other, given_name="Fatumata"))
+        services.person_update(actor=chw, person=other, **details_of(other, given_name="Fatumata"))
     assert refused.value.candidates == [child]
     assert Person.objects.get(pk=other.pk).given_name == "Aminata"
     services.person_update(
-        actor=chw, person=other, **_details(other, given_name="Fatumata"), confirm_duplicate=True
+        actor=chw, person=other, **details_of(other, given_name="Fatumata"), confirm_duplicate=True
     )
     assert Person.objects.get(pk=other.pk).given_name == "Fatumata"
 
@@ -170,7 +151,7 @@ def test_a_corrected_birth_date_rescores_the_child_and_marks_cells_stale(chw, ho
     assert before.age_days == 466
     StaleCell.objects.all().delete()
     services.person_update(
-        actor=chw, person=child, **_details(child, birth_date=datetime.date(2024, 6, 10))
+        actor=chw, person=child, **details_of(child, birth_date=datetime.date(2024, 6, 10))
     )
     after = ChildAssessment.objects.get()
     assert after.age_days == 365
@@ -184,7 +165,7 @@ def test_a_corrected_birth_date_rescores_the_child_and_marks_cells_stale(chw, ho
 def test_the_chw_of_another_place_cannot_edit(cast, child):
     other = cast.user("chw", "b")
     with pytest.raises(PermissionDenied):
-        services.person_update(actor=other, person=child, **_details(child, given_name="X"))
+        services.person_update(actor=other, person=child, **details_of(child, given_name="X"))
     assert Person.objects.get(pk=child.pk).given_name == "Fatoumata"
 
 

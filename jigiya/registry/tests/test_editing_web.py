@@ -3,19 +3,10 @@
 import datetime
 import uuid
 
-import pytest
-import time_machine
-
 from jigiya.followup import services as followup
 from jigiya.followup.models import Task
 from jigiya.registry import services
 from jigiya.registry.models import Household, Person
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime.datetime(2025, 6, 10, 9, 0), tick=False):
-        yield
 
 
 def _send(client, method, url, body):

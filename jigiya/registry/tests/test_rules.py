@@ -1,28 +1,17 @@
 """Rules the registry's pages check are the services' rules: the API (and any other caller)
 meets each one with a 400 in the API's error shape, and nothing changes."""
 
-import datetime
 import uuid
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from jigiya.accounts.roles import Role
 from jigiya.registry import services
 from jigiya.registry.models import Household
 
-
-@pytest.fixture(autouse=True)
-def frozen():
-    # Messages compared in English, the source language, whatever the catalogue says.
-    with (
-        time_machine.travel(datetime.datetime(2025, 6, 10, 9, 0), tick=False),
-        translation.override("en"),
-    ):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_no_household_is_created_in_an_inactive_community(client, cast):

@@ -2,7 +2,6 @@ import datetime
 import uuid
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from jigiya.core.errors import Conflict
@@ -10,26 +9,9 @@ from jigiya.followup import services as followup
 from jigiya.followup.models import Task, TaskState
 from jigiya.registry import services
 from jigiya.registry.models import Enrollment, Household, LeastAccessAssessment, Person, Pregnancy
+from jigiya.registry.tests.factories import register_person
 
 TODAY = datetime.date(2025, 6, 10)
-pytestmark = pytest.mark.usefixtures("frozen")
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(datetime.datetime(2025, 6, 10, 9, 0), tick=False):
-        yield
-
-
-def _person(chw, household, **kwargs):
-    data = {
-        "given_name": "Fatoumata",
-        "family_name": "Diarra",
-        "sex": "F",
-        "relationship": "child",
-        "birth_date": datetime.date(2024, 3, 1),
-    }
-    return services.person_register(actor=chw, household=household, **{**data, **kwargs})
 
 
 def test_the_same_household_sent_twice_is_created_once(cast, chw):
@@ -60,11 +42,11 @@ def test_a_chw_cannot_register_a_household_outside_their_places(cast, chw):
 
 
 def test_a_likely_duplicate_is_shown_before_anything_is_created(cast, chw, household):
-    existing = _person(chw, household)
+    existing = register_person(chw, household)
     other = services.household_create(actor=chw, community=cast.community_a, name="Voisins")
     with pytest.raises(services.PossibleDuplicate) as refused:
         # Accents and case differ, birth date 5 months apart, another household.
-        _person(
+        register_person(
             chw,
             other,
             given_name="FATOUMATA",
@@ -74,7 +56,7 @@ def test_a_likely_duplicate_is_shown_before_anything_is_created(cast, chw, house
     assert refused.value.candidates == [existing]
     assert "confirm_duplicate" in refused.value.message_dict
     assert Person.objects.count() == 1
-    confirmed = _person(
+    confirmed = register_person(
         chw, other, given_name="FATOUMATA", family_name="Diara", confirm_duplicate=True
     )
     assert confirmed.name_key == "fatoumata diara"
@@ -82,25 +64,25 @@ def test_a_likely_duplicate_is_shown_before_anything_is_created(cast, chw, house
 
 
 def test_not_a_duplicate_when_sex_birth_year_or_community_differ(cast, chw, household):
-    _person(chw, household)
-    _person(chw, household, sex="M", given_name="Fatoumata")
-    _person(chw, household, birth_date=datetime.date(2022, 1, 1))
+    register_person(chw, household)
+    register_person(chw, household, sex="M", given_name="Fatoumata")
+    register_person(chw, household, birth_date=datetime.date(2022, 1, 1))
     chw_b = cast.user("chw", "b")
     elsewhere = services.household_create(actor=chw_b, community=cast.community_b, name="B")
-    _person(chw_b, elsewhere)
+    register_person(chw_b, elsewhere)
     assert Person.objects.count() == 4
 
 
 def test_a_birth_date_in_the_future_is_refused(chw, household):
     with pytest.raises(ValidationError) as refused:
-        _person(chw, household, birth_date=datetime.date(2025, 6, 11))
+        register_person(chw, household, birth_date=datetime.date(2025, 6, 11))
     assert list(refused.value.message_dict) == ["birth_date"]
     assert "2025-06-11" in refused.value.message_dict["birth_date"][0]
     assert Person.objects.count() == 0
 
 
 def test_an_age_gives_an_estimated_birth_date(chw, household):
-    person = _person(chw, household, birth_date=None, age_years=30, relationship="head")
+    person = register_person(chw, household, birth_date=None, age_years=30, relationship="head")
     assert person.birth_date == datetime.date(1995, 7, 1)
     assert person.birth_date_estimated is True
     household.refresh_from_db()
@@ -108,7 +90,7 @@ def test_an_age_gives_an_estimated_birth_date(chw, household):
 
 
 def test_a_second_enrollment_in_the_same_program_is_refused(chw, household):
-    child = _person(chw, household)
+    child = register_person(chw, household)
     followup.enrollment_start(actor=chw, person=child, program="child", start=TODAY)
     with pytest.raises(ValidationError) as refused:
         followup.enrollment_start(actor=chw, person=child, program="child", start=TODAY)
@@ -118,7 +100,7 @@ def test_a_second_enrollment_in_the_same_program_is_refused(chw, household):
 
 
 def test_enrollment_schedules_the_first_visit_and_ending_it_cancels_it(chw, household):
-    child = _person(chw, household)
+    child = register_person(chw, household)
     enrollment = followup.enrollment_start(actor=chw, person=child, program="child", start=TODAY)
     task = Task.objects.get()
     assert (task.window_start, task.due_date, task.window_end) == (
@@ -136,7 +118,9 @@ def test_enrollment_schedules_the_first_visit_and_ending_it_cancels_it(chw, hous
 
 
 def test_an_edd_more_than_44_weeks_after_the_lmp_is_refused(chw, household):
-    woman = _person(chw, household, given_name="Mariam", birth_date=datetime.date(1998, 1, 1))
+    woman = register_person(
+        chw, household, given_name="Mariam", birth_date=datetime.date(1998, 1, 1)
+    )
     with pytest.raises(ValidationError) as refused:
         followup.pregnancy_register(
             actor=chw,
@@ -151,7 +135,9 @@ def test_an_edd_more_than_44_weeks_after_the_lmp_is_refused(chw, household):
 
 
 def test_a_pregnancy_from_the_lmp_schedules_the_who_contacts_ahead(chw, household):
-    woman = _person(chw, household, given_name="Mariam", birth_date=datetime.date(1998, 1, 1))
+    woman = register_person(
+        chw, household, given_name="Mariam", birth_date=datetime.date(1998, 1, 1)
+    )
     pregnancy = followup.pregnancy_register(actor=chw, woman=woman, lmp=datetime.date(2025, 3, 1))
     assert pregnancy.edd == datetime.date(2025, 12, 6)
     # 12 weeks (24 May, window to 6 June) is past; the 7 others are ahead.
@@ -172,7 +158,9 @@ def test_a_pregnancy_from_the_lmp_schedules_the_who_contacts_ahead(chw, househol
 
 
 def test_the_delivery_schedules_the_postnatal_visits(cast, chw, household):
-    woman = _person(chw, household, given_name="Mariam", birth_date=datetime.date(1998, 1, 1))
+    woman = register_person(
+        chw, household, given_name="Mariam", birth_date=datetime.date(1998, 1, 1)
+    )
     pregnancy = followup.pregnancy_register(actor=chw, woman=woman, lmp=datetime.date(2024, 9, 10))
     followup.pregnancy_outcome_record(
         actor=chw,
@@ -223,7 +211,7 @@ def test_least_access_score_and_decision(chw, household):
 
 
 def test_deactivating_a_person_ends_enrollments_and_cancels_tasks(chw, household):
-    child = _person(chw, household)
+    child = register_person(chw, household)
     followup.enrollment_start(actor=chw, person=child, program="child", start=TODAY)
     services.person_deactivate(actor=chw, person=child, reason="died")
     child.refresh_from_db()
