@@ -18,9 +18,12 @@ from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, get_in_scope, has_perm_at, scope_q
 from jigiya.accounts.roles import Perm
+from jigiya.places.models import Place, PlaceKind
+from jigiya.registry.models import Person
 from jigiya.savings import ledger
 from jigiya.savings.loans import LoanPosition, position
 from jigiya.savings.models import (
+    OFFICER_ROLES,
     Account,
     Attendance,
     Cycle,
@@ -130,6 +133,43 @@ def entry_get(*, user: Actor, entry_id: Any) -> Entry:
         f"group__{PATH}",
         pk=entry_id,
     )
+
+
+def communities_to_record(*, user: Actor) -> QuerySet[Place]:
+    """The active communities where the user may open a group."""
+    return Place.objects.filter(
+        scope_q(user, Perm.SAVINGS_RECORD), kind=PlaceKind.COMMUNITY, is_active=True
+    ).order_by("name")
+
+
+def people_to_add(group: Group) -> QuerySet[Person]:
+    """The active people of the group's community who are not members now."""
+    return (
+        Person.objects.filter(household__community=group.community, is_active=True)
+        .exclude(pk__in=group.memberships.filter(left_on__isnull=True).values("person_id"))
+        .order_by("family_name", "given_name")
+    )
+
+
+def write_off_approvers(loan: Loan) -> QuerySet[Membership]:
+    """The group's current officers, but the borrower."""
+    return Membership.objects.filter(
+        Q(left_on__isnull=True), group=loan.group, role__in=list(OFFICER_ROLES)
+    ).exclude(pk=loan.membership_id)
+
+
+def members_on(group: Group, day: datetime.date) -> list[Membership]:
+    """The group's members on `day`, by number, with their person."""
+    members = group.memberships.select_related("person").order_by("number")
+    return [membership for membership in members if membership.is_member_on(day)]
+
+
+def last_cycle(group: Group) -> Cycle | None:
+    return group.cycles.order_by("-number").first()
+
+
+def share_out_of(cycle: Cycle) -> ShareOut | None:
+    return ShareOut.objects.filter(cycle=cycle).first()
 
 
 def memberships_of(

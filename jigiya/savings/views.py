@@ -4,24 +4,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jigiya.accounts.access import has_perm_anywhere, require_perm_at, scope_q
+from jigiya.accounts.access import has_perm_anywhere, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.errors import Conflict, validation_fields
 from jigiya.core.views import form_page
-from jigiya.places.models import Place, PlaceKind
-from jigiya.registry.models import Person
 from jigiya.savings import forms, selectors, services
-from jigiya.savings.models import (
-    OFFICER_ROLES,
-    Membership,
-    ShareOut,
-)
 
 
 @login_required
@@ -41,10 +33,9 @@ def group_list(request: HttpRequest) -> HttpResponse:
 def group_create(request: HttpRequest) -> HttpResponse:
     if not has_perm_anywhere(request.user, Perm.SAVINGS_RECORD):
         raise PermissionDenied
-    communities = Place.objects.filter(
-        scope_q(request.user, Perm.SAVINGS_RECORD), kind=PlaceKind.COMMUNITY, is_active=True
-    ).order_by("name")
-    form = forms.GroupCreateForm(request.POST or None, communities=communities)
+    form = forms.GroupCreateForm(
+        request.POST or None, communities=selectors.communities_to_record(user=request.user)
+    )
     return form_page(
         request,
         form,
@@ -86,7 +77,7 @@ def group_status(request: HttpRequest, group_id: str) -> HttpResponse:
 def cycle_start(request: HttpRequest, group_id: str) -> HttpResponse:
     group = selectors.group_get(user=request.user, group_id=group_id)
     require_perm_at(request.user, Perm.SAVINGS_RECORD, group.community)
-    last = group.cycles.order_by("-number").first()
+    last = selectors.last_cycle(group)
     initial: dict[str, Any] = {"starts_on": timezone.localdate()}
     if last is not None:  # the next cycle starts from the last one's constitution
         initial.update({name: getattr(last, name) for name in services.CONSTITUTION_FIELDS})
@@ -107,13 +98,10 @@ def cycle_start(request: HttpRequest, group_id: str) -> HttpResponse:
 def member_add(request: HttpRequest, group_id: str) -> HttpResponse:
     group = selectors.group_get(user=request.user, group_id=group_id)
     require_perm_at(request.user, Perm.SAVINGS_RECORD, group.community)
-    people = (
-        Person.objects.filter(household__community=group.community, is_active=True)
-        .exclude(pk__in=group.memberships.filter(left_on__isnull=True).values("person_id"))
-        .order_by("family_name", "given_name")
-    )
     form = forms.MemberAddForm(
-        request.POST or None, people=people, initial={"joined_on": timezone.localdate()}
+        request.POST or None,
+        people=selectors.people_to_add(group),
+        initial={"joined_on": timezone.localdate()},
     )
     return form_page(
         request,
@@ -135,15 +123,9 @@ def meeting_new(request: HttpRequest, group_id: str) -> HttpResponse:
     if cycle is None:
         messages.warning(request, _("Start a cycle before recording meetings."))
         return redirect(group.get_absolute_url())
-    today = timezone.localdate()
-    members = [
-        m
-        for m in group.memberships.select_related("person").order_by("number")
-        if m.is_member_on(today)
-    ]
     form = forms.MeetingForm(
         request.POST or None,
-        members=members,
+        members=selectors.members_on(group, timezone.localdate()),
         cycle=cycle,
         last_shares=selectors.last_shares(group),
     )
@@ -263,7 +245,7 @@ def cycle_detail(request: HttpRequest, cycle_id: str) -> HttpResponse:
 def share_out(request: HttpRequest, cycle_id: str) -> HttpResponse:
     """The share-out sheet (printable); before the share-out, a preview and the button."""
     cycle = selectors.cycle_get(user=request.user, cycle_id=cycle_id)
-    done = ShareOut.objects.filter(cycle=cycle).first()
+    done = selectors.share_out_of(cycle)
     if done is not None:
         return render(
             request,
@@ -302,11 +284,10 @@ def share_out(request: HttpRequest, cycle_id: str) -> HttpResponse:
 @login_required
 def loan_detail(request: HttpRequest, loan_id: str) -> HttpResponse:
     loan = selectors.loan_get(user=request.user, loan_id=loan_id)
-    officers = Membership.objects.filter(
-        Q(left_on__isnull=True), group=loan.group, role__in=list(OFFICER_ROLES)
-    ).exclude(pk=loan.membership_id)
     form = forms.WriteOffForm(
-        request.POST or None, officers=officers, initial={"on": timezone.localdate()}
+        request.POST or None,
+        officers=selectors.write_off_approvers(loan),
+        initial={"on": timezone.localdate()},
     )
     if request.method == "POST":
         require_perm_at(request.user, Perm.SAVINGS_RECORD, loan.group.community)
