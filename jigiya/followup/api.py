@@ -175,16 +175,28 @@ def supervision(request: HttpRequest) -> Any:
 
 # --- enrollments and pregnancies, under the registry's paths (and its OpenAPI tag) ---------
 
+# The registry's tag and operation ids: these endpoints were the registry's, and API clients
+# generated from the OpenAPI schema keep their names.
 TAGS = ["registry"]
 
 
-@router.get("/registry/people/{person_id}/pregnancies", tags=TAGS, response=list[PregnancyOut])
+@router.get(
+    "/registry/people/{person_id}/pregnancies",
+    tags=TAGS,
+    operation_id="jigiya_registry_api_person_pregnancies",
+    response=list[PregnancyOut],
+)
 def person_pregnancies(request: HttpRequest, person_id: uuid.UUID) -> Any:
     person = registry_selectors.person_get(user=request.user, person_id=person_id)
     return registry_selectors.person_pregnancies(person=person)
 
 
-@router.get("/registry/people/{person_id}/enrollments", tags=TAGS, response=list[EnrollmentOut])
+@router.get(
+    "/registry/people/{person_id}/enrollments",
+    tags=TAGS,
+    operation_id="jigiya_registry_api_person_enrollments",
+    response=list[EnrollmentOut],
+)
 def person_enrollments(request: HttpRequest, person_id: uuid.UUID) -> Any:
     person = registry_selectors.person_get(user=request.user, person_id=person_id)
     return registry_selectors.person_enrollments(person=person)
@@ -193,6 +205,7 @@ def person_enrollments(request: HttpRequest, person_id: uuid.UUID) -> Any:
 @router.post(
     "/registry/people/{person_id}/enrollments",
     tags=TAGS,
+    operation_id="jigiya_registry_api_enrollment_start",
     response={200: EnrollmentOut, 201: EnrollmentOut},
     openapi_extra=body_doc(EnrollmentIn),
 )
@@ -207,6 +220,7 @@ def enrollment_start(request: HttpRequest, person_id: uuid.UUID) -> Status:
 @router.post(
     "/registry/people/{person_id}/enrollments/end",
     tags=TAGS,
+    operation_id="jigiya_registry_api_enrollment_end",
     response=EnrollmentOut,
     openapi_extra=body_doc(EnrollmentEndIn),
 )
@@ -229,6 +243,7 @@ def enrollment_end(request: HttpRequest, person_id: uuid.UUID) -> Any:
 @router.post(
     "/registry/people/{person_id}/pregnancies",
     tags=TAGS,
+    operation_id="jigiya_registry_api_pregnancy_register",
     response={200: PregnancyOut, 201: PregnancyOut},
     openapi_extra=body_doc(PregnancyIn),
 )
@@ -249,6 +264,7 @@ def _health_center(request: HttpRequest, health_center_id: uuid.UUID | None) -> 
 @router.post(
     "/registry/pregnancies/{pregnancy_id}/anc-contacts",
     tags=TAGS,
+    operation_id="jigiya_registry_api_anc_contact_record",
     response={200: AncContactOut, 201: AncContactOut},
     openapi_extra=body_doc(AncContactIn),
 )
@@ -269,6 +285,7 @@ def anc_contact_record(request: HttpRequest, pregnancy_id: uuid.UUID) -> Status:
 @router.post(
     "/registry/pregnancies/{pregnancy_id}/outcome",
     tags=TAGS,
+    operation_id="jigiya_registry_api_pregnancy_outcome",
     response=PregnancyOut,
     openapi_extra=body_doc(OutcomeIn),
 )
@@ -304,6 +321,7 @@ def pregnancy_outcome(request: HttpRequest, pregnancy_id: uuid.UUID) -> Any:
 @router.post(
     "/registry/pregnancies/{pregnancy_id}/newborns",
     tags=TAGS,
+    operation_id="jigiya_registry_api_newborn_register",
     response={200: PersonOut, 201: PersonOut},
     openapi_extra=body_doc(NewbornIn),
 )
