@@ -191,15 +191,21 @@ def places_below(*, user: Actor, area: Area) -> list[Place]:
     )
 
 
+def _require_figures(user: Actor, indicators: Sequence[Indicator], area: Area) -> None:
+    """The check of every read of an area's figures: the user sees indicators there, and each
+    indicator's program (403 otherwise: a partner where its donor does not fund it)."""
+    require_perm_at(user, Perm.INDICATORS_VIEW, area)
+    for program in {i.program for i in indicators}:
+        require_program(user, program, area.place)
+
+
 def area_series(
     *, user: Actor, indicators: Sequence[Indicator], area: Area, months: list[datetime.date]
 ) -> dict[str, list[Point]]:
     """For each indicator, one point per month for `area` (zero where nothing was recorded).
     One query whatever the number of indicators. Refuses (403) an indicator whose program the
     user does not see at the area (a partner: where its donor does not fund it)."""
-    require_perm_at(user, Perm.INDICATORS_VIEW, area)
-    for program in {i.program for i in indicators}:
-        require_program(user, program, area.place)
+    _require_figures(user, indicators, area)
     return _series(user, indicators, area, months)
 
 
@@ -224,7 +230,7 @@ def children_values(
 ) -> tuple[list[Place], dict[str, dict[Any, Point]]]:
     """The places below `area` (`places_below`) where the user sees every indicator's program,
     and each indicator's value there. Two queries whatever the number of places and indicators."""
-    require_perm_at(user, Perm.INDICATORS_VIEW, area)
+    _require_figures(user, indicators, area)
     children = [
         child
         for child in places_below(user=user, area=area)
@@ -242,7 +248,7 @@ def health_center_values(
 ) -> tuple[list[HealthCenter], dict[str, dict[Any, Point]]]:
     """Health centers located within `within` and each indicator's value there (the sum over
     the communities of its health area that the user may see). Two queries."""
-    require_perm_at(user, Perm.INDICATORS_VIEW, within)
+    _require_figures(user, indicators, Area.of(within))
     centers = list(
         HealthCenter.objects.filter(
             scope_q(user, Perm.INDICATORS_VIEW, "place__path"), place__path__startswith=within.path
@@ -261,7 +267,7 @@ def breakdown_values(
     *, user: Actor, indicator: Indicator, area: Area, month: datetime.date
 ) -> list[tuple[str, Point]]:
     """The stored breakdowns of a figure (sex, age band…), beside its total."""
-    require_perm_at(user, Perm.INDICATORS_VIEW, area)
+    _require_figures(user, [indicator], area)
     stored = _stored(
         [indicator], [area], [month], within=_within(user, [indicator], [area]), breakdowns=None
     )
@@ -286,7 +292,7 @@ def drill_records(
     area the user may see. None (aggregates only: the figure drills down to its places) unless
     the indicator gives records and the user may see the program's records in each of those
     places, so that the records always add up to the figure shown."""
-    require_perm_at(user, Perm.INDICATORS_VIEW, area)
+    _require_figures(user, [indicator], area)
     places = area_places(user=user, area=area)
     if not places or not all(
         can_see_records(user=user, indicator=indicator, place=p) for p in places
@@ -341,7 +347,7 @@ def indicator_table(
     """The tables of the dashboards as rows: each indicator for `area`, then for each place
     below it (`places_below`) where the user sees the indicator's program, for each month (zero
     where nothing was recorded)."""
-    require_perm_at(user, Perm.INDICATORS_VIEW, area)
+    _require_figures(user, indicators, area)
     below = [Area.of(p) for p in places_below(user=user, area=area)]
     areas = [area, *below]
     stored = _stored(indicators, areas, months, within=_within(user, indicators, areas))

@@ -426,11 +426,9 @@ def table_export(request: HttpRequest, fmt: str) -> HttpResponse:
         indicators = [i for i in catalog.all_indicators() if not program or i.program == program]
     period = parse_period(request.GET.get("month"), request.GET.get("range"))
     area = _area(request)
-    if code:
-        selectors.require_program(request.user, indicators[0].program, area.place)
-    elif program:
+    if program and not code:  # refused even when the program has no indicator yet
         selectors.require_program(request.user, program, area.place)
-    else:
+    elif not code:
         visible = {i.code for i in selectors.visible_indicators(request.user, area.place)}
         indicators = [i for i in indicators if i.code in visible]
     rows = selectors.indicator_table(
