@@ -16,7 +16,7 @@ from jigiya.followup import forms, selectors, services
 from jigiya.followup.models import EducationTopic, Urgency
 from jigiya.followup.signs import REFERRAL_REASONS
 from jigiya.registry import selectors as registry_selectors
-from jigiya.registry.models import FollowupProgram, Person, Pregnancy, Sex
+from jigiya.registry.models import FollowupProgram, Sex
 
 
 def _day(request: HttpRequest) -> datetime.date:
@@ -80,8 +80,10 @@ def visit_person(request: HttpRequest, person_id: str) -> HttpResponse:
                 id=data["id"],
                 date=data["date"],
                 people=[person.pk],
-                children=[_child_check(person, data)] if child else [],
-                pregnancies=[_pregnancy_check(pregnancy, data)] if pregnancy else [],
+                children=[_child_check(person.pk, data, "child_danger_signs")] if child else [],
+                pregnancies=[_pregnancy_check(pregnancy.pk, data, "pregnancy_danger_signs")]
+                if pregnancy
+                else [],
                 education=[
                     services.EducationIn(topic=topic, attendee_ids=[person.pk])
                     for topic in data.get("topics") or []
@@ -111,26 +113,49 @@ def visit_person(request: HttpRequest, person_id: str) -> HttpResponse:
     )
 
 
-def _child_check(person: Person, data: dict) -> services.ChildCheckIn:
+def _child_check(
+    person_id: uuid.UUID, values: dict, signs: str = "danger_signs"
+) -> services.ChildCheckIn:
+    """A child's part of a visit form as the service takes it (`signs`: the form's name of
+    the danger signs field)."""
     return services.ChildCheckIn(
-        person_id=person.pk,
-        weight_kg=data.get("weight_kg"),
-        height_cm=data.get("height_cm"),
-        measured_lying=bool(data.get("measured_lying")),
-        muac_mm=data.get("muac_mm"),
-        oedema=bool(data.get("oedema")),
-        danger_signs=data.get("child_danger_signs") or [],
-        vaccines=data.get("vaccines") or [],
+        person_id=person_id,
+        weight_kg=values.get("weight_kg"),
+        height_cm=values.get("height_cm"),
+        measured_lying=bool(values.get("measured_lying")),
+        muac_mm=values.get("muac_mm"),
+        oedema=bool(values.get("oedema")),
+        danger_signs=values.get(signs) or [],
+        vaccines=values.get("vaccines") or [],
     )
 
 
-def _pregnancy_check(pregnancy: Pregnancy, data: dict) -> services.PregnancyCheckIn:
+def _pregnancy_check(
+    pregnancy_id: uuid.UUID, values: dict, signs: str = "danger_signs"
+) -> services.PregnancyCheckIn:
     return services.PregnancyCheckIn(
-        pregnancy_id=pregnancy.pk,
-        anc_since_last_visit=bool(data.get("anc_since_last_visit")),
-        danger_signs=data.get("pregnancy_danger_signs") or [],
-        birth_plan=data.get("birth_plan") or "undecided",
+        pregnancy_id=pregnancy_id,
+        anc_since_last_visit=bool(values.get("anc_since_last_visit")),
+        danger_signs=values.get(signs) or [],
+        birth_plan=values.get("birth_plan") or "undecided",
     )
+
+
+def _household_checks(
+    form: forms.HouseholdVisitForm, people: selectors.VisitPeople
+) -> tuple[list[services.ChildCheckIn], list[services.PregnancyCheckIn], dict[str, str]]:
+    """The sections of the household visit form filled in, as the service takes them, and
+    the service's names of each ("children.0") → the form's ("c2")."""
+    names: dict[str, str] = {}
+    children: list[services.ChildCheckIn] = []
+    for index, values in form.child_checks():
+        names[f"children.{len(children)}"] = f"c{index}"
+        children.append(_child_check(people.children[index].pk, values))
+    checks: list[services.PregnancyCheckIn] = []
+    for index, values in form.pregnancy_checks():
+        names[f"pregnancies.{len(checks)}"] = f"p{index}"
+        checks.append(_pregnancy_check(people.pregnancies[index].pk, values))
+    return children, checks, names
 
 
 @login_required
@@ -235,33 +260,7 @@ def visit_household(request: HttpRequest, household_id: str) -> HttpResponse:
     )
 
     def save(data: dict) -> object:
-        names: dict[str, str] = {}
-        children: list[services.ChildCheckIn] = []
-        for index, values in form.child_checks():
-            names[f"children.{len(children)}"] = f"c{index}"
-            children.append(
-                services.ChildCheckIn(
-                    person_id=people.children[index].pk,
-                    weight_kg=values["weight_kg"],
-                    height_cm=values["height_cm"],
-                    measured_lying=bool(values["measured_lying"]),
-                    muac_mm=values["muac_mm"],
-                    oedema=bool(values["oedema"]),
-                    danger_signs=values["danger_signs"] or [],
-                    vaccines=values["vaccines"] or [],
-                )
-            )
-        checks: list[services.PregnancyCheckIn] = []
-        for index, values in form.pregnancy_checks():
-            names[f"pregnancies.{len(checks)}"] = f"p{index}"
-            checks.append(
-                services.PregnancyCheckIn(
-                    pregnancy_id=people.pregnancies[index].pk,
-                    anc_since_last_visit=bool(values["anc_since_last_visit"]),
-                    danger_signs=values["danger_signs"] or [],
-                    birth_plan=values["birth_plan"] or "undecided",
-                )
-            )
+        children, checks, names = _household_checks(form, people)
         seen = [check.person_id for check in children]
         seen += [people.pregnancies[index].woman_id for index, _v in form.pregnancy_checks()]
         seen += [uuid.UUID(pk) for pk in data.get("people") or []]
