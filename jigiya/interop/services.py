@@ -49,6 +49,7 @@ from jigiya.places.models import HealthCenter, Place, PlaceKind
 UID = re.compile(r"^[A-Za-z][A-Za-z0-9]{10}$")
 CODE = re.compile(r"^\S(.{0,48}\S)?$")
 STALE_AFTER = datetime.timedelta(seconds=60)
+MIN_TIMEOUT, MAX_TIMEOUT = 1, 300  # seconds
 
 
 def _require_push(actor: Actor, place: Place) -> None:
@@ -61,6 +62,17 @@ def _check_active(place: Place) -> None:
     """A deactivated place gets no new server or mapping (the pages offer active places only)."""
     if not place.is_active:
         raise ValidationError({"place": _("This place is no longer active.")})
+
+
+def _check_timeout(timeout: float) -> None:
+    """From 1 to 300 seconds, as the form offers (the database only holds it above 0)."""
+    if not MIN_TIMEOUT <= timeout <= MAX_TIMEOUT:
+        limit, message = (
+            (MIN_TIMEOUT, _("Ensure this value is greater than or equal to %(limit_value)s."))
+            if timeout < MIN_TIMEOUT
+            else (MAX_TIMEOUT, _("Ensure this value is less than or equal to %(limit_value)s."))
+        )
+        raise ValidationError({"timeout": message % {"limit_value": limit}})
 
 
 def _check_url(url: str) -> str:
@@ -131,6 +143,7 @@ def server_create(
     password is stored encrypted and never returned."""
     _require_push(actor, place)
     _check_active(place)
+    _check_timeout(timeout)
     if not password:
         raise ValidationError({"password": _("The DHIS2 password is required.")})
     server = Dhis2Server(
@@ -171,6 +184,7 @@ def server_update(
 ) -> Dhis2Server:
     """Change a server's settings; an empty `password` keeps the stored one."""
     _require_push(actor, server.place)
+    _check_timeout(timeout)
     before = audit_snapshot(server)
     server.name = name.strip()
     server.base_url = _check_url(base_url)

@@ -570,3 +570,33 @@ def test_a_deactivated_place_gets_no_server_and_no_mapping(world, admin_user, ca
     assert list(error.value.error_dict) == ["place"]
     assert Dhis2Server.objects.count() == servers
     assert world.server.org_units.count() == 2
+
+
+@pytest.mark.parametrize("timeout", [0.5, 301])
+def test_a_timeout_outside_one_to_300_seconds_is_refused(world, admin_user, cast, timeout):
+    """The form offers 1 to 300 seconds; the services refuse the others too."""
+    servers, before = Dhis2Server.objects.count(), world.server.timeout
+    with pytest.raises(ValidationError) as error:
+        services.server_create(
+            actor=admin_user,
+            name="Quick",
+            place=cast.community_a,
+            base_url="https://dhis2.example.org",
+            username="u",
+            password="p",
+            timeout=timeout,
+        )
+    assert list(error.value.error_dict) == ["timeout"]
+    with pytest.raises(ValidationError) as error:
+        services.server_update(
+            actor=admin_user,
+            server=world.server,
+            name=world.server.name,
+            base_url=world.server.base_url,
+            username=world.server.username,
+            id_scheme=world.server.id_scheme,
+            timeout=timeout,
+        )
+    assert list(error.value.error_dict) == ["timeout"]
+    world.server.refresh_from_db()
+    assert (Dhis2Server.objects.count(), world.server.timeout) == (servers, before)
