@@ -227,10 +227,8 @@ def visit_record(
         return existing
     not_in_future("date", date, _("The visit date"))
     checked = _checked(household, date, people, children, pregnancies, education)
-    visit = Visit(
-        household=household, chw=chw, date=date, notes=notes.strip(), fingerprint=sent,
-        created_by=chw,
-    )  # fmt: skip
+    visit = Visit(household=household, chw=chw, date=date, notes=notes.strip())
+    visit.fingerprint, visit.created_by = sent, chw
     if id is not None:
         visit.id = id
     visit.full_clean()
