@@ -25,15 +25,7 @@ def growth_svg(
     last_month = max([6, *(int(days / DAYS_PER_MONTH) + 3 for days, _v in points)])
     last_month = min(60, last_month + (-last_month % 6))
     months = list(range(0, last_month + 1))
-    curves = {
-        z: [
-            value
-            for month in months
-            if (params := growth.lms(indicator, sex, round(month * DAYS_PER_MONTH)))
-            for value in [growth.value_at(params, z)]
-        ]
-        for z, _css in LINES
-    }
+    curves = _who_curves(indicator, sex, months)
     low = min(curves[-3] + [v for _d, v in points])
     high = max(curves[3] + [v for _d, v in points])
     span = (high - low) or 1
@@ -70,6 +62,23 @@ def growth_svg(
         '<circle cx="{}" cy="{}" r="3" class="child"/>',
         ((f"{x(d / DAYS_PER_MONTH):.1f}", f"{y(v):.1f}") for d, v in points),
     )
+    return _growth_document(title, paths, ticks, ticks_y, dots)
+
+
+def _who_curves(indicator: str, sex: str, months: list[int]) -> dict[int, list[float]]:
+    """WHO's value of `indicator` at each month, for each z-score line drawn."""
+    return {
+        z: [
+            value
+            for month in months
+            if (params := growth.lms(indicator, sex, round(month * DAYS_PER_MONTH)))
+            for value in [growth.value_at(params, z)]
+        ]
+        for z, _css in LINES
+    }
+
+
+def _growth_document(title: str, *parts: SafeString) -> SafeString:
     return format_html(
         '<svg viewBox="0 0 {} {}" role="img" aria-label="{}" class="chart growth">'
         "<style>.median{{stroke:#2a7a4b;stroke-width:1.5}}.sd2{{stroke:#c98a00;stroke-width:1}}"
@@ -79,10 +88,7 @@ def growth_svg(
         WIDTH,
         HEIGHT,
         title,
-        paths,
-        ticks,
-        ticks_y,
-        dots,
+        *parts,
     )
 
 

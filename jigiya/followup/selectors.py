@@ -404,18 +404,14 @@ def chw_month(*, user: Actor, today: datetime.date) -> ChwMonth:
 def _count_per_chw(chws: dict[Any, ChwRow], households: QuerySet, today: datetime.date) -> None:
     """Fill each row of `chws` (by CHW id) from `households`: five queries."""
     month_start = today.replace(day=1)
-    for row in households.values("chw").annotate(n=Count("id")).order_by():
-        if row["chw"] in chws:
-            chws[row["chw"]].households = row["n"]
+    _fill(chws, households, "chw", "households")
     children = Enrollment.objects.filter(
         program=FollowupProgram.CHILD,
         end__isnull=True,
         person__household__in=households,
         person__is_active=True,
     )
-    for row in children.values("person__household__chw").annotate(n=Count("id")).order_by():
-        if row["person__household__chw"] in chws:
-            chws[row["person__household__chw"]].children = row["n"]
+    _fill(chws, children, "person__household__chw", "children")
     seen = (
         Visit.people.through.objects.filter(
             visit__household__in=households,
@@ -435,38 +431,25 @@ def _count_per_chw(chws: dict[Any, ChwRow], households: QuerySet, today: datetim
     for chw_id, n in covered.items():
         if chw_id in chws:
             chws[chw_id].children_covered = n
-    for row in (
-        Visit.objects.filter(household__in=households, date__gte=month_start, date__lte=today)
-        .values("household__chw")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        if row["household__chw"] in chws:
-            chws[row["household__chw"]].visits = row["n"]
-    for row in (
-        Task.objects.filter(
-            household__in=households,
-            state=TaskState.OPEN,
-            due_date__lt=today,
-        )
-        .values("household__chw")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        if row["household__chw"] in chws:
-            chws[row["household__chw"]].overdue_tasks = row["n"]
-    for row in (
-        Referral.objects.filter(
-            person__household__in=households,
-            status=ReferralStatus.OPEN,
-            referred_on__lt=today - datetime.timedelta(days=schedules.REFERRAL_OVERDUE_DAYS),
-        )
-        .values("person__household__chw")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        if row["person__household__chw"] in chws:
-            chws[row["person__household__chw"]].overdue_referrals = row["n"]
+    visits = Visit.objects.filter(household__in=households, date__gte=month_start, date__lte=today)
+    _fill(chws, visits, "household__chw", "visits")
+    overdue = Task.objects.filter(
+        household__in=households, state=TaskState.OPEN, due_date__lt=today
+    )
+    _fill(chws, overdue, "household__chw", "overdue_tasks")
+    referrals = Referral.objects.filter(
+        person__household__in=households,
+        status=ReferralStatus.OPEN,
+        referred_on__lt=today - datetime.timedelta(days=schedules.REFERRAL_OVERDUE_DAYS),
+    )
+    _fill(chws, referrals, "person__household__chw", "overdue_referrals")
+
+
+def _fill(chws: dict[Any, ChwRow], rows: QuerySet, chw_field: str, attribute: str) -> None:
+    """Each CHW's `attribute`: how many of `rows` are hers (`chw_field` names her), one query."""
+    for row in rows.values(chw_field).annotate(n=Count("id")).order_by():
+        if row[chw_field] in chws:
+            setattr(chws[row[chw_field]], attribute, row["n"])
 
 
 # --- reads of the follow-up's services (not scoped: the service checked the actor) ---------

@@ -17,7 +17,7 @@ Registrations are made once, at start-up; nothing here is per request.
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -59,6 +59,12 @@ class Correction:
     changed: frozenset[str]
 
 
+class Deactivation(Protocol):
+    def __call__(
+        self, *, actor: Actor, person: Person, day: "datetime.date", reason: str
+    ) -> None: ...
+
+
 @dataclass(frozen=True)
 class PersonHooks:
     """A program's part in the registry's person services (both optional).
@@ -70,7 +76,7 @@ class PersonHooks:
     moved, died or left (or refuses, e.g. a day before the start of a follow-up)."""
 
     check_correction: Callable[[Person, Correction], Callable[[], None] | None] | None = None
-    deactivate: Callable[..., None] | None = None
+    deactivate: Deactivation | None = None
 
 
 _household_panels: list[HouseholdPanel] = []
