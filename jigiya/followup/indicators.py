@@ -66,6 +66,10 @@ from jigiya.registry.models import (
     Pregnancy,
 )
 
+# A pregnancy ends in a delivery when a baby is born, alive or not; a miscarriage or an abortion
+# is no delivery, wherever it was recorded (facility deliveries and return to deliver agree).
+DELIVERED = (BirthOutcome.LIVE_BIRTH, BirthOutcome.STILLBIRTH)
+
 
 def _months(cells: Cells) -> list[datetime.date]:
     return sorted(cells.months)
@@ -234,7 +238,7 @@ def facility_deliveries(cells: Cells) -> Iterable[Fact]:
         Pregnancy.objects.filter(
             outcome_date__gte=cells.first,
             outcome_date__lt=cells.end,
-            birth_outcome__in=[BirthOutcome.LIVE_BIRTH, BirthOutcome.STILLBIRTH],
+            birth_outcome__in=DELIVERED,
         ),
         cells,
         "woman__household__community_id",
@@ -252,12 +256,15 @@ def facility_deliveries(cells: Cells) -> Iterable[Fact]:
 
 
 def return_to_deliver(cells: Cells) -> Iterable[Fact]:
-    """Women with an ANC contact at a CSCom who delivered at that same CSCom / women with an
-    ANC contact at a CSCom whose EDD fell in the month."""
+    """Women with an ANC contact at a CSCom who delivered (a live birth or a stillbirth) at that
+    same CSCom / women with an ANC contact at a CSCom whose EDD fell in the month, but for a
+    pregnancy lost (she could not come back to deliver, so she is in neither figure)."""
     pregnancies = _in(
         Pregnancy.objects.filter(
             edd__gte=cells.first, edd__lt=cells.end, anc_contacts__health_center__isnull=False
-        ).distinct(),
+        )
+        .exclude(birth_outcome=BirthOutcome.PREGNANCY_LOSS)
+        .distinct(),
         cells,
         "woman__household__community_id",
     ).annotate(first_anc=Min("anc_contacts__date"))
@@ -267,12 +274,12 @@ def return_to_deliver(cells: Cells) -> Iterable[Fact]:
     ).values_list("pregnancy_id", "health_center_id"):
         centers[pregnancy_id].add(center_id)
     totals: dict[tuple[Any, datetime.date], list[int]] = defaultdict(lambda: [0, 0])
-    for pregnancy_id, place_id, edd, delivered_at in pregnancies.values_list(
-        "pk", "woman__household__community_id", "edd", "outcome_health_center_id"
+    for pregnancy_id, place_id, edd, delivered_at, outcome in pregnancies.values_list(
+        "pk", "woman__household__community_id", "edd", "outcome_health_center_id", "birth_outcome"
     ):
         total = totals[(place_id, edd.replace(day=1))]
         total[1] += 1
-        total[0] += delivered_at is not None and delivered_at in centers[pregnancy_id]
+        total[0] += outcome in DELIVERED and delivered_at in centers[pregnancy_id]
     for (place_id, month), (numerator, denominator) in totals.items():
         yield Fact(place_id, month, numerator, denominator)
 
@@ -478,7 +485,7 @@ def facility_delivery_records(
             Pregnancy.objects.filter(
                 outcome_date__gte=month,
                 outcome_date__lt=_end(month),
-                birth_outcome__in=[BirthOutcome.LIVE_BIRTH, BirthOutcome.STILLBIRTH],
+                birth_outcome__in=DELIVERED,
             ).exclude(outcome_place=DeliveryPlace.HOME),
             user,
             place,
@@ -493,13 +500,16 @@ def facility_delivery_records(
 def return_to_deliver_records(
     user: Actor, place: Place, month: datetime.date
 ) -> QuerySet[Pregnancy]:
-    """The women whose EDD fell in the month who delivered at a CSCom where they had ANC."""
+    """The women whose EDD fell in the month who delivered (a live birth or a stillbirth, as in
+    `return_to_deliver`) at a CSCom where they had ANC."""
     there = AncContact.objects.filter(
         pregnancy=OuterRef("pk"), health_center=OuterRef("outcome_health_center")
     )
     return (
         _within(
-            Pregnancy.objects.filter(edd__gte=month, edd__lt=_end(month)).filter(Exists(there)),
+            Pregnancy.objects.filter(
+                edd__gte=month, edd__lt=_end(month), birth_outcome__in=DELIVERED
+            ).filter(Exists(there)),
             user,
             place,
             f"woman__{COMMUNITY}",
@@ -736,7 +746,8 @@ _register(
     name=_("Women returning to deliver at their ANC CSCom"),
     definition=_(
         "Women whose EDD fell in the month and who had an ANC contact at a CSCom: those who "
-        "delivered at a CSCom where they had ANC, out of all of them."
+        "delivered (a live birth or a stillbirth) at a CSCom where they had ANC, out of all of "
+        "them but those whose pregnancy was lost."
     ),
     unit=Unit.PERCENT,
     sources=(PREGNANCY,),

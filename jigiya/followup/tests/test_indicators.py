@@ -162,3 +162,33 @@ def test_a_new_month_without_visits_shows_the_enrolled_children_after_the_nightl
         engine.roll()
         assert stored() == (0, 1)  # Awa is enrolled and not seen yet: 0 %, not "no value"
         assert [problem for problem in engine.check() if code in problem] == []
+
+
+def test_a_pregnancy_lost_at_the_cscom_is_not_a_return_to_deliver(cast, chw, household):
+    from jigiya.accounts.roles import Role
+
+    # Given Mariam (ANC at CSCom A, delivered there) and Hawa (ANC at CSCom A, a miscarriage
+    # recorded at CSCom A), both with an EDD in June.
+    pregnancies = {}
+    for name, outcome, day in (
+        ("Mariam", "live_birth", datetime.date(2025, 6, 18)),
+        ("Hawa", "pregnancy_loss", datetime.date(2025, 2, 20)),
+    ):
+        pregnancy = followup_services.pregnancy_register(
+            actor=chw, woman=_woman(household, name), edd=datetime.date(2025, 6, 20)
+        )
+        followup_services.anc_contact_record(
+            actor=chw, pregnancy=pregnancy, date=datetime.date(2025, 1, 10), place="this_cscom"
+        )
+        followup_services.pregnancy_outcome_record(
+            actor=chw, pregnancy=pregnancy, outcome_date=day, birth_outcome=outcome,
+            outcome_place="this_cscom",
+        )  # fmt: skip
+        pregnancies[name] = pregnancy
+    # Then only Mariam returned to deliver, out of Mariam alone: Hawa could not deliver.
+    assert _facts(indicators.return_to_deliver, cast) == [(JUNE, "", 1, 1)]
+    # And the records behind the figure are the numerator's: Mariam's pregnancy only.
+    records = indicators.return_to_deliver_records(
+        cast.user(Role.ME_OFFICER), cast.community_a, JUNE
+    )
+    assert list(records) == [pregnancies["Mariam"]]
