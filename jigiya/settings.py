@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers load balancers over plain HTTP, whatever the Host header.
+    "jigiya.web.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -186,6 +188,15 @@ JIGIYA_FCFA_PER_USD = env_int("JIGIYA_FCFA_PER_USD", 0)
 # Indicators: the first month that may hold data; refresh inline (tests, no worker) or queued.
 JIGIYA_HISTORY_START = env_str("JIGIYA_HISTORY_START", "2018-01")
 JIGIYA_INDICATORS_REFRESH_INLINE = env_bool("JIGIYA_INDICATORS_REFRESH_INLINE", False)
+# Background work (core.schedule): a task running longer than its lease is taken again; the worker
+# checks leases and sweeps every so often; a cell stale this long is refreshed whatever the queue.
+JIGIYA_TASK_LEASE_MINUTES = env_int("JIGIYA_TASK_LEASE_MINUTES", 60)
+JIGIYA_WORKER_CHECK_SECONDS = env_int("JIGIYA_WORKER_CHECK_SECONDS", 60)
+JIGIYA_STALE_SWEEP_MINUTES = env_int("JIGIYA_STALE_SWEEP_MINUTES", 5)
+# Savings: the ceiling of one movement of money, and the movement above which a posting waits
+# for a second officer (FCFA; a cycle's constitution may set its own, up to 10^12 FCFA).
+SAVINGS_MAX_MOVEMENT_FCFA = env_int("SAVINGS_MAX_MOVEMENT_FCFA", 5_000_000)
+SAVINGS_APPROVAL_THRESHOLD_FCFA = env_int("SAVINGS_APPROVAL_THRESHOLD_FCFA", 1_000_000)
 # API pagination: items per page.
 NINJA_PAGINATION_PER_PAGE = env_int("API_PAGE_SIZE", 100)
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
@@ -200,6 +211,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load balancers probe over plain HTTP (HealthCheckMiddleware answers first anyway).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
