@@ -1,4 +1,4 @@
-import importlib
+import uuid
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -23,20 +23,6 @@ from jigiya.registry import forms, plugins, selectors, services
 from jigiya.registry.models import LEAST_ACCESS_CRITERIA, Household
 
 FORM = "registry/form.html"
-
-
-def _memberships(user: Actor, person_ids: list[Any]) -> dict[Any, list[Any]]:
-    """Savings-group memberships of these people, when the savings app offers
-    `memberships_of`; nothing otherwise. Until savings registers a household panel with
-    `badges` (see README): then this goes."""
-    try:
-        module = importlib.import_module("jigiya.savings.selectors")
-    except ImportError:
-        return {}
-    memberships_of = getattr(module, "memberships_of", None)
-    if memberships_of is None:
-        return {}
-    return memberships_of(user=user, person_ids=person_ids)
 
 
 @login_required
@@ -85,7 +71,7 @@ def household_detail(request: HttpRequest, household_id: str) -> HttpResponse:
     household = selectors.household_get(user=request.user, household_id=household_id)
     members = selectors.household_members(household=household)
     panels = plugins.household_panels(request.user, household)
-    badges = _memberships(request.user, [person.pk for person in members])
+    badges: dict[uuid.UUID, list[Any]] = {}
     for panel in panels:
         for person_id, shown in panel.badges.items():
             badges.setdefault(person_id, []).extend(shown)

@@ -6,6 +6,7 @@ loans are read with what was paid on them in one more query."""
 import datetime
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -173,13 +174,12 @@ def share_out_of(cycle: Cycle) -> ShareOut | None:
 
 
 def memberships_of(
-    *, user: Actor, person_ids: list[uuid.UUID]
+    *, user: Actor, person_ids: "Iterable[uuid.UUID] | QuerySet[Any, uuid.UUID]"
 ) -> dict[uuid.UUID, list[Membership]]:
     """The savings groups of these people (for the household page): person id → memberships,
-    current first, each with `.group` loaded. One query; only groups the user may see."""
+    current first, each with `.group` loaded. One query (a queryset of ids is a subquery, none
+    for no ids); only groups the user may see."""
     result: dict[uuid.UUID, list[Membership]] = defaultdict(list)
-    if not person_ids:
-        return {}
     rows = (
         Membership.objects.filter(person_id__in=person_ids)
         .filter(scope_q(user, Perm.SAVINGS_VIEW, f"group__{PATH}"))

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from jigiya.accounts.roles import Role
 from jigiya.savings import selectors, services
 from jigiya.savings.models import Entry, Meeting
-from jigiya.savings.tests.factories import MembershipFactory, PersonFactory
+from jigiya.savings.tests.factories import GroupFactory, MembershipFactory, PersonFactory
 
 D = datetime.date
 
@@ -104,6 +104,30 @@ def test_memberships_of_people_for_the_household_page(world, cast, django_assert
     assert (
         selectors.memberships_of(user=cast.user(Role.CHW_SUPERVISOR, "b"), person_ids=people) == {}
     )
+
+
+def test_the_household_page_shows_the_members_groups_at_a_fixed_cost(world, cast, client):
+    """Savings registers its badges with the registry (`savings/panels.py`): a member's card
+    shows the name of her group (it showed her own name again, a query each), whatever the
+    number of members; a user who may not see savings sees none."""
+    household = world.members[0].person.household
+    client.force_login(world.facilitator)
+    url = household.get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        body = client.get(url).content.decode()
+    assert body.count('<span class="badge">Benkadi</span>') == 1
+    other = GroupFactory(community=cast.community_a, name="Danaya")
+    for _number in range(3):
+        MembershipFactory(group=other, person=PersonFactory(household=household))
+    MembershipFactory(group=other, person=world.members[0].person)
+    with CaptureQueriesContext(connection) as large:
+        body = client.get(url).content.decode()
+    assert len(large) == len(small)
+    assert body.count('<span class="badge">Benkadi</span>') == 1
+    assert body.count('<span class="badge">Danaya</span>') == 4
+    client.force_login(cast.user(Role.CHW, "a"))  # health.view, not savings.view
+    assert '<span class="badge">Danaya</span>' not in client.get(url).content.decode()
 
 
 def test_a_group_is_created_forming_and_then_activated(cast, client):
