@@ -41,6 +41,7 @@ class Perm(StrEnum):
     REFERRAL_CLOSE = "health.referral_close"  # record whether a referred person was seen
     SAVINGS_VIEW = "savings.view"
     SAVINGS_RECORD = "savings.record"
+    SAVINGS_APPROVE = "savings.approve"  # the second officer of a large posting (maker-checker)
     COOPERATIVES_VIEW = "cooperatives.view"
     COOPERATIVES_RECORD = "cooperatives.record"
     QUALITY_VIEW = "quality.view"
@@ -71,6 +72,7 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.REFERRAL_CLOSE: frozenset({R.ADMIN, R.CHW_SUPERVISOR, R.CHW, R.HEALTH_CENTER_STAFF}),
     Perm.SAVINGS_VIEW: STAFF | {R.SAVINGS_FACILITATOR, R.CHW_SUPERVISOR},
     Perm.SAVINGS_RECORD: frozenset({R.ADMIN, R.SAVINGS_FACILITATOR}),
+    Perm.SAVINGS_APPROVE: frozenset({R.ADMIN, R.PROGRAM_MANAGER, R.SAVINGS_FACILITATOR}),
     Perm.COOPERATIVES_VIEW: STAFF | {R.COOPERATIVE_MANAGER},
     Perm.COOPERATIVES_RECORD: frozenset({R.ADMIN, R.COOPERATIVE_MANAGER}),
     Perm.QUALITY_VIEW: STAFF | {R.QI_COACH, R.HEALTH_CENTER_STAFF},
