@@ -1,8 +1,9 @@
 """Z-scores against the WHO Child Growth Standards (2006), 0 to 60 months.
 
-The LMS parameters ship in `data/who2006_lms.csv` (WHO's own expanded tables: weight-for-age and
-length/height-for-age by age in days 0-1856, weight-for-length 45-110 cm and weight-for-height
-65-120 cm by 0.1 cm, boys "M" and girls "F"). The method is WHO's (anthro, igrowup):
+The LMS parameters ship in `data/who2006_lms.csv` (WHO's own tables, from WHO's anthro package:
+see `data/README.md`; weight-for-age and length/height-for-age by age in days 0-1856,
+weight-for-length 45-110 cm and weight-for-height 65-120 cm by 0.1 cm, boys "M" and girls "F").
+The method is WHO's (anthro, igrowup):
 
 - z = ((x / M) ** L - 1) / (L · S), with L, S, M at the child's age in days (or length, to the
   nearest 0.1 cm);

@@ -1,11 +1,73 @@
+import csv
+from decimal import Decimal
+from pathlib import Path
+
 import pytest
 
 from jigiya.followup import growth
 
+# WHO's own tables, verbatim from WHO's anthro package (see tests/data/who_anthro/README.md).
+WHO = Path(__file__).resolve().parent / "data" / "who_anthro"
+FILES = {"wfa": "weianthro", "lhfa": "lenanthro", "wfh": "wfhanthro", "wfl": "wflanthro"}
+
+
+def _who_rows():
+    rows = {}
+    for indicator, name in FILES.items():
+        with (WHO / f"{name}.txt").open(newline="") as handle:
+            reader = csv.reader(handle, delimiter="\t")
+            next(reader)
+            for sex, x, el, m, s, *_ in reader:
+                key = (indicator, "M" if sex == "1" else "F", Decimal(x))
+                rows[key] = (Decimal(el), Decimal(m), Decimal(s))
+    return rows
+
+
+def _shipped_rows():
+    with growth.TABLE.open(newline="") as handle:
+        return {
+            (row["indicator"], row["sex"], Decimal(row["x"])): (
+                Decimal(row["L"]), Decimal(row["M"]), Decimal(row["S"])
+            )
+            for row in csv.DictReader(handle)
+        }  # fmt: skip
+
+
+def test_every_shipped_row_is_whos_own():
+    who, shipped = _who_rows(), _shipped_rows()
+    assert len(who) == 9712
+    wrong = {
+        key: (shipped.get(key), value) for key, value in who.items() if shipped.get(key) != value
+    }
+    assert wrong == {}
+    # Beyond WHO's anthro tables (which stop at 1826 days) the file keeps 60 months + 30 days
+    # of weight- and length/height-for-age, so a child checked up to 1856 days is scored.
+    extra = sorted(key for key in shipped if key not in who)
+    assert extra == sorted(
+        (indicator, sex, Decimal(day))
+        for indicator in ("wfa", "lhfa")
+        for sex in ("M", "F")
+        for day in range(1827, 1857)
+    )
+
+
+def test_boys_weight_for_height_at_92_6_cm_is_whos_row():
+    assert growth.lms("wfh", "M", 92.6) == (-0.3521, 13.4937, 0.08028)
+
+
+def test_a_boy_of_28_months_10_84_kg_93_3_cm_lying_is_moderately_wasted():
+    # 28 months is past two years: a length measured lying loses 0.7 cm (92.6 cm standing), and
+    # weight-for-height applies. WHO's row gives -2.84; the third party's row gave -3.32.
+    lying = growth.z_scores(sex="M", age_days=852, weight_kg=10.84, height_cm=93.3)
+    standing = growth.z_scores(
+        sex="M", age_days=852, weight_kg=10.84, height_cm=92.6, measured_lying=False
+    )
+    assert lying.whz == standing.whz == -2.84
+
 
 def test_the_shipped_tables_hold_whos_published_medians_at_birth():
-    assert growth.lms("wfa", "M", 0) == (0.3487, 3.3464, 0.146)
-    assert growth.lms("wfa", "F", 0) == (0.3809, 3.2322, 0.1417)
+    assert growth.lms("wfa", "M", 0) == (0.3487, 3.3464, 0.14602)
+    assert growth.lms("wfa", "F", 0) == (0.3809, 3.2322, 0.14171)
     assert growth.lms("lhfa", "M", 0)[1] == 49.8842
     assert growth.lms("lhfa", "F", 0)[1] == 49.1477
     assert growth.lms("wfa", "M", 1857) is None
