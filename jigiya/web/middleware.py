@@ -4,6 +4,23 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+HEALTHZ = "/healthz"
+
+
+class HealthCheckMiddleware:
+    """`/healthz` answers 200 "ok" first, before the host check, the HTTPS redirect and the
+    session: a load balancer probes each app server over plain HTTP at its own address (a Host
+    header that is not in ALLOWED_HOSTS), and must get 200 without a header set for Django's
+    sake. It proves the process answers; it reads nothing. First in MIDDLEWARE."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == HEALTHZ and request.method in {"GET", "HEAD"}:
+            return HttpResponse("ok", content_type="text/plain")
+        return self.get_response(request)
+
 
 class LanguageMiddleware:
     """Choose the language: the one in the language cookie (set by the switcher, or from the
