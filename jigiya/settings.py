@@ -5,7 +5,7 @@ DATABASE_URL; `manage.py check --deploy` is then clean.
 """
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -188,6 +188,9 @@ JIGIYA_FCFA_PER_USD = env_int("JIGIYA_FCFA_PER_USD", 0)
 # Indicators: the first month that may hold data; refresh inline (tests, no worker) or queued.
 JIGIYA_HISTORY_START = env_str("JIGIYA_HISTORY_START", "2018-01")
 JIGIYA_INDICATORS_REFRESH_INLINE = env_bool("JIGIYA_INDICATORS_REFRESH_INLINE", False)
+# Bounds (core.bounds): the first day the program records anything; no visit, meeting, enrollment
+# or other event is dated before it (ISO date).
+PROGRAM_START_DATE = date.fromisoformat(env_str("JIGIYA_PROGRAM_START", "2000-01-01"))
 # Background work (core.schedule): a task running longer than its lease is taken again; the worker
 # checks leases and sweeps every so often; a cell stale this long is refreshed whatever the queue.
 JIGIYA_TASK_LEASE_MINUTES = env_int("JIGIYA_TASK_LEASE_MINUTES", 60)
