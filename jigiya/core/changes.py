@@ -14,6 +14,15 @@ The indicator engine listens (it registers itself when the app is ready) and mar
 stale. An undeclared source is a programming error, refused at once: a typo would otherwise
 silently stop a figure from refreshing. This is how a lower app (places) tells a higher one
 (indicators) of a change without importing it (README's layers).
+
+A change to where places stand — a place moved, deactivated or reactivated, a community given
+another health center — changes no record but may change the figures kept for the places above
+it. The places service calls, inside its transaction, before the change and after it::
+
+    places_changed(place_ids=[place.pk])
+
+and the engine marks the figures of each place and of its parent *at that moment* stale: before a
+move that is the old parent, after it the new one, so both sides are recomputed.
 """
 
 import datetime
@@ -25,6 +34,7 @@ Listener = Callable[..., None]
 
 _SOURCES: set[str] = set()
 _LISTENERS: list[Listener] = []
+_PLACE_LISTENERS: list[Listener] = []
 
 
 def declare_source(name: str) -> str:
@@ -50,3 +60,20 @@ def records_changed(*, source: str, cells: Cells) -> None:
     cells = list(cells)
     for listener in _LISTENERS:
         listener(source=source, cells=cells)
+
+
+def listen_places(listener: Listener) -> None:
+    """Call `listener(place_ids=[...])` on every change to where places stand (once each)."""
+    if listener not in _PLACE_LISTENERS:
+        _PLACE_LISTENERS.append(listener)
+
+
+def places_changed(*, place_ids: Iterable[uuid.UUID]) -> None:
+    """Tell the listeners that these places moved, were (de)activated or changed health center:
+    the figures kept for them and the places above them may be wrong in any month. Call it inside
+    the transaction, before the change (for the places above them then) and after it."""
+    ids = list(place_ids)
+    if not ids:
+        return
+    for listener in _PLACE_LISTENERS:
+        listener(place_ids=ids)

@@ -19,3 +19,5 @@ class IndicatorsConfig(AppConfig):
         autodiscover_modules("indicators")
         # Services tell `core.changes` which cells changed; the engine marks them stale.
         changes.listen(engine.mark_stale)
+        # Places that move (or change health center) mark the figures above them stale.
+        changes.listen_places(engine.mark_places_stale)

@@ -2,11 +2,17 @@
 
 - `mark_stale` (called by services, inside their transaction) notes the community-months whose
   records changed, and queues a refresh for after the commit.
+- `mark_places_stale` (through `core.changes.places_changed`, when a place moves, is
+  (de)activated or changes health center) notes a place and its parent, for every month with
+  data under the place: the figures above a moved place are recomputed on both sides.
 - `refresh` (the `indicators_refresh` task, run by `jigiya worker` within a second or two)
   recomputes exactly those cells from the records and rolls them up the place tree.
 - `roll` (nightly) recomputes this month and the last of the `ongoing` indicators, whose values
   carry over from month to month or move with time alone.
 - `rebuild` recomputes everything; `check` proves that what is stored equals what the records give.
+- `sweep_stale` queues a refresh when a cell has been stale for minutes, whatever the task queue
+  says (the worker's periodic check and the nightly tick call it): a refresh lost with a killed
+  worker cannot leave figures wrong.
 
 Values are additive: a place's numerator and denominator are the sums of its children's, so a
 refresh only touches the changed communities and their ancestors, whatever the size of the data.
@@ -22,6 +28,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from jigiya.core.periods import Month, month_range
 from jigiya.indicators import catalog
@@ -32,6 +39,8 @@ from jigiya.places.models import Place, PlaceKind
 log = logging.getLogger(__name__)
 
 BATCH = 2000
+# The source of the marks made when places move: every indicator reads it.
+PLACES = "places.tree"
 
 
 def first_day(day: datetime.date) -> datetime.date:
@@ -47,6 +56,42 @@ def mark_stale(*, source: str, cells: Iterable[tuple[uuid.UUID, datetime.date]])
         return
     StaleCell.objects.bulk_create(
         [StaleCell(source=source, place_id=place_id, month=month) for place_id, month in unique],
+        batch_size=BATCH,
+    )
+    transaction.on_commit(_queue_refresh)
+
+
+def mark_places_stale(*, place_ids: Iterable[uuid.UUID]) -> None:
+    """Mark stale, for every indicator, each of these places and its parent *now*, in every
+    month holding a value of the place or a stale mark below it.
+
+    A community is then recomputed from its records, a place above from the places below it,
+    and both rolled up. Called (through `core.changes.places_changed`) inside the service's
+    transaction before a move — its parent is then the old one — and after it (the new one)."""
+    codes = [indicator.code for indicator in catalog.all_indicators()]
+    marks: set[tuple[uuid.UUID, datetime.date]] = set()
+    for pk, parent_id, path in Place.objects.filter(pk__in=list(place_ids)).values_list(
+        "pk", "parent_id", "path"
+    ):
+        # The place's own rows are the sums of everything below it: their months are the months
+        # with data under it. The unique index (indicator, place, …) serves this query.
+        months = set(
+            IndicatorValue.objects.filter(indicator__in=codes, place_id=pk)
+            .order_by()
+            .values_list("month", flat=True)
+            .distinct()
+        )
+        months |= set(
+            StaleCell.objects.filter(place__path__startswith=path)
+            .order_by()
+            .values_list("month", flat=True)
+            .distinct()
+        )
+        marks |= {(place_id, month) for place_id in (pk, parent_id) if place_id for month in months}
+    if not marks:
+        return
+    StaleCell.objects.bulk_create(
+        [StaleCell(source=PLACES, place_id=place_id, month=month) for place_id, month in marks],
         batch_size=BATCH,
     )
     transaction.on_commit(_queue_refresh)
@@ -83,12 +128,33 @@ def refresh(*, limit: int = 20000) -> RefreshReport:
                 by_source[source].add((place_id, month))
             todo: dict[str, set[tuple[uuid.UUID, datetime.date]]] = defaultdict(set)
             for source, cells in by_source.items():
-                for indicator in catalog.by_source(source):
+                for indicator in _readers(source):
                     todo[indicator.code] |= cells
             for code, cells in todo.items():
                 report.values += _recompute_stale(catalog.by_code()[code], cells)
             report.cells += len(rows)
             StaleCell.objects.filter(id__in=[row[0] for row in rows]).delete()
+
+
+def _readers(source: str) -> list[Indicator]:
+    """The indicators a stale mark of `source` concerns: every one for a place that moved."""
+    return catalog.all_indicators() if source == PLACES else catalog.by_source(source)
+
+
+def sweep_stale(*, older_than: datetime.timedelta) -> bool:
+    """Queue a refresh if any cell has been stale longer than `older_than`, whatever the task
+    queue says (the refresh queued for it may have died with its worker); True when queued."""
+    from jigiya.indicators.tasks import indicators_refresh, refresh_is_queued
+
+    cutoff = timezone.now() - older_than
+    if not StaleCell.objects.filter(marked_at__lt=cutoff).exists():
+        return False
+    # A refresh waiting in the queue will read every stale cell: one is enough.
+    if refresh_is_queued():
+        return False
+    indicators_refresh.enqueue()
+    log.warning("Indicator cells stale since before %s: refresh queued by the sweep.", cutoff)
+    return True
 
 
 def _recompute_stale(indicator: Indicator, cells: set[tuple[uuid.UUID, datetime.date]]) -> int:
@@ -107,26 +173,44 @@ def _recompute_stale(indicator: Indicator, cells: set[tuple[uuid.UUID, datetime.
 
 def recompute(indicator: Indicator, cells: Cells) -> int:
     """Write the community values of `cells` from the records (every community when
-    `cells.place_ids` is None), then their ancestors' sums; returns the values written. Stale
-    marks are not touched: `refresh` clears them. The benchmarks time this directly."""
-    facts = [
-        fact
-        for fact in indicator.compute(cells)
-        if fact.month in cells.months
-        and (cells.place_ids is None or fact.place_id in cells.place_ids)
-    ]
-    existing = IndicatorValue.objects.filter(indicator=indicator.code, month__in=cells.months)
-    if cells.place_ids is None:
-        existing.filter(place__kind=PlaceKind.COMMUNITY).delete()
-    else:
-        existing.filter(place_id__in=cells.place_ids).delete()
-    IndicatorValue.objects.bulk_create(_values(indicator, facts), batch_size=BATCH)
-    place_ids = cells.place_ids
+    `cells.place_ids` is None), then re-sum every place above them; a place of `cells` above
+    the communities is itself re-summed from the places below it. Returns the values written.
+    Stale marks are not touched: `refresh` clears them. The benchmarks time this directly."""
+    places = _places(cells.place_ids)
+    communities = frozenset(
+        pk for pk, (kind, _path) in places.items() if kind == PlaceKind.COMMUNITY
+    )
+    facts: list[Fact] = []
+    if cells.place_ids is None or communities:
+        facts = [
+            fact
+            for fact in indicator.compute(
+                Cells(place_ids=_or_all(cells, communities), months=cells.months)
+            )
+            if fact.month in cells.months
+            and (cells.place_ids is None or fact.place_id in communities)
+        ]
+        existing = IndicatorValue.objects.filter(indicator=indicator.code, month__in=cells.months)
+        if cells.place_ids is None:
+            existing.filter(place__kind=PlaceKind.COMMUNITY).delete()
+        else:
+            existing.filter(place_id__in=communities).delete()
+        IndicatorValue.objects.bulk_create(_values(indicator, facts), batch_size=BATCH)
+    return len(facts) + _roll_up(indicator, places, cells.months)
+
+
+def _or_all(cells: Cells, communities: frozenset[uuid.UUID]) -> frozenset[uuid.UUID] | None:
+    return None if cells.place_ids is None else communities
+
+
+def _places(place_ids: frozenset[uuid.UUID] | None) -> dict[uuid.UUID, tuple[str, str]]:
+    """Kind and path of these places (of every community when None), in one query."""
+    rows = Place.objects.all()
     if place_ids is None:
-        place_ids = frozenset(
-            Place.objects.filter(kind=PlaceKind.COMMUNITY).values_list("pk", flat=True)
-        )
-    return len(facts) + _roll_up(indicator, place_ids, cells.months)
+        rows = rows.filter(kind=PlaceKind.COMMUNITY)
+    else:
+        rows = rows.filter(pk__in=list(place_ids))
+    return {pk: (kind, path) for pk, kind, path in rows.values_list("pk", "kind", "path")}
 
 
 def _values(indicator: Indicator, facts: Iterable[Fact]) -> list[IndicatorValue]:
@@ -154,13 +238,17 @@ def _values(indicator: Indicator, facts: Iterable[Fact]) -> list[IndicatorValue]
 
 
 def _roll_up(
-    indicator: Indicator, community_ids: Iterable[uuid.UUID], months: frozenset[datetime.date]
+    indicator: Indicator,
+    places: dict[uuid.UUID, tuple[str, str]],
+    months: frozenset[datetime.date],
 ) -> int:
-    """Recompute, level by level from the bottom, the ancestors of these communities."""
-    paths = Place.objects.filter(pk__in=list(community_ids)).values_list("path", flat=True)
+    """Re-sum, level by level from the bottom, the places above these communities, and these
+    places above the communities (a place's sums are read from the places below it)."""
     ancestors_by_depth: dict[int, set[str]] = defaultdict(set)
-    for path in paths:
-        parts = [part for part in path.split("/") if part][:-1]
+    for kind, path in places.values():
+        parts = [part for part in path.split("/") if part]
+        if kind == PlaceKind.COMMUNITY:
+            parts = parts[:-1]  # a community's own values come from its records
         for depth, part in enumerate(parts):
             ancestors_by_depth[depth].add(part)
     written = 0
@@ -234,7 +322,10 @@ def rebuild(
         if communities is None:
             IndicatorValue.objects.filter(indicator=indicator.code).delete()
         written += recompute(indicator, Cells(place_ids=communities, months=months))
-    stale = StaleCell.objects.filter(source__in={s for i in chosen for s in i.sources})
+    sources = {source for indicator in chosen for source in indicator.sources}
+    if indicators is None:
+        sources.add(PLACES)  # every indicator recomputed: the marks of moved places are done
+    stale = StaleCell.objects.filter(source__in=sources)
     if communities is not None:
         stale = stale.filter(place_id__in=communities)
     stale.delete()

@@ -1,9 +1,13 @@
-"""The refresh task, queued after every commit that marks cells stale (at most one waiting)."""
+"""The refresh task, queued after every commit that marks cells stale (at most one waiting),
+and the sweep that queues one whenever cells have waited for minutes, whatever the queue says."""
 
+import datetime
+
+from django.conf import settings
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
-from jigiya.core.schedule import daily
+from jigiya.core.schedule import daily, sweep
 from jigiya.indicators import engine
 
 TASK_PATH = "jigiya.indicators.tasks.indicators_refresh"
@@ -17,7 +21,17 @@ def indicators_refresh() -> dict[str, int]:
 
 
 def refresh_is_queued() -> bool:
+    """A refresh waits in the queue (it will read every stale cell when it runs)."""
     return DBTaskResult.objects.filter(task_path=TASK_PATH, status=TaskResultStatus.READY).exists()
+
+
+@sweep
+def stale_cells_sweep() -> bool:
+    """Queue a refresh if a cell has been stale for `JIGIYA_STALE_SWEEP_MINUTES` (its refresh died
+    with a worker, or was never queued); run by every worker check and the nightly tick."""
+    return engine.sweep_stale(
+        older_than=datetime.timedelta(minutes=settings.JIGIYA_STALE_SWEEP_MINUTES)
+    )
 
 
 @daily

@@ -20,7 +20,7 @@ from jigiya.accounts.access import (
 )
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot
-from jigiya.core.changes import declare_source, records_changed
+from jigiya.core.changes import declare_source, places_changed, records_changed
 from jigiya.places.models import (
     PARENT_KIND,
     Asaco,
@@ -112,10 +112,17 @@ def place_update(
     health_center: HealthCenter | None = None,
     is_active: bool = True,
 ) -> Place:
-    """Rename or recode a place, set its health center, or deactivate it (never delete)."""
+    """Rename or recode a place, set its health center, or deactivate it (never delete).
+
+    A change of health center or of active state marks the place's figures (and those above it)
+    stale, through `core.changes.places_changed`."""
     _require_manage(actor, place)
     _check_health_center(kind=place.kind, health_center=health_center)
     before = audit_snapshot(place)
+    stands_elsewhere = (
+        place.health_center_id != (health_center.pk if health_center else None)
+        or place.is_active != is_active
+    )
     place.name = name.strip()
     place.code = code.strip()
     place.health_center = health_center
@@ -123,6 +130,8 @@ def place_update(
     place.full_clean()
     place.save(update_fields=["name", "code", "health_center", "is_active", "updated_at"])
     audit_record(actor=actor, obj=place, before=before)
+    if stands_elsewhere:
+        places_changed(place_ids=[place.pk])
     return place
 
 
@@ -131,6 +140,8 @@ def place_move(*, actor: Actor, place: Place, parent: Place) -> Place:
     """Move a place and everything below it under `parent`; the actor must manage both ends.
 
     Refused when `parent` is the place itself or lies below it (the tree would become a loop).
+    The figures above the place, on the old side and the new, are marked stale
+    (`core.changes.places_changed` before the move, when its parent is the old one, and after).
     """
     _require_manage(actor, place)
     _require_manage(actor, parent)
@@ -142,6 +153,7 @@ def place_move(*, actor: Actor, place: Place, parent: Place) -> Place:
     if place.parent_id == parent.pk:
         return place
     before = audit_snapshot(place)
+    places_changed(place_ids=[place.pk])
     old_path, new_path = place.path, f"{parent.path}{place.pk.hex}/"
     Place.objects.filter(path__startswith=old_path).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
@@ -149,6 +161,7 @@ def place_move(*, actor: Actor, place: Place, parent: Place) -> Place:
     )
     Place.objects.filter(pk=place.pk).update(parent=parent, updated_at=timezone.now())
     place.refresh_from_db()
+    places_changed(place_ids=[place.pk])
     audit_record(actor=actor, obj=place, before=before)
     return place
 
