@@ -1,25 +1,94 @@
+"""`jigiya worker`: django-tasks-db's worker, with the checks it lacks (core.schedule).
+
+django-tasks-db's `db_worker` has no lease and no periodic hook, so this command runs its
+`Worker` in batch mode inside a loop of its own: a check (tasks past their lease taken back, the
+nightly tick kept queued, the sweeps), every task ready, a pause of `--interval`, and a check again
+every `JIGIYA_WORKER_CHECK_SECONDS`. Without the auto-reloader unless asked (`--reload`, for
+development): the reloader restarts the worker on every code change, killing a running task.
+"""
+
+import logging
+import os
+import time
+from argparse import BooleanOptionalAction
 from typing import Any
 
-from django.core.management import call_command
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
 
-from jigiya.core.schedule import daily_tasks, ensure_daily_tick
+from jigiya.core.schedule import daily_tasks, worker_check
 
 
 class Command(BaseCommand):
     help = (
-        "Run background tasks (indicator refresh, DHIS2, daily sweeps): django-tasks' database "
-        "worker, after making sure the nightly tick is queued. Options are db_worker's."
+        "Run background tasks (indicator refresh, DHIS2, daily sweeps): takes back tasks past "
+        "their lease, keeps the nightly tick queued and runs the sweeps every "
+        "JIGIYA_WORKER_CHECK_SECONDS, and runs every queued task."
     )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--batch", action="store_true", help="Run what is queued, then stop.")
-        parser.add_argument("--no-reload", action="store_true", help="Do not reload on changes.")
+        parser.add_argument(
+            "--reload",
+            action=BooleanOptionalAction,
+            default=False,
+            help="Restart on code changes (development only; off by default).",
+        )
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="Seconds between looks at the queue."
+        )
 
     def handle(
-        self, *args: Any, batch: bool = False, no_reload: bool = False, **options: Any
+        self,
+        *args: Any,
+        batch: bool = False,
+        reload: bool = False,
+        interval: float = 1.0,
+        **options: Any,
     ) -> None:
-        if ensure_daily_tick():
+        worker = Worker(
+            queue_names=["default"],
+            interval=interval,
+            batch=True,  # every task ready, then back to this command's loop
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=get_random_string(32),
+            excluded_queue_names=[],
+        )
+        # The library's worker says "starting" and "no more tasks" at each pass of the loop below;
+        # its warnings (shutting down) still show, and each task's start and end ("django_tasks").
+        logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
+        if reload and not batch:
+            if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":  # the reloader's child
+                worker.configure_signals()
+            run_with_reloader(lambda: self.work(worker, batch=False, interval=interval))
+            return
+        worker.configure_signals()
+        self.work(worker, batch=batch, interval=interval)
+
+    def work(self, worker: Worker, *, batch: bool, interval: float) -> None:
+        """Check, run what is ready, pause; once with `batch`, else until stopped."""
+        checked_at: float | None = None
+        while worker.running:
+            if checked_at is None or time.monotonic() - checked_at >= (
+                settings.JIGIYA_WORKER_CHECK_SECONDS
+            ):
+                self.report_check(first=checked_at is None)
+                checked_at = time.monotonic()
+            worker.run()
+            if batch:
+                return
+            time.sleep(interval)
+
+    def report_check(self, *, first: bool) -> None:
+        """Run `worker_check` and say what it did that a person should know."""
+        report = worker_check()
+        if report["tick_queued"] and first:
             names = ", ".join(job.name for job in daily_tasks()) or "nothing yet"
             self.stdout.write(f"Nightly tick queued (runs {names}).")
-        call_command("db_worker", batch=batch, reload=not no_reload and not batch)
+        if report["reclaimed"]:
+            self.stdout.write(f"{report['reclaimed']} task(s) past their lease queued again.")
