@@ -6,12 +6,11 @@ rows of one person can still be counted together, and nobody can read the value 
 the key. Exports larger than `JIGIYA_EXPORT_MAX_ROWS` (default 100 000) are refused whole.
 """
 
-import csv
 import datetime
 import hashlib
 import hmac
-import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -20,12 +19,13 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from jigiya.core.spreadsheets import XLSX_CONTENT_TYPE, csv_text, xlsx_bytes
 from jigiya.indicators.catalog import RecordColumn, Unit
 from jigiya.indicators.selectors import TableRow
 
 DEFAULT_MAX_ROWS = 100_000
 PSEUDONYM_LENGTH = 12
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = XLSX_CONTENT_TYPE
 
 TABLE_HEADER = [
     "indicator",
@@ -108,7 +108,7 @@ def _read(record: Any, path: str) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, int | float | str):
+    if value is None or isinstance(value, int | float | Decimal | str):
         return value
     if isinstance(value, datetime.datetime):
         return value.isoformat(timespec="seconds")
@@ -135,23 +135,11 @@ def record_rows(
 def respond(
     header: list[str], rows: Iterable[list[Any]], *, filename: str, fmt: str
 ) -> HttpResponse:
-    """The rows as a downloadable CSV (UTF-8 with BOM, for spreadsheet programs) or XLSX."""
+    """The rows as a downloadable CSV (UTF-8 with BOM, for spreadsheet programs) or XLSX, each
+    cell made safe by `core.spreadsheets` (no cell a spreadsheet program would run)."""
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(title="jigiya")
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        response = HttpResponse(xlsx_bytes(header, rows), content_type=XLSX)
     else:
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
-        response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
