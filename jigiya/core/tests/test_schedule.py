@@ -1,5 +1,7 @@
 import datetime
 
+from django.core.management import call_command
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -37,3 +39,46 @@ def test_the_tick_queues_each_daily_task_and_itself_for_tomorrow(db):
     )
     tick = queued.get(task_path=schedule.TICK_PATH)
     assert tick.run_after is not None and tick.run_after.hour == 2
+
+
+def _task_running_since(minutes: int) -> DBTaskResult:
+    result = schedule.daily_tick.enqueue()
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status=TaskResultStatus.RUNNING,
+        started_at=timezone.now() - datetime.timedelta(minutes=minutes),
+    )
+    return DBTaskResult.objects.get(pk=result.id)
+
+
+def test_a_task_running_past_its_lease_is_put_back_in_the_queue(db, settings):
+    settings.JIGIYA_TASK_LEASE_MINUTES = 60
+    lost = _task_running_since(61)
+    working = _task_running_since(59)
+
+    assert schedule.reclaim_expired() == 1
+
+    lost.refresh_from_db()
+    working.refresh_from_db()
+    assert (lost.status, working.status) == (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+    assert schedule.reclaim_expired() == 0
+
+
+def test_a_tick_taken_again_does_not_queue_a_second_tick_for_tomorrow(db):
+    # A worker died during tonight's tick; the next worker queued tomorrow's at its start.
+    assert schedule.ensure_daily_tick() is True
+    schedule.daily_tick.call()  # tonight's, taken again after its lease
+    ticks = DBTaskResult.objects.filter(task_path=schedule.TICK_PATH, status=TaskResultStatus.READY)
+    assert ticks.count() == 1
+
+
+def test_the_worker_runs_without_the_reloader_unless_asked(db, monkeypatch):
+    from jigiya.core.management.commands import worker
+
+    calls: list[str] = []
+    monkeypatch.setattr(worker.Command, "work", lambda self, w, **kw: calls.append("work"))
+    monkeypatch.setattr(worker, "run_with_reloader", lambda main: calls.append("reloader"))
+
+    call_command("worker", verbosity=0)
+    assert calls == ["work"]
+    call_command("worker", "--reload", verbosity=0)
+    assert calls == ["work", "reloader"]
