@@ -34,10 +34,11 @@ class IndicatorValue(models.Model):
 
 
 class StaleCell(models.Model):
-    """A community-month whose records changed since its values were computed.
+    """A community-month whose records changed since its values were computed, or (source
+    `places.tree`) a place-month whose figures a change to the place tree may have made wrong.
 
     Inserted in the same transaction as the change (so a change is never forgotten), drained by
-    the `indicators_refresh` task within seconds."""
+    the `indicators_refresh` task within seconds (the worker's sweep queues one if it waits)."""
 
     id = models.BigAutoField(primary_key=True)
     source = models.CharField(max_length=80)

@@ -28,6 +28,7 @@ from jigiya.donors.selectors import program_paths, require_program, sees_program
 from jigiya.indicators import catalog
 from jigiya.indicators.areas import HEALTH_CENTER, PLACE, Area
 from jigiya.indicators.catalog import Indicator, Program
+from jigiya.indicators.engine import PLACES
 from jigiya.indicators.models import IndicatorValue, StaleCell
 from jigiya.places.models import HealthCenter, Place
 
@@ -552,7 +553,7 @@ def freshness(*, user: Actor) -> Freshness:
                 indicator=i,
                 values=written.get(i.code, {}).get("count", 0),
                 last_written=written.get(i.code, {}).get("last"),
-                stale=sum(stale_by_source.get(source, 0) for source in i.sources),
+                stale=sum(stale_by_source.get(source, 0) for source in (*i.sources, PLACES)),
             )
             for i in catalog.all_indicators()
         ],

@@ -206,3 +206,17 @@ def test_reactivating_marks_the_place_again(cast, assemblies, admin_user):
     assert _value(WOMEN, cast.commune_a) == (40, 100)
     assert _value(WOMEN, cast.cercle) == (60, 160)
     _equals_a_recomputation()
+
+
+def test_the_freshness_page_counts_the_marks_of_a_move_for_every_indicator(
+    cast, assemblies, admin_user
+):
+    from jigiya.indicators import selectors
+
+    services.place_move(actor=admin_user, place=cast.community_a, parent=cast.commune_b)
+
+    freshness = selectors.freshness(user=admin_user)
+    # Commune A, commune B, and community A twice (marked before and after the move: marks are
+    # never merged, one made while a refresh runs must survive it), x January, February.
+    assert freshness.stale_cells == 8
+    assert {row.stale for row in freshness.indicators} == {8}
