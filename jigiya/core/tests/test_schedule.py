@@ -82,3 +82,17 @@ def test_the_worker_runs_without_the_reloader_unless_asked(db, monkeypatch):
     assert calls == ["work"]
     call_command("worker", "--reload", verbosity=0)
     assert calls == ["work", "reloader"]
+
+
+def test_a_failed_check_does_not_stop_the_worker(db, monkeypatch):
+    from jigiya.core.management.commands import worker
+
+    def fail() -> None:
+        raise RuntimeError("database away")
+
+    monkeypatch.setattr(worker, "worker_check", fail)
+    result = schedule.daily_tick.enqueue()
+
+    call_command("worker", batch=True, verbosity=0)
+
+    assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL

@@ -15,11 +15,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from jigiya.core.schedule import daily_tasks, worker_check
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -85,10 +88,14 @@ class Command(BaseCommand):
             time.sleep(interval)
 
     def report_check(self, *, first: bool) -> None:
-        """Run `worker_check` and say what it did that a person should know."""
-        report = worker_check()
+        """Run `worker_check`; say once that the tick is queued (`reclaim_expired` logs what it
+        takes back)."""
+        close_old_connections()  # as the library's loop does after waking up
+        try:
+            report = worker_check()
+        except Exception:  # a database away or locked: the next check tries again
+            log.exception("The worker's check failed; tasks keep running.")
+            return
         if report["tick_queued"] and first:
             names = ", ".join(job.name for job in daily_tasks()) or "nothing yet"
             self.stdout.write(f"Nightly tick queued (runs {names}).")
-        if report["reclaimed"]:
-            self.stdout.write(f"{report['reclaimed']} task(s) past their lease queued again.")
