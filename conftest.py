@@ -94,6 +94,14 @@ def fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def no_rate_limits(settings: Any) -> None:
+    # Tests (and the API fuzzer) make many calls from one address; a test of a rate limit
+    # sets the rate it checks (accounts/tests/test_security.py).
+    settings.API_RATE_LIMIT = ""
+    settings.LOGIN_RATE_LIMIT = ""
+
+
+@pytest.fixture(autouse=True)
 def french_by_default() -> Any:
     """Each test starts in French, the default language, whatever an earlier request activated."""
     from django.utils import translation

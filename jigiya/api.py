@@ -11,11 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as SchemaError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from jigiya.accounts.services import token_authenticate
+from jigiya.accounts.throttling import ApiThrottle
 from jigiya.core.errors import Conflict, error_body, validation_body
 
 
@@ -44,6 +45,8 @@ api = NinjaAPI(
     version="1",
     description="Places, users and the four programs, scoped to the caller's places.",
     auth=[TokenAuth(), TokenHeaderAuth(), django_auth],
+    # Calls per user at settings.API_RATE_LIMIT; over it, 429 with Retry-After.
+    throttle=[ApiThrottle()],
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
@@ -95,6 +98,13 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     body = error_body("unauthenticated", _("Log in, or send a valid API token."))
     return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    # Ninja adds Retry-After (seconds) to this response.
+    body = error_body("throttled", _("Too many requests. Wait a moment, then try again."))
+    return api.create_response(request, body, status=429)
 
 
 @api.exception_handler(HttpError)

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.conf import locale
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "ninja",
@@ -78,11 +80,15 @@ MIDDLEWARE = [
     # First: /healthz answers load balancers over plain HTTP, whatever the Host header.
     "jigiya.web.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A password an administrator gave must be replaced before anything else.
+    "jigiya.accounts.middleware.PasswordChangeRequiredMiddleware",
     "jigiya.web.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -139,18 +145,63 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "jigiya.accounts.password_validation.NotCurrentPasswordValidator"},
 ]
 
-# Lockout after repeated failed logins: per account and address, for one hour.
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+# Lockout after repeated failed logins, for one hour, three ways at once (accounts/lockout.py):
+# one username from one address, one username from any address, one address for any username.
+# Mobile networks put many phones behind one address, hence the address's higher limit.
+LOGIN_LOCKOUTS = [
+    (["username", "ip_address"], env_int("LOGIN_FAILURE_LIMIT", 5)),
+    ("username", env_int("LOGIN_FAILURE_LIMIT_ACCOUNT", 10)),
+    ("ip_address", env_int("LOGIN_FAILURE_LIMIT_ADDRESS", 50)),
+]
+AXES_LOCKOUT_PARAMETERS = [parameters for parameters, _limit in LOGIN_LOCKOUTS]
+AXES_FAILURE_LIMIT = LOGIN_LOCKOUTS[0][1]
+AXES_HANDLER = "jigiya.accounts.lockout.LockoutHandler"
 AXES_COOLOFF_TIME = timedelta(hours=1)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "jigiya.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "jigiya.accounts.lockout.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# How many reverse proxies of our own stand in front of the app (1 behind nginx): the client's
+# address is read from X-Forwarded-For only that far (lockouts and rate limits key on it).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Rate limits ("number/period", s, min, h or day; empty turns one off): API calls per user and
+# login attempts per address (accounts/throttling.py). They count in the cache below.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
+LOGIN_RATE_LIMIT = env_str("LOGIN_RATE_LIMIT", "30/min")
+# The database cache: one count for every server process and machine (a per-process cache
+# would let each gunicorn worker grant the whole rate). Its table is made by `migrate`.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "jigiya_cache",
+    }
+}
+
+# Content-Security-Policy (django-csp): only this site's own scripts, styles, images and
+# forms; no inline script (an inline style element carries the request's nonce); no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 # Languages: French by default, English complete, Bambara for field-facing words
 # (what Bambara does not yet translate falls back to French).

@@ -62,6 +62,7 @@ def load(*, admin: User) -> list[User]:
                 actor=admin,
                 username=username,
                 password=DEMO_PASSWORD,
+                must_change_password=False,  # the demo logins are printed
                 first_name=first,
                 last_name=last,
                 role=role,

@@ -22,6 +22,9 @@ class User(AbstractUser, BaseModel):
         choices=LANGUAGE_CHOICES,
         default="fr",
     )
+    # Set when an administrator gives the password (a new account, a reset): until the person
+    # chooses their own, every page leads to the password change page (PasswordChangeRequired).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         ordering = ["username"]

@@ -51,8 +51,12 @@ def user_create(
     phone: str = "",
     language: str = "fr",
     email: str = "",
+    must_change_password: bool = True,
 ) -> User:
-    """Create a user with a first assignment (a user without a place could see nothing)."""
+    """Create a user with a first assignment (a user without a place could see nothing).
+
+    The administrator chose the password, so by default the person must replace it at their
+    first login (the demo world passes False: its logins are printed on the login page)."""
     require_perm_at(actor, Perm.USERS_MANAGE, place)
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
@@ -64,6 +68,7 @@ def user_create(
         phone=phone.strip(),
         language=language,
         email=email.strip(),
+        must_change_password=must_change_password,
         created_by=acting_user(actor),
     )
     _check_password(password, user)
@@ -125,11 +130,28 @@ def user_update(
 
 @transaction.atomic
 def user_set_password(*, actor: Actor, user: User, password: str) -> User:
-    """An administrator sets a new password for someone they manage."""
+    """An administrator sets a new password for someone they manage; that person must choose
+    their own at their next login (not when the administrator resets their own)."""
     _require_manage_user(actor, user)
     _check_password(password, user)
+    before = audit_snapshot(user)
     user.set_password(password)
-    user.save(update_fields=["password", "updated_at"])
+    user.must_change_password = user.pk != getattr(actor, "pk", None)
+    user.save(update_fields=["password", "must_change_password", "updated_at"])
+    audit_record(actor=actor, obj=user, before=before)
+    return user
+
+
+@transaction.atomic
+def password_change(*, user: User, password: str) -> User:
+    """A person replaces their own password (the caller has checked the current one). Refused
+    when the new one is weak or is the current one; clears `must_change_password`."""
+    _check_password(password, user)
+    before = audit_snapshot(user)
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password", "updated_at"])
+    audit_record(actor=user, obj=user, before=before)
     return user
 
 

@@ -2,11 +2,12 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -22,8 +23,10 @@ from jigiya.accounts.forms import (
     UserCreateForm,
     UserEditForm,
 )
+from jigiya.accounts.lockout import too_many_attempts
 from jigiya.accounts.models import User
 from jigiya.accounts.roles import Perm
+from jigiya.accounts.throttling import LoginThrottle
 from jigiya.core.errors import add_to_form
 from jigiya.places.selectors import place_list
 
@@ -31,6 +34,13 @@ from jigiya.places.selectors import place_list
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Beside the lockout after failed logins: one address may only try so often.
+        throttle = LoginThrottle()
+        if not throttle.allow_request(request):
+            return too_many_attempts(request, retry_after=throttle.retry_after())
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
@@ -58,8 +68,17 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form: Any) -> HttpResponse:
+        # Django's form has checked the current password and run the validators; the service
+        # sets the new one and lifts `must_change_password`.
+        try:
+            services.password_change(user=form.user, password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("new_password1", message)
+            return self.form_invalid(form)
+        update_session_auth_hash(self.request, form.user)
         messages.success(self.request, _("Your password was changed."))
-        return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def _me(request: HttpRequest) -> User:

@@ -41,6 +41,7 @@ def _chw(admin: User, place: Place, username: str, first: str, last: str) -> Use
             actor=admin,
             username=username,
             password=DEMO_PASSWORD,
+            must_change_password=False,
             first_name=first,
             last_name=last,
             role=Role.CHW,

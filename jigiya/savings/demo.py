@@ -175,6 +175,7 @@ def _facilitator(admin: User, username: str, first: str, last: str, code: str) -
             actor=admin,
             username=username,
             password=DEMO_PASSWORD,
+            must_change_password=False,
             first_name=first,
             last_name=last,
             role=Role.SAVINGS_FACILITATOR,
