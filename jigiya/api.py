@@ -17,6 +17,7 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from jigiya.accounts.services import token_authenticate
 from jigiya.accounts.throttling import ApiThrottle
+from jigiya.core import openapi
 from jigiya.core.errors import Conflict, error_body, validation_body
 
 
@@ -40,7 +41,13 @@ class TokenHeaderAuth(APIKeyHeader):
         return user
 
 
-api = NinjaAPI(
+class JigiyaAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """Ninja's document, with every error status declared and no dangling `$ref`."""
+        return openapi.complete(super().get_openapi_schema(**kwargs))
+
+
+api = JigiyaAPI(
     title="Jigiya API",
     version="1",
     description="Places, users and the four programs, scoped to the caller's places.",
@@ -56,9 +63,7 @@ api = NinjaAPI(
 def _field_name(loc: list[Any]) -> str:
     """Ninja says where a value was, e.g. ("body", "payload", "name"); people need "name"."""
     parts = [str(part) for part in loc[1:] if part not in ("payload", "filters")]
-    if parts:
-        return ".".join(parts)
-    return str(loc[-1]) if loc else "__all__"
+    return ".".join(parts) if parts else "__all__"  # the whole body, e.g. an empty PATCH
 
 
 @api.exception_handler(SchemaError)

@@ -90,6 +90,9 @@ MIDDLEWARE = [
     # A password an administrator gave must be replaced before anything else.
     "jigiya.accounts.middleware.PasswordChangeRequiredMiddleware",
     "jigiya.web.middleware.LanguageMiddleware",
+    # Bad input (a body too large, a NUL character, a bad query parameter): 400/413/422 in the
+    # API's JSON shape or on Jigiya's error page, never 500 (core/middleware.py).
+    "jigiya.core.middleware.BadInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.

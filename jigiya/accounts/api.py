@@ -3,11 +3,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jigiya.accounts import selectors
 from jigiya.accounts.models import User
 from jigiya.accounts.schemas import UserOut
+from jigiya.core.api import Pagination
 
 router = Router(tags=["users"])
 
@@ -18,7 +19,7 @@ def me(request: HttpRequest) -> User:
 
 
 @router.get("/users", response=list[UserOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def user_list(request: HttpRequest, search: str = "", role: str = "") -> Any:
     return selectors.user_list(actor=request.user, search=search, role=role)
 

@@ -2,7 +2,6 @@
 referral sent twice with the same id and content is created once (200 the second time); the
 same id with other content answers 409."""
 
-import datetime
 import uuid
 from typing import Any
 
@@ -12,8 +11,9 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from jigiya.core.api import Day, Pagination, body_doc, parse_body
 from jigiya.core.errors import Conflict
 from jigiya.core.retries import created_or_replayed
 from jigiya.followup import selectors, services
@@ -43,15 +43,13 @@ from jigiya.registry.schemas import (
     PersonOut,
     PregnancyIn,
     PregnancyOut,
-    body_doc,
-    parse_body,
 )
 
 router = Router(tags=["followup"])
 
 
 @router.get("/followup/worklist", response=WorklistOut)
-def worklist(request: HttpRequest, day: datetime.date | None = None) -> Any:
+def worklist(request: HttpRequest, day: Day | None = None) -> Any:
     """The caller's own worklist (a CHW's households), for `day` (default today)."""
     return selectors.tasks_for_chw(request.user, day or timezone.localdate())
 
@@ -144,7 +142,7 @@ def referral_create(request: HttpRequest, person_id: uuid.UUID) -> Status:
 
 
 @router.get("/followup/referrals", response=list[ReferralOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def referral_list(request: HttpRequest, status: str = "open") -> Any:
     return selectors.referral_list(user=request.user, status=status)
 
@@ -163,7 +161,7 @@ def referral_close(request: HttpRequest, referral_id: uuid.UUID) -> Any:
 
 
 @router.get("/followup/month", response=ChwMonthOut)
-def month(request: HttpRequest, day: datetime.date | None = None) -> Any:
+def month(request: HttpRequest, day: Day | None = None) -> Any:
     """The CHW's month so far: her counts, the coverage target, the children still to see."""
     return selectors.chw_month(user=request.user, today=day or timezone.localdate())
 

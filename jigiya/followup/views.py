@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import has_perm_anywhere, has_perm_at, require_perm_at
 from jigiya.accounts.roles import Perm
+from jigiya.core.params import parse_day
 from jigiya.core.views import form_page
 from jigiya.followup import forms, selectors, services
 from jigiya.followup.models import EducationTopic, Urgency
@@ -20,10 +21,8 @@ from jigiya.registry.models import FollowupProgram, Sex
 
 
 def _day(request: HttpRequest) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(request.GET.get("day", ""))
-    except ValueError:
-        return timezone.localdate()
+    """`?day=` (today without it); a bad or far-off day answers 400 naming `day`."""
+    return parse_day(request.GET.get("day"))
 
 
 @login_required

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from jigiya.core.api import Pagination
 from jigiya.indicators import catalog, selectors
 from jigiya.indicators.catalog import Indicator
 from jigiya.indicators.models import IndicatorValue
@@ -87,7 +88,7 @@ class _Values:
 
 
 @router.get("/indicators/values", response=list[ValueOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def indicator_values(request: HttpRequest, filters: Query[ValueFilters]) -> Any:
     """Stored numerators and denominators of one indicator over a range of months, of one
     place (or the places below it) or of every place the caller may see. Months without a

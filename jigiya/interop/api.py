@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from jigiya.core.api import Pagination
 from jigiya.core.periods import Month
 from jigiya.interop import selectors, services
 from jigiya.interop.models import Dhis2Push
@@ -62,7 +63,7 @@ def push(request: HttpRequest, dhis2_server_id: uuid.UUID, payload: PushIn) -> S
 
 
 @router.get("/dhis2/pushes", response=list[PushOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def push_list(request: HttpRequest, filters: Query[PushFilters]) -> Any:
     server = (
         selectors.server_get(user=request.user, server_id=filters.server_id, manage=True)

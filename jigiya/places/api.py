@@ -3,8 +3,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from jigiya.core.api import Pagination, body_doc, parse_body
 from jigiya.places import selectors, services
 from jigiya.places.models import HealthCenter, Place, PlaceKind
 from jigiya.places.schemas import (
@@ -25,7 +26,7 @@ class PlaceFilters(Schema):
 
 
 @router.get("/places", response=list[PlaceOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def place_list(request: HttpRequest, filters: Query[PlaceFilters]) -> Any:
     parent = (
         selectors.place_get(user=request.user, place_id=filters.parent_id)
@@ -62,9 +63,11 @@ def place_create(request: HttpRequest, payload: PlaceIn) -> Status:
     return Status(201, place)
 
 
-@router.patch("/places/{place_id}", response=PlaceOut)
-def place_update(request: HttpRequest, place_id: uuid.UUID, payload: PlacePatch) -> Place:
+@router.patch("/places/{place_id}", response=PlaceOut, openapi_extra=body_doc(PlacePatch))
+def place_update(request: HttpRequest, place_id: uuid.UUID) -> Place:
+    """Change the fields sent (at least one); `parent_id` moves the place."""
     place = selectors.place_get(user=request.user, place_id=place_id)
+    payload = parse_body(PlacePatch, request)
     sent = payload.model_fields_set
     if "parent_id" in sent and payload.parent_id and payload.parent_id != place.parent_id:
         parent = selectors.place_get(user=request.user, place_id=payload.parent_id)
@@ -86,7 +89,7 @@ def place_update(request: HttpRequest, place_id: uuid.UUID, payload: PlacePatch)
 
 
 @router.get("/health-centers", response=list[HealthCenterOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def health_center_list(request: HttpRequest) -> Any:
     return selectors.health_center_list(user=request.user)
 

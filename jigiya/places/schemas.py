@@ -5,6 +5,7 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
+from jigiya.core.api import PatchSchema
 from jigiya.places.models import PlaceKind
 
 
@@ -27,7 +28,7 @@ class PlaceIn(Schema):
     health_center_id: uuid.UUID | None = None
 
 
-class PlacePatch(Schema):
+class PlacePatch(PatchSchema):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     code: str | None = Field(default=None, min_length=1, max_length=32)
     parent_id: uuid.UUID | None = None

@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jigiya.accounts.models import User
+from jigiya.core.api import Pagination, body_doc, parse_body
 from jigiya.core.errors import validation_body
 from jigiya.core.retries import created_or_replayed
 from jigiya.places import selectors as place_selectors
@@ -20,6 +21,7 @@ from jigiya.registry.schemas import (
     AssessmentIn,
     AssessmentOut,
     DeactivateIn,
+    DuplicateErrorOut,
     DuplicateOut,
     HouseholdDetailOut,
     HouseholdIn,
@@ -28,8 +30,6 @@ from jigiya.registry.schemas import (
     PersonIn,
     PersonOut,
     PersonUpdateIn,
-    body_doc,
-    parse_body,
 )
 
 router = Router(tags=["registry"])
@@ -41,7 +41,7 @@ class HouseholdFilters(Schema):
 
 
 @router.get("/registry/households", response=list[HouseholdOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def household_list(request: HttpRequest, filters: Query[HouseholdFilters]) -> Any:
     community = (
         place_selectors.place_get(user=request.user, place_id=filters.community_id)
@@ -90,7 +90,7 @@ def household_detail(request: HttpRequest, household_id: uuid.UUID) -> dict[str,
 
 @router.post(
     "/registry/households/{household_id}/people",
-    response={200: PersonOut, 201: PersonOut, 400: dict[str, Any]},
+    response={200: PersonOut, 201: PersonOut, 400: DuplicateErrorOut},
     openapi_extra=body_doc(PersonIn),
 )
 def person_register(request: HttpRequest, household_id: uuid.UUID) -> Status:
@@ -143,7 +143,7 @@ def household_update(request: HttpRequest, household_id: uuid.UUID) -> Any:
 
 @router.patch(
     "/registry/people/{person_id}",
-    response={200: PersonOut, 400: dict[str, Any]},
+    response={200: PersonOut, 400: DuplicateErrorOut},
     openapi_extra=body_doc(PersonUpdateIn),
 )
 def person_update(request: HttpRequest, person_id: uuid.UUID) -> Any:

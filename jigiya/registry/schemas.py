@@ -1,15 +1,13 @@
 import datetime
 import uuid
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-import pydantic
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Schema
-from ninja.errors import ValidationError as SchemaError
 from pydantic import Field
 
+from jigiya.core.api import ErrorOut, PatchSchema
 from jigiya.registry.models import (
     BirthOutcome,
     DeliveryPlace,
@@ -18,30 +16,6 @@ from jigiya.registry.models import (
     Relationship,
     Sex,
 )
-
-S = TypeVar("S", bound=Schema)
-
-
-def parse_body(schema: type[S], request: HttpRequest) -> S:
-    """The request's JSON body as `schema`, or the API's 422. Handlers call it after fetching
-    the object of the path in the caller's scope, so what lies outside answers 404 whatever
-    the body holds (nothing about it is revealed by a validation message)."""
-    try:
-        return schema.model_validate_json(request.body or b"{}")
-    except pydantic.ValidationError as exc:
-        raise SchemaError(
-            [{**error, "loc": ("body", "payload", *error["loc"])} for error in exc.errors()]
-        ) from exc
-
-
-def body_doc(schema: type[Schema]) -> dict[str, Any]:
-    """OpenAPI for a body that `parse_body` reads."""
-    return {
-        "requestBody": {
-            "content": {"application/json": {"schema": schema.model_json_schema()}},
-            "required": True,
-        }
-    }
 
 
 class PersonOut(Schema):
@@ -170,6 +144,12 @@ class DuplicateOut(Schema):
     household_id: uuid.UUID
 
 
+class DuplicateErrorOut(ErrorOut):
+    """A refusal (400); for a possible duplicate, the people alike in `candidates`."""
+
+    candidates: list[DuplicateOut] = []
+
+
 class EnrollmentIn(Schema):
     id: uuid.UUID
     program: FollowupProgram
@@ -217,7 +197,7 @@ class AssessmentIn(Schema):
     criteria: list[str]
 
 
-class HouseholdUpdateIn(Schema):
+class HouseholdUpdateIn(PatchSchema):
     """Only the fields sent change."""
 
     name: str = Field(default="", min_length=1, max_length=120)
@@ -229,7 +209,7 @@ class HouseholdUpdateIn(Schema):
     head_id: uuid.UUID | None = None
 
 
-class PersonUpdateIn(Schema):
+class PersonUpdateIn(PatchSchema):
     """Only the fields sent change; `age_years` replaces the date of birth by an estimate."""
 
     given_name: str = Field(default="", min_length=1, max_length=80)

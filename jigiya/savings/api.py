@@ -5,8 +5,9 @@ import pydantic
 from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.errors import ValidationError as SchemaError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from jigiya.core.api import Pagination
 from jigiya.core.retries import created_or_replayed
 from jigiya.savings import ledger, selectors, services
 from jigiya.savings.models import Group, Meeting, Membership
@@ -25,7 +26,7 @@ S = TypeVar("S", bound=pydantic.BaseModel)
 
 
 @router.get("/savings/groups", response=list[GroupOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def group_list(request: HttpRequest) -> Any:
     return selectors.group_list(user=request.user)
 
