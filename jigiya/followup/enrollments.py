@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot
-from jigiya.core.bounds import not_in_future
+from jigiya.core.bounds import not_in_future, within_program
 from jigiya.core.changes import declare_source, records_changed
 from jigiya.core.periods import Month, month_range
 from jigiya.core.retries import replay
@@ -43,7 +43,7 @@ def enrollment_start(
     existing = replay(Enrollment, id, {"person": person, "program": program, "start": start})
     if existing is not None:
         return existing
-    not_in_future("start", start, _("The start"))
+    within_program("start", start, _("The start"))
     if not person.is_active:
         raise ValidationError({"person": _("%(person)s is no longer active.") % {"person": person}})
     if person.birth_date is not None and start < person.birth_date:

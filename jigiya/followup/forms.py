@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jigiya.core.bounds import NOTES_LENGTH
 from jigiya.followup.models import BirthPlan, EducationTopic, Urgency
 from jigiya.followup.schedules import VACCINES
 from jigiya.followup.signs import CHILD_DANGER_SIGNS, PREGNANCY_DANGER_SIGNS, REFERRAL_REASONS
@@ -60,7 +61,10 @@ class VisitForm(forms.Form):
         required=False,
     )
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Notes"),
+        required=False,
+        max_length=NOTES_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     CHILD = (
@@ -188,7 +192,10 @@ class HouseholdVisitForm(forms.Form):
         required=False,
     )
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Notes"),
+        required=False,
+        max_length=NOTES_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(

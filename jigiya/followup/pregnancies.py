@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot
-from jigiya.core.bounds import not_in_future
+from jigiya.core.bounds import not_before_birth, within_program
 from jigiya.core.changes import declare_source, records_changed
 from jigiya.core.retries import replay, was_replayed
 from jigiya.followup import engine, selectors
@@ -86,7 +86,8 @@ def _expected_date(
     """The EDD given or implied by the LMP, once the dates agree with each other."""
     if lmp is None and edd is None:
         raise ValidationError({"lmp": _("Give the last menstrual period or the expected date.")})
-    not_in_future("lmp", lmp, _("The last menstrual period"))
+    within_program("lmp", lmp, _("The last menstrual period"))
+    within_program("edd", edd, _("The expected delivery date"), future=True)
     if (
         lmp is not None
         and edd is not None
@@ -134,6 +135,7 @@ def _check_can_be_pregnant(
         )
     if woman.sex != Sex.FEMALE:
         raise ValidationError({"woman": _("Only a woman can be pregnant.")})
+    not_before_birth(field, start, woman, _("The pregnancy (from its last menstrual period)"))
     if selectors.open_pregnancy(person=woman) is not None:
         raise ValidationError(
             {"woman": _("%(woman)s already has an open pregnancy.") % {"woman": woman}}
@@ -156,7 +158,7 @@ def anc_contact_record(
     existing = replay(AncContact, id, fields)
     if existing is not None:
         return existing
-    not_in_future("date", date, _("The ANC contact"))
+    within_program("date", date, _("The ANC contact"))
     if date < pregnancy.start:
         raise ValidationError(
             {"date": _("The ANC contact %(day)s is before the pregnancy.") % {"day": date}}
@@ -246,7 +248,7 @@ def _check_outcome(
     contact, at most 44 weeks after the LMP) and names a known outcome and place."""
     if pregnancy.outcome_date is not None:
         raise ValidationError({"outcome_date": _("This pregnancy's outcome is already recorded.")})
-    not_in_future("outcome_date", outcome_date, _("The delivery"))
+    within_program("outcome_date", outcome_date, _("The delivery"))
     if outcome_date < pregnancy.start:
         raise ValidationError(
             {

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import Actor, acting_user, has_perm_at, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot
-from jigiya.core.bounds import not_in_future
+from jigiya.core.bounds import not_before_birth, within_program
 from jigiya.core.changes import declare_source, records_changed
 from jigiya.core.errors import Conflict
 from jigiya.core.retries import replay
@@ -54,7 +54,8 @@ def referral_create(
         return existing
     if not person.is_active:
         raise ValidationError({"person": _("%(person)s is no longer active.") % {"person": person}})
-    not_in_future("referred_on", referred_on, _("The referral date"))
+    within_program("referred_on", referred_on, _("The referral date"))
+    not_before_birth("referred_on", referred_on, person, _("The referral date"))
     unknown = sorted(set(reasons) - set(REFERRAL_REASONS))
     if unknown or not (reasons or reason_text.strip()):
         raise ValidationError({"reasons": [_("Give the reason for the referral.")]})
@@ -94,7 +95,7 @@ def referral_close(
     if not selectors.can_close_referral(actor, referral):
         raise PermissionDenied
     closed_on = closed_on or timezone.localdate()
-    not_in_future("closed_on", closed_on)
+    within_program("closed_on", closed_on, _("The outcome"))
     if referral.status != ReferralStatus.OPEN:
         same = referral.status == (ReferralStatus.SEEN if seen else ReferralStatus.NOT_SEEN)
         if same and referral.seen_by == seen_by.strip():

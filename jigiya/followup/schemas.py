@@ -6,6 +6,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from jigiya.core.bounds import NOTES_LENGTH
 from jigiya.followup.models import BirthPlan, EducationTopic, Urgency
 from jigiya.registry.schemas import TaskOut
 
@@ -50,7 +51,7 @@ class VisitIn(Schema):
     pregnancies: list[PregnancyCheckSchema] = []
     education: list[EducationSchema] = []
     referral_outcomes: list[ReferralOutcomeSchema] = []
-    notes: str = ""
+    notes: str = Field(default="", max_length=NOTES_LENGTH)
     refer: bool = True
 
 

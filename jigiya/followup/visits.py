@@ -21,7 +21,7 @@ from jigiya.accounts.access import Actor, require_perm_at
 from jigiya.accounts.models import User
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record
-from jigiya.core.bounds import not_in_future
+from jigiya.core.bounds import NOTES_LENGTH, not_before_birth, text_within, within_program
 from jigiya.core.changes import declare_source, records_changed
 from jigiya.core.retries import fingerprint, replay
 from jigiya.followup import engine, growth, schedules, selectors
@@ -46,6 +46,9 @@ SOURCE_VISIT = declare_source("followup.visit")
 WEIGHT_RANGE_KG = (0.5, 40.0)
 HEIGHT_RANGE_CM = (38.0, 130.0)
 MUAC_RANGE_MM = (50, 300)
+# An education session's detail (`EducationSession.detail`'s max_length), saved without
+# full_clean(): checked here.
+DETAIL_LENGTH = 200
 
 
 @dataclass
@@ -225,7 +228,8 @@ def visit_record(
     existing = replay(Visit, id, {"fingerprint": sent})
     if existing is not None:
         return existing
-    not_in_future("date", date, _("The visit date"))
+    within_program("date", date, _("The visit date"))
+    text_within("notes", notes.strip(), NOTES_LENGTH, _("The notes"))
     checked = _checked(household, date, people, children, pregnancies, education)
     visit = Visit(household=household, chw=chw, date=date, notes=notes.strip())
     visit.fingerprint, visit.created_by = sent, chw
@@ -266,6 +270,8 @@ def _checked(
             _("Not active members of this household (or outside your places): %(ids)s.")
             % {"ids": ", ".join(strangers)},
         )
+    for member in members.values():
+        not_before_birth("people", date, member, _("The visit date"))
     checked = selectors.household_pregnancies_among(
         household=household, pregnancy_ids=[p.pregnancy_id for p in pregnancies]
     )
@@ -280,6 +286,9 @@ def _checked(
                 f"education.{index}.topic",
                 _("Unknown topic “%(topic)s”.") % {"topic": lesson.topic},
             )
+        text_within(
+            f"education.{index}.detail", lesson.detail.strip(), DETAIL_LENGTH, _("The detail")
+        )
     scores = []
     for index, check in enumerate(children):
         person = members[check.person_id]

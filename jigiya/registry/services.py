@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import Actor, acting_user, has_perm_at, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot
-from jigiya.core.bounds import not_in_future
+from jigiya.core.bounds import not_before_birth, not_in_future, within_program
 from jigiya.core.models import AuditAction
 from jigiya.core.retries import mark_replayed, replay
 from jigiya.places.models import Place, PlaceKind
@@ -397,7 +397,8 @@ def person_deactivate(
     if reason not in (ExitReason.MOVED, ExitReason.DIED, ExitReason.LEFT):
         raise ValidationError({"reason": _("Choose moved, died or left.")})
     day = day or timezone.localdate()
-    not_in_future("day", day, _("The day"))
+    within_program("day", day, _("The day"))
+    not_before_birth("day", day, person, _("The day"))
     if not person.is_active:
         mark_replayed(person)
         return person
@@ -497,7 +498,7 @@ def least_access_assess(
     )
     if existing is not None:
         return existing
-    not_in_future("assessed_on", assessed_on, _("The assessment"))
+    within_program("assessed_on", assessed_on, _("The assessment"))
     score, decision = least_access_decision(criteria)
     assessment = LeastAccessAssessment(
         household=household,
