@@ -7,12 +7,14 @@ Usage in a service::
     place.name = name
     place.save(update_fields=["name", "updated_at"])
     audit_record(actor=actor, obj=place, before=before)
+
+and, to create a record, `create_audited(Referral(...), actor=actor, id=id)`.
 """
 
 import datetime
 import decimal
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -21,6 +23,7 @@ from django.db import models
 from jigiya.core.models import AuditAction, AuditEntry
 
 Snapshot = dict[str, Any]
+M = TypeVar("M", bound=models.Model)
 
 _SKIPPED = {"created_at", "updated_at", "password", "last_login"}
 
@@ -81,3 +84,20 @@ def audit_record(
         object_repr=str(obj)[:200],
         changes=changes,
     )
+
+
+def create_audited(
+    record: M,
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    id: uuid.UUID | None = None,
+) -> M:
+    """Insert a new record and audit its creation: under the id a device sent when there is
+    one (so the same record sent again is found by it, `core.retries`), after `full_clean()`;
+    an insert, never an update of a row that has this id. Returns the record."""
+    if id is not None:
+        record.pk = id
+    record.full_clean()
+    record.save(force_insert=True)
+    audit_record(actor=actor, obj=record)
+    return record

@@ -8,24 +8,19 @@ nothing; an actor who manages donors nowhere is refused (403)."""
 import datetime
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jigiya.accounts.access import Actor, acting_user, has_perm_anywhere, has_perm_at
+from jigiya.accounts.access import Actor, acting_user, has_perm_at, require_perm_anywhere
 from jigiya.accounts.roles import Perm, Role
-from jigiya.core.audit import audit_record, audit_snapshot
+from jigiya.core.audit import audit_record, audit_snapshot, create_audited
 from jigiya.core.programs import Program
 from jigiya.donors.models import Donor, DonorUser, Funding
 from jigiya.places.models import Place
 
 if TYPE_CHECKING:
     from jigiya.accounts.models import User
-
-
-def _require_manager(actor: Actor) -> None:
-    if not has_perm_anywhere(actor, Perm.DONORS_MANAGE):
-        raise PermissionDenied
 
 
 def _check_place(actor: Actor, place: Place) -> None:
@@ -50,12 +45,9 @@ def _check_dates(start: datetime.date, end: datetime.date | None) -> None:
 @transaction.atomic
 def donor_create(*, actor: Actor, name: str, code: str) -> Donor:
     """A new donor (codes are unique). Refused (403) to an actor who manages donors nowhere."""
-    _require_manager(actor)
+    require_perm_anywhere(actor, Perm.DONORS_MANAGE)
     donor = Donor(name=name.strip(), code=code.strip(), created_by=acting_user(actor))
-    donor.full_clean()
-    donor.save()
-    audit_record(actor=actor, obj=donor)
-    return donor
+    return create_audited(donor, actor=actor)
 
 
 @transaction.atomic
@@ -64,7 +56,7 @@ def donor_update(
 ) -> Donor:
     """Rename a donor, change its code, or deactivate it (donors are never deleted). Refused
     (403) to an actor who manages donors nowhere."""
-    _require_manager(actor)
+    require_perm_anywhere(actor, Perm.DONORS_MANAGE)
     before = audit_snapshot(donor)
     donor.name, donor.code, donor.is_active = name.strip(), code.strip(), is_active
     donor.full_clean()
@@ -97,10 +89,7 @@ def funding_add(
         end=end,
         created_by=acting_user(actor),
     )
-    funding.full_clean()
-    funding.save()
-    audit_record(actor=actor, obj=funding)
-    return funding
+    return create_audited(funding, actor=actor)
 
 
 @transaction.atomic
@@ -137,10 +126,9 @@ def donor_user_link(*, actor: Actor, user: "User", donor: Donor) -> DonorUser:
     _check_partner(actor, user)
     link = DonorUser.objects.filter(user=user).first()
     if link is None:
-        link = DonorUser(user=user, donor=donor, created_by=acting_user(actor))
-        link.full_clean()
-        link.save()
-        audit_record(actor=actor, obj=link)
+        link = create_audited(
+            DonorUser(user=user, donor=donor, created_by=acting_user(actor)), actor=actor
+        )
     elif link.donor_id != donor.pk:
         before = audit_snapshot(link)
         link.donor = donor

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
-from jigiya.core.audit import audit_record, audit_snapshot
+from jigiya.core.audit import audit_record, audit_snapshot, create_audited
 from jigiya.core.bounds import not_in_future, within_program
 from jigiya.core.changes import declare_source, records_changed
 from jigiya.core.periods import Month, month_range
@@ -71,11 +71,7 @@ def enrollment_start(
     enrollment = Enrollment(
         person=person, program=program, start=start, created_by=acting_user(actor)
     )
-    if id is not None:
-        enrollment.id = id
-    enrollment.full_clean()
-    enrollment.save(force_insert=True)
-    audit_record(actor=actor, obj=enrollment)
+    create_audited(enrollment, actor=actor, id=id)
     _mark_enrollment_months(person.household.community_id, start, None)
     if program == FollowupProgram.CHILD:
         engine.schedule_child(enrollment, anchor=start, first=True, actor=actor)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
-from jigiya.core.audit import audit_record, audit_snapshot
+from jigiya.core.audit import audit_record, audit_snapshot, create_audited
 from jigiya.core.bounds import not_before_birth, within_program
 from jigiya.core.changes import declare_source, records_changed
 from jigiya.core.retries import replay, was_replayed
@@ -66,11 +66,7 @@ def pregnancy_register(
     start = lmp or edd - datetime.timedelta(days=PREGNANCY_DAYS)
     _check_can_be_pregnant(woman, start=start, today=today, field="lmp" if lmp else "edd")
     pregnancy = Pregnancy(woman=woman, lmp=lmp, edd=edd, created_by=acting_user(actor))
-    if id is not None:
-        pregnancy.id = id
-    pregnancy.full_clean()
-    pregnancy.save(force_insert=True)
-    audit_record(actor=actor, obj=pregnancy)
+    create_audited(pregnancy, actor=actor, id=id)
     if not selectors.open_enrollments(person=woman, program=FollowupProgram.PREGNANCY).exists():
         enrollment_start(
             actor=actor, person=woman, program=FollowupProgram.PREGNANCY, start=min(today, edd)
@@ -187,11 +183,7 @@ def anc_contact_record(
         health_center=health_center,
         created_by=acting_user(actor),
     )
-    if id is not None:
-        contact.id = id
-    contact.full_clean()
-    contact.save(force_insert=True)
-    audit_record(actor=actor, obj=contact)
+    create_audited(contact, actor=actor, id=id)
     records_changed(
         source=SOURCE_PREGNANCY,
         cells=[(pregnancy.woman.household.community_id, day) for day in (date, pregnancy.edd)],

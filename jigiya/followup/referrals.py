@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user, has_perm_at, require_perm_at
 from jigiya.accounts.roles import Perm
-from jigiya.core.audit import audit_record, audit_snapshot
+from jigiya.core.audit import audit_record, audit_snapshot, create_audited
 from jigiya.core.bounds import not_before_birth, within_program
 from jigiya.core.changes import declare_source, records_changed
 from jigiya.core.errors import Conflict
@@ -69,11 +69,7 @@ def referral_create(
         urgency=urgency,
         created_by=acting_user(actor),
     )
-    if id is not None:
-        referral.id = id
-    referral.full_clean()
-    referral.save(force_insert=True)
-    audit_record(actor=actor, obj=referral)
+    create_audited(referral, actor=actor, id=id)
     engine.schedule_referral_followup(referral, actor=actor)
     records_changed(source=SOURCE_REFERRAL, cells=[(person.household.community_id, referred_on)])
     return referral

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from jigiya.accounts.access import Actor, require_perm_at
 from jigiya.accounts.models import User
 from jigiya.accounts.roles import Perm
-from jigiya.core.audit import audit_record
+from jigiya.core.audit import create_audited
 from jigiya.core.bounds import NOTES_LENGTH, not_before_birth, text_within, within_program
 from jigiya.core.changes import declare_source, records_changed
 from jigiya.core.retries import fingerprint, replay
@@ -233,12 +233,8 @@ def visit_record(
     checked = _checked(household, date, people, children, pregnancies, education)
     visit = Visit(household=household, chw=chw, date=date, notes=notes.strip())
     visit.fingerprint, visit.created_by = sent, chw
-    if id is not None:
-        visit.id = id
-    visit.full_clean()
-    visit.save(force_insert=True)
+    create_audited(visit, actor=chw, id=id)
     visit.people.set(list(checked.seen))  # type: ignore[arg-type]
-    audit_record(actor=chw, obj=visit)
     suggestions = _save_child_checks(visit, children, checked)
     suggestions += _save_pregnancy_checks(visit, pregnancies, checked)
     _save_education(visit, education)

@@ -19,7 +19,7 @@ from jigiya.accounts.access import (
     require_perm_at,
 )
 from jigiya.accounts.roles import Perm
-from jigiya.core.audit import audit_record, audit_snapshot
+from jigiya.core.audit import audit_record, audit_snapshot, create_audited
 from jigiya.core.changes import declare_source, places_changed, records_changed
 from jigiya.places.models import (
     PARENT_KIND,
@@ -202,10 +202,7 @@ def health_center_create(
         status=status,
         created_by=acting_user(actor),
     )
-    center.full_clean()
-    center.save()
-    audit_record(actor=actor, obj=center)
-    return center
+    return create_audited(center, actor=actor)
 
 
 @transaction.atomic
@@ -290,7 +287,6 @@ def board_member_add(
         phone=phone.strip(),
         created_by=acting_user(actor),
     )
-    member.full_clean()
     if role != "member":
         overlapping = BoardMember.objects.filter(asaco=asaco, role=role).exclude(
             term_end__isnull=False, term_end__lte=term_start
@@ -301,9 +297,7 @@ def board_member_add(
             raise ValidationError(
                 {"role": _("Someone already holds this office during that term.")}
             )
-    member.save()
-    audit_record(actor=actor, obj=member)
-    return member
+    return create_audited(member, actor=actor)
 
 
 @transaction.atomic
@@ -349,8 +343,6 @@ def assembly_record(
         decisions=decisions.strip(),
         created_by=acting_user(actor),
     )
-    assembly.full_clean()
-    assembly.save()
-    audit_record(actor=actor, obj=assembly)
+    create_audited(assembly, actor=actor)
     records_changed(source=SOURCE_ASSEMBLY, cells=[(asaco.health_center.place_id, held_on)])
     return assembly

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user, has_perm_at, require_perm_at
 from jigiya.accounts.roles import Perm
-from jigiya.core.audit import audit_record, audit_snapshot
+from jigiya.core.audit import audit_record, audit_snapshot, create_audited
 from jigiya.core.bounds import not_before_birth, not_in_future, within_program
 from jigiya.core.models import AuditAction
 from jigiya.core.retries import mark_replayed, replay
@@ -91,11 +91,7 @@ def household_create(
     if chw is not None and not has_perm_at(chw, Perm.HEALTH_RECORD, community.path):
         raise ValidationError({"chw": _("This CHW does not work in this community.")})
     household = Household(created_by=acting_user(actor), **fields)
-    if id is not None:
-        household.id = id
-    household.full_clean()
-    household.save(force_insert=True)
-    audit_record(actor=actor, obj=household)
+    create_audited(household, actor=actor, id=id)
     return household
 
 
@@ -261,11 +257,7 @@ def person_register(
         _refuse_duplicates(household.community, fields)
     person = Person(birth_date_estimated=estimated, created_by=acting_user(actor), **fields)
     person.name_key = name_key(person.given_name, person.family_name)
-    if id is not None:
-        person.id = id
-    person.full_clean()
-    person.save(force_insert=True)
-    audit_record(actor=actor, obj=person)
+    create_audited(person, actor=actor, id=id)
     if relationship == Relationship.HEAD and household.head_id is None:
         Household.objects.filter(pk=household.pk).update(head=person)
         household.head = person
@@ -452,11 +444,7 @@ def newborn_add(
         **fields,
     )
     person.name_key = name_key(person.given_name, person.family_name)
-    if id is not None:
-        person.id = id
-    person.full_clean()
-    person.save(force_insert=True)
-    audit_record(actor=actor, obj=person)
+    create_audited(person, actor=actor, id=id)
     return person
 
 
@@ -508,9 +496,5 @@ def least_access_assess(
         decision=decision,
         created_by=acting_user(actor),
     )
-    if id is not None:
-        assessment.id = id
-    assessment.full_clean()
-    assessment.save(force_insert=True)
-    audit_record(actor=actor, obj=assessment)
+    create_audited(assessment, actor=actor, id=id)
     return assessment

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user, has_perm_at, require_perm_at
 from jigiya.accounts.roles import Perm
-from jigiya.core.audit import audit_record, audit_snapshot
+from jigiya.core.audit import audit_record, audit_snapshot, create_audited
 from jigiya.core.bounds import not_in_future
 from jigiya.core.money import format_fcfa
 from jigiya.registry.models import Person
@@ -53,7 +53,6 @@ def membership_add(
         raise ValidationError({"person": [_("This person is already a member.")]})
     number = (group.memberships.order_by("-number").values_list("number", flat=True).first()) or 0
     membership = Membership(
-        id=id or uuid.uuid4(),
         group=group,
         person=person,
         joined_on=joined_on,
@@ -61,9 +60,7 @@ def membership_add(
         number=number + 1,
         created_by=acting_user(actor),
     )
-    membership.full_clean()
-    membership.save()
-    audit_record(actor=actor, obj=membership)
+    create_audited(membership, actor=actor, id=id)
     changed_from(group, joined_on, source=SOURCE_MEMBERS)
     return membership
 
