@@ -181,11 +181,13 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
 LOGIN_RATE_LIMIT = env_str("LOGIN_RATE_LIMIT", "30/min")
 # The database cache: one count for every server process and machine (a per-process cache
-# would let each gunicorn worker grant the whole rate). Its table is made by `migrate`.
+# would let each gunicorn worker grant the whole rate). Its table is made by `migrate`. A count
+# lives a minute; room for 10 000 (Django's 300 would cull live counts with a few hundred users).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "jigiya_cache",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
     }
 }
 

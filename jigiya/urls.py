@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from jigiya.api import api
 from jigiya.web import views as web_views
@@ -16,6 +17,11 @@ urlpatterns = [
     path("interop/", include("jigiya.interop.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    # One login door: the Django admin's own login page would skip the login rate limit.
+    path(
+        "django-admin/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+    ),
     path("django-admin/", admin.site.urls),
     path("healthz", web_views.healthz, name="healthz"),
 ]

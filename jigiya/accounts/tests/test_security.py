@@ -366,3 +366,9 @@ def test_the_demo_logins_are_not_held(db):
     places_demo.load(admin=admin)
     users = demo.load(admin=admin)
     assert [user.must_change_password for user in users] == [False] * len(demo.DEMO_USERS)
+
+
+def test_the_django_admin_logs_in_through_the_same_door(db):
+    response = Client().get("/django-admin/login/?next=/django-admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/django-admin/"
