@@ -1,5 +1,6 @@
 import datetime
 import uuid
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,10 +15,10 @@ from jigiya.accounts.roles import Perm
 from jigiya.core.params import parse_day
 from jigiya.core.views import form_page
 from jigiya.followup import forms, selectors, services
-from jigiya.followup.models import EducationTopic, Urgency
+from jigiya.followup.models import EducationTopic, Urgency, Visit
 from jigiya.followup.signs import REFERRAL_REASONS
 from jigiya.registry import selectors as registry_selectors
-from jigiya.registry.models import FollowupProgram, Sex
+from jigiya.registry.models import FollowupProgram, Household, Pregnancy, Sex
 
 
 def _day(request: HttpRequest) -> datetime.date:
@@ -71,31 +72,18 @@ def visit_person(request: HttpRequest, person_id: str) -> HttpResponse:
         initial={"date": today, "measured_lying": True},
     )
 
-    def save(data: dict) -> object:
-        try:
-            return services.visit_record(
-                actor=request.user,
-                household=household,
-                id=data["id"],
-                date=data["date"],
-                people=[person.pk],
-                children=[_child_check(person.pk, data, "child_danger_signs")] if child else [],
-                pregnancies=[_pregnancy_check(pregnancy.pk, data, "pregnancy_danger_signs")]
-                if pregnancy
-                else [],
-                education=[
-                    services.EducationIn(topic=topic, attendee_ids=[person.pk])
-                    for topic in data.get("topics") or []
-                ],
-                notes=data.get("notes") or "",
-            )
-        except ValidationError as exc:
-            # "children.0.weight_kg" → "weight_kg": the form shows it on its field.
-            if hasattr(exc, "error_dict"):
-                raise ValidationError(
-                    {key.split(".")[-1]: value for key, value in exc.error_dict.items()}
-                ) from exc
-            raise
+    def save(data: dict) -> Visit:
+        return _visit_record(
+            request,
+            household,
+            data,
+            seen=[person.pk],
+            children=[_child_check(person.pk, data, "child_danger_signs")] if child else [],
+            pregnancies=[_pregnancy_check(pregnancy.pk, data, "pregnancy_danger_signs")]
+            if pregnancy
+            else [],
+            renamed=_field_of,
+        )
 
     return form_page(
         request,
@@ -110,6 +98,44 @@ def visit_person(request: HttpRequest, person_id: str) -> HttpResponse:
         done=lambda _visit: person.get_absolute_url(),
         message=_("Visit recorded."),
     )
+
+
+def _visit_record(
+    request: HttpRequest,
+    household: Household,
+    data: dict,
+    *,
+    seen: list[uuid.UUID],
+    children: list[services.ChildCheckIn],
+    pregnancies: list[services.PregnancyCheckIn],
+    renamed: Callable[[ValidationError], ValidationError],
+) -> Visit:
+    """The visit a form describes (the topics taught to everyone seen), through the service;
+    its refusals under the form's names (`renamed`)."""
+    try:
+        return services.visit_record(
+            actor=request.user,
+            household=household,
+            id=data["id"],
+            date=data["date"],
+            people=seen,
+            children=children,
+            pregnancies=pregnancies,
+            education=[
+                services.EducationIn(topic=topic, attendee_ids=seen)
+                for topic in data.get("topics") or []
+            ],
+            notes=data.get("notes") or "",
+        )
+    except ValidationError as exc:
+        raise renamed(exc) from exc
+
+
+def _field_of(exc: ValidationError) -> ValidationError:
+    """The service's "children.0.weight_kg" as "weight_kg": the one-person form's field."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({key.split(".")[-1]: value for key, value in exc.error_dict.items()})
 
 
 def _child_check(
@@ -258,28 +284,20 @@ def visit_household(request: HttpRequest, household_id: str) -> HttpResponse:
         initial={"date": today},
     )
 
-    def save(data: dict) -> object:
+    def save(data: dict) -> Visit:
         children, checks, names = _household_checks(form, people)
         seen = [check.person_id for check in children]
         seen += [people.pregnancies[index].woman_id for index, _v in form.pregnancy_checks()]
         seen += [uuid.UUID(pk) for pk in data.get("people") or []]
-        try:
-            return services.visit_record(
-                actor=request.user,
-                household=household,
-                id=data["id"],
-                date=data["date"],
-                people=seen,
-                children=children,
-                pregnancies=checks,
-                education=[
-                    services.EducationIn(topic=topic, attendee_ids=seen)
-                    for topic in data.get("topics") or []
-                ],
-                notes=data.get("notes") or "",
-            )
-        except ValidationError as exc:
-            raise _renamed(exc, names) from exc
+        return _visit_record(
+            request,
+            household,
+            data,
+            seen=seen,
+            children=children,
+            pregnancies=checks,
+            renamed=lambda exc: _renamed(exc, names),
+        )
 
     return form_page(
         request,
@@ -357,10 +375,16 @@ def pregnancy_create(request: HttpRequest, person_id: str) -> HttpResponse:
     )
 
 
-@login_required
-def anc_contact_add(request: HttpRequest, pregnancy_id: str) -> HttpResponse:
+def _pregnancy_to_record(request: HttpRequest, pregnancy_id: str) -> Pregnancy:
+    """A pregnancy the user sees (404 otherwise) and may record about (403 otherwise)."""
     pregnancy = registry_selectors.pregnancy_get(user=request.user, pregnancy_id=pregnancy_id)
     require_perm_at(request.user, Perm.HEALTH_RECORD, pregnancy.woman.household.community)
+    return pregnancy
+
+
+@login_required
+def anc_contact_add(request: HttpRequest, pregnancy_id: str) -> HttpResponse:
+    pregnancy = _pregnancy_to_record(request, pregnancy_id)
     return form_page(
         request,
         forms.AncContactForm(request.POST or None),
@@ -376,8 +400,7 @@ def anc_contact_add(request: HttpRequest, pregnancy_id: str) -> HttpResponse:
 
 @login_required
 def pregnancy_outcome(request: HttpRequest, pregnancy_id: str) -> HttpResponse:
-    pregnancy = registry_selectors.pregnancy_get(user=request.user, pregnancy_id=pregnancy_id)
-    require_perm_at(request.user, Perm.HEALTH_RECORD, pregnancy.woman.household.community)
+    pregnancy = _pregnancy_to_record(request, pregnancy_id)
     return form_page(
         request,
         forms.OutcomeForm(request.POST or None),
@@ -400,8 +423,7 @@ def pregnancy_outcome(request: HttpRequest, pregnancy_id: str) -> HttpResponse:
 @login_required
 def newborn_create(request: HttpRequest, pregnancy_id: str) -> HttpResponse:
     """Register a baby of a delivery already recorded (a twin, or one not registered then)."""
-    pregnancy = registry_selectors.pregnancy_get(user=request.user, pregnancy_id=pregnancy_id)
-    require_perm_at(request.user, Perm.HEALTH_RECORD, pregnancy.woman.household.community)
+    pregnancy = _pregnancy_to_record(request, pregnancy_id)
     return form_page(
         request,
         forms.NewbornForm(request.POST or None),
