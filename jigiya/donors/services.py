@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import Actor, acting_user, has_perm_at, require_perm_anywhere
 from jigiya.accounts.roles import Perm, Role
 from jigiya.core.audit import audit_record, audit_snapshot, create_audited
+from jigiya.core.bounds import within_program
 from jigiya.core.programs import Program
 from jigiya.donors.models import Donor, DonorUser, Funding
 from jigiya.places.models import Place
@@ -38,6 +39,9 @@ def _check_program(program: str) -> None:
 
 
 def _check_dates(start: datetime.date, end: datetime.date | None) -> None:
+    # A funding may be signed ahead of its start: the program's start is its only floor.
+    within_program("start", start, _("The start"), future=True)
+    within_program("end", end, _("The end"), future=True)
     if end is not None and end < start:
         raise ValidationError({"end": [_("The end comes before the start.")]})
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jigiya.accounts.forms import PlaceChoiceField
+from jigiya.core.bounds import SECRET_LENGTH
 from jigiya.indicators import catalog
 from jigiya.interop.models import Figure, IdScheme
 from jigiya.places.models import HealthCenter, Place
@@ -23,6 +24,7 @@ class ServerForm(forms.Form):
         widget=forms.PasswordInput(render_value=False),
         strip=False,
         required=False,
+        max_length=SECRET_LENGTH,
     )
     id_scheme = forms.ChoiceField(label=_("Identifier scheme"), choices=IdScheme.choices)
     data_set = forms.CharField(label=_("Data set (UID, optional)"), max_length=50, required=False)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import EVERYWHERE, Actor, has_perm_at, scope_paths
 from jigiya.accounts.roles import Perm
+from jigiya.core.bounds import program_start
 from jigiya.core.periods import Month
 from jigiya.indicators import catalog
 from jigiya.indicators import selectors as indicator_selectors
@@ -99,10 +100,19 @@ def _get(queryset: QuerySet[Any], pk: Any) -> Any:
 
 
 def check_period(month: Month) -> None:
-    """A month that has begun (the current one included); a future month is refused."""
+    """A month that has begun (the current one included) and not before the program's start;
+    a future month, or one before the program, is refused."""
     if month.is_future():
         raise ValidationError(
             {"period": _("%(period)s is in the future: nothing to report yet.") % {"period": month}}
+        )
+    start = Month.of(program_start())
+    if month < start:
+        raise ValidationError(
+            {
+                "period": _("%(period)s is before the start of the program (%(start)s).")
+                % {"period": month, "start": start}
+            }
         )
 
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot
+from jigiya.core.bounds import SECRET_LENGTH, text_within
 from jigiya.core.errors import Conflict
 from jigiya.core.models import AuditAction
 from jigiya.core.periods import Month
@@ -146,6 +147,7 @@ def server_create(
     _check_timeout(timeout)
     if not password:
         raise ValidationError({"password": _("The DHIS2 password is required.")})
+    text_within("password", password, SECRET_LENGTH, _("The password"))
     server = Dhis2Server(
         name=name.strip(),
         place=place,
@@ -189,6 +191,7 @@ def server_update(
     server.name = name.strip()
     server.base_url = _check_url(base_url)
     server.username = username.strip()
+    text_within("password", password, SECRET_LENGTH, _("The password"))
     if password:
         server.password = secret.encrypt(password)
     server.id_scheme = id_scheme

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jigiya.accounts.forms import PlaceChoiceField
+from jigiya.core.bounds import DECISIONS_LENGTH
 from jigiya.places.models import (
     AssemblyKind,
     BoardRole,
@@ -93,7 +94,11 @@ class AssemblyForm(forms.Form):
     women_attending = forms.IntegerField(
         label=_("Women attending"), min_value=0, initial=0, required=False
     )
-    decisions = forms.CharField(label=_("Decisions"), widget=forms.Textarea(attrs={"rows": 4}))
+    decisions = forms.CharField(
+        label=_("Decisions"),
+        max_length=DECISIONS_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
     def clean_women_attending(self) -> int:
         return self.cleaned_data["women_attending"] or 0

@@ -20,6 +20,14 @@ from jigiya.accounts.access import (
 )
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot, create_audited
+from jigiya.core.bounds import (
+    DECISIONS_LENGTH,
+    EARLIEST_BIRTH,
+    not_before,
+    not_in_future,
+    text_within,
+    within_program,
+)
 from jigiya.core.changes import declare_source, places_changed, records_changed
 from jigiya.places.models import (
     PARENT_KIND,
@@ -166,6 +174,12 @@ def place_move(*, actor: Actor, place: Place, parent: Place) -> Place:
     return place
 
 
+def _partnership_bounded(since: datetime.date | None, until: datetime.date | None) -> None:
+    """A partnership with the program starts and ends within it (a planned end may be ahead)."""
+    within_program("partner_since", since, _("The partnership"), future=True)
+    within_program("partner_until", until, _("The end of the partnership"), future=True)
+
+
 def _require_health_center_place(actor: Actor, place: Place) -> None:
     # In a community (the quartier or village where the building stands): what a health center
     # records is counted there, and its health area's totals add up its communities.
@@ -190,6 +204,7 @@ def health_center_create(
 ) -> HealthCenter:
     """Register a CSCom located in `place`."""
     _require_health_center_place(actor, place)
+    _partnership_bounded(partner_since, partner_until)
     center = HealthCenter(
         name=name.strip(),
         code=code.strip(),
@@ -224,6 +239,7 @@ def health_center_update(
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError({field: _("This field cannot be changed here.") for field in unknown})
+    _partnership_bounded(fields.get("partner_since"), fields.get("partner_until"))
     before = audit_snapshot(health_center)
     for field, value in fields.items():
         setattr(health_center, field, value.strip() if isinstance(value, str) else value)
@@ -249,6 +265,9 @@ def asaco_save(
 ) -> Asaco:
     """Create or update the ASACO of a health center."""
     _require_asaco_manage(actor, health_center)
+    # An ASACO may be older than the program: only a mistyped year is refused.
+    not_before("registered_on", registered_on, EARLIEST_BIRTH, _("The registration"))
+    not_in_future("registered_on", registered_on, _("The registration"))
     asaco = Asaco.objects.filter(health_center=health_center).first()
     before = audit_snapshot(asaco) if asaco else None
     if asaco is None:
@@ -277,6 +296,8 @@ def board_member_add(
 ) -> BoardMember:
     """Seat a board member. Two people cannot hold the same office (other than member) at once."""
     _require_asaco_manage(actor, asaco.health_center)
+    # A board may have been elected before the program: only a mistyped year is refused.
+    not_before("term_start", term_start, EARLIEST_BIRTH, _("The term"))
     member = BoardMember(
         asaco=asaco,
         full_name=full_name.strip(),
@@ -328,6 +349,8 @@ def assembly_record(
 ) -> GeneralAssembly:
     """Record a general assembly that took place (not one in the future)."""
     _require_asaco_manage(actor, asaco.health_center)
+    within_program("held_on", held_on, _("The assembly"), future=True)
+    text_within("decisions", decisions.strip(), DECISIONS_LENGTH, _("The decisions"))
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": _("A general assembly cannot be recorded in advance.")})
     if GeneralAssembly.objects.filter(asaco=asaco, held_on=held_on).exists():

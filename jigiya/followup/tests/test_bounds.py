@@ -165,6 +165,7 @@ def _post_visit(client, household, **body):
 
 def test_the_api_refuses_a_visit_dated_0001_01_01(client, chw, household, mother):
     client.force_login(chw)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     before = _counts()
     response = _post_visit(client, household, date="0001-01-01", people=[str(mother.pk)])
     assert response.status_code == 400
@@ -176,6 +177,7 @@ def test_the_api_refuses_a_visit_dated_0001_01_01(client, chw, household, mother
 
 def test_the_api_refuses_a_megabyte_of_notes_and_declares_the_limit(client, chw, household, mother):
     client.force_login(chw)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     before = _counts()
     response = _post_visit(
         client, household, date="2025-06-10", people=[str(mother.pk)], notes="n" * 1_000_000
@@ -191,6 +193,7 @@ def test_the_api_refuses_a_megabyte_of_notes_and_declares_the_limit(client, chw,
 
 def test_the_visit_page_refuses_notes_over_the_limit(client, chw, household, mother):
     client.force_login(chw)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     before = _counts()
     response = client.post(
         f"/followup/people/{mother.pk}/visit/",
