@@ -17,6 +17,7 @@ from jigiya.accounts.access import (
     Actor,
     get_in_scope,
     has_perm_anywhere,
+    require_perm_anywhere,
     role_paths,
     scope_paths,
     scope_q,
@@ -145,8 +146,7 @@ def _managed(user: Actor) -> Q:
 def donor_manage_list(*, user: Actor) -> QuerySet[Donor]:
     """Donors a manager may change: those funding something in the manager's places, and those
     funding nothing yet (just created). 403 for anyone else. Two queries with the counts."""
-    if not can_manage_donors(user):
-        raise PermissionDenied
+    require_perm_anywhere(user, Perm.DONORS_MANAGE)
     funded_here = Funding.objects.filter(_managed(user)).values("donor_id")
     return (
         Donor.objects.filter(Q(pk__in=funded_here) | Q(fundings__isnull=True))
@@ -182,8 +182,7 @@ def donor_manage_users(*, user: Actor, donor: Donor) -> QuerySet[DonorUser]:
 
 def funding_manage_get(*, user: Actor, funding_id: object) -> Funding:
     """A funding whose place lies in the manager's places (403 for a non-manager), or 404."""
-    if not can_manage_donors(user):
-        raise PermissionDenied
+    require_perm_anywhere(user, Perm.DONORS_MANAGE)
     fundings = Funding.objects.select_related("donor", "place")
     return get_in_scope(fundings, user, Perm.DONORS_MANAGE, "place__path", pk=funding_id)
 

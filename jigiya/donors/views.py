@@ -7,14 +7,15 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jigiya.accounts.access import Actor
+from jigiya.accounts.access import Actor, require_perm_anywhere
+from jigiya.accounts.roles import Perm
 from jigiya.core.views import form_page
 from jigiya.donors import forms, selectors, services
 from jigiya.donors.models import Donor, Funding
@@ -28,8 +29,7 @@ def manager_page(view: View) -> View:
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.can_manage_donors(request.user):
-            raise PermissionDenied
+        require_perm_anywhere(request.user, Perm.DONORS_MANAGE)
         return view(request, *args, **kwargs)
 
     return login_required(require_http_methods(["GET", "POST"])(wrapper))

@@ -19,9 +19,9 @@ from jigiya.accounts.access import (
     Actor,
     acting_user,
     get_in_scope,
-    has_perm_anywhere,
     has_perm_at,
     require_perm_anywhere,
+    require_perm_at,
     scope_q,
 )
 from jigiya.accounts.models import User
@@ -125,6 +125,17 @@ def tasks_for_chw(user: Actor, today: datetime.date) -> Worklist:
         this_week=[t for t in tasks if t.due_date > today],
         by_household=list(groups.values()),
         overdue_referrals=referrals,
+    )
+
+
+def chw_community_ids(user: Actor) -> list[Any]:
+    """The communities of the households assigned to the user (the worklist's cache key holds
+    their versions): one query on the households' (chw, active) index."""
+    return list(
+        Household.objects.filter(chw=acting_user(user), is_active=True)
+        .values_list("community_id", flat=True)
+        .distinct()
+        .order_by()
     )
 
 
@@ -294,8 +305,7 @@ def visit_get(*, user: Actor, visit_id: Any) -> Visit:
         "household__community__path",
         pk=visit_id,
     )
-    if not has_perm_at(user, Perm.HEALTH_VIEW, visit.household.community.path):
-        raise PermissionDenied
+    require_perm_at(user, Perm.HEALTH_VIEW, visit.household.community)
     return visit
 
 
@@ -319,8 +329,7 @@ def supervisor_overview(*, user: Actor, today: datetime.date) -> list[ChwRow]:
     one with no household yet shows zeros): households, enrolled children, children with two
     contacts or more this month (coverage), visits this month, overdue tasks and referrals.
     Six queries, whatever the number of CHWs."""
-    if not has_perm_anywhere(user, Perm.HEALTH_SUPERVISE):
-        raise PermissionDenied
+    require_perm_anywhere(user, Perm.HEALTH_SUPERVISE)
     households = Household.objects.filter(
         scope_q(user, Perm.HEALTH_SUPERVISE, "community__path"), is_active=True, chw__isnull=False
     )

@@ -3,13 +3,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from jigiya.accounts.access import has_perm_anywhere, scope_q
+from jigiya.accounts.access import has_perm_anywhere, require_perm_anywhere, scope_q
 from jigiya.accounts.roles import Perm
 from jigiya.core.errors import Conflict, add_to_form
 from jigiya.core.periods import Month
@@ -31,8 +31,7 @@ def server_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def server_create(request: HttpRequest) -> HttpResponse:
-    if not has_perm_anywhere(request.user, Perm.DHIS2_PUSH):
-        raise PermissionDenied
+    require_perm_anywhere(request.user, Perm.DHIS2_PUSH)
     places = Place.objects.filter(scope_q(request.user, Perm.DHIS2_PUSH), is_active=True)
     return form_page(
         request,

@@ -2,7 +2,6 @@ import uuid
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from jigiya.accounts.access import (
     acting_user,
     has_perm_anywhere,
     has_perm_at,
+    require_perm_anywhere,
     require_perm_at,
 )
 from jigiya.accounts.models import User
@@ -27,8 +27,7 @@ FORM = "registry/form.html"
 
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
-    if not has_perm_anywhere(request.user, Perm.HEALTH_VIEW):
-        raise PermissionDenied
+    require_perm_anywhere(request.user, Perm.HEALTH_VIEW)
     search = request.GET.get("q", "").strip()
     households = selectors.household_list(user=request.user, search=search)
     context = {
@@ -41,8 +40,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def household_create(request: HttpRequest) -> HttpResponse:
-    if not has_perm_anywhere(request.user, Perm.HEALTH_RECORD):
-        raise PermissionDenied
+    require_perm_anywhere(request.user, Perm.HEALTH_RECORD)
     form = forms.HouseholdForm(
         request.POST or None, communities=selectors.recording_communities(user=request.user)
     )
