@@ -244,6 +244,10 @@ JIGIYA_FCFA_PER_USD = env_int("JIGIYA_FCFA_PER_USD", 0)
 # Indicators: the first month that may hold data; refresh inline (tests, no worker) or queued.
 JIGIYA_HISTORY_START = env_str("JIGIYA_HISTORY_START", "2018-01")
 JIGIYA_INDICATORS_REFRESH_INLINE = env_bool("JIGIYA_INDICATORS_REFRESH_INLINE", False)
+# Savings: the ceiling of one movement of money, and the movement above which a posting waits
+# for a second officer (FCFA; a cycle's constitution may set its own, up to 10^12 FCFA).
+SAVINGS_MAX_MOVEMENT_FCFA = env_int("SAVINGS_MAX_MOVEMENT_FCFA", 5_000_000)
+SAVINGS_APPROVAL_THRESHOLD_FCFA = env_int("SAVINGS_APPROVAL_THRESHOLD_FCFA", 1_000_000)
 # Bounds (core.bounds): the first day the program records anything; no visit, meeting, enrollment
 # or other event is dated before it (ISO date).
 PROGRAM_START_DATE = date.fromisoformat(env_str("JIGIYA_PROGRAM_START", "2000-01-01"))

@@ -10,14 +10,16 @@ from ninja.pagination import paginate
 from jigiya.core.api import Pagination
 from jigiya.core.retries import created_or_replayed
 from jigiya.savings import ledger, selectors, services
-from jigiya.savings.models import Group, Meeting, Membership
+from jigiya.savings.models import Approval, Group, Meeting, Membership
 from jigiya.savings.schemas import (
+    ApprovalOut,
     GroupDetailOut,
     GroupOut,
     LeaveIn,
     MeetingIn,
     MeetingOut,
     MembershipOut,
+    RejectIn,
     RoleIn,
 )
 
@@ -102,7 +104,7 @@ def _inline(schema: dict[str, Any]) -> dict[str, Any]:
 
 @router.post(
     "/savings/groups/{group_id}/meetings",
-    response={200: MeetingOut, 201: MeetingOut},
+    response={200: MeetingOut, 201: MeetingOut, 202: ApprovalOut},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -112,11 +114,15 @@ def _inline(schema: dict[str, Any]) -> dict[str, Any]:
 )
 def meeting_record(request: HttpRequest, group_id: uuid.UUID) -> Status:
     """Record a whole meeting at once (body: `MeetingIn`). The first time: 201. The same meeting
-    again: 200 with the same result, nothing changed. The same id with other content: 409."""
+    again: 200 with the same result, nothing changed. The same id with other content: 409.
+    A movement above the approval threshold: 202 with the posting waiting for a second officer
+    (`ApprovalOut`), nothing posted; sent again, 202 with it as it stands."""
     group: Group = selectors.group_get(user=request.user, group_id=group_id)
     data = _meeting_data(request)
-    meeting = services.meeting_record(actor=request.user, group=group, data=data)
-    return created_or_replayed(meeting)
+    result = services.meeting_record(actor=request.user, group=group, data=data)
+    if isinstance(result, Approval):
+        return Status(202, result)
+    return created_or_replayed(result)
 
 
 @router.get("/savings/meetings/{meeting_id}", response=MeetingOut)
@@ -174,3 +180,40 @@ def member_leave(request: HttpRequest, membership_id: uuid.UUID) -> dict[str, An
             actor=request.user, membership=membership, left_on=payload.left_on
         )
     )
+
+
+@router.get("/savings/approvals", response=list[ApprovalOut])
+@paginate(Pagination)
+def approval_list(request: HttpRequest) -> Any:
+    """The postings waiting for a second officer in the caller's places, oldest first."""
+    return selectors.approvals_waiting(user=request.user)
+
+
+@router.get("/savings/approvals/{approval_id}", response=ApprovalOut)
+def approval_detail(request: HttpRequest, approval_id: uuid.UUID) -> Approval:
+    return selectors.approval_get(user=request.user, approval_id=approval_id)
+
+
+@router.post("/savings/approvals/{approval_id}/approve", response=ApprovalOut)
+def approval_approve(request: HttpRequest, approval_id: uuid.UUID) -> Approval:
+    """A second officer approves: the meeting is posted (`meeting_id`). Its maker, or a caller
+    without `savings.approve` in the group's place, is refused (400, 403); nothing changes."""
+    approval = selectors.approval_get(user=request.user, approval_id=approval_id)
+    return services.approval_approve(actor=request.user, approval=approval)
+
+
+@router.post(
+    "/savings/approvals/{approval_id}/reject",
+    response=ApprovalOut,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": RejectIn.model_json_schema()}},
+        }
+    },
+)
+def approval_reject(request: HttpRequest, approval_id: uuid.UUID) -> Approval:
+    """A second officer rejects (body: `RejectIn`, a reason): nothing is posted."""
+    approval = selectors.approval_get(user=request.user, approval_id=approval_id)
+    payload = _body(request, RejectIn)
+    return services.approval_reject(actor=request.user, approval=approval, reason=payload.reason)

@@ -13,7 +13,7 @@ from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot
 from jigiya.core.bounds import not_in_future
 from jigiya.core.errors import Conflict
-from jigiya.savings import ledger
+from jigiya.savings import ledger, limits
 from jigiya.savings.common import SOURCE_LEDGER, changed_from, note, whole
 from jigiya.savings.ledger import EntryDraft, LineDraft
 from jigiya.savings.loans import position
@@ -50,7 +50,9 @@ def entry_correct(
     amount: int | None = None,
 ) -> list[Entry]:
     """Correct a posted entry of a sealed meeting: a reversal that points at it and, when a new
-    amount is given, the entry as it should have been. Nothing is edited. Idempotent on `id`."""
+    amount is given, the entry as it should have been (at most the cycle's ceiling of one
+    movement). Nothing is edited. Idempotent on `id`. Refused once the entry's cycle is shared
+    out (its books are closed)."""
     group = entry.group
     require_perm_at(actor, Perm.SAVINGS_RECORD, group.community)
     group = ledger.lock_group(group.pk)
@@ -65,6 +67,7 @@ def entry_correct(
         raise ValidationError({"__all__": [_("This entry was already reversed.")]})
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why it is corrected.")]})
+    limits.check_open_period(group, entry.cycle, entry.on, "__all__")
     drafts = [ledger.reversal_of(entry, id=id, memo=note(reason))]
     if amount is not None:
         drafts.append(_replacement(entry, id=id, amount=whole(amount, "amount", positive=True)))
@@ -96,6 +99,7 @@ def _replacement(entry: Entry, *, id: uuid.UUID, amount: int) -> EntryDraft:
     """The entry as it should have been: the same lines, with the new amount (for shares, a
     whole number of shares, at most the maximum)."""
     cycle = entry.cycle
+    limits.check_within(amount, "amount", str(EntryKind(entry.kind).label), cycle)
     if entry.kind in (EntryKind.REPAYMENT, EntryKind.LOAN):
         raise ValidationError(
             {"amount": [_("Reverse a loan or repayment, then record it at a meeting.")]}

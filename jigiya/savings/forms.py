@@ -12,6 +12,7 @@ from jigiya.savings.models import (
     Frequency,
     GrantPurpose,
     GroupStatus,
+    LoanLimitBasis,
     MemberRole,
     Membership,
     Presence,
@@ -59,6 +60,12 @@ class CycleForm(forms.Form):
     max_loan_multiple = forms.IntegerField(
         label=_("Maximum loan (times the member's savings)"), min_value=1, initial=3
     )
+    loan_limit_basis = forms.ChoiceField(
+        label=_("The maximum loan applies to"),
+        choices=LoanLimitBasis.choices,
+        initial=LoanLimitBasis.ALL_OWED,
+        required=False,
+    )
     max_term_months = forms.IntegerField(
         label=_("Maximum loan term (months)"), min_value=1, initial=3
     )
@@ -93,6 +100,21 @@ class CycleForm(forms.Form):
     remainder_rule = forms.ChoiceField(
         label=_("Rounding remainder of the share-out"), choices=RemainderRule.choices
     )
+    max_movement = forms.IntegerField(
+        label=_("Ceiling of one movement of money (FCFA)"),
+        help_text=_("Empty: the program's ceiling."),
+        min_value=1,
+        required=False,
+    )
+    approval_threshold = forms.IntegerField(
+        label=_("A movement above this waits for a second officer (FCFA)"),
+        help_text=_("Empty: the program's threshold."),
+        min_value=1,
+        required=False,
+    )
+
+    def clean_loan_limit_basis(self) -> str:
+        return self.cleaned_data["loan_limit_basis"] or LoanLimitBasis.ALL_OWED
 
     def clean_fines(self) -> list[dict[str, Any]]:
         fines = []
@@ -148,6 +170,14 @@ class CorrectionForm(forms.Form):
         label=_("Correct amount (FCFA; empty: only cancel)"), min_value=1, required=False
     )
     reason = forms.CharField(label=_("Why"), max_length=200)
+
+
+class ApproveForm(forms.Form):
+    """Approving asks for nothing more: the button says it all."""
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Why is it rejected?"), max_length=200)
 
 
 class ShareOutForm(forms.Form):

@@ -15,14 +15,16 @@ from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot
 from jigiya.core.bounds import not_in_future
 from jigiya.places.models import Place, PlaceKind
-from jigiya.savings import ledger
+from jigiya.savings import ledger, limits
 from jigiya.savings.common import whole
 from jigiya.savings.models import (
     Cycle,
     CycleStatus,
+    EntryKind,
     Group,
     GroupStatus,
     GroupStatusChange,
+    LoanLimitBasis,
     RemainderRule,
 )
 
@@ -125,7 +127,8 @@ def group_status_change(
 CONSTITUTION_FIELDS = (
     "frequency", "share_price", "max_shares", "health_contribution", "interest_rate",
     "max_loan_multiple", "max_term_months", "fines", "savings_split", "health_box_percent",
-    "share_out_health_fund", "remainder_rule", "leaving_mid_cycle",
+    "share_out_health_fund", "remainder_rule", "leaving_mid_cycle", "loan_limit_basis",
+    "max_movement", "approval_threshold",
 )  # fmt: skip
 
 
@@ -149,9 +152,15 @@ def cycle_start(
     share_out_health_fund: bool = False,
     remainder_rule: str = RemainderRule.HEALTH_FUND,
     leaving_mid_cycle: bool = True,
+    loan_limit_basis: str = LoanLimitBasis.ALL_OWED,
+    max_movement: int | None = None,
+    approval_threshold: int | None = None,
 ) -> Cycle:
     """Open the group's next cycle with its constitution. The members and the health fund carry
-    over from the cycle before (they belong to the group); the last cycle must be shared out."""
+    over from the cycle before (they belong to the group); the last cycle must be shared out.
+    The ceiling of one movement and the approval threshold are the program's unless given (at
+    most the technical ceiling); the share price, health contribution and fines are within the
+    ceiling."""
     require_perm_at(actor, Perm.SAVINGS_RECORD, group.community)
     group = ledger.lock_group(group.pk)
     if group.status == GroupStatus.CLOSED:
@@ -165,6 +174,10 @@ def cycle_start(
         raise ValidationError({"starts_on": [_("The cycle starts before the group was formed.")]})
     share_price = whole(share_price, "share_price", positive=True)
     health_contribution = whole(health_contribution, "health_contribution")
+    for name, value in (("max_movement", max_movement), ("approval_threshold", approval_threshold)):
+        if value is not None:
+            whole(value, name, positive=True)
+            limits.within_technical(value, name)
     cycle = Cycle(
         group=group,
         number=(last.number + 1) if last else 1,
@@ -183,9 +196,29 @@ def cycle_start(
         share_out_health_fund=share_out_health_fund,
         remainder_rule=remainder_rule,
         leaving_mid_cycle=leaving_mid_cycle,
+        loan_limit_basis=loan_limit_basis,
+        max_movement=max_movement,
+        approval_threshold=approval_threshold,
         created_by=acting_user(actor),
     )
     cycle.full_clean()
+    _constitution_within_ceiling(cycle)
     cycle.save()
     audit_record(actor=actor, obj=cycle)
     return cycle
+
+
+def _constitution_within_ceiling(cycle: Cycle) -> None:
+    """What the constitution makes members pay each meeting is within the ceiling of one
+    movement (the largest purchase of shares, the health contribution, each fine)."""
+    limits.check_within(
+        cycle.share_price * cycle.max_shares, "share_price", str(EntryKind.SHARES.label), cycle
+    )
+    limits.check_within(
+        cycle.health_contribution,
+        "health_contribution",
+        str(EntryKind.HEALTH_CONTRIBUTION.label),
+        cycle,
+    )
+    for fine in cycle.fines:
+        limits.check_within(fine["amount"], "fines", str(EntryKind.FINE.label), cycle)

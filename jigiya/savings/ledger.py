@@ -7,6 +7,8 @@ posting (`post`) and again, over the whole history, by `verify` (`jigiya verify-
    whole positive number of FCFA on exactly one side;
 2. cash never goes negative: after each entry, in chain order, the loan fund cash and the health
    fund cash are ≥ 0;
+   every line and every account's balance stays within `limits.TECHNICAL_CEILING`, and no
+   entry is dated in a closed period (a shared-out cycle, or before the last share-out);
 3. the chain is intact: entries are numbered 1, 2, 3… per group, and each entry's `hash` is
    sha256(previous hash + canonical JSON of the entry and its lines); the first entry's previous
    hash is 64 zeros. Changing, removing or inserting anything breaks every later hash.
@@ -31,6 +33,8 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user
+from jigiya.core.money import format_fcfa
+from jigiya.savings import limits
 from jigiya.savings.models import (
     CASH_ACCOUNTS,
     DEBIT_NORMAL,
@@ -211,6 +215,7 @@ def _check_draft(draft: EntryDraft) -> None:
                 raise ValidationError(
                     {"amount": [_("Amounts are whole, positive numbers of FCFA.")]}
                 )
+            limits.within_technical(amount, "amount")
         if (line.debit > 0) == (line.credit > 0):
             raise ValidationError(
                 {"amount": [_("Each line is either a debit or a credit, never zero.")]}
@@ -228,6 +233,15 @@ def cash_problem(running: dict[str, int]) -> str | None:
                 _("%(account)s would be short by %(amount)s FCFA.")
                 % {"account": Account(account).label, "amount": -running[account]}
             )
+    for name, balance in running.items():
+        if abs(balance) > limits.TECHNICAL_CEILING:
+            return str(
+                _("%(account)s would hold more than any group may (%(limit)s).")
+                % {
+                    "account": Account(name).label,
+                    "limit": format_fcfa(limits.TECHNICAL_CEILING),
+                }
+            )
     return None
 
 
@@ -241,10 +255,12 @@ def post(
     actor: Actor = None,
 ) -> list[Entry]:
     """Append `drafts` to the group's chain, in order. The caller holds the group lock
-    (`lock_group`). Refuses (ValidationError, nothing written) an entry that does not balance
-    or one after which a cash account would be negative."""
+    (`lock_group`). Refuses (ValidationError, nothing written) an entry dated in a closed period,
+    one that does not balance, one with a line above the technical ceiling, or one after which a
+    cash account would be negative or an account would pass the technical ceiling."""
     if not connection.in_atomic_block:
         raise RuntimeError("Post to the savings ledger inside a transaction.")
+    limits.check_open_period(group, cycle, on, "__all__")
     _check_drafts(drafts, balances(group.pk))
     last = Entry.objects.filter(group=group).order_by("-seq").values_list("seq", "hash").first()
     seq, prev = last if last else (0, GENESIS)

@@ -10,6 +10,7 @@ import datetime
 import uuid
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -23,7 +24,7 @@ from jigiya.core.bounds import not_in_future
 from jigiya.core.errors import Conflict
 from jigiya.core.money import format_fcfa
 from jigiya.core.retries import fingerprint, replay
-from jigiya.savings import ledger, selectors
+from jigiya.savings import ledger, limits, selectors
 from jigiya.savings.common import (
     SOURCE_LEDGER,
     SOURCE_MEETINGS,
@@ -36,6 +37,9 @@ from jigiya.savings.loans import LoanPosition, interest_for, split_repayment
 from jigiya.savings.models import (
     OFFICER_ROLES,
     Account,
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
     Attendance,
     Cycle,
     EntryKind,
@@ -43,6 +47,7 @@ from jigiya.savings.models import (
     Group,
     GroupStatus,
     Loan,
+    LoanLimitBasis,
     Meeting,
     Membership,
     Presence,
@@ -101,6 +106,33 @@ class MeetingData:
         content["members"] = sorted(content["members"], key=lambda line: str(line["membership_id"]))
         return fingerprint(**content)
 
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> "MeetingData":
+        """The meeting as `asdict` gave it and JSON kept it (ids and dates as text): what a
+        meeting held for approval posts once approved (the same fingerprint)."""
+
+        def uid(value: Any) -> uuid.UUID | None:
+            return None if value in (None, "") else uuid.UUID(str(value))
+
+        def with_ids(row: dict[str, Any], *names: str) -> dict[str, Any]:
+            return {**row, **{name: uid(row[name]) for name in names}}
+
+        return cls(
+            id=uuid.UUID(str(payload["id"])),
+            held_on=datetime.date.fromisoformat(str(payload["held_on"])),
+            members=[
+                MemberLine(**with_ids(row, "membership_id", "loan_id"))
+                for row in payload["members"]
+            ],
+            grants=[GrantLine(**with_ids(row, "membership_id")) for row in payload["grants"]],
+            incomes=[CashLine(**row) for row in payload["incomes"]],
+            expenses=[CashLine(**row) for row in payload["expenses"]],
+            counted_loan_fund=payload["counted_loan_fund"],
+            counted_health_fund=payload["counted_health_fund"],
+            difference_note=payload["difference_note"],
+            confirmed_by_id=uid(payload["confirmed_by_id"]),
+        )
+
 
 @dataclass
 class _Book:
@@ -117,50 +149,98 @@ class _Book:
     money_in: list[EntryDraft] = field(default_factory=list)
     money_out: list[EntryDraft] = field(default_factory=list)
     new_loans: list[Loan] = field(default_factory=list)
+    # Principal each member repays at this meeting (her loan limit counts what is left owed).
+    principal_repaid: dict[uuid.UUID, int] = field(default_factory=lambda: defaultdict(int))
+    # The largest movement so far and what it is ("New loan · Awa Traoré"): above the approval
+    # threshold, the meeting waits for a second officer.
+    largest: tuple[int, str] = (0, "")
+    expected: dict[str, int] = field(default_factory=dict)
+    differences: list[EntryDraft] = field(default_factory=list)
+    confirmed_by: Membership | None = None
 
     def entry_id(self, name: str) -> uuid.UUID:
         """Entry ids derived from the meeting id: a replayed meeting would post the same ids."""
         return uuid.uuid5(self.data.id, name)
 
+    def movement(self, amount: int, where: str, kind: str, member: uuid.UUID | None = None) -> None:
+        """One movement of money: at most the cycle's ceiling (refused on `where`), and noted
+        when it is the largest of the meeting."""
+        what = str(EntryKind(kind).label)
+        limits.check_within(amount, where, what, self.cycle)
+        if amount > self.largest[0]:
+            if member is not None:
+                what = f"{what} · {self.members[member].person}"
+            self.largest = (amount, what)
+
 
 @transaction.atomic
-def meeting_record(*, actor: Actor, group: Group, data: MeetingData) -> Meeting:
+def meeting_record(*, actor: Actor, group: Group, data: MeetingData) -> Meeting | Approval:
     """Record a whole meeting and seal it: attendance, then every movement of money posted to
     the ledger in the order the box sees it (money in, then loans, grants and expenses out),
     then the cash counted against the cash expected. Returns the meeting.
 
-    The same meeting sent again returns the first one unchanged (`was_replayed` tells); the
-    same id with different content is a Conflict. Refused as a whole, nothing written, when
-    anything is wrong (see the README's list)."""
+    A meeting with a movement above the approval threshold is checked the same way but not
+    posted: it waits for a second officer (returns the `Approval`; `approvals.approval_approve`
+    posts it). The same meeting sent again returns the first result unchanged (`was_replayed`
+    tells); the same id with different content is a Conflict. Refused as a whole, nothing
+    written, when anything is wrong (see the README's list)."""
     require_perm_at(actor, Perm.SAVINGS_RECORD, group.community)
     _check_shape(data)
     content = data.fingerprint()
     group = ledger.lock_group(group.pk)  # two devices sending one meeting queue up here
     done = replay(Meeting, data.id, {"group": group, "fingerprint": content})
+    if done is None:
+        done = replay(Approval, data.id, {"group": group, "fingerprint": content})
     if done is not None:
         return done
+    _none_waiting(group)
+    book = _book(group, data, actor)
+    if book.largest[0] > limits.approval_threshold(book.cycle):
+        return _hold(book, content, actor)
+    return _post(book, content, actor)
+
+
+def meeting_post_held(*, approval: Approval) -> Meeting:
+    """Post a meeting held for approval, through the same steps as `meeting_record` and every
+    check again on the books as they stand now, as its maker recorded it. The caller
+    (`approvals.approval_approve`) checked the checker and holds the group lock."""
+    data = MeetingData.from_payload(approval.payload)
+    maker = approval.created_by
+    book = _book(approval.group, data, maker)
+    return _post(book, approval.fingerprint, maker)
+
+
+def _book(group: Group, data: MeetingData, actor: Actor) -> _Book:
+    """Every check of the meeting and the entries it would post, in the order the box sees
+    them; nothing written."""
     cycle = _cycle_of_the_day(group, data.held_on)
     book = _open_book(group, cycle, data)
     for index, line in enumerate(data.members):
         where = f"members.{index}"
         _check_presence(line, where)
         _shares(book, line, where)
-        _health(book, line)
+        _health(book, line, where)
         _fine(book, line, where)
         _repayments(book, line, where)
         _new_loan(book, line, where, actor)
     _incomes(book)
     _grants(book)
     _expenses(book)
-    expected = _expected_cash(book)
-    differences = _cash_differences(book, expected)
-    confirmed_by = _count_confirmed_by(book, differences)
-    meeting = _seal(book, expected, confirmed_by, content, actor)
+    book.expected = _expected_cash(book)
+    book.differences = _cash_differences(book, book.expected)
+    book.confirmed_by = _count_confirmed_by(book, book.differences)
+    return book
+
+
+def _post(book: _Book, content: str, actor: Actor) -> Meeting:
+    """Seal the meeting and post its entries."""
+    group, data = book.group, book.data
+    meeting = _seal(book, book.expected, book.confirmed_by, content, actor)
     ledger.post(
         group=group,
-        cycle=cycle,
+        cycle=book.cycle,
         on=data.held_on,
-        drafts=book.money_in + book.money_out + differences,
+        drafts=book.money_in + book.money_out + book.differences,
         meeting_id=meeting.pk,
         actor=actor,
     )
@@ -168,6 +248,48 @@ def meeting_record(*, actor: Actor, group: Group, data: MeetingData) -> Meeting:
     changed_from(group, data.held_on, source=SOURCE_MEETINGS)
     changed_from(group, data.held_on, source=SOURCE_LEDGER)
     return meeting
+
+
+def _none_waiting(group: Group) -> None:
+    """While a meeting waits for a second officer, the group records no other: the next
+    meeting's cash count starts from it."""
+    waiting = group.approvals.filter(status=ApprovalStatus.PENDING).first()
+    if waiting is not None:
+        raise ValidationError(
+            {
+                "held_on": [
+                    _(
+                        "The meeting of %(day)s waits for a second officer: it is approved or "
+                        "rejected before another meeting is recorded."
+                    )
+                    % {"day": waiting.on}
+                ]
+            }
+        )
+
+
+def _hold(book: _Book, content: str, actor: Actor) -> Approval:
+    """The meeting, checked, kept for a second officer instead of posted."""
+    amount, what = book.largest
+    approval = Approval(
+        id=book.data.id,
+        group=book.group,
+        kind=ApprovalKind.MEETING,
+        on=book.data.held_on,
+        fingerprint=content,
+        payload=asdict(book.data),
+        amount=amount,
+        summary=note(f"{what}: {format_fcfa(amount)}"),
+        created_by=acting_user(actor),
+    )
+    approval.full_clean()
+    try:
+        with transaction.atomic():
+            approval.save(force_insert=True)
+    except IntegrityError as exc:  # the same id in another group, at the same moment
+        raise Conflict(_("A different meeting was already recorded under this id.")) from exc
+    audit_record(actor=actor, obj=approval)
+    return approval
 
 
 # --- before anything is read ----------------------------------------------------------------
@@ -183,19 +305,23 @@ def _check_shape(data: MeetingData) -> None:
             raise ValidationError({f"{where}.shares": [_("Shares are a whole number.")]})
         for name in ("health", "fine", "repayment", "loan_amount"):
             whole(getattr(line, name), f"{where}.{name}")
+            limits.within_technical(getattr(line, name), f"{where}.{name}")
         if type(line.loan_term) is not int or line.loan_term < 0:
             raise ValidationError({f"{where}.loan_term": [_("A whole number of months.")]})
     for index, grant in enumerate(data.grants):
         whole(grant.amount, f"grants.{index}.amount", positive=True)
+        limits.within_technical(grant.amount, f"grants.{index}.amount")
         if grant.purpose not in GrantPurpose.values:
             raise ValidationError({f"grants.{index}.purpose": [_("Choose what care it paid.")]})
     for name in ("incomes", "expenses"):
         for index, cash in enumerate(getattr(data, name)):
             whole(cash.amount, f"{name}.{index}.amount", positive=True)
+            limits.within_technical(cash.amount, f"{name}.{index}.amount")
             if not cash.description.strip():
                 raise ValidationError({f"{name}.{index}.description": [_("Say what it was.")]})
-    whole(data.counted_loan_fund, "counted_loan_fund")
-    whole(data.counted_health_fund, "counted_health_fund")
+    for name in ("counted_loan_fund", "counted_health_fund"):
+        whole(getattr(data, name), name)
+        limits.within_technical(getattr(data, name), name)
     if len(data.difference_note.strip()) > DIFFERENCE_NOTE_LENGTH:
         raise ValidationError(
             {
@@ -219,6 +345,7 @@ def _cycle_of_the_day(group: Group, held_on: datetime.date) -> Cycle:
         raise ValidationError({"held_on": [_("Start a cycle before recording meetings.")]})
     if held_on < cycle.starts_on:
         raise ValidationError({"held_on": [_("This day is before the cycle started.")]})
+    limits.check_open_period(group, cycle, held_on, "held_on")
     if group.meetings.filter(held_on=held_on).exists():
         raise ValidationError({"held_on": [_("The group already has a meeting on this day.")]})
     return cycle
@@ -267,6 +394,7 @@ def _shares(book: _Book, line: MemberLine, where: str) -> None:
     if not line.shares:
         return
     amount = line.shares * cycle.share_price
+    book.movement(amount, f"{where}.shares", EntryKind.SHARES, member)
     book.savings[member] = book.savings.get(member, 0) + amount
     book.money_in.append(
         ledger.transfer(
@@ -281,9 +409,10 @@ def _shares(book: _Book, line: MemberLine, where: str) -> None:
     )
 
 
-def _health(book: _Book, line: MemberLine) -> None:
+def _health(book: _Book, line: MemberLine, where: str) -> None:
     if not line.health:
         return
+    book.movement(line.health, f"{where}.health", EntryKind.HEALTH_CONTRIBUTION, line.membership_id)
     book.money_in.append(
         ledger.transfer(
             id=book.entry_id(f"health:{line.membership_id}"),
@@ -301,6 +430,7 @@ def _fine(book: _Book, line: MemberLine, where: str) -> None:
         return
     if not line.fine_reason.strip():
         raise ValidationError({f"{where}.fine_reason": [_("Say what the fine is for.")]})
+    book.movement(line.fine, f"{where}.fine", EntryKind.FINE, line.membership_id)
     book.money_in.append(
         ledger.transfer(
             id=book.entry_id(f"fine:{line.membership_id}"),
@@ -319,6 +449,7 @@ def _repayments(book: _Book, line: MemberLine, where: str) -> None:
     if not line.repayment:
         return
     member = line.membership_id
+    book.movement(line.repayment, f"{where}.repayment", EntryKind.REPAYMENT, member)
     owed = sum(pos.owed for _loan, pos in book.loans_of[member])
     if line.repayment > owed:
         raise ValidationError(
@@ -335,6 +466,7 @@ def _repayments(book: _Book, line: MemberLine, where: str) -> None:
             continue
         left -= part
         interest, principal = split_repayment(part, pos.interest_owed)
+        book.principal_repaid[member] += principal
         parts = [LineDraft(Account.LOAN_FUND_CASH, debit=part, membership_id=member)]
         if interest:
             parts.append(
@@ -364,6 +496,7 @@ def _repayments(book: _Book, line: MemberLine, where: str) -> None:
 
 def _incomes(book: _Book) -> None:
     for index, cash in enumerate(book.data.incomes):
+        book.movement(cash.amount, f"incomes.{index}.amount", EntryKind.INCOME)
         book.money_in.append(
             ledger.transfer(
                 id=book.entry_id(f"income:{index}"),
@@ -381,7 +514,8 @@ def _incomes(book: _Book) -> None:
 
 def _check_loan(book: _Book, line: MemberLine, where: str) -> None:
     """No loan overdue, a term within the constitution, at most the multiple of her savings
-    (counting this meeting's shares)."""
+    (counting this meeting's shares): on all she owes (the principal still owed after this
+    meeting's repayments, plus the new loan) or on each loan alone, as the constitution says."""
     cycle, member = book.cycle, line.membership_id
     if any(pos.days_overdue > 0 for _loan, pos in book.loans_of[member]):
         raise ValidationError({f"{where}.loan_amount": [_("She has a loan overdue: no new loan.")]})
@@ -394,12 +528,33 @@ def _check_loan(book: _Book, line: MemberLine, where: str) -> None:
             }
         )
     limit = cycle.max_loan_multiple * book.savings.get(member, 0)
-    if line.loan_amount > limit:
+    if cycle.loan_limit_basis == LoanLimitBasis.EACH_LOAN:
+        if line.loan_amount > limit:
+            raise ValidationError(
+                {
+                    f"{where}.loan_amount": [
+                        _("At most %(limit)s (%(times)s x her savings).")
+                        % {"limit": format_fcfa(limit), "times": cycle.max_loan_multiple}
+                    ]
+                }
+            )
+        return
+    owed = sum(pos.principal_owed for _loan, pos in book.loans_of[member])
+    owed -= book.principal_repaid[member]
+    if owed + line.loan_amount > limit:
         raise ValidationError(
             {
                 f"{where}.loan_amount": [
-                    _("At most %(limit)s (%(times)s x her savings).")
-                    % {"limit": format_fcfa(limit), "times": cycle.max_loan_multiple}
+                    _(
+                        "At most %(left)s: all she owes stays within %(times)s x her savings "
+                        "(%(limit)s) and she still owes %(owed)s."
+                    )
+                    % {
+                        "left": format_fcfa(max(limit - owed, 0)),
+                        "times": cycle.max_loan_multiple,
+                        "limit": format_fcfa(limit),
+                        "owed": format_fcfa(owed),
+                    }
                 ]
             }
         )
@@ -408,6 +563,7 @@ def _check_loan(book: _Book, line: MemberLine, where: str) -> None:
 def _new_loan(book: _Book, line: MemberLine, where: str, actor: Actor) -> None:
     if not line.loan_amount:
         return
+    book.movement(line.loan_amount, f"{where}.loan_amount", EntryKind.LOAN, line.membership_id)
     _check_loan(book, line, where)
     cycle, member, amount = book.cycle, line.membership_id, line.loan_amount
     loan = Loan(
@@ -448,6 +604,7 @@ def _grants(book: _Book) -> None:
             raise ValidationError(
                 {f"grants.{index}.membership_id": [_("Not a member of the group on this day.")]}
             )
+        book.movement(grant.amount, f"grants.{index}.amount", EntryKind.GRANT, member)
         book.money_out.append(
             ledger.transfer(
                 id=book.entry_id(f"grant:{index}"),
@@ -464,6 +621,7 @@ def _grants(book: _Book) -> None:
 
 def _expenses(book: _Book) -> None:
     for index, cash in enumerate(book.data.expenses):
+        book.movement(cash.amount, f"expenses.{index}.amount", EntryKind.EXPENSE)
         book.money_out.append(
             ledger.transfer(
                 id=book.entry_id(f"expense:{index}"),
@@ -522,6 +680,7 @@ def _cash_differences(book: _Book, expected: dict[str, int]) -> list[EntryDraft]
         gap = getattr(book.data, counted_field) - expected[account]
         if not gap:
             continue
+        book.movement(abs(gap), counted_field, EntryKind.CASH_DIFFERENCE)
         debit, credit = (account, counterpart) if gap > 0 else (counterpart, account)
         drafts.append(
             ledger.transfer(

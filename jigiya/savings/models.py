@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -112,6 +113,19 @@ class CycleStatus(models.TextChoices):
     SHARED_OUT = "shared_out", _("Shared out")
 
 
+class LoanLimitBasis(models.TextChoices):
+    """What "at most N x her savings" bounds (VSLA rules: all she owes)."""
+
+    ALL_OWED = "all_owed", _("All she owes (principal still owed + the new loan)")
+    EACH_LOAN = "each_loan", _("Each loan on its own")
+
+
+# The technical ceiling of one movement of money and of any account's balance in a group
+# (1 000 000 000 000 FCFA): no setting or constitution goes above it, so sums over every group
+# of the country stay far inside a 64-bit integer. The ceilings people set are in `limits`.
+TECHNICAL_CEILING = 10**12
+
+
 def validate_fines(value: Any) -> None:
     """The fines list: `[{"reason": "late", "amount": 100}, …]`, whole positive FCFA."""
     if not isinstance(value, list):
@@ -193,6 +207,25 @@ class Cycle(BaseModel):
         choices=RemainderRule.choices,
         default=RemainderRule.HEALTH_FUND,
     )
+    loan_limit_basis = models.CharField(
+        _("the maximum loan applies to"),
+        max_length=16,
+        choices=LoanLimitBasis.choices,
+        null=True,
+    )
+    # Empty: the program's setting (`SAVINGS_MAX_MOVEMENT_FCFA`, `SAVINGS_APPROVAL_THRESHOLD_FCFA`).
+    max_movement = models.PositiveBigIntegerField(
+        _("ceiling of one movement of money (FCFA)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(TECHNICAL_CEILING)],
+    )
+    approval_threshold = models.PositiveBigIntegerField(
+        _("a movement above this waits for a second officer (FCFA)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(TECHNICAL_CEILING)],
+    )
 
     class Meta:
         ordering = ["group", "number"]
@@ -212,6 +245,14 @@ class Cycle(BaseModel):
             models.CheckConstraint(
                 condition=Q(savings_split=True) | Q(health_box_percent=0),
                 name="savings_cycle_health_box_only_when_split",
+            ),
+            models.CheckConstraint(
+                condition=(Q(max_movement__isnull=True) | Q(max_movement__lte=TECHNICAL_CEILING))
+                & (
+                    Q(approval_threshold__isnull=True)
+                    | Q(approval_threshold__lte=TECHNICAL_CEILING)
+                ),
+                name="savings_cycle_ceilings_technical",
             ),
         ]
 
@@ -433,6 +474,9 @@ class Loan(BaseModel):
         verbose_name_plural = _("loans")
         constraints = [
             models.CheckConstraint(condition=Q(principal__gt=0), name="savings_loan_positive"),
+            models.CheckConstraint(
+                condition=Q(principal__lte=TECHNICAL_CEILING), name="savings_loan_ceiling"
+            ),
             models.CheckConstraint(condition=Q(term_months__gt=0), name="savings_loan_term"),
             models.CheckConstraint(
                 condition=Q(status="open") | Q(written_off_on__isnull=False),
@@ -662,6 +706,10 @@ class EntryLine(models.Model):
                 condition=(Q(debit__gt=0) & Q(credit=0)) | (Q(debit=0) & Q(credit__gt=0)),
                 name="savings_line_one_side",
             ),
+            models.CheckConstraint(
+                condition=Q(debit__lte=TECHNICAL_CEILING) & Q(credit__lte=TECHNICAL_CEILING),
+                name="savings_line_ceiling",
+            ),
             models.UniqueConstraint(
                 fields=["group", "seq", "position"], name="savings_line_position"
             ),
@@ -747,3 +795,89 @@ class ShareOutLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership_id} {self.payout}"
+
+
+class ApprovalKind(models.TextChoices):
+    MEETING = "meeting", _("Meeting")
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a second officer")
+    APPROVED = "approved", _("Approved and posted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Approval(BaseModel):
+    """A posting with a movement above the approval threshold, held until a second officer
+    approves it (it is then posted through the same service, with every check again) or rejects
+    it (nothing is posted). `created_by` is the maker; `decided_by` the checker, never the maker.
+
+    `id` is the posting's own id (a meeting's device UUID), so the same posting sent again finds
+    it; `payload` is what was sent, `fingerprint` its hash. At most one waits per group."""
+
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="approvals"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ApprovalKind.choices)
+    on = models.DateField(_("date"))
+    fingerprint = models.CharField(max_length=64, editable=False)
+    payload = models.JSONField(encoder=DjangoJSONEncoder, editable=False)
+    amount = models.PositiveBigIntegerField(
+        _("largest movement"), validators=[MaxValueValidator(TECHNICAL_CEILING)]
+    )
+    summary = models.CharField(_("why it waits"), max_length=200)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ApprovalStatus.choices,
+        default=ApprovalStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.CharField(_("reason"), max_length=200, blank=True)
+    meeting = models.OneToOneField(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approval",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("posting waiting for approval")
+        verbose_name_plural = _("postings waiting for approval")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=Q(status="pending"),
+                name="savings_approval_one_pending_per_group",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("created_by")),
+                name="savings_approval_checker_is_not_maker",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_by__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="savings_approval_decided",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.on:%Y-%m-%d} {self.get_status_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("savings:approval", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ApprovalStatus.PENDING

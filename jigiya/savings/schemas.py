@@ -106,3 +106,25 @@ class MembershipOut(Schema):
     settlement_savings: int = 0
     settlement_owed: int = 0
     settlement_payout: int = 0
+
+
+class ApprovalOut(Schema):
+    """A posting held for a second officer: `status` pending, approved (then `meeting_id` is the
+    meeting posted) or rejected (`note` says why). `created_by_id` is its maker."""
+
+    id: uuid.UUID
+    group_id: uuid.UUID
+    kind: str
+    on: datetime.date
+    amount: int
+    summary: str
+    status: str
+    created_by_id: uuid.UUID | None
+    decided_by_id: uuid.UUID | None
+    decided_at: datetime.datetime | None
+    note: str
+    meeting_id: uuid.UUID | None
+
+
+class RejectIn(Schema):
+    reason: str = Field(max_length=200)

@@ -26,6 +26,8 @@ from jigiya.savings.loans import LoanPosition, position
 from jigiya.savings.models import (
     OFFICER_ROLES,
     Account,
+    Approval,
+    ApprovalStatus,
     Attendance,
     Cycle,
     CycleStatus,
@@ -256,6 +258,7 @@ def group_page(*, user: Actor, group: Group) -> dict[str, Any]:
         ),
         "history": list(GroupStatusChange.objects.filter(group=group).order_by("-number")),
         "can_record": can_record(user, group),
+        "waiting": group.approvals.filter(status=ApprovalStatus.PENDING).first(),
     }
 
 
@@ -532,3 +535,65 @@ def share_out_plan(cycle: Cycle, held_on: datetime.date) -> ShareOutPlan:
         lines=lines,
         positions=positions,
     )
+
+
+# --- postings waiting for a second officer (maker-checker) ----------------------------------
+
+
+def approvals_waiting(*, user: Actor) -> QuerySet[Approval]:
+    """The postings waiting for a second officer in the groups the user may see, oldest
+    first, with their group and maker."""
+    return (
+        Approval.objects.filter(scope_q(user, Perm.SAVINGS_VIEW, f"group__{PATH}"))
+        .filter(status=ApprovalStatus.PENDING)
+        .select_related("group__community", "created_by")
+        .order_by("created_at")
+    )
+
+
+def approval_get(*, user: Actor, approval_id: Any) -> Approval:
+    return _get(
+        Approval.objects.select_related("group__community", "created_by", "decided_by", "meeting"),
+        user,
+        f"group__{PATH}",
+        pk=approval_id,
+    )
+
+
+def can_decide(user: Actor, approval: Approval) -> bool:
+    """Whether the user may approve or reject it: still waiting, `savings.approve` in the
+    group's place, and not its maker (the service checks each again)."""
+    return (
+        approval.is_pending
+        and has_perm_at(user, Perm.SAVINGS_APPROVE, approval.group.community.path)
+        and approval.created_by_id != getattr(user, "pk", None)
+    )
+
+
+MONEY_FIELDS = ("shares", "health", "fine", "repayment", "loan_amount")
+
+
+def approval_page(*, user: Actor, approval: Approval) -> dict[str, Any]:
+    """A held meeting as the checker reads it: each member's line that moves money (names
+    read in one query), grants, other income, expenses and the cash counted."""
+    payload = approval.payload
+    names = {
+        str(m.pk): m for m in approval.group.memberships.select_related("person").order_by("number")
+    }
+    rows = [
+        (names.get(str(line["membership_id"])), line)
+        for line in payload["members"]
+        if any(line[name] for name in MONEY_FIELDS)
+    ]
+    grants = [(names.get(str(g["membership_id"])), g) for g in payload["grants"]]
+    return {
+        "approval": approval,
+        "group": approval.group,
+        "rows": rows,
+        "grants": grants,
+        "incomes": payload["incomes"],
+        "expenses": payload["expenses"],
+        "counted_loan_fund": payload["counted_loan_fund"],
+        "counted_health_fund": payload["counted_health_fund"],
+        "can_decide": can_decide(user, approval),
+    }

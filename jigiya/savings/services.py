@@ -2,7 +2,8 @@
 
 Each family of actions lives in its own module, read top to bottom: `groups` (groups, status,
 cycles), `memberships` (joining, office, leaving and its settlement), `meetings` (a whole
-meeting, one function per kind of money), `corrections` (reversals, write-offs) and
+meeting, one function per kind of money), `approvals` (maker-checker: a held meeting approved or
+rejected by a second officer), `corrections` (reversals, write-offs) and
 `shareout`. Reads they decide on (`status_on`, `open_loan_positions`, `leave_plan`,
 `share_out_plan`) are selectors.
 
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from jigiya.core.changes import records_changed
 from jigiya.core.periods import Month
+from jigiya.savings.approvals import approval_approve, approval_reject
 from jigiya.savings.common import (
     SOURCE_LEDGER,
     SOURCE_MEETINGS,
@@ -53,6 +55,8 @@ __all__ = [
     "GrantLine",
     "MeetingData",
     "MemberLine",
+    "approval_approve",
+    "approval_reject",
     "cycle_start",
     "entry_correct",
     "group_create",

@@ -24,4 +24,6 @@ urlpatterns = [
     path("cycles/<uuid:cycle_id>/share-out/", views.share_out, name="share_out"),
     path("loans/<uuid:loan_id>/", views.loan_detail, name="loan"),
     path("entries/<uuid:entry_id>/correct/", views.entry_correct, name="entry_correct"),
+    path("approvals/", views.approval_list, name="approvals"),
+    path("approvals/<uuid:approval_id>/", views.approval_detail, name="approval"),
 ]

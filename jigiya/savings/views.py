@@ -13,7 +13,8 @@ from jigiya.accounts.access import has_perm_anywhere, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.errors import Conflict, validation_fields
 from jigiya.core.views import form_page
-from jigiya.savings import forms, selectors, services
+from jigiya.savings import forms, limits, selectors, services
+from jigiya.savings.models import Approval
 
 
 @login_required
@@ -140,13 +141,28 @@ def meeting_new(request: HttpRequest, group_id: str) -> HttpResponse:
         except Conflict as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Meeting recorded and sealed."))
+            if isinstance(meeting, Approval):
+                messages.warning(
+                    request,
+                    _(
+                        "A movement is above the approval threshold: the meeting waits for a "
+                        "second officer; nothing is posted yet."
+                    ),
+                )
+            else:
+                messages.success(request, _("Meeting recorded and sealed."))
             return redirect(meeting.get_absolute_url())
     status = 400 if form.errors else 200
     return render(
         request,
         "savings/meeting_form.html",
-        {"form": form, "group": group, "cycle": cycle},
+        {
+            "form": form,
+            "group": group,
+            "cycle": cycle,
+            "ceiling": limits.movement_ceiling(cycle),
+            "threshold": limits.approval_threshold(cycle),
+        },
         status=status,
     )
 
@@ -326,4 +342,48 @@ def entry_correct(request: HttpRequest, entry_id: str) -> HttpResponse:
             entry.meeting.get_absolute_url() if entry.meeting else entry.group.get_absolute_url()
         ),
         message=_("Correction posted."),
+    )
+
+
+@login_required
+def approval_list(request: HttpRequest) -> HttpResponse:
+    """The postings waiting for a second officer in the user's places."""
+    if not has_perm_anywhere(request.user, Perm.SAVINGS_VIEW):
+        raise PermissionDenied
+    approvals = list(selectors.approvals_waiting(user=request.user)[:200])
+    return render(
+        request,
+        "savings/approval_list.html",
+        {"approvals": [(a, selectors.can_decide(request.user, a)) for a in approvals]},
+    )
+
+
+@login_required
+def approval_detail(request: HttpRequest, approval_id: str) -> HttpResponse:
+    """A held posting: what it would post, and for a second officer the buttons to approve
+    (it is posted) or reject it (a reason, nothing posted)."""
+    approval = selectors.approval_get(user=request.user, approval_id=approval_id)
+    approving = request.POST.get("decision") == "approve"
+    if request.method == "POST":
+        require_perm_at(request.user, Perm.SAVINGS_APPROVE, approval.group.community)
+    data = request.POST if request.method == "POST" else None
+    form = forms.ApproveForm(data) if approving else forms.RejectForm(data)
+    context = selectors.approval_page(user=request.user, approval=approval)
+    context["reject_form"] = forms.RejectForm() if approving else form
+    return form_page(
+        request,
+        form,
+        save=lambda data: (
+            services.approval_approve(actor=request.user, approval=approval)
+            if approving
+            else services.approval_reject(actor=request.user, approval=approval, **data)
+        ),
+        template="savings/approval_detail.html",
+        context=context,
+        done=lambda result: (
+            result.meeting.get_absolute_url() if result.meeting else result.get_absolute_url()
+        ),
+        message=_("Approved: the meeting is posted.")
+        if approving
+        else _("Rejected: nothing is posted."),
     )

@@ -1,7 +1,8 @@
 """Objects of this app for the access matrix: path parameter → object id in place "a" or "b".
 
 Each place gets one group with two members, an open cycle, a meeting and a loan, recorded
-through the services (so the ledger is real)."""
+through the services (so the ledger is real), and a third meeting waiting for a second officer
+(an income above the cycle's approval threshold of 1 500 FCFA)."""
 
 import datetime
 import uuid
@@ -10,8 +11,8 @@ from typing import Any
 from jigiya.accounts.roles import Role
 from jigiya.registry.models import Household, Person
 from jigiya.savings import services
-from jigiya.savings.models import Entry, Group, GroupStatus, Loan
-from jigiya.savings.services import MeetingData, MemberLine
+from jigiya.savings.models import Approval, Entry, Group, GroupStatus, Loan
+from jigiya.savings.services import CashLine, MeetingData, MemberLine
 
 D = datetime.date
 
@@ -31,7 +32,7 @@ def _world(cast: Any, where: str) -> Group:
     )
     services.cycle_start(
         actor=actor, group=group, starts_on=D(2023, 1, 1), planned_end=D(2023, 12, 31),
-        share_price=500, health_contribution=100,
+        share_price=500, health_contribution=100, approval_threshold=1500,
     )  # fmt: skip
     household = Household.objects.create(community=community, name=f"Famille {where}")
     members = []
@@ -64,6 +65,15 @@ def _world(cast: Any, where: str) -> Group:
             counted_loan_fund=500, counted_health_fund=200,
         ),
     )  # fmt: skip
+    services.meeting_record(
+        actor=actor,
+        group=group,
+        data=MeetingData(
+            id=uuid.uuid4(), held_on=D(2023, 1, 21), members=[],
+            incomes=[CashLine(amount=2000, description="Tontine")],
+            counted_loan_fund=2500, counted_health_fund=200,
+        ),
+    )  # fmt: skip
     return group
 
 
@@ -76,6 +86,7 @@ OBJECTS = {
     "entry_id": lambda cast, where: (
         Entry.objects.filter(group=_world(cast, where)).order_by("seq").first().pk
     ),
+    "approval_id": lambda cast, where: Approval.objects.get(group=_world(cast, where)).pk,
 }
 # Text that must never appear on a page shown to a user of the other place.
 OUTSIDE_TEXT = {"b": ["Groupe B", "Awa b0", "Awa b1"]}

@@ -90,8 +90,8 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 def draw_meeting(draw: Any, world: Any, held_on: datetime.date) -> MeetingData:
     """A valid meeting on `held_on` for `world`'s group as it stands: each member present,
     represented or absent; the present buy 0-5 shares, may pay the health fund and a fine,
-    repay part of what they owe; loans within 3 x savings to members with nothing overdue, while
-    the loan fund holds them; grants within the health fund, other income and expenses; and a
+    repay part of what they owe; loans within 3 x savings less the principal they still owe, to
+    members with nothing overdue, while the loan fund holds them; grants within the health fund, other income and expenses; and a
     box counted as expected or off by a little (noted and confirmed by the treasurer).
 
     `draw` is hypothesis' `data.draw`; the rules are the README's, read from the database."""
@@ -99,9 +99,11 @@ def draw_meeting(draw: Any, world: Any, held_on: datetime.date) -> MeetingData:
     balance = ledger.balances(group.pk)
     savings = ledger.member_savings(group.pk)
     owed: dict[Any, int] = {}
+    principal: dict[Any, int] = {}  # the loan limit is on all she owes (before repayments)
     overdue: set[Any] = set()
     for loan, pos in selectors.open_loan_positions(group, held_on).items():
         owed[loan.membership_id] = owed.get(loan.membership_id, 0) + pos.owed
+        principal[loan.membership_id] = principal.get(loan.membership_id, 0) + pos.principal_owed
         if pos.days_overdue and pos.owed:
             overdue.add(loan.membership_id)
     loan_fund, health_fund = balance["loan_fund_cash"], balance["health_fund_cash"]
@@ -125,7 +127,7 @@ def draw_meeting(draw: Any, world: Any, held_on: datetime.date) -> MeetingData:
         limit = cycle.max_loan_multiple * (
             savings.get(line.membership_id, 0) + line.shares * cycle.share_price
         )
-        limit = min(limit, loan_fund)
+        limit = min(limit - principal.get(line.membership_id, 0), loan_fund)
         eligible = line.presence != "absent" and line.membership_id not in overdue
         if eligible and limit > 0 and draw(st.integers(0, 3)) == 0:
             line.loan_amount = draw(st.integers(1, limit))

@@ -1,6 +1,8 @@
 """Properties of the ledger, meetings and share-out over meetings drawn by hypothesis (any valid
 sequence, `factories.draw_meeting`): the box always equals the ledger and the hash chain holds;
-a replayed or conflicting meeting changes nothing; a share-out pays out exactly the fund.
+no accepted meeting passes the constitution's ceiling, and one above its approval threshold waits
+for a second officer; a replayed or conflicting meeting changes nothing; a share-out pays out
+exactly the fund.
 
 Each example runs in a savepoint rolled back at its end, on the same `world`; the examples are
 derandomized and bounded, so a run takes a few seconds and always draws the same meetings."""
@@ -15,15 +17,18 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from jigiya.accounts.roles import Role
 from jigiya.core.errors import Conflict
 from jigiya.core.retries import was_replayed
 from jigiya.savings import ledger, selectors, services
 from jigiya.savings.models import (
     DEBIT_NORMAL,
     Account,
+    Approval,
     Attendance,
     Cycle,
     Entry,
+    EntryLine,
     Loan,
     Meeting,
     RemainderRule,
@@ -130,6 +135,63 @@ def test_any_valid_meetings_keep_the_box_equal_to_the_ledger(world, data, count)
         assert balance[Account.HEALTH_FUND] == balance[Account.HEALTH_FUND_CASH]
         savings = {k: v for k, v in ledger.member_savings(world.group.pk).items() if v}
         assert savings == {k: v for k, v in saved.items() if v}
+        assert ledger.verify([world.group.pk]).problems == []
+
+
+def _largest(world, data, box):
+    """The largest movement of money `data` sends, the boxes holding `box` before it: shares
+    bought, contributions, fines, repayments, loans, grants, income, expenses, and each box's
+    count against what it should hold."""
+    price = world.cycle.share_price
+    amounts = [0]
+    for line in data.members:
+        amounts += [line.shares * price, line.health, line.fine, line.repayment, line.loan_amount]
+    amounts += [cash.amount for cash in data.grants + data.incomes + data.expenses]
+    loan_in, loan_out, health_in, health_out = _money(world, data)
+    amounts.append(abs(data.counted_loan_fund - (box[0] + loan_in - loan_out)))
+    amounts.append(abs(data.counted_health_fund - (box[1] + health_in - health_out)))
+    return max(amounts)
+
+
+@PROPERTY
+@given(
+    data=st.data(),
+    count=st.integers(1, 6),
+    ceiling=st.sampled_from([1500, 2500, 10**6]),
+    threshold=st.sampled_from([1000, 2500, 10**6]),
+)
+def test_no_accepted_meeting_passes_the_ceiling_and_large_ones_wait_for_a_checker(
+    world, cast, data, count, ceiling, threshold
+):
+    """Under any ceiling and approval threshold of the constitution: a meeting with a movement
+    above the ceiling is refused and changes nothing; one above the threshold is held (nothing
+    posted) until a second officer approves it; whatever was accepted, no ledger line passes the
+    ceiling, the box equals the ledger and the chain holds."""
+    checker = cast.user(Role.SAVINGS_FACILITATOR, "above")
+    with _example(world, max_movement=ceiling, approval_threshold=threshold):
+        box = (0, 0)
+        for number in range(count):
+            sent = draw_meeting(data.draw, world, FIRST + EVERY * number)
+            largest = _largest(world, sent, box)
+            before = _state(world)
+            if largest > ceiling:
+                event("refused: above the ceiling")
+                with pytest.raises(ValidationError):
+                    _record(world, sent)
+                assert _state(world) == before
+                continue
+            result = _record(world, sent)
+            if largest > threshold:
+                event("held, then approved")
+                assert isinstance(result, Approval)
+                assert _state(world) == before
+                result = services.approval_approve(actor=checker, approval=result).meeting
+            assert isinstance(result, Meeting)
+            box = (sent.counted_loan_fund, sent.counted_health_fund)
+            balance = ledger.balances(world.group.pk)
+            assert (balance[Account.LOAN_FUND_CASH], balance[Account.HEALTH_FUND_CASH]) == box
+        lines = EntryLine.objects.filter(group=world.group).values_list("debit", "credit")
+        assert all(max(debit, credit) <= ceiling for debit, credit in lines)
         assert ledger.verify([world.group.pk]).problems == []
 
 
