@@ -3,13 +3,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jigiya.accounts.access import has_perm_anywhere, require_perm_at
+from jigiya.accounts.access import has_perm_anywhere, require_perm_anywhere, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.errors import Conflict, validation_fields
 from jigiya.core.views import form_page
@@ -19,8 +19,7 @@ from jigiya.savings.models import Approval
 
 @login_required
 def group_list(request: HttpRequest) -> HttpResponse:
-    if not has_perm_anywhere(request.user, Perm.SAVINGS_VIEW):
-        raise PermissionDenied
+    require_perm_anywhere(request.user, Perm.SAVINGS_VIEW)
     search = request.GET.get("q", "").strip()
     context = {
         "groups": selectors.group_list(user=request.user, search=search)[:200],
@@ -32,8 +31,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def group_create(request: HttpRequest) -> HttpResponse:
-    if not has_perm_anywhere(request.user, Perm.SAVINGS_RECORD):
-        raise PermissionDenied
+    require_perm_anywhere(request.user, Perm.SAVINGS_RECORD)
     form = forms.GroupCreateForm(
         request.POST or None, communities=selectors.communities_to_record(user=request.user)
     )
@@ -348,8 +346,7 @@ def entry_correct(request: HttpRequest, entry_id: str) -> HttpResponse:
 @login_required
 def approval_list(request: HttpRequest) -> HttpResponse:
     """The postings waiting for a second officer in the user's places."""
-    if not has_perm_anywhere(request.user, Perm.SAVINGS_VIEW):
-        raise PermissionDenied
+    require_perm_anywhere(request.user, Perm.SAVINGS_VIEW)
     approvals = list(selectors.approvals_waiting(user=request.user)[:200])
     return render(
         request,
