@@ -20,7 +20,8 @@ from jigiya.savings.models import (
 )
 from jigiya.savings.services import CashLine, GrantLine, MeetingData, MemberLine
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# ISO values: a date input shows nothing for "03/12/2026" (the French format), and refuses to send.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _number(**attrs: Any) -> forms.NumberInput:
