@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import Actor, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot
-from jigiya.core.bounds import not_in_future
+from jigiya.core.bounds import not_in_future, text_within
 from jigiya.core.errors import Conflict
 from jigiya.savings import ledger, limits
-from jigiya.savings.common import SOURCE_LEDGER, changed_from, note, whole
+from jigiya.savings.common import NOTE_LENGTH, SOURCE_LEDGER, changed_from, note, whole
 from jigiya.savings.ledger import EntryDraft, LineDraft
 from jigiya.savings.loans import position
 from jigiya.savings.models import (
@@ -67,6 +67,7 @@ def entry_correct(
         raise ValidationError({"__all__": [_("This entry was already reversed.")]})
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why it is corrected.")]})
+    text_within("reason", reason.strip(), NOTE_LENGTH, _("The reason"))
     limits.check_open_period(group, entry.cycle, entry.on, "__all__")
     drafts = [ledger.reversal_of(entry, id=id, memo=note(reason))]
     if amount is not None:

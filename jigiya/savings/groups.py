@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot
-from jigiya.core.bounds import not_in_future
+from jigiya.core.bounds import not_in_future, within_program
 from jigiya.places.models import Place, PlaceKind
 from jigiya.savings import ledger, limits
 from jigiya.savings.common import whole
@@ -45,7 +45,7 @@ def group_create(
         raise ValidationError({"community": [_("A group belongs to a community.")]})
     if not community.is_active:
         raise ValidationError({"community": [_("This place is no longer active.")]})
-    not_in_future("formed_on", formed_on)
+    within_program("formed_on", formed_on)
     name = name.strip()
     if Group.objects.filter(community=community, name__iexact=name).exists():
         raise ValidationError({"name": [_("This community already has a group of this name.")]})

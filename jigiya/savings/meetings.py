@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record
-from jigiya.core.bounds import not_in_future
+from jigiya.core.bounds import not_before, text_within, within_program
 from jigiya.core.errors import Conflict
 from jigiya.core.money import format_fcfa
 from jigiya.core.retries import fingerprint, replay
 from jigiya.savings import ledger, limits, selectors
 from jigiya.savings.common import (
+    NOTE_LENGTH,
     SOURCE_LEDGER,
     SOURCE_MEETINGS,
     changed_from,
@@ -308,17 +309,30 @@ def _check_shape(data: MeetingData) -> None:
             limits.within_technical(getattr(line, name), f"{where}.{name}")
         if type(line.loan_term) is not int or line.loan_term < 0:
             raise ValidationError({f"{where}.loan_term": [_("A whole number of months.")]})
+        text_within(
+            f"{where}.fine_reason",
+            line.fine_reason.strip(),
+            NOTE_LENGTH,
+            _("The reason for the fine"),
+        )
     for index, grant in enumerate(data.grants):
         whole(grant.amount, f"grants.{index}.amount", positive=True)
         limits.within_technical(grant.amount, f"grants.{index}.amount")
         if grant.purpose not in GrantPurpose.values:
             raise ValidationError({f"grants.{index}.purpose": [_("Choose what care it paid.")]})
+        text_within(f"grants.{index}.note", grant.note.strip(), NOTE_LENGTH, _("The note"))
     for name in ("incomes", "expenses"):
         for index, cash in enumerate(getattr(data, name)):
             whole(cash.amount, f"{name}.{index}.amount", positive=True)
             limits.within_technical(cash.amount, f"{name}.{index}.amount")
             if not cash.description.strip():
                 raise ValidationError({f"{name}.{index}.description": [_("Say what it was.")]})
+            text_within(
+                f"{name}.{index}.description",
+                cash.description.strip(),
+                NOTE_LENGTH,
+                _("The description"),
+            )
     for name in ("counted_loan_fund", "counted_health_fund"):
         whole(getattr(data, name), name)
         limits.within_technical(getattr(data, name), name)
@@ -334,7 +348,8 @@ def _check_shape(data: MeetingData) -> None:
 
 def _cycle_of_the_day(group: Group, held_on: datetime.date) -> Cycle:
     """The open cycle, on a day the group was active, not in the future, without a meeting."""
-    not_in_future("held_on", held_on)
+    within_program("held_on", held_on)
+    not_before("held_on", held_on, group.formed_on, floor_label=_("the group's formation"))
     active = group.status == GroupStatus.ACTIVE
     if not active or selectors.status_on(group, held_on) != GroupStatus.ACTIVE:
         raise ValidationError(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import Actor, acting_user, has_perm_at, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot, create_audited
-from jigiya.core.bounds import not_in_future
+from jigiya.core.bounds import not_before, not_before_birth, not_in_future, within_program
 from jigiya.core.money import format_fcfa
 from jigiya.registry.models import Person
 from jigiya.savings import ledger, selectors
@@ -48,7 +48,9 @@ def membership_add(
         raise ValidationError(
             {"person": [_("%(person)s is no longer active.") % {"person": person}]}
         )
-    not_in_future("joined_on", joined_on)
+    within_program("joined_on", joined_on)
+    not_before("joined_on", joined_on, group.formed_on, floor_label=_("the group's formation"))
+    not_before_birth("joined_on", joined_on, person)
     if group.memberships.filter(person=person, left_on__isnull=True).exists():
         raise ValidationError({"person": [_("This person is already a member.")]})
     number = (group.memberships.order_by("-number").values_list("number", flat=True).first()) or 0

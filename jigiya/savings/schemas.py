@@ -41,7 +41,7 @@ class MeetingIn(Schema):
     expenses: list[CashIn] = []
     counted_loan_fund: StrictInt
     counted_health_fund: StrictInt
-    difference_note: str = ""
+    difference_note: str = Field(default="", max_length=500)  # meetings.DIFFERENCE_NOTE_LENGTH
     confirmed_by_id: uuid.UUID | None = None
 
 
