@@ -21,8 +21,9 @@ it. The places service calls, inside its transaction, before the change and afte
 
     places_changed(place_ids=[place.pk])
 
-and the engine marks the figures of each place and of its parent *at that moment* stale: before a
-move that is the old parent, after it the new one, so both sides are recomputed.
+and the engine marks the figures of the place's parent *at that moment* stale (they are the sums
+of the places below it): before a move that is the old parent, after it the new one, so both
+sides are recomputed.
 """
 
 import datetime

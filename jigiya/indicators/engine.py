@@ -3,8 +3,8 @@
 - `mark_stale` (called by services, inside their transaction) notes the community-months whose
   records changed, and queues a refresh for after the commit.
 - `mark_places_stale` (through `core.changes.places_changed`, when a place moves, is
-  (de)activated or changes health center) notes a place and its parent, for every month with
-  data under the place: the figures above a moved place are recomputed on both sides.
+  (de)activated or changes health center) notes the place's parent, for every month with data
+  under the place: the figures above a moved place are re-summed on both sides.
 - `refresh` (the `indicators_refresh` task, run by `jigiya worker` within a second or two)
   recomputes exactly those cells from the records and rolls them up the place tree.
 - `roll` (nightly) recomputes this month and the last of the `ongoing` indicators, whose values
@@ -62,17 +62,18 @@ def mark_stale(*, source: str, cells: Iterable[tuple[uuid.UUID, datetime.date]])
 
 
 def mark_places_stale(*, place_ids: Iterable[uuid.UUID]) -> None:
-    """Mark stale, for every indicator, each of these places and its parent *now*, in every
+    """Mark stale, for every indicator, the parent each of these places has *now*, in every
     month holding a value of the place or a stale mark below it.
 
-    A community is then recomputed from its records, a place above from the places below it,
-    and both rolled up. Called (through `core.changes.places_changed`) inside the service's
-    transaction before a move — its parent is then the old one — and after it (the new one)."""
+    The refresh re-sums that parent from the places below it and rolls it up. Called (through
+    `core.changes.places_changed`) inside the service's transaction before a move — the parent
+    is then the old one — and after it (the new one). The place's own figures, and those of the
+    places below it, do not depend on where it stands: they are not marked."""
     codes = [indicator.code for indicator in catalog.all_indicators()]
     marks: set[tuple[uuid.UUID, datetime.date]] = set()
-    for pk, parent_id, path in Place.objects.filter(pk__in=list(place_ids)).values_list(
-        "pk", "parent_id", "path"
-    ):
+    for pk, parent_id, path in Place.objects.filter(
+        pk__in=list(place_ids), parent__isnull=False
+    ).values_list("pk", "parent_id", "path"):
         # The place's own rows are the sums of everything below it: their months are the months
         # with data under it. The unique index (indicator, place, …) serves this query.
         months = set(
@@ -87,7 +88,7 @@ def mark_places_stale(*, place_ids: Iterable[uuid.UUID]) -> None:
             .values_list("month", flat=True)
             .distinct()
         )
-        marks |= {(place_id, month) for place_id in (pk, parent_id) if place_id for month in months}
+        marks |= {(parent_id, month) for month in months}
     if not marks:
         return
     StaleCell.objects.bulk_create(

@@ -9,6 +9,7 @@ development): the reloader restarts the worker on every code change, killing a r
 
 import logging
 import os
+import signal
 import time
 from argparse import BooleanOptionalAction
 from typing import Any
@@ -70,8 +71,15 @@ class Command(BaseCommand):
                 worker.configure_signals()
             run_with_reloader(lambda: self.work(worker, batch=False, interval=interval))
             return
+        # The worker's handlers stop it gracefully; a batch run (tests, cron) gives the caller's
+        # handlers back when it is done.
+        previous = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
         worker.configure_signals()
-        self.work(worker, batch=batch, interval=interval)
+        try:
+            self.work(worker, batch=batch, interval=interval)
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
 
     def work(self, worker: Worker, *, batch: bool, interval: float) -> None:
         """Check, run what is ready, pause; once with `batch`, else until stopped."""
