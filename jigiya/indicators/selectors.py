@@ -303,13 +303,6 @@ def drill_records(
     return reduce(or_, (indicator.records(user, p, month) for p in places))
 
 
-def health_area_records(
-    *, user: Actor, indicator: Indicator, center: HealthCenter, month: datetime.date
-) -> QuerySet | None:
-    """`drill_records` of a health center (the follow-up demo test's call)."""
-    return drill_records(user=user, indicator=indicator, area=Area.of(center), month=month)
-
-
 def can_export_records(*, user: Actor, area: Area) -> bool:
     """`EXPORT_RECORDS` at the place, or in every community of a health area the user sees."""
     places = area_places(user=user, area=area)

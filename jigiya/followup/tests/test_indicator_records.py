@@ -11,13 +11,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from jigiya.accounts.roles import Role
+from jigiya.donors.tests.partners import funded_partner
 from jigiya.followup import services
 from jigiya.followup import services as followup_services
 from jigiya.followup.models import Referral
 from jigiya.indicators import engine
 from jigiya.indicators.exports import pseudonym
 from jigiya.indicators.models import IndicatorValue
-from jigiya.indicators.tests.partners import funded_partner
 from jigiya.registry import services as registry
 from jigiya.registry.tests.factories import PersonFactory
 

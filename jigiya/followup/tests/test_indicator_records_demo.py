@@ -16,6 +16,7 @@ from jigiya.accounts.roles import Role
 from jigiya.accounts.tests.factories import AssignmentFactory, UserFactory
 from jigiya.core.periods import Month
 from jigiya.indicators import selectors
+from jigiya.indicators.areas import Area
 from jigiya.indicators.catalog import Disaggregation, Program, all_indicators, get
 from jigiya.indicators.models import IndicatorValue
 from jigiya.places.models import HealthCenter, Place, PlaceKind
@@ -102,8 +103,8 @@ def test_the_records_behind_every_figure_add_up_to_its_numerator(demo_world, db,
     assert center is not None
     area = set(center.communities.values_list("pk", flat=True))
     for month in {month for place_id, month in stored if place_id in area} | set(recent):
-        records = selectors.health_area_records(
-            user=demo_world, indicator=indicator, center=center, month=month
+        records = selectors.drill_records(
+            user=demo_world, indicator=indicator, area=Area.of(center), month=month
         )
         expected = sum(n for (place_id, m), n in stored.items() if m == month and place_id in area)
         assert _figure(records, code) == expected, (code, center.name, month)

@@ -1,6 +1,6 @@
 from jigiya.accounts.roles import Role
 from jigiya.core.periods import Month
-from jigiya.indicators.tests.partners import funded_partner
+from jigiya.donors.tests.partners import funded_partner
 
 WOMEN = "quality.asaco_assembly_women"
 

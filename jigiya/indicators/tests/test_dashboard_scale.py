@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from jigiya.accounts.roles import Role
+from jigiya.donors.tests.partners import funded_partner
 from jigiya.indicators import catalog
 from jigiya.indicators.catalog import Program
 from jigiya.indicators.models import IndicatorValue
-from jigiya.indicators.tests.partners import funded_partner
 from jigiya.places.models import PlaceKind
 from jigiya.places.tests.factories import HealthCenterFactory, PlaceFactory
 

@@ -5,9 +5,9 @@ from django.test import override_settings
 from openpyxl import load_workbook
 
 from jigiya.accounts.roles import Role
+from jigiya.donors.tests.partners import funded_partner
 from jigiya.indicators import catalog
 from jigiya.indicators.exports import pseudonym
-from jigiya.indicators.tests.partners import funded_partner
 
 WOMEN = "quality.asaco_assembly_women"
 HEADER = "indicator,place_code,place,place_kind,month,numerator,denominator,value,unit"

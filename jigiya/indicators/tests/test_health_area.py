@@ -7,11 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from jigiya.accounts.roles import Role
+from jigiya.donors.tests.partners import funded_partner
 from jigiya.indicators import catalog, selectors
 from jigiya.indicators.areas import Area
 from jigiya.indicators.exports import pseudonym
 from jigiya.indicators.models import IndicatorValue
-from jigiya.indicators.tests.partners import funded_partner
 from jigiya.places.tests.factories import PlaceFactory
 
 WOMEN = "quality.asaco_assembly_women"

@@ -4,7 +4,7 @@ pages and the API here; the scope itself (`donors.selectors.program_paths`) in
 `jigiya/donors/tests/test_partner_scope.py`."""
 
 from jigiya.accounts.roles import Role
-from jigiya.indicators.tests.partners import funded_partner
+from jigiya.donors.tests.partners import funded_partner
 
 WOMEN = "quality.asaco_assembly_women"
 VALUES = "/api/v1/indicators/values"

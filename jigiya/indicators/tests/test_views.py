@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 
 from jigiya.accounts.roles import Role
 from jigiya.core.periods import Month
+from jigiya.donors.tests.partners import funded_partner
 from jigiya.indicators import catalog, engine
 from jigiya.indicators.models import IndicatorValue, StaleCell
-from jigiya.indicators.tests.partners import funded_partner
 from jigiya.places import services
 
 HELD = "quality.asaco_assemblies"

@@ -8,7 +8,7 @@ from jigiya.accounts.roles import Perm, Role
 from jigiya.core.errors import Conflict
 from jigiya.core.models import AuditEntry
 from jigiya.core.periods import Month
-from jigiya.indicators.tests.partners import funded_partner
+from jigiya.donors.tests.partners import funded_partner
 from jigiya.interop import dhis2, secret, selectors, services
 from jigiya.interop.models import Dhis2Conflict, Dhis2Push, Dhis2Server, PushStatus
 from jigiya.interop.tests.conftest import _value as stored_value

@@ -8,10 +8,10 @@ import io
 import pytest
 
 from jigiya.accounts.roles import Role
+from jigiya.donors.tests.partners import funded_partner
 from jigiya.indicators import engine
 from jigiya.indicators.exports import pseudonym
 from jigiya.indicators.models import IndicatorValue
-from jigiya.indicators.tests.partners import funded_partner
 from jigiya.registry.models import Person
 from jigiya.savings import services
 from jigiya.savings.tests.factories import MembershipFactory
