@@ -16,7 +16,6 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Max
-from django.test.utils import CaptureQueriesContext
 
 from benchmarks.context import Context
 from benchmarks.report import Column, Section, ms
@@ -72,7 +71,15 @@ def refresh_time(ctx: Context) -> Section:
     for _ in range(RUNS):
         seconds, _cells, values = _refresh(community, month)
         samples.append(seconds)
-    with CaptureQueriesContext(connection) as queries:
+    # Counted as they run: CaptureQueriesContext reads DEBUG's query log, full (9 000) after
+    # `generate`, and then counted 0.
+    queries: list[str] = []
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
         _refresh(community, month)
     indicators = catalog.by_source(SOURCE)
     whole: list[float] = []
@@ -116,5 +123,91 @@ def refresh_time(ctx: Context) -> Section:
         "The nightly roll (`engine.roll`, one run) recomputes this month and the last of the "
         "indicators whose values carry over (children enrolled, members, balances, days "
         f"overdue): {', '.join(i.code for i in ongoing) or 'none'}.",
+    ]
+    return section
+
+
+class _Undo(Exception):
+    """Raised to roll a move back: the bench database is kept between runs."""
+
+
+def _move_and_refresh(ctx: Context, place: Any, parent: Any) -> dict[str, Any]:
+    """Move `place` under `parent` (the service, with its stale marks), then refresh; rolled
+    back. The time, SQL and marks of each step."""
+    from django.db import transaction
+
+    from jigiya.places import services
+
+    row: dict[str, Any] = {"mark_queries": 0, "refresh_queries": 0}
+    counting = "mark_queries"
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        row[counting] += 1
+        return execute(sql, params, many, context)
+
+    try:
+        with transaction.atomic(), connection.execute_wrapper(count):
+            start = time.perf_counter()
+            services.place_move(actor=ctx.admin, place=place, parent=parent)
+            row["mark_s"] = time.perf_counter() - start
+            counting = "refresh_queries"
+            row["marks"] = StaleCell.objects.filter(source=engine.PLACES).count()
+            start = time.perf_counter()
+            report = engine.refresh()
+            row["refresh_s"] = time.perf_counter() - start
+            row["values"] = report.values
+            raise _Undo
+    except _Undo:
+        pass
+    return row
+
+
+def place_move_time(ctx: Context) -> Section:
+    """What a move costs the figures: the busiest community moved to another commune, and its
+    commune to a new cercle — the service with its stale marks, then the refresh."""
+    from django.db import transaction
+
+    from jigiya.places import services
+    from jigiya.places.models import Place, PlaceKind
+
+    section = Section(
+        key="place_move",
+        title=f"Figures after a place moves, at {ctx.scale} scale (one run each, rolled back)",
+        columns=[
+            Column("what", "move", right=False),
+            Column("mark_s", "move + marks ms", ms),
+            Column("mark_queries", "SQL"),
+            Column("marks", "cells marked"),
+            Column("refresh_s", "refresh ms", ms),
+            Column("refresh_queries", "SQL"),
+            Column("values", "values written"),
+        ],
+    )
+    community, _month = _busiest()
+    commune = community.parent
+    StaleCell.objects.all().delete()  # start from a clean queue
+    other = Place.objects.filter(kind=PlaceKind.COMMUNE).exclude(pk=commune.pk).order_by("code")[0]
+    section.rows.append(
+        {"what": f"community {community.code}: {commune.code} → {other.code}"}
+        | _move_and_refresh(ctx, community, other)
+    )
+    try:
+        with transaction.atomic():
+            cercle = services.place_create(
+                actor=ctx.admin, kind=PlaceKind.CERCLE, name="Bench cercle", code="BENCH-C",
+                parent=commune.parent.parent,
+            )  # fmt: skip
+            row = _move_and_refresh(ctx, commune, cercle)
+            raise _Undo
+    except _Undo:
+        pass
+    section.rows.append({"what": f"commune {commune.code} (its communities) → a new cercle"} | row)
+    section.notes += [
+        "A move marks the moved place's parent stale, before the move (the old parent) and "
+        "after it (the new), in every month holding a value of the place: the refresh re-sums "
+        "each from the places below it and rolls it up, for every indicator. Places above both "
+        "sides are re-summed to the same values. (SQL: the move's queries, then the refresh's.)",
+        "Before issue 11, a move marked nothing: the old side kept the moved place's figures "
+        "until `jigiya indicators rebuild`.",
     ]
     return section

@@ -17,6 +17,7 @@ BENCHMARKS: list[Callable[[Context], Section]] = [
     followup.followup_server_time,
     followup.tasks_sweep_time,
     freshness.refresh_time,
+    freshness.place_move_time,
     savings.savings_figures,
 ]
 
@@ -27,6 +28,7 @@ NATIONAL: list[Callable[[Context], Section]] = [
     followup.followup_server_time,
     followup.tasks_sweep_time,
     freshness.refresh_time,
+    freshness.place_move_time,
     indicators.national_dashboard_vs_group_by,
     savings.savings_figures,
 ]
