@@ -252,6 +252,8 @@ def cycle_detail(request: HttpRequest, cycle_id: str) -> HttpResponse:
     cycle = selectors.cycle_get(user=request.user, cycle_id=cycle_id)
     context = selectors.cycle_summary(cycle=cycle)
     context["can_record"] = selectors.can_record(request.user, cycle.group)
+    context["ceiling"] = limits.movement_ceiling(cycle)
+    context["threshold"] = limits.approval_threshold(cycle)
     return render(request, "savings/cycle_detail.html", context)
 
 

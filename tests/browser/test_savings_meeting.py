@@ -103,6 +103,12 @@ def test_a_large_loan_waits_for_a_second_officer_who_approves_it_on_a_phone(
     expect(page.locator("button[value=approve]")).to_have_count(0)  # not her own
     page.screenshot(path=str(SHOTS / "savings-approval-maker-360.png"), full_page=True)
     assert (Meeting.objects.count(), Loan.objects.count()) == (1, 0)
+    page.goto(f"{base}{group.get_absolute_url()}")  # the group page says a meeting waits
+    expect(page.locator(f"main a[href='{approval.get_absolute_url()}']")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "savings-group-waiting-360.png"), full_page=True)
+    page.goto(f"{base}{group.cycles.get().get_absolute_url()}")  # the ceilings it works under
+    expect(page.locator("main")).to_contain_text("10\u00a0000\u00a0FCFA")
+    page.screenshot(path=str(SHOTS / "savings-cycle-360.png"), full_page=True)
     phone.close()
 
     # The program manager, on her phone, finds it in the list and approves it.
