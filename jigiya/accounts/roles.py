@@ -48,9 +48,10 @@ class Perm(StrEnum):
     QUALITY_RECORD = "quality.record"
     INDICATORS_VIEW = "indicators.view"  # aggregate figures only
     INDICATORS_MANAGE = "indicators.manage"  # freshness, rebuilds
-    DONORS_MANAGE = "indicators.donors_manage"  # donors, their fundings and partner logins
     EXPORT_RECORDS = "indicators.export_records"  # record-level exports
     DHIS2_PUSH = "interop.dhis2_push"
+    # Donors, their fundings and partner logins (the `donors` app).
+    DONORS_MANAGE = "donors.manage"
 
 
 R = Role

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -9,12 +10,21 @@ from jigiya.accounts.access import has_perm_at, scope_paths
 from jigiya.accounts.models import ApiToken, Assignment, User
 from jigiya.accounts.roles import GRANTS, Perm, Role, perms_of
 from jigiya.core.models import AuditEntry
+from jigiya.core.programs import Program
 
 
 def test_every_permission_has_a_row_and_admins_hold_all():
     assert set(GRANTS) == set(Perm)
     assert perms_of(Role.ADMIN) == frozenset(Perm)
     assert perms_of(Role.PARTNER) == {Perm.PLACES_VIEW, Perm.INDICATORS_VIEW}
+
+
+def test_every_permission_is_named_after_the_app_or_program_that_checks_it():
+    apps_and_programs = {config.label for config in apps.get_app_configs()} | set(Program.values)
+    assert {perm.value.split(".")[0] for perm in Perm} <= apps_and_programs
+    # Donors, fundings and partner logins are the donors app's (they were the indicators').
+    assert Perm.DONORS_MANAGE == "donors.manage"
+    assert GRANTS[Perm.DONORS_MANAGE] == {Role.ADMIN, Role.PROGRAM_MANAGER}
 
 
 def test_a_permission_held_at_a_place_holds_below_it_only(cast):
