@@ -13,6 +13,7 @@ from jigiya.accounts.roles import Perm
 from jigiya.core.audit import audit_record, audit_snapshot
 from jigiya.core.bounds import not_in_future, text_within
 from jigiya.core.errors import Conflict
+from jigiya.core.money import format_fcfa
 from jigiya.savings import ledger, limits
 from jigiya.savings.common import NOTE_LENGTH, SOURCE_LEDGER, changed_from, note, whole
 from jigiya.savings.ledger import EntryDraft, LineDraft
@@ -51,8 +52,9 @@ def entry_correct(
 ) -> list[Entry]:
     """Correct a posted entry of a sealed meeting: a reversal that points at it and, when a new
     amount is given, the entry as it should have been (at most the cycle's ceiling of one
-    movement). Nothing is edited. Idempotent on `id`. Refused once the entry's cycle is shared
-    out (its books are closed)."""
+    movement and its approval threshold: a larger amount is recorded at a meeting, where a
+    second officer approves it). Nothing is edited. Idempotent on `id`. Refused once the
+    entry's cycle is shared out (its books are closed)."""
     group = entry.group
     require_perm_at(actor, Perm.SAVINGS_RECORD, group.community)
     group = ledger.lock_group(group.pk)
@@ -101,6 +103,20 @@ def _replacement(entry: Entry, *, id: uuid.UUID, amount: int) -> EntryDraft:
     whole number of shares, at most the maximum)."""
     cycle = entry.cycle
     limits.check_within(amount, "amount", str(EntryKind(entry.kind).label), cycle)
+    threshold = limits.approval_threshold(cycle)
+    if amount > threshold:  # else a small entry corrected upwards would pass the maker-checker
+        raise ValidationError(
+            {
+                "amount": [
+                    _(
+                        "%(amount)s is above the approval threshold (%(limit)s): reverse the "
+                        "entry and record the amount at a meeting, which a second officer "
+                        "approves."
+                    )
+                    % {"amount": format_fcfa(amount), "limit": format_fcfa(threshold)}
+                ]
+            }
+        )
     if entry.kind in (EntryKind.REPAYMENT, EntryKind.LOAN):
         raise ValidationError(
             {"amount": [_("Reverse a loan or repayment, then record it at a meeting.")]}

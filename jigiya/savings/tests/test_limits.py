@@ -179,6 +179,32 @@ def test_a_correction_above_the_ceiling_is_refused(world):
     assert _state(world) == before
 
 
+def test_a_correction_cannot_pass_the_maker_checker(world):
+    """A small income corrected to more than the approval threshold would be a large posting
+    nobody checked: refused, it is recorded at a meeting instead."""
+    world.record(world.meeting(D(2024, 1, 8), incomes=[CashLine(800, "Don")]))
+    Cycle.objects.filter(pk=world.cycle.pk).update(approval_threshold=1000)
+    income = Entry.objects.get(kind=EntryKind.INCOME)
+    before = _state(world)
+    with pytest.raises(ValidationError) as caught:
+        services.entry_correct(
+            actor=world.facilitator, entry=income, reason="typo", id=uuid.uuid4(), amount=1001
+        )
+    assert caught.value.message_dict == {
+        "amount": [
+            fcfa(
+                "1 001 FCFA is above the approval threshold (1 000 FCFA): reverse the entry and "
+                "record the amount at a meeting, which a second officer approves."
+            )
+        ]
+    }
+    assert _state(world) == before
+    services.entry_correct(
+        actor=world.facilitator, entry=income, reason="typo", id=uuid.uuid4(), amount=1000
+    )
+    assert ledger.balances(world.group.pk)["other_income"] == 1000
+
+
 def test_a_constitution_within_the_ceilings(world):
     """A cycle's ceiling stays within the technical one; what members pay each meeting within
     the cycle's ceiling."""
