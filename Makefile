@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint fmt typecheck migrations-check pytest bench bench-district bench-national demo worker messages clean
+.PHONY: run test lint fmt typecheck migrations-check pytest bench bench-district bench-national bench-load demo worker messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -44,11 +44,17 @@ migrations-check: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 
-# Every figure: district scale on SQLite (a few minutes), then national scale on PostgreSQL.
+# Every figure: district scale on SQLite (a few minutes; its last benchmark is the load
+# scenario), then national scale on PostgreSQL.
 bench: bench-district bench-national
 
 bench-district: $(STAMP)
 	$(BIN)/python -m benchmarks --scale district
+
+# The load scenario alone: the production server (jigiya serve --production) on 127.0.0.1
+# driven by 10 and 50 concurrent users, on the district database (kept if there, about 3 min).
+bench-load: $(STAMP)
+	$(BIN)/python -m benchmarks --scale district --keep --only load_scenario
 
 # National scale on PostgreSQL (BENCH_DATABASE_URL, default jigiya_bench_national on 127.0.0.1).
 # The first run generates ~10 M visits (about 45 minutes); the database is kept for later runs.

@@ -33,9 +33,10 @@ NATIONAL_PREFIX = "jigiya_bench"  # a national bench database's name must start 
 SEED = 2026
 
 
-def _isolate(scale: str) -> str:
+def _isolate(scale: str, *, keep: bool = False) -> str:
     """Point Django at the bench database of `scale`, with static files served; returns a
-    description of the database for the log."""
+    description of the database for the log. `keep`: reuse the district database if it is
+    there (generate only adds what is missing)."""
     os.environ["JIGIYA_VAR_DIR"] = str(BENCH_DIR)
     os.environ["DJANGO_SETTINGS_MODULE"] = "jigiya.settings"
     # DEBUG serves static files through Django, so assets are fetched like any page.
@@ -53,6 +54,8 @@ def _isolate(scale: str) -> str:
         _create_database(url, name)
         return f"PostgreSQL database {name}"
     os.environ.pop("DATABASE_URL", None)  # it would win over JIGIYA_VAR_DIR
+    if keep and DATABASE.exists():
+        return f"SQLite database {DATABASE.relative_to(ROOT)} (kept)"
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{DATABASE}{suffix}").unlink(missing_ok=True)
     return f"SQLite database {DATABASE.relative_to(ROOT)}"
@@ -83,10 +86,15 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME",
         help="run only this benchmark (a function name in benchmarks/suite.py); repeatable",
     )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="district: reuse var/bench/jigiya.sqlite3 if it is there instead of rebuilding it",
+    )
     arguments = parser.parse_args(argv)
     scale = arguments.scale
     started = time.monotonic()
-    where = _isolate(scale)
+    where = _isolate(scale, keep=arguments.keep)
     import django
 
     django.setup()

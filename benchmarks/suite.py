@@ -5,7 +5,16 @@ imported (the page-weight benchmark needs a real object for each)."""
 
 from collections.abc import Callable
 
-from benchmarks import followup, freshness, indicators, interop, pages, savings, server_time
+from benchmarks import (
+    followup,
+    freshness,
+    indicators,
+    interop,
+    load,
+    pages,
+    savings,
+    server_time,
+)
 from benchmarks.context import Context
 from benchmarks.report import Section
 
@@ -19,6 +28,7 @@ BENCHMARKS: list[Callable[[Context], Section]] = [
     freshness.refresh_time,
     freshness.place_move_time,
     savings.savings_figures,
+    load.load_scenario,  # last: it writes visits and meetings through the production server
 ]
 
 # `--scale national`: the benchmarks whose cost could grow with the data (page weight and the

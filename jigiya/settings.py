@@ -244,6 +244,9 @@ JIGIYA_FCFA_PER_USD = env_int("JIGIYA_FCFA_PER_USD", 0)
 # Indicators: the first month that may hold data; refresh inline (tests, no worker) or queued.
 JIGIYA_HISTORY_START = env_str("JIGIYA_HISTORY_START", "2018-01")
 JIGIYA_INDICATORS_REFRESH_INLINE = env_bool("JIGIYA_INDICATORS_REFRESH_INLINE", False)
+# The busiest pages' costliest parts (worklist, dashboard cards) cached this many seconds per
+# user (core.pagecache); 0 turns it off.
+JIGIYA_PAGE_CACHE_SECONDS = env_int("JIGIYA_PAGE_CACHE_SECONDS", 20)
 # Savings: the ceiling of one movement of money, and the movement above which a posting waits
 # for a second officer (FCFA; a cycle's constitution may set its own, up to 10^12 FCFA).
 SAVINGS_MAX_MOVEMENT_FCFA = env_int("SAVINGS_MAX_MOVEMENT_FCFA", 5_000_000)

@@ -55,6 +55,13 @@ def _assignments(user: Actor) -> list[tuple[str, str]]:
     return cached
 
 
+def access_key(user: Actor) -> tuple[Any, ...]:
+    """Who the user is and what she may see (her roles and places): part of the key of
+    anything cached for her, so a role given or taken changes the key at once."""
+    me = acting_user(user)
+    return (getattr(me, "pk", None), tuple(sorted(_assignments(user))))
+
+
 def role_paths(user: Actor, role: str) -> list[str]:
     """The paths of the places where an active user holds `role`."""
     return sorted({path for held, path in _assignments(user) if held == role})

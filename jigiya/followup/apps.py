@@ -9,8 +9,11 @@ class FollowupConfig(AppConfig):
         """Plug the follow-up into the registry (which never imports it): its panels on the
         household and person pages, its part in a person's correction and deactivation, its
         pages under the registry's URLs, and the next tasks in the household API."""
-        from jigiya.followup import panels, people, urls
+        from jigiya.core import changes
+        from jigiya.followup import panels, people, urls, views
         from jigiya.registry import plugins
+
+        changes.listen(views.records_changed)  # cached worklists follow the records
 
         plugins.household_panel(panels.household_panel)
         plugins.person_panel(panels.person_panel)

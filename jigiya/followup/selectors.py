@@ -128,6 +128,17 @@ def tasks_for_chw(user: Actor, today: datetime.date) -> Worklist:
     )
 
 
+def chw_community_ids(user: Actor) -> list[Any]:
+    """The communities of the households assigned to the user (the worklist's cache key holds
+    their versions): one query on the households' (chw, active) index."""
+    return list(
+        Household.objects.filter(chw=acting_user(user), is_active=True)
+        .values_list("community_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+
+
 @dataclass
 class VisitPeople:
     children: list[Person]

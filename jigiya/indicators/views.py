@@ -17,12 +17,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from jigiya.accounts.access import has_perm_at
+from jigiya.accounts.access import access_key, has_perm_at
 from jigiya.accounts.roles import Perm
+from jigiya.core import pagecache
 from jigiya.core.errors import validation_fields
 from jigiya.core.periods import Month
 from jigiya.donors import selectors as donors
@@ -278,10 +281,20 @@ def program_dashboard(request: HttpRequest, program: str) -> HttpResponse:
 
 
 def _area_dashboard(request: HttpRequest, area: Area, template: str) -> HttpResponse:
-    """Every indicator of one area with its trend, and the places it drills down to."""
+    """Every indicator of one area with its trend, and the places it drills down to. The cards
+    (the page's cost) are cached a few seconds (core.pagecache) under the user, her access,
+    the language, the area and the period: the figures the worker refreshes within seconds
+    show here at most JIGIYA_PAGE_CACHE_SECONDS later."""
     period = parse_period(request.GET.get("month"), request.GET.get("range"))
+
+    def cards() -> str:
+        by_program = _program_cards(request, area, period, trend=True)
+        return render_to_string("indicators/_trend_cards.html", {"by_program": by_program})
+
+    where = (area.place.pk, area.center.pk if area.center else None)
+    key = ("indicators.cards", access_key(request.user), get_language(), where, period.query)
     context = _common(request, period, area) | {
-        "by_program": _program_cards(request, area, period, trend=True),
+        "cards": pagecache.fragment(key, cards),
         "children": selectors.places_below(user=request.user, area=area),
     }
     return render(request, template, context)

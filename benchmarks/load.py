@@ -1,0 +1,332 @@
+"""Under load: the production server, as `jigiya serve --production` runs it, driven by 10 and
+50 concurrent virtual users, each scenario beside `/healthz` measured in the same run.
+
+`make bench-load` (and `make bench`) start `jigiya serve --production` on a free port of
+127.0.0.1 against the bench database, with the production settings (DEBUG off, HTTPS
+redirect on: each request carries `X-Forwarded-Proto: https` as the reverse proxy would), so
+gunicorn runs 2 x cores + 1 sync workers and the task worker runs beside it. Virtual users are
+asyncio tasks of one httpx process (see `load_cast.py` for who they are); each sends one
+request after another for SECONDS after WARM_UP seconds not counted:
+
+- `/healthz`: the baseline, what the server answers when the page costs nothing;
+- the CHW worklist (`/followup/`), each user with her own session;
+- posting a visit (API, the CHW's token, a fresh id: a real write);
+- posting a savings meeting (API, a facilitator's token, a group per user, a new day each);
+- the health-center dashboard (`/indicators/health-centers/<id>/`), as its staff.
+
+Reported: requests, errors (anything but the expected status, or no answer), requests per
+second, p50 and p95 latency, and throughput as % of `/healthz`'s at the same concurrency. The
+goals (DESIGN.md): 0 errors; the worklist at ≥ 50 % and the dashboard at ≥ 30 % of /healthz.
+The load generator shares the machine's cores with the server, as it would on a developer's
+machine; its own cost caps /healthz more than the pages, so the percentages lean generous.
+"""
+
+import asyncio
+import datetime
+import logging
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.utils import timezone
+
+from benchmarks import load_cast
+from benchmarks.context import Context
+from benchmarks.report import Column, Section, ms
+
+ROOT = Path(__file__).resolve().parent.parent
+LEVELS = (10, 50)
+ROUNDS = 2  # each scenario measured twice, in turn with the others of its block
+SECONDS = 3.0  # counted, each time
+WARM_UP = 1.0  # not counted, each time: the users' queue fills
+MEETING_DAYS = 120  # free days each savings group needs (meetings one virtual user may post)
+START_TIMEOUT = 240  # collectstatic and gunicorn's start on a busy machine
+PROXY = {"X-Forwarded-Proto": "https"}  # what nginx adds (docs/deploy.md)
+GOALS = {"worklist": 50.0, "dashboard": 30.0}  # % of /healthz's requests per second
+
+Call = Callable[[httpx.AsyncClient, int], Awaitable[httpx.Response]]
+
+
+@dataclass
+class Scenario:
+    key: str
+    label: str
+    call: Call
+    expected: int = 200
+
+
+@dataclass
+class Outcome:
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _server_env(log_dir: Path) -> dict[str, str]:
+    return os.environ | {
+        "DEBUG": "false",
+        # The sessions made by load_cast are signed with the bench process's key.
+        "SECRET_KEY": str(settings.SECRET_KEY),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "JIGIYA_DEMO": "false",
+        "LOG_LEVEL": "WARNING",
+        # A few virtual users send as fast as the server answers: far above the rate any
+        # person or phone reaches, so the per-user API limit is raised (still counted).
+        "API_RATE_LIMIT": "1000000/min",
+        "GUNICORN_ACCESSLOG": str(log_dir / "load-access.log"),
+    }
+
+
+@contextmanager
+def production_server(log_dir: Path) -> Iterator[str]:
+    """`jigiya serve --production` on a free port; its base URL once /healthz answers. Stopped
+    (gunicorn and the task worker) on the way out."""
+    port = _free_port()
+    command = [sys.executable, "-m", "jigiya.cli", "serve", "--production"]
+    command += ["--bind", f"127.0.0.1:{port}"]
+    with (log_dir / "load-server.log").open("w") as log:
+        process = subprocess.Popen(  # noqa: S603 - our own command line
+            command, cwd=ROOT, env=_server_env(log_dir), stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_for(base, process)
+            yield base
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=60)
+
+
+def _wait_for(base: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("The production server stopped; see var/bench/load-server.log.")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"The production server did not answer within {START_TIMEOUT} s.")
+
+
+async def drive(
+    clients: list[httpx.AsyncClient], scenario: Scenario, users: int, outcome: Outcome
+) -> None:
+    """`users` virtual users (each with its client) sending `scenario` one request after
+    another for WARM_UP + SECONDS; the requests answered within the last SECONDS count
+    (throughput of a closed loop in its steady state: none of the start, none of the
+    stragglers after the end)."""
+    started = time.perf_counter()
+    counted_from, end = started + WARM_UP, started + WARM_UP + SECONDS
+
+    async def user(index: int) -> None:
+        while (sent := time.perf_counter()) < end:
+            try:
+                response = await scenario.call(clients[index], index)
+                problem = None
+                if response.status_code != scenario.expected:
+                    problem = f"{response.status_code}: {response.text[:300]}"
+            except httpx.HTTPError as exc:
+                problem = f"{type(exc).__name__}: {exc}"
+            answered = time.perf_counter()
+            if problem:  # every error counts, whenever it happens
+                outcome.errors.append(problem)
+            if counted_from <= answered <= end:
+                outcome.latencies.append(answered - sent)
+
+    await asyncio.gather(*(user(index) for index in range(users)))
+    outcome.seconds += SECONDS
+
+
+def scenarios(cast: load_cast.Cast) -> list[Scenario]:
+    today = timezone.localdate().isoformat()
+
+    def session(key: str) -> dict[str, str]:
+        return {"Cookie": f"sessionid={key}"}
+
+    def bearer(token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+    async def healthz(client: httpx.AsyncClient, index: int) -> httpx.Response:
+        return await client.get("/healthz")
+
+    async def worklist(client: httpx.AsyncClient, index: int) -> httpx.Response:
+        chw = cast.chws[index % len(cast.chws)]
+        return await client.get("/followup/", headers=session(chw.session))
+
+    async def dashboard(client: httpx.AsyncClient, index: int) -> httpx.Response:
+        staff = cast.staff[index % len(cast.staff)]
+        return await client.get(staff.dashboard, headers=session(staff.session))
+
+    async def visit(client: httpx.AsyncClient, index: int) -> httpx.Response:
+        chw = cast.chws[index % len(cast.chws)]
+        household, person = chw.visits[chw.turn % len(chw.visits)]
+        chw.turn += 1
+        body = {"id": str(uuid.uuid4()), "date": today, "people": [person]}
+        url = f"/api/v1/followup/households/{household}/visits"
+        return await client.post(url, json=body, headers=bearer(chw.token))
+
+    async def meeting(client: httpx.AsyncClient, index: int) -> httpx.Response:
+        return await _post_meeting(client, cast.boxes[index])
+
+    return [
+        Scenario("healthz", "/healthz (baseline)", healthz),
+        Scenario("worklist", "CHW worklist", worklist),
+        Scenario("dashboard", "health-center dashboard", dashboard),
+        Scenario("visit", "post a visit (API)", visit, expected=201),
+        Scenario("meeting", "post a savings meeting (API)", meeting, expected=201),
+    ]
+
+
+async def _post_meeting(client: httpx.AsyncClient, box: load_cast.Box) -> httpx.Response:
+    """The box's next meeting: every member buys one share and pays the health fund; the cash
+    counted is what the box held plus that. The box moves on only if the meeting is taken."""
+    if box.next_day > timezone.localdate():
+        raise httpx.RequestError(f"group {box.group_id} has no free day left (setup)")
+    shares = load_cast.MEMBERS * load_cast.SHARE_PRICE
+    health = load_cast.MEMBERS * load_cast.HEALTH
+    body = {
+        "id": str(uuid.uuid4()),
+        "held_on": box.next_day.isoformat(),
+        "members": [
+            {"membership_id": member, "presence": "present", "shares": 1,
+             "health": load_cast.HEALTH}
+            for member in box.members
+        ],
+        "counted_loan_fund": box.loan_fund + shares,
+        "counted_health_fund": box.health_fund + health,
+    }  # fmt: skip
+    url = f"/api/v1/savings/groups/{box.group_id}/meetings"
+    response = await client.post(url, json=body, headers={"Authorization": f"Bearer {box.token}"})
+    box.next_day += datetime.timedelta(days=1)
+    if response.status_code == 201:
+        box.loan_fund += shares
+        box.health_fund += health
+    return response
+
+
+def _row(scenario: Scenario, users: int, outcome: Outcome, baseline: float) -> dict[str, Any]:
+    rate = outcome.rate
+    latencies = sorted(outcome.latencies) or [0.0]
+    share = 100 * rate / baseline if baseline else None
+    goal = GOALS.get(scenario.key)
+    met = not outcome.errors and (goal is None or (share is not None and share >= goal))
+    return {
+        "scenario": scenario.label,
+        "users": users,
+        "requests": outcome.requests,
+        "errors": len(outcome.errors),
+        "rate": rate,
+        "p50_s": statistics.median(latencies),
+        "p95_s": statistics.quantiles(latencies, n=20, method="inclusive")[18]
+        if len(latencies) > 1
+        else latencies[0],
+        "share": share,
+        "goal": f"≥ {goal:.0f} %" if goal else "",
+        "verdict": "OK" if met else "OVER",
+        "first_error": outcome.errors[0] if outcome.errors else None,
+    }
+
+
+async def _measure(base: str, cast: load_cast.Cast) -> list[tuple[Scenario, int, Outcome, float]]:
+    """First every page once by every worker (not counted), then reads at each level, then
+    writes, each block beside its own /healthz, in ROUNDS rounds (a slow moment of the
+    machine hits every scenario alike). Writes come after reads: the task worker refreshing
+    what they change would otherwise weigh on the reads. Rows: (scenario, users, outcome,
+    /healthz's requests per second in that block)."""
+    by_key = {scenario.key: scenario for scenario in scenarios(cast)}
+    # A client per virtual user, made once: making one costs more than a request.
+    clients = [
+        httpx.AsyncClient(base_url=base, headers=PROXY, timeout=60, trust_env=False)
+        for _user in range(max(LEVELS))
+    ]
+    for key in ("healthz", "worklist", "dashboard"):
+        await drive(clients, by_key[key], min(LEVELS), Outcome())
+    rows = []
+    for keys in (("healthz", "worklist", "dashboard"), ("healthz", "visit", "meeting")):
+        for users in LEVELS:
+            sys.stderr.write(f"  {', '.join(keys)} with {users} users…\n")
+            outcomes = {key: Outcome() for key in keys}
+            for _round in range(ROUNDS):
+                for key in keys:
+                    await drive(clients, by_key[key], users, outcomes[key])
+            baseline = outcomes["healthz"].rate
+            rows += [(by_key[key], users, outcomes[key], baseline) for key in keys]
+    for client in clients:
+        await client.aclose()
+    return rows
+
+
+def load_scenario(ctx: Context) -> Section:
+    section = Section(
+        key="load",
+        title=(
+            f"Under load: jigiya serve --production at {ctx.scale} scale, "
+            f"{' and '.join(map(str, LEVELS))} concurrent users, {ROUNDS} x {SECONDS:.0f} s each"
+        ),
+        columns=[
+            Column("scenario", "scenario", right=False),
+            Column("users", "users"),
+            Column("requests", "requests"),
+            Column("errors", "errors"),
+            Column("rate", "req/s", lambda rate: f"{rate:.1f}"),
+            Column("p50_s", "p50 ms", ms),
+            Column("p95_s", "p95 ms", ms),
+            Column("share", "% of /healthz", lambda share: f"{share:.0f} %"),
+            Column("goal", "goal", right=False),
+            Column("verdict", "verdict", right=False),
+        ],
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
+    cast = load_cast.build(admin=ctx.admin, users=max(LEVELS), meeting_days=MEETING_DAYS)
+    log_dir = Path(settings.VAR_DIR)
+    with production_server(log_dir) as base:
+        measured = asyncio.run(_measure(base, cast))
+    section.rows += [_row(*row) for row in measured]
+    from jigiya.gunicorn_conf import default_workers
+
+    section.notes += [
+        f"gunicorn with {default_workers()} sync workers (2 x {os.cpu_count()} cores + 1) and "
+        "the task worker, DEBUG off, access log to var/bench/load-access.log; the httpx load "
+        "generator on the same cores. Each virtual user sends its next request when the last "
+        f"is answered; counted: the answers within {SECONDS:.0f} s after {WARM_UP} s of "
+        f"warm-up, {ROUNDS} times in turn with the block's other scenarios.",
+        "Reads (healthz, worklist, dashboard) at each level first, then writes (healthz again, "
+        "visits, meetings) while the task worker refreshes the indicators they change; "
+        "% of /healthz is against the /healthz row just above.",
+        *cast.notes,
+    ]
+    section.notes += [
+        f"First error of {row['scenario']} at {row['users']} users: {row['first_error']}"
+        for row in section.rows
+        if row["first_error"]
+    ]
+    return section
