@@ -100,9 +100,12 @@ def scope_paths(user: Actor, perm: Perm, *, except_role: str | None = None) -> l
     return kept
 
 
-def scope_q(user: Actor, perm: Perm, path_field: str = "path") -> Q:
-    """A filter for rows whose place (reached by `path_field`) lies in the user's scope."""
-    paths = scope_paths(user, perm)
+def scope_q(
+    user: Actor, perm: Perm, path_field: str = "path", *, except_role: str | None = None
+) -> Q:
+    """A filter for rows whose place (reached by `path_field`) lies in the user's scope
+    (through any role but `except_role` when it is given)."""
+    paths = scope_paths(user, perm, except_role=except_role)
     if not paths:
         return Q(pk__in=[])
     if EVERYWHERE in paths:

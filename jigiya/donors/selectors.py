@@ -98,13 +98,18 @@ def require_program(user: Actor, program: str, place: Place) -> None:
 
 
 def donor_list(*, user: Actor) -> QuerySet[Donor]:
-    """The donors whose report the user may open: a donor's own users see that donor only;
-    others see the donors that fund something in their places."""
-    linked = _linked_donor_id(user)
+    """The active donors whose report the user may open. As a partner, the donor its login
+    speaks for and no other: a partner login linked to no donor opens none (being a partner
+    somewhere is no reason to see who funds what there). Through any other role that sees
+    indicators, the donors funding something in the user's places."""
+    funded_here = Funding.objects.filter(
+        scope_q(user, Perm.INDICATORS_VIEW, "place__path", except_role=Role.PARTNER)
+    )
+    rows = Q(pk__in=funded_here.values("donor_id"))
+    linked = _linked_donor_id(user) if role_paths(user, Role.PARTNER) else None
     if linked is not None:
-        return Donor.objects.filter(pk=linked, is_active=True)
-    funded = Funding.objects.filter(scope_q(user, Perm.INDICATORS_VIEW, "place__path"))
-    return Donor.objects.filter(is_active=True, pk__in=funded.values("donor_id")).order_by("name")
+        rows |= Q(pk=linked)
+    return Donor.objects.filter(rows, is_active=True).order_by("name")
 
 
 def _get_or_404(rows: QuerySet[M], pk: object) -> M:
@@ -122,9 +127,14 @@ def donor_get(*, user: Actor, donor_id: object) -> Donor:
 
 def donor_fundings(*, user: Actor, donor: Donor) -> QuerySet[Funding]:
     """The donor's fundings in the user's places, by program, place and start (a donor report
-    shows these and nothing else)."""
+    shows these and nothing else). The places a user holds as a partner count for its own
+    donor only: another donor's fundings show through the user's other roles."""
+    own = donor.pk == _linked_donor_id(user)
+    scope = scope_q(
+        user, Perm.INDICATORS_VIEW, "place__path", except_role=None if own else Role.PARTNER
+    )
     return (
-        Funding.objects.filter(scope_q(user, Perm.INDICATORS_VIEW, "place__path"), donor=donor)
+        Funding.objects.filter(scope, donor=donor)
         .select_related("place")
         .order_by("program", "place__name", "start")
     )

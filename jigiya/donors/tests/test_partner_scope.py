@@ -11,6 +11,7 @@ from django.http import Http404
 
 from jigiya.accounts.models import User
 from jigiya.accounts.roles import Role
+from jigiya.accounts.tests.factories import AssignmentFactory
 from jigiya.donors import selectors
 from jigiya.donors.models import Donor, DonorUser, Funding
 from jigiya.donors.tests.partners import funded_partner
@@ -82,3 +83,41 @@ def test_whose_report_a_user_may_open(cast):
     with pytest.raises(Http404):
         selectors.donor_get(user=manager, donor_id="not-a-uuid")
     assert DonorUser.objects.count() == 1
+
+
+def test_a_partner_opens_its_own_donors_report_only_and_without_a_donor_none(cast):
+    partner = funded_partner(cast, "above", "quality", cast.commune_a)
+    mine = Donor.objects.get()
+    here = Donor.objects.create(name="Here", code="HERE")
+    Funding.objects.create(
+        donor=here, program="quality", place=cast.community_a, start=datetime.date(2025, 1, 1)
+    )
+    assert list(selectors.donor_list(user=partner)) == [mine]
+    with pytest.raises(Http404):
+        selectors.donor_get(user=partner, donor_id=here.pk)
+    unlinked = cast.user(Role.PARTNER, "a")
+    assert list(selectors.donor_list(user=unlinked)) == []
+    with pytest.raises(Http404):
+        selectors.donor_get(user=unlinked, donor_id=here.pk)
+    # Another role of the same login opens the reports of the donors funding in its places.
+    AssignmentFactory(user=unlinked, role=Role.ME_OFFICER, place=cast.community_a)
+    assert list(selectors.donor_list(user=_fresh(unlinked))) == [here]
+    Donor.objects.update(is_active=False)
+    assert list(selectors.donor_list(user=_fresh(partner))) == []
+
+
+def test_a_partner_with_another_role_sees_another_donors_fundings_through_that_role_only(cast):
+    partner = funded_partner(cast, "above", "quality", cast.commune_a)
+    AssignmentFactory(user=partner, role=Role.ME_OFFICER, place=cast.community_b)
+    other = Donor.objects.create(name="Other", code="OTHER")
+    for place in (cast.community_a, cast.community_b):
+        Funding.objects.create(
+            donor=other, program="health", place=place, start=datetime.date(2025, 1, 1)
+        )
+    partner = _fresh(partner)
+    assert [d.code for d in selectors.donor_list(user=partner)] == ["D-quality-CA", "OTHER"]
+    fundings = selectors.donor_fundings(user=partner, donor=other)
+    # Not Community A: the login is only a partner there, of another donor.
+    assert [f.place for f in fundings] == [cast.community_b]
+    mine = selectors.donor_fundings(user=partner, donor=Donor.objects.get(code="D-quality-CA"))
+    assert [f.place for f in mine] == [cast.commune_a]

@@ -59,3 +59,28 @@ def test_a_donor_funding_nothing_in_the_users_places_is_not_found(cast, client, 
     assert client.get(f"/indicators/donors/{donor.pk}/").status_code == 404
     assert client.get("/indicators/donors/not-a-uuid/").status_code == 404
     assert DonorUser.objects.count() == 0
+
+
+def test_a_partner_linked_to_no_donor_opens_no_report(cast, client, admin_user):
+    """It once saw every donor funding something in its places, like a staff member."""
+    here = _donor(admin_user, cast, "HERE", cast.community_a)
+    partner = cast.user(Role.PARTNER, "above")
+    client.force_login(partner)
+    page = client.get("/indicators/donors/")
+    assert page.status_code == 200
+    assert list(page.context["donors"]) == []
+    assert "Donor HERE" not in page.content.decode()
+    assert client.get(f"/indicators/donors/{here.pk}/").status_code == 404
+
+
+def test_staff_open_the_reports_of_every_donor_funding_in_their_places(cast, client, admin_user):
+    _donor(admin_user, cast, "ONE", cast.community_a)
+    _donor(admin_user, cast, "TWO", cast.commune_a, program="health")
+    away = _donor(admin_user, cast, "AWAY", cast.community_b)
+    client.force_login(cast.user(Role.ME_OFFICER, "a"))
+    assert [d.code for d in client.get("/indicators/donors/").context["donors"]] == ["ONE"]
+    client.force_login(cast.user(Role.ME_OFFICER, "above"))
+    listed = [d.code for d in client.get("/indicators/donors/").context["donors"]]
+    assert listed == ["AWAY", "ONE", "TWO"]
+    client.force_login(cast.user(Role.PROGRAM_MANAGER, "a"))
+    assert client.get(f"/indicators/donors/{away.pk}/").status_code == 404
