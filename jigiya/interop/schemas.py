@@ -3,6 +3,7 @@ import uuid
 from typing import Any
 
 from ninja import Schema
+from pydantic import Field
 
 
 class ServerOut(Schema):
@@ -26,7 +27,7 @@ class PreviewOut(Schema):
 
 class PushIn(Schema):
     # Defaults on purpose: the access check (404/403) answers before the body is judged.
-    period: str = ""
+    period: str = Field(default="", max_length=7)  # 2026-11 or DHIS2's 202611
     dry_run: bool = False
 
 
