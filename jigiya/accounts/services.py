@@ -17,7 +17,7 @@ from jigiya.accounts.access import (
 )
 from jigiya.accounts.models import ApiToken, Assignment, User
 from jigiya.accounts.roles import Perm, Role
-from jigiya.core.audit import audit_record, audit_snapshot
+from jigiya.core.audit import audit_record, audit_snapshot, create_audited
 from jigiya.core.models import AuditAction
 from jigiya.places.models import Place
 
@@ -73,9 +73,7 @@ def user_create(
     )
     _check_password(password, user)
     user.set_password(password)
-    user.full_clean()
-    user.save()
-    audit_record(actor=actor, obj=user)
+    create_audited(user, actor=actor)
     assignment_add(actor=actor, user=user, role=role, place=place)
     return user
 
@@ -166,10 +164,8 @@ def assignment_add(*, actor: Actor, user: User, role: str, place: Place) -> Assi
     if Assignment.objects.filter(user=user, role=role, place=place).exists():
         raise ValidationError({"place": _("This user already has this role at this place.")})
     assignment = Assignment(user=user, role=role, place=place, created_by=acting_user(actor))
-    assignment.full_clean()
-    assignment.save()
+    create_audited(assignment, actor=actor)
     forget_assignments(user)
-    audit_record(actor=actor, obj=assignment)
     return assignment
 
 
@@ -204,10 +200,7 @@ def token_create(
         expires_at=expires_at,
         created_by=acting_user(actor),
     )
-    token.full_clean()
-    token.save()
-    audit_record(actor=actor, obj=token)
-    return token, key
+    return create_audited(token, actor=actor), key
 
 
 @transaction.atomic

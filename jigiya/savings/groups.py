@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
-from jigiya.core.audit import audit_record, audit_snapshot
+from jigiya.core.audit import audit_record, audit_snapshot, create_audited
 from jigiya.core.bounds import not_in_future, within_program
 from jigiya.places.models import Place, PlaceKind
 from jigiya.savings import ledger, limits
@@ -50,7 +50,6 @@ def group_create(
     if Group.objects.filter(community=community, name__iexact=name).exists():
         raise ValidationError({"name": [_("This community already has a group of this name.")]})
     group = Group(
-        id=id or uuid.uuid4(),
         name=name,
         community=community,
         facilitator=acting_user(facilitator),
@@ -59,12 +58,10 @@ def group_create(
         status_since=formed_on,
         created_by=acting_user(actor),
     )
-    group.full_clean()
-    group.save()
+    create_audited(group, actor=actor, id=id)
     GroupStatusChange.objects.create(
         group=group, status=GroupStatus.FORMING, on=formed_on, created_by=acting_user(actor)
     )
-    audit_record(actor=actor, obj=group)
     return group
 
 
