@@ -3,6 +3,8 @@
 - Benkadi (Sotuba): two full cycles with a share-out; suspended from March to September 2020
   (COVID-19) and resumed; a third cycle open now.
 - Jigiya Muso (Sotuba), Sabunyuman (Banconi), Hèrè (Wayerma, Sikasso): one open cycle each.
+- Sabunyuman's meeting of 16 November 2026 waits for a second officer (maker-checker): the town
+  hall's gift of 1 200 000 FCFA is above the program's approval threshold; `manager` approves it.
 
 Idempotent: a group already there is left as it is. Deterministic: the same every time.
 """
@@ -26,7 +28,7 @@ from jigiya.places.models import Place
 from jigiya.registry.models import Household, Person
 from jigiya.savings import ledger, selectors, services
 from jigiya.savings.models import Cycle, Group, MemberRole, Membership
-from jigiya.savings.services import GrantLine, MeetingData, MemberLine
+from jigiya.savings.services import CashLine, GrantLine, MeetingData, MemberLine
 
 D = datetime.date
 NAMESPACE = uuid.UUID("5a1e0000-0000-4000-8000-000000005a1e")
@@ -298,3 +300,27 @@ def load(*, admin: User) -> None:
         admin, animatrice, name="Sabunyuman", code="BKO-C1-BAN", size=18, start=D(2026, 1, 5)
     )
     _one_cycle(admin, sikasso, name="Hèrè", code="SIK-CU-WAY", size=16, start=D(2026, 4, 6))
+    _held_meeting(animatrice, code="BKO-C1-BAN", name="Sabunyuman")
+
+
+def _held_meeting(actor: User, *, code: str, name: str) -> None:
+    """A meeting above the approval threshold, recorded by the facilitator: held, not posted,
+    until a second officer decides (sent again, the same approval: idempotent)."""
+    group = Group.objects.get(community__code=code, name=name)
+    held = uuid.uuid5(NAMESPACE, f"{group.pk}:held")
+    if group.approvals.filter(pk=held).exists():  # held before (maybe decided since)
+        return
+    day = D(2026, 11, 16)
+    balance = ledger.balances(group.pk)
+    services.meeting_record(
+        actor=actor,
+        group=group,
+        data=MeetingData(
+            id=held,
+            held_on=day,
+            members=[MemberLine(membership_id=m.pk) for m in selectors.members_on(group, day)],
+            incomes=[CashLine(amount=1_200_000, description="Don de la mairie")],
+            counted_loan_fund=balance["loan_fund_cash"] + 1_200_000,
+            counted_health_fund=balance["health_fund_cash"],
+        ),
+    )
