@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
-from jigiya.core.audit import audit_record
+from jigiya.core.audit import create_audited
 from jigiya.core.bounds import not_in_future
 from jigiya.savings import ledger, selectors
 from jigiya.savings.common import SOURCE_LEDGER, SOURCE_SHARE_OUT, changed_from
@@ -180,8 +180,7 @@ def _record(
         entry=entry,
         created_by=acting_user(actor),
     )
-    result.full_clean()
-    result.save()
+    create_audited(result, actor=actor)
     ShareOutLine.objects.bulk_create(
         [
             ShareOutLine(
@@ -199,5 +198,4 @@ def _record(
     )
     cycle.status = CycleStatus.SHARED_OUT
     cycle.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, obj=result)
     return result
