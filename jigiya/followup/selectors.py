@@ -87,11 +87,13 @@ def tasks_for_chw(user: Actor, today: datetime.date) -> Worklist:
     households of communities where the user still records health data count: a CHW whose
     assignment was removed sees none of them. Two queries, whatever the data size."""
     chw = acting_user(user)
+    # From her households to their tasks (the index on the task's household): joined the other
+    # way, SQLite read every open task of the district first (4x slower at district scale).
+    households = Household.objects.filter(chw=chw, is_active=True).values("pk")
     tasks = list(
         Task.objects.filter(
             scope_q(user, Perm.HEALTH_RECORD, "household__community__path"),
-            household__chw=chw,
-            household__is_active=True,
+            household__in=households,
             state=TaskState.OPEN,
             window_end__gte=today,
             due_date__lte=today + WEEK,
