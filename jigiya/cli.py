@@ -7,6 +7,8 @@ jigiya serve [addr:port]          development server on 127.0.0.1:8000
 jigiya serve --production         gunicorn (2 x cores + 1 workers) on 127.0.0.1:8000 and the
                                   task worker, after collectstatic (docs/deploy.md);
                                   --bind ADDR:PORT, --workers N, --no-worker
+jigiya backup [--output PATH]     back up the whole database (docs/backup.md)
+jigiya restore PATH [--replace]   restore a backup, then check ledgers, places, indicators
 jigiya <any manage.py command>    e.g. jigiya migrate, jigiya createsuperuser
 """
 

@@ -30,6 +30,8 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", _("changed")
     DEACTIVATE = "deactivate", _("deactivated")
     DELETE = "delete", _("deleted")
+    # A fact recorded for later comparison, e.g. a savings group's ledger chain head each day.
+    CHECKPOINT = "checkpoint", _("recorded")
 
 
 class AuditEntry(models.Model):

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import connection, models, router
 from django.utils import timezone
 
+from jigiya.core import appendonly
 from jigiya.core.generate import (
     CODE_PREFIX,
     Counts,
@@ -525,8 +526,9 @@ def _share_out(
 
 
 def reset() -> Counts:
-    """Delete the generated groups and everything recorded for them (the ledger's guard against
-    deletes is bypassed on purpose: this is synthetic data)."""
+    """Delete the generated groups and everything recorded for them (the ledger's guards against
+    deletes, in the models and the database's triggers, are bypassed on purpose: this is
+    synthetic data)."""
     groups = Group.objects.filter(name__startswith=CODE_PREFIX)
     using = router.db_for_write(EntryLine)
     person_ids = list(
@@ -537,9 +539,12 @@ def reset() -> Counts:
     )
     ShareOutLine.objects.filter(share_out__cycle__group__in=groups).delete()
     share_outs = ShareOut.objects.filter(cycle__group__in=groups).delete()[0]
+    with appendonly.suspended("savings_entryline", "savings_entry", using=using):
+        ledger_lines = EntryLine.objects.filter(group__in=groups)._raw_delete(using)
+        ledger_entries = Entry.objects.filter(group__in=groups)._raw_delete(using)
     deleted = {
-        "ledger lines": EntryLine.objects.filter(group__in=groups)._raw_delete(using),
-        "ledger entries": Entry.objects.filter(group__in=groups)._raw_delete(using),
+        "ledger lines": ledger_lines,
+        "ledger entries": ledger_entries,
         "share-outs": share_outs,
         "loans": Loan.objects.filter(group__in=groups).delete()[0],
         "attendance": Attendance.objects.filter(meeting__group__in=groups).delete()[0],

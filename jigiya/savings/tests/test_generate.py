@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Sum
 
+from jigiya.core import appendonly
 from jigiya.core.generate import SCALES, Progress, discover_steps, step_rng
 from jigiya.places.models import Place
 from jigiya.places.tests.factories import PlaceFactory
@@ -67,7 +68,7 @@ def test_verify_ledgers_command_reports_tampering(tiny_places):
     out = io.StringIO()
     call_command("verify_ledgers", stdout=out)
     assert "3456 entries" in out.getvalue()
-    with connection.cursor() as cursor:
+    with appendonly.suspended("savings_entry"), connection.cursor() as cursor:
         cursor.execute("UPDATE savings_entry SET memo = '9' WHERE seq = 5")
     with pytest.raises(CommandError):
         call_command("verify_ledgers", stdout=io.StringIO(), stderr=io.StringIO())
