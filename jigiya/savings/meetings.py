@@ -173,6 +173,38 @@ class _Book:
                 what = f"{what} · {self.members[member].person}"
             self.largest = (amount, what)
 
+    def transfer(
+        self,
+        into: list[EntryDraft],
+        kind: str,
+        amount: int,
+        *,
+        key: str,
+        where: str,
+        debit: str,
+        credit: str,
+        member: uuid.UUID | None = None,
+        purpose: str = "",
+        memo: str = "",
+    ) -> None:
+        """A movement (checked against the ceiling on `where`, noted if the largest) added to
+        `into` (`money_in` or `money_out`) as the two-line entry of `amount` from `credit` to
+        `debit`, under the entry id `key` of this meeting: no money of a meeting's members,
+        incomes, grants or expenses enters or leaves without the check."""
+        self.movement(amount, where, kind, member)
+        into.append(
+            ledger.transfer(
+                id=self.entry_id(key),
+                kind=kind,
+                debit=debit,
+                credit=credit,
+                amount=amount,
+                membership_id=member,
+                purpose=purpose,
+                memo=memo,
+            )
+        )
+
 
 @transaction.atomic
 def meeting_record(*, actor: Actor, group: Group, data: MeetingData) -> Meeting | Approval:
@@ -409,34 +441,32 @@ def _shares(book: _Book, line: MemberLine, where: str) -> None:
     if not line.shares:
         return
     amount = line.shares * cycle.share_price
-    book.movement(amount, f"{where}.shares", EntryKind.SHARES, member)
-    book.savings[member] = book.savings.get(member, 0) + amount
-    book.money_in.append(
-        ledger.transfer(
-            id=book.entry_id(f"shares:{member}"),
-            kind=EntryKind.SHARES,
-            debit=Account.LOAN_FUND_CASH,
-            credit=Account.MEMBER_SAVINGS,
-            amount=amount,
-            membership_id=member,
-            memo=str(line.shares),  # the printed note; the count itself is `Attendance.shares`
-        )
+    book.transfer(
+        book.money_in,
+        EntryKind.SHARES,
+        amount,
+        key=f"shares:{member}",
+        where=f"{where}.shares",
+        debit=Account.LOAN_FUND_CASH,
+        credit=Account.MEMBER_SAVINGS,
+        member=member,
+        memo=str(line.shares),  # the printed note; the count itself is `Attendance.shares`
     )
+    book.savings[member] = book.savings.get(member, 0) + amount
 
 
 def _health(book: _Book, line: MemberLine, where: str) -> None:
     if not line.health:
         return
-    book.movement(line.health, f"{where}.health", EntryKind.HEALTH_CONTRIBUTION, line.membership_id)
-    book.money_in.append(
-        ledger.transfer(
-            id=book.entry_id(f"health:{line.membership_id}"),
-            kind=EntryKind.HEALTH_CONTRIBUTION,
-            debit=Account.HEALTH_FUND_CASH,
-            credit=Account.HEALTH_FUND,
-            amount=line.health,
-            membership_id=line.membership_id,
-        )
+    book.transfer(
+        book.money_in,
+        EntryKind.HEALTH_CONTRIBUTION,
+        line.health,
+        key=f"health:{line.membership_id}",
+        where=f"{where}.health",
+        debit=Account.HEALTH_FUND_CASH,
+        credit=Account.HEALTH_FUND,
+        member=line.membership_id,
     )
 
 
@@ -445,17 +475,16 @@ def _fine(book: _Book, line: MemberLine, where: str) -> None:
         return
     if not line.fine_reason.strip():
         raise ValidationError({f"{where}.fine_reason": [_("Say what the fine is for.")]})
-    book.movement(line.fine, f"{where}.fine", EntryKind.FINE, line.membership_id)
-    book.money_in.append(
-        ledger.transfer(
-            id=book.entry_id(f"fine:{line.membership_id}"),
-            kind=EntryKind.FINE,
-            debit=Account.LOAN_FUND_CASH,
-            credit=Account.FINE_INCOME,
-            amount=line.fine,
-            membership_id=line.membership_id,
-            memo=note(line.fine_reason),
-        )
+    book.transfer(
+        book.money_in,
+        EntryKind.FINE,
+        line.fine,
+        key=f"fine:{line.membership_id}",
+        where=f"{where}.fine",
+        debit=Account.LOAN_FUND_CASH,
+        credit=Account.FINE_INCOME,
+        member=line.membership_id,
+        memo=note(line.fine_reason),
     )
 
 
@@ -511,16 +540,15 @@ def _repayments(book: _Book, line: MemberLine, where: str) -> None:
 
 def _incomes(book: _Book) -> None:
     for index, cash in enumerate(book.data.incomes):
-        book.movement(cash.amount, f"incomes.{index}.amount", EntryKind.INCOME)
-        book.money_in.append(
-            ledger.transfer(
-                id=book.entry_id(f"income:{index}"),
-                kind=EntryKind.INCOME,
-                debit=Account.LOAN_FUND_CASH,
-                credit=Account.OTHER_INCOME,
-                amount=cash.amount,
-                memo=note(cash.description),
-            )
+        book.transfer(
+            book.money_in,
+            EntryKind.INCOME,
+            cash.amount,
+            key=f"income:{index}",
+            where=f"incomes.{index}.amount",
+            debit=Account.LOAN_FUND_CASH,
+            credit=Account.OTHER_INCOME,
+            memo=note(cash.description),
         )
 
 
@@ -619,33 +647,31 @@ def _grants(book: _Book) -> None:
             raise ValidationError(
                 {f"grants.{index}.membership_id": [_("Not a member of the group on this day.")]}
             )
-        book.movement(grant.amount, f"grants.{index}.amount", EntryKind.GRANT, member)
-        book.money_out.append(
-            ledger.transfer(
-                id=book.entry_id(f"grant:{index}"),
-                kind=EntryKind.GRANT,
-                debit=Account.HEALTH_FUND,
-                credit=Account.HEALTH_FUND_CASH,
-                amount=grant.amount,
-                membership_id=member,
-                purpose=grant.purpose,
-                memo=note(grant.note),
-            )
+        book.transfer(
+            book.money_out,
+            EntryKind.GRANT,
+            grant.amount,
+            key=f"grant:{index}",
+            where=f"grants.{index}.amount",
+            debit=Account.HEALTH_FUND,
+            credit=Account.HEALTH_FUND_CASH,
+            member=member,
+            purpose=grant.purpose,
+            memo=note(grant.note),
         )
 
 
 def _expenses(book: _Book) -> None:
     for index, cash in enumerate(book.data.expenses):
-        book.movement(cash.amount, f"expenses.{index}.amount", EntryKind.EXPENSE)
-        book.money_out.append(
-            ledger.transfer(
-                id=book.entry_id(f"expense:{index}"),
-                kind=EntryKind.EXPENSE,
-                debit=Account.EXPENSES,
-                credit=Account.LOAN_FUND_CASH,
-                amount=cash.amount,
-                memo=note(cash.description),
-            )
+        book.transfer(
+            book.money_out,
+            EntryKind.EXPENSE,
+            cash.amount,
+            key=f"expense:{index}",
+            where=f"expenses.{index}.amount",
+            debit=Account.EXPENSES,
+            credit=Account.LOAN_FUND_CASH,
+            memo=note(cash.description),
         )
 
 
