@@ -116,6 +116,30 @@ def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(rf, settings):
     assert client_ip(request) == "5.6.7.8"  # what the client wrote (1.2.3.4) is not believed
 
 
+def test_behind_a_proxy_lockouts_and_the_login_rate_key_on_the_forwarded_address(cast, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.LOGIN_RATE_LIMIT = "6/min"
+    user = cast.user(Role.CHW, "a")
+
+    def through_proxy(client_address, password):
+        return Client().post(
+            LOGIN,
+            {"username": user.username, "password": password},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=client_address,
+        )
+
+    with time_machine.travel(timezone.now(), tick=False):
+        statuses = [through_proxy("41.73.0.1", "wrong").status_code for _attempt in range(5)]
+        assert statuses == [200, 200, 200, 200, 429]  # the account locked at that address
+        assert through_proxy("41.73.0.1", PASSWORD).status_code == 429
+        # Not at another address; the success there forgets the account's failures.
+        assert through_proxy("41.73.0.2", PASSWORD).status_code == 302
+        # The 7th login from the first address this minute: over the rate, not locked out.
+        assert through_proxy("41.73.0.1", PASSWORD).status_code == 429
+        assert through_proxy("41.73.0.3", PASSWORD).status_code == 302
+
+
 # Nothing tells whether a user exists ----------------------------------------------------------
 
 
