@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from jigiya.core.api import Day, Pagination, body_doc, parse_body
+from jigiya.core.api import Day, ErrorOut, Pagination, body_doc, parse_body
 from jigiya.core.errors import Conflict
 from jigiya.core.retries import created_or_replayed
 from jigiya.followup import selectors, services
@@ -149,7 +149,7 @@ def referral_list(request: HttpRequest, status: str = "open") -> Any:
 
 @router.post(
     "/followup/referrals/{referral_id}/outcome",
-    response=ReferralOut,
+    response={200: ReferralOut, 409: ErrorOut},
     openapi_extra=body_doc(ReferralCloseIn),
 )
 def referral_close(request: HttpRequest, referral_id: uuid.UUID) -> Any:
@@ -284,7 +284,7 @@ def anc_contact_record(request: HttpRequest, pregnancy_id: uuid.UUID) -> Status:
     "/registry/pregnancies/{pregnancy_id}/outcome",
     tags=TAGS,
     operation_id="jigiya_registry_api_pregnancy_outcome",
-    response=PregnancyOut,
+    response={200: PregnancyOut, 409: ErrorOut},
     openapi_extra=body_doc(OutcomeIn),
 )
 def pregnancy_outcome(request: HttpRequest, pregnancy_id: uuid.UUID) -> Any:

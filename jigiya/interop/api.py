@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from jigiya.core.api import Pagination
+from jigiya.core.api import ErrorOut, Pagination
 from jigiya.core.periods import Month
 from jigiya.interop import selectors, services
 from jigiya.interop.models import Dhis2Push
@@ -45,7 +45,7 @@ def preview(request: HttpRequest, dhis2_server_id: uuid.UUID, query: Query[Perio
     }
 
 
-@router.post("/dhis2/servers/{dhis2_server_id}/push", response={201: PushDetailOut})
+@router.post("/dhis2/servers/{dhis2_server_id}/push", response={201: PushDetailOut, 409: ErrorOut})
 def push(request: HttpRequest, dhis2_server_id: uuid.UUID, payload: PushIn) -> Status:
     """Send a month (or a dry run). 201 with the attempt whatever DHIS2 answered: read `status`
     (`sent`, `partial`, `checked`, `failed`) and `message`. 400 for a bad or future period or an
