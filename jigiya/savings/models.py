@@ -211,7 +211,7 @@ class Cycle(BaseModel):
         _("the maximum loan applies to"),
         max_length=16,
         choices=LoanLimitBasis.choices,
-        null=True,
+        default=LoanLimitBasis.ALL_OWED,
     )
     # Empty: the program's setting (`SAVINGS_MAX_MOVEMENT_FCFA`, `SAVINGS_APPROVAL_THRESHOLD_FCFA`).
     max_movement = models.PositiveBigIntegerField(
