@@ -20,7 +20,7 @@ from typing import Any
 
 from jigiya.core.api import ErrorOut
 
-ERROR = "Error"
+ERROR = "ErrorOut"
 ERROR_REF = {"$ref": f"#/components/schemas/{ERROR}"}
 DESCRIPTIONS = {
     "400": "Refused by a rule (the fields say which)",

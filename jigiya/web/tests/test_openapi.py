@@ -58,7 +58,7 @@ def test_every_reference_resolves(document):
 
 
 def test_every_operation_declares_the_errors_it_can_answer(document):
-    error = {"$ref": "#/components/schemas/Error"}
+    error = {"$ref": "#/components/schemas/ErrorOut"}
     assert _resolve(document, error["$ref"])["required"] == ["error"]
     problems = []
     for method, path, operation in _operations(document):
