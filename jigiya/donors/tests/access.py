@@ -3,10 +3,13 @@
 import datetime
 from typing import Any
 
-from jigiya.donors.models import Donor, Funding
+from jigiya.accounts.roles import Role
+from jigiya.donors.models import Donor, DonorUser, Funding
 
 
 def _donor(cast: Any, where: str) -> Any:
+    """The donor funding quality in the place; the place's partner login speaks for it (a
+    partner opens its own donor's report only, and none without a donor)."""
     donor, _created = Donor.objects.get_or_create(
         code=f"DONOR-{where.upper()}", defaults={"name": f"Donor {where.upper()}"}
     )
@@ -16,6 +19,7 @@ def _donor(cast: Any, where: str) -> Any:
         place=cast.place(where),
         defaults={"start": datetime.date(2020, 1, 1)},
     )
+    DonorUser.objects.get_or_create(user=cast.user(Role.PARTNER, where), defaults={"donor": donor})
     return donor.pk
 
 
