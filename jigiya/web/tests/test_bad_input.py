@@ -1,6 +1,6 @@
 """Bad input never answers 500: NUL characters, page numbers and days that overflow, a body too
-large, a PATCH that changes nothing. The API answers in its one JSON shape (pytest runs with
-DEBUG=false, as production does), pages with Jigiya's own error page naming the field.
+large, a PATCH that changes nothing. The API answers in its one JSON shape (with DEBUG=false,
+as in production), pages with Jigiya's own error page naming the field.
 
 These are the cases the adversarial run found; `test_api_fuzz.py` looks for more."""
 
@@ -38,6 +38,12 @@ def _error(response, status):
 def _french(text):
     with translation.override("fr"):
         return gettext(text)
+
+
+@pytest.fixture(autouse=True)
+def production(settings):
+    """As in production: DEBUG=false (pytest-django's default too, said here on purpose)."""
+    settings.DEBUG = False
 
 
 @pytest.fixture
