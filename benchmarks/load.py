@@ -318,7 +318,8 @@ def load_scenario(ctx: Context) -> Section:
         "the task worker, DEBUG off, access log to var/bench/load-access.log; the httpx load "
         "generator on the same cores. Each virtual user sends its next request when the last "
         f"is answered; counted: the answers within {SECONDS:.0f} s after {WARM_UP} s of "
-        f"warm-up, {ROUNDS} times in turn with the block's other scenarios.",
+        f"warm-up, {ROUNDS} times in turn with the block's other scenarios. Page cache "
+        f"(JIGIYA_PAGE_CACHE_SECONDS): {settings.JIGIYA_PAGE_CACHE_SECONDS} s.",
         "Reads (healthz, worklist, dashboard) at each level first, then writes (healthz again, "
         "visits, meetings) while the task worker refreshes the indicators they change; "
         "% of /healthz is against the /healthz row just above.",
