@@ -53,6 +53,9 @@ def _marks() -> set[tuple[str, Any, datetime.date]]:
     return set(StaleCell.objects.values_list("source", "place_id", "month"))
 
 
+# The worker closes old connections as it wakes, which a test inside a transaction cannot survive
+# on PostgreSQL: this test commits for real.
+@pytest.mark.django_db(transaction=True)
 def test_a_community_moved_through_the_api_takes_its_figures_to_its_new_commune(
     cast, assemblies, admin_user, django_capture_on_commit_callbacks
 ):
