@@ -77,7 +77,10 @@ def test_the_issues_income_of_9_000_000_000_000_000_fcfa_is_refused_by_the_api(w
         "counted_health_fund": 400,
     }
     response = client.post(
-        f"/api/v1/savings/groups/{world.group.pk}/meetings", body, content_type="application/json"
+        f"/api/v1/savings/groups/{world.group.pk}/meetings",
+        body,
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",  # the message as written; French is the default
     )
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {
