@@ -8,9 +8,9 @@ import uuid
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
 
 from jigiya.core.models import AuditEntry
+from jigiya.core.tests.refusals import refused_unchanged
 from jigiya.followup import services
 from jigiya.followup.models import Referral, Task, Visit
 from jigiya.indicators.models import StaleCell
@@ -49,11 +49,7 @@ def _counts():
 
 
 def _refused(call, **kwargs):
-    before = _counts()
-    with pytest.raises(ValidationError) as refused:
-        call(**kwargs)
-    assert _counts() == before
-    return refused.value.message_dict
+    return refused_unchanged(_counts, call, **kwargs)
 
 
 def test_a_visit_dated_0001_01_01_is_refused(chw, household, child):

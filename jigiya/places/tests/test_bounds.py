@@ -3,10 +3,10 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from jigiya.core.models import AuditEntry
+from jigiya.core.tests.refusals import refused_unchanged
 from jigiya.places import services
 from jigiya.places.models import Asaco, BoardMember, GeneralAssembly, HealthCenter
 
@@ -30,11 +30,7 @@ def _counts():
 
 
 def _refused(call, **kwargs):
-    before = _counts()
-    with pytest.raises(ValidationError) as refused:
-        call(**kwargs)
-    assert _counts() == before
-    return refused.value.message_dict
+    return refused_unchanged(_counts, call, **kwargs)
 
 
 def test_an_assembly_before_the_program_is_refused(cast, admin_user):

@@ -6,10 +6,10 @@ import datetime
 import uuid
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from jigiya.core.models import AuditEntry
+from jigiya.core.tests.refusals import refused_unchanged
 from jigiya.indicators.models import StaleCell
 from jigiya.savings import services
 from jigiya.savings.models import Entry, Group, Meeting, Membership
@@ -37,11 +37,7 @@ def _counts():
 
 
 def _refused(call, **kwargs):
-    before = _counts()
-    with pytest.raises(ValidationError) as refused:
-        call(**kwargs)
-    assert _counts() == before
-    return refused.value.message_dict
+    return refused_unchanged(_counts, call, **kwargs)
 
 
 def test_a_meeting_dated_0001_01_01_is_refused(world):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from jigiya.accounts.roles import Role
 from jigiya.core.errors import Conflict
+from jigiya.core.tests.refusals import refused_unchanged
 from jigiya.savings import ledger, services
 from jigiya.savings.groups import TRANSITIONS
 from jigiya.savings.models import (
@@ -36,11 +37,7 @@ def _history():
 
 
 def _refused(call, **kwargs):
-    before = _history()
-    with pytest.raises(ValidationError) as caught:
-        call(**kwargs)
-    assert _history() == before
-    return caught.value.message_dict
+    return refused_unchanged(_history, call, **kwargs)
 
 
 # --- status ---------------------------------------------------------------------------------
