@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "jigiya.registry",
     "jigiya.followup",
     "jigiya.savings",
+    "jigiya.cooperatives",
+    "jigiya.quality",
+    "jigiya.care",
     "jigiya.interop",
 ]
 

@@ -46,6 +46,12 @@ class Perm(StrEnum):
     COOPERATIVES_RECORD = "cooperatives.record"
     QUALITY_VIEW = "quality.view"
     QUALITY_RECORD = "quality.record"
+    # Free and subsidized care (the `care` app).
+    CARE_VIEW = "care.view"  # coverage, care lines, claims, payments, budgets
+    CARE_DECIDE = "care.decide"  # coverage decisions: who is covered, from when to when
+    CARE_CLAIM = "care.claim"  # a health center records its care lines and claims
+    CARE_VERIFY = "care.verify"  # approve or reject care lines and claims
+    CARE_PAY = "care.pay"  # pay an approved claim; set budgets
     INDICATORS_VIEW = "indicators.view"  # aggregate figures only
     INDICATORS_MANAGE = "indicators.manage"  # freshness, rebuilds
     EXPORT_RECORDS = "indicators.export_records"  # record-level exports
@@ -78,6 +84,11 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.COOPERATIVES_RECORD: frozenset({R.ADMIN, R.COOPERATIVE_MANAGER}),
     Perm.QUALITY_VIEW: STAFF | {R.QI_COACH, R.HEALTH_CENTER_STAFF},
     Perm.QUALITY_RECORD: frozenset({R.ADMIN, R.QI_COACH, R.HEALTH_CENTER_STAFF}),
+    Perm.CARE_VIEW: STAFF | {R.CHW_SUPERVISOR, R.HEALTH_CENTER_STAFF},
+    Perm.CARE_DECIDE: frozenset({R.ADMIN, R.PROGRAM_MANAGER, R.CHW_SUPERVISOR}),
+    Perm.CARE_CLAIM: frozenset({R.ADMIN, R.HEALTH_CENTER_STAFF}),
+    Perm.CARE_VERIFY: frozenset({R.ADMIN, R.PROGRAM_MANAGER, R.ME_OFFICER}),
+    Perm.CARE_PAY: frozenset({R.ADMIN, R.PROGRAM_MANAGER}),
     Perm.INDICATORS_VIEW: EVERYONE,
     Perm.INDICATORS_MANAGE: frozenset({R.ADMIN, R.ME_OFFICER}),
     Perm.DONORS_MANAGE: frozenset({R.ADMIN, R.PROGRAM_MANAGER}),
