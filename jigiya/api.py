@@ -19,6 +19,7 @@ from jigiya.accounts.services import token_authenticate
 from jigiya.accounts.throttling import ApiThrottle
 from jigiya.core import openapi
 from jigiya.core.errors import Conflict, error_body, validation_body
+from jigiya.core.middleware import no_api_operation
 
 
 class TokenAuth(HttpBearer):
@@ -128,3 +129,9 @@ api.add_router("/", "jigiya.cooperatives.api.router")
 api.add_router("/", "jigiya.quality.api.router")
 api.add_router("/", "jigiya.care.api.router")
 api.add_router("/", "jigiya.interop.api.router")
+
+
+def unknown_route(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any /api/v1/ address no operation answers: the API's JSON 404, never the HTML page
+    (routed after `api.urls` in jigiya/urls.py)."""
+    return no_api_operation(request)

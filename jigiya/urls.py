@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from jigiya.api import api
+from jigiya.api import api, unknown_route
 from jigiya.web import views as web_views
 
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("interop/", include("jigiya.interop.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("api/v1/<path:rest>", unknown_route),  # JSON 404, not the HTML page
     # One login door: the Django admin's own login page would skip the login rate limit.
     path(
         "django-admin/login/",

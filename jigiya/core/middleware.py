@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signals
 from django.core.exceptions import RequestDataTooBig, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -45,6 +45,11 @@ def refusal(
         return JsonResponse(error_body(code, message, fields), status=status)
     context = {"message": message, "fields": fields}
     return render(request, f"{status}.html", context, status=status)
+
+
+def no_api_operation(request: HttpRequest) -> HttpResponse:
+    """The JSON 404 of an /api/v1/ address that no operation answers."""
+    return refusal(request, 404, "not_found", _("No API operation at this address."), {})
 
 
 def _too_big(request: HttpRequest) -> HttpResponse | None:
@@ -126,6 +131,9 @@ class BadInputMiddleware:
             fields = validation_fields(exception)
             first = next(iter(fields.values()), [""])[0]
             return refusal(request, 400, "invalid", first, fields)
+        if is_api(request) and isinstance(exception, Http404):
+            # Outside an operation (the API's root): the JSON 404, not a server error.
+            return no_api_operation(request)
         if is_api(request) and not settings.DEBUG:
             # What Django does for an unexpected error (the signal lets the test client raise
             # it), with the API's body instead of the HTML page.

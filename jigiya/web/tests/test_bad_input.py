@@ -239,3 +239,24 @@ def test_an_unexpected_api_error_still_answers_in_the_apis_shape(cast, api_clien
         "message": "Something went wrong on our side: try again.",
         "fields": {},
     }
+
+
+# --- Addresses no operation answers -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing-here", "/api/v1/households/not-a-uuid/x", "/api/v1/"]
+)
+def test_an_unknown_api_address_answers_the_json_404(api_client, path):
+    error = _error(api_client.get(path), 404)
+    assert error == {
+        "code": "not_found",
+        "message": "No API operation at this address.",
+        "fields": {},
+    }
+
+
+def test_an_unknown_page_address_still_answers_the_html_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
