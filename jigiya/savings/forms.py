@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jigiya.core.forms import DATE
 from jigiya.places.models import Place
 from jigiya.registry.models import Person
 from jigiya.savings.models import (
@@ -19,9 +20,6 @@ from jigiya.savings.models import (
     RemainderRule,
 )
 from jigiya.savings.services import CashLine, GrantLine, MeetingData, MemberLine
-
-# ISO values: a date input shows nothing for "03/12/2026" (the French format), and refuses to send.
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _number(**attrs: Any) -> forms.NumberInput:
