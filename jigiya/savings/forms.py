@@ -279,7 +279,7 @@ class MeetingForm(forms.Form):
             ("fine", _("Fine")),
             ("repayment", _("Repaid")),
             ("loan_amount", _("New loan")),
-            ("loan_term", _("Months")),
+            ("loan_term", _("Term (months)")),
         ):
             total = {"fine": "fines", "repayment": "repaid", "loan_amount": "loans"}.get(name)
             attrs = {"data-total": total} if total else {}

@@ -149,6 +149,7 @@ UNLABELLED = """() => [...document.querySelectorAll('main input, main select, ma
 BAD_TARGETS = """() => [...document.querySelectorAll(
     'main input, main select, main textarea, main button, main a, main summary, header a, header button')]
   .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
+  .filter(el => el.type !== 'checkbox')  // its whole label line is the target: CHECKBOX_LINES
   .map(el => [el.name || el.textContent.trim(), el.getBoundingClientRect()])
   .filter(([name, box]) => box.height < 44 || box.left < 0 || box.right > window.innerWidth)
   .map(([name, box]) => `${name} ${Math.round(box.width)}x${Math.round(box.height)}@${Math.round(box.left)}`)"""
@@ -188,7 +189,7 @@ def test_the_facilitator_sees_the_totals_and_the_expected_cash_and_records_the_m
     # Each member's card: her name above her inputs, every one labelled and on screen.
     expect(page.locator("fieldset.member legend").first).to_have_text("1. Awa Coulibaly")
     expect(page.locator("label[for=id_m2_loan_amount]")).to_be_visible()
-    page.locator("fieldset.member").first.scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('fieldset.member').scrollIntoView()")
     page.screenshot(path=str(SHOTS / "savings-meeting-phone-cards-360.png"))
     _fits_and_is_labelled(page)
     # The defaults: 5 shares of 1 000 FCFA and 100 FCFA of health fund from each of three.
@@ -294,4 +295,37 @@ def test_a_large_shortfall_needs_an_explanation_and_waits_for_a_second_officer(
     page.goto(f"{live_server.url}{group.get_absolute_url()}")
     expect(page.locator("ul.flagged")).to_contain_text(f"13{NBSP}400{NBSP}FCFA")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.close()
+
+
+# Each checkbox of a form and its label: on one line, the line at least 44 px high.
+CHECKBOX_LINES = """() => [...document.querySelectorAll('main input[type=checkbox]')].map(box => {
+  const b = box.getBoundingClientRect(), l = box.labels[0].getBoundingClientRect();
+  const line = box.parentElement.getBoundingClientRect();
+  return [box.name, b.top < l.bottom && l.top < b.bottom, Math.round(line.height) >= 44,
+          b.right <= window.innerWidth];
+})"""
+
+
+def test_checkboxes_stay_on_their_label_line_on_a_phone(
+    browser: Any, live_server: Any, demo_world: Any
+) -> None:
+    from django.utils import timezone
+
+    group = _group(timezone.localdate())
+    phone = _phone(browser)
+    page = phone.new_page()
+    log_in(page, live_server.url, "animatrice")
+    page.goto(f"{live_server.url}/savings/{group.pk}/cycles/new/")
+    lines = page.evaluate(CHECKBOX_LINES)
+    assert [name for name, *_ in lines] == [
+        "savings_split",
+        "leaving_mid_cycle",
+        "share_out_health_fund",
+    ]
+    assert all(on_line and tall and on_screen for _name, on_line, tall, on_screen in lines), lines
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.evaluate(BAD_TARGETS) == []
+    page.locator("#id_savings_split").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "savings-cycle-form-360.png"))
     phone.close()
