@@ -265,6 +265,9 @@ JIGIYA_STALE_SWEEP_MINUTES = env_int("JIGIYA_STALE_SWEEP_MINUTES", 5)
 # for a second officer (FCFA; a cycle's constitution may set its own, up to 10^12 FCFA).
 SAVINGS_MAX_MOVEMENT_FCFA = env_int("SAVINGS_MAX_MOVEMENT_FCFA", 5_000_000)
 SAVINGS_APPROVAL_THRESHOLD_FCFA = env_int("SAVINGS_APPROVAL_THRESHOLD_FCFA", 1_000_000)
+# Savings: a box counted more than this away from the expected cash needs a real explanation and
+# a second officer's approval, and is flagged to the supervisor (FCFA).
+SAVINGS_CASH_DIFFERENCE_THRESHOLD_FCFA = env_int("SAVINGS_CASH_DIFFERENCE_THRESHOLD_FCFA", 5_000)
 # API pagination: items per page.
 NINJA_PAGINATION_PER_PAGE = env_int("API_PAGE_SIZE", 100)
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500

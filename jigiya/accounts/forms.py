@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jigiya.accounts.models import LANGUAGE_CHOICES
 from jigiya.accounts.roles import Role
+from jigiya.core.forms import DateTimeInput
 from jigiya.places.models import Place
 
 
@@ -60,5 +61,5 @@ class TokenForm(forms.Form):
     expires_at = forms.DateTimeField(
         label=_("Expires"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeInput(),
     )

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jigiya.accounts.models import User
+from jigiya.core.forms import DATE
 from jigiya.core.programs import Program
 
 
@@ -27,14 +28,12 @@ class FundingForm(forms.Form):
         max_length=32,
         help_text=_("The code of the place funded (the funding covers everything below it)."),
     )
-    start = forms.DateField(label=_("start"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(
-        label=_("end"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=_("start"), widget=DATE)
+    end = forms.DateField(label=_("end"), required=False, widget=DATE)
 
 
 class FundingEndForm(forms.Form):
-    end = forms.DateField(label=_("end"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("end"), widget=DATE)
 
 
 class DonorUserForm(forms.Form):

@@ -5,13 +5,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jigiya.core.bounds import NOTES_LENGTH
+from jigiya.core.forms import DATE
 from jigiya.followup.models import BirthPlan, EducationTopic, Urgency
 from jigiya.followup.schedules import VACCINES
 from jigiya.followup.signs import CHILD_DANGER_SIGNS, PREGNANCY_DANGER_SIGNS, REFERRAL_REASONS
 from jigiya.places.models import HealthCenter
 from jigiya.registry.models import BirthOutcome, DeliveryPlace, ExitReason, FollowupProgram, Sex
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class VisitForm(forms.Form):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jigiya.accounts.forms import PlaceChoiceField
 from jigiya.core.bounds import DECISIONS_LENGTH
+from jigiya.core.forms import DATE
 from jigiya.places.models import (
     AssemblyKind,
     BoardRole,
@@ -13,8 +14,6 @@ from jigiya.places.models import (
     Place,
     PlaceKind,
 )
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PlaceForm(forms.Form):

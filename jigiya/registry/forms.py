@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jigiya.core.forms import DATE
 from jigiya.places.models import Place
 from jigiya.registry.models import (
     LEAST_ACCESS_CRITERIA,
@@ -11,8 +12,6 @@ from jigiya.registry.models import (
     Relationship,
     Sex,
 )
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class HouseholdForm(forms.Form):

@@ -115,7 +115,8 @@ def _inline(schema: dict[str, Any]) -> dict[str, Any]:
 def meeting_record(request: HttpRequest, group_id: uuid.UUID) -> Status:
     """Record a whole meeting at once (body: `MeetingIn`). The first time: 201. The same meeting
     again: 200 with the same result, nothing changed. The same id with other content: 409.
-    A movement above the approval threshold: 202 with the posting waiting for a second officer
+    A movement above the approval threshold, or a cash count further from the expected cash
+    than `SAVINGS_CASH_DIFFERENCE_THRESHOLD_FCFA`: 202 with the posting waiting for a second officer
     (`ApprovalOut`), nothing posted; sent again, 202 with it as it stands."""
     group: Group = selectors.group_get(user=request.user, group_id=group_id)
     data = _meeting_data(request)

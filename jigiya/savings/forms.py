@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jigiya.core.forms import DATE
 from jigiya.places.models import Place
 from jigiya.registry.models import Person
 from jigiya.savings.models import (
@@ -19,9 +20,6 @@ from jigiya.savings.models import (
     RemainderRule,
 )
 from jigiya.savings.services import CashLine, GrantLine, MeetingData, MemberLine
-
-# ISO values: a date input shows nothing for "03/12/2026" (the French format), and refuses to send.
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _number(**attrs: Any) -> forms.NumberInput:
@@ -200,7 +198,10 @@ class MeetingForm(forms.Form):
     counted_loan_fund = forms.IntegerField(label=_("Loan fund cash counted"), min_value=0)
     counted_health_fund = forms.IntegerField(label=_("Health fund cash counted"), min_value=0)
     difference_note = forms.CharField(
-        label=_("If the count differs: why"), required=False, max_length=500
+        label=_("If the count differs: why"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     confirmed_by = forms.ModelChoiceField(
         label=_("Count confirmed by (a second officer)"),
@@ -218,43 +219,27 @@ class MeetingForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.members = members
+        self.cycle = cycle
         self.initial.setdefault("id", uuid.uuid4())
         self.initial.setdefault("held_on", timezone.localdate())
         officers = [m.pk for m in members if m.is_officer]
         self.fields["confirmed_by"].queryset = Membership.objects.filter(  # type: ignore[attr-defined]
             pk__in=officers
         ).select_related("person")
+        for name in ("counted_loan_fund", "counted_health_fund"):
+            self.fields[name].widget = _number(**{"data-counted": name})
         for index, member in enumerate(members):
-            prefix = f"m{index}_"
-            self.fields[prefix + "presence"] = forms.ChoiceField(
-                choices=Presence.choices, initial=Presence.PRESENT, label=str(member)
-            )
-            self.fields[prefix + "shares"] = forms.IntegerField(
-                min_value=0,
-                max_value=cycle.max_shares,
-                initial=last_shares.get(member.pk, 1),
-                widget=_number(max=cycle.max_shares),
-                label=_("Shares"),
-            )
-            self.fields[prefix + "health"] = forms.IntegerField(
-                min_value=0, initial=cycle.health_contribution, widget=_number(), label=_("Health")
-            )
-            for name, label in (
-                ("fine", _("Fine")),
-                ("repayment", _("Repaid")),
-                ("loan_amount", _("New loan")),
-                ("loan_term", _("Months")),
-            ):
-                self.fields[prefix + name] = forms.IntegerField(
-                    min_value=0, initial=0, required=False, widget=_number(), label=label
-                )
+            self._member_fields(f"m{index}_", cycle, last_shares.get(member.pk, 1))
         member_choices = [("", "—")] + [(str(m.pk), str(m)) for m in members]
         for index in range(GRANT_ROWS):
             self.fields[f"g{index}_membership_id"] = forms.ChoiceField(
                 choices=member_choices, required=False, label=_("Member")
             )
             self.fields[f"g{index}_amount"] = forms.IntegerField(
-                min_value=1, required=False, widget=_number(), label=_("Amount")
+                min_value=1,
+                required=False,
+                widget=_number(**{"data-total": "grants"}),
+                label=_("Amount"),
             )
             self.fields[f"g{index}_purpose"] = forms.ChoiceField(
                 choices=[("", "—"), *GrantPurpose.choices], required=False, label=_("For")
@@ -262,11 +247,79 @@ class MeetingForm(forms.Form):
         for kind in ("incomes", "expenses"):
             for index in range(CASH_ROWS):
                 self.fields[f"{kind}{index}_amount"] = forms.IntegerField(
-                    min_value=1, required=False, widget=_number(), label=_("Amount")
+                    min_value=1,
+                    required=False,
+                    widget=_number(**{"data-total": kind}),
+                    label=_("Amount"),
                 )
                 self.fields[f"{kind}{index}_description"] = forms.CharField(
                     max_length=200, required=False, label=_("What")
                 )
+
+    def _member_fields(self, prefix: str, cycle: Any, last_shares: int) -> None:
+        """A member's fields, each labelled (her name is the legend of her card) and marked
+        with the total it adds to (`data-total`, read by savings/meeting.js)."""
+        self.fields[prefix + "presence"] = forms.ChoiceField(
+            choices=Presence.choices, initial=Presence.PRESENT, label=_("Here")
+        )
+        self.fields[prefix + "shares"] = forms.IntegerField(
+            min_value=0,
+            max_value=cycle.max_shares,
+            initial=last_shares,
+            widget=_number(max=cycle.max_shares, **{"data-total": "shares"}),
+            label=_("Shares"),
+        )
+        self.fields[prefix + "health"] = forms.IntegerField(
+            min_value=0,
+            initial=cycle.health_contribution,
+            widget=_number(**{"data-total": "health"}),
+            label=_("Health fund"),
+        )
+        for name, label in (
+            ("fine", _("Fine")),
+            ("repayment", _("Repaid")),
+            ("loan_amount", _("New loan")),
+            ("loan_term", _("Term (months)")),
+        ):
+            total = {"fine": "fines", "repayment": "repaid", "loan_amount": "loans"}.get(name)
+            attrs = {"data-total": total} if total else {}
+            self.fields[prefix + name] = forms.IntegerField(
+                min_value=0, initial=0, required=False, widget=_number(**attrs), label=label
+            )
+
+    def _amount(self, name: str) -> int:
+        """What a field holds now (sent, or its default), 0 when it is not a whole number: the
+        totals shown beside the form, never what is posted."""
+        value = self[name].value()
+        try:
+            return max(int(str(value).strip() or 0), 0)
+        except ValueError:
+            return 0
+
+    def totals(self, opening: dict[str, int]) -> dict[str, Any]:
+        """The meeting's totals per fund and the cash each box should hold, from what the form
+        holds (the page shows them without JavaScript; savings/meeting.js keeps them up to date
+        as she types; the service computes its own)."""
+        sums: dict[str, Any] = dict.fromkeys(("shares", "health", "fines", "repaid", "loans"), 0)
+        names = {"shares": "shares", "health": "health", "fines": "fine", "repaid": "repayment"}
+        names["loans"] = "loan_amount"
+        for index in range(len(self.members)):
+            for key, name in names.items():
+                sums[key] += self._amount(f"m{index}_{name}")
+        sums["share_count"] = sums["shares"]
+        sums["shares"] *= self.cycle.share_price
+        sums["grants"] = sum(self._amount(f"g{i}_amount") for i in range(GRANT_ROWS))
+        for kind in ("incomes", "expenses"):
+            sums[kind] = sum(self._amount(f"{kind}{i}_amount") for i in range(CASH_ROWS))
+        loan_in = sums["shares"] + sums["fines"] + sums["repaid"] + sums["incomes"]
+        sums["opening_loan"] = opening.get("loan_fund_cash", 0)
+        sums["opening_health"] = opening.get("health_fund_cash", 0)
+        sums["expected_loan"] = sums["opening_loan"] + loan_in - sums["loans"] - sums["expenses"]
+        sums["expected_health"] = sums["opening_health"] + sums["health"] - sums["grants"]
+        for box, counted in (("loan", "counted_loan_fund"), ("health", "counted_health_fund")):
+            raw = self[counted].value()
+            sums[f"counted_{box}"] = self._amount(counted) if str(raw or "").strip() else None
+        return sums
 
     def rows(self) -> list[tuple[Membership, list[Any]]]:
         return [
@@ -284,6 +337,21 @@ class MeetingForm(forms.Form):
         return [
             [self[f"{kind}{i}_{name}"] for name in ("amount", "description")]
             for i in range(CASH_ROWS)
+        ]
+
+    @property
+    def incomes_rows(self) -> list[list[Any]]:
+        return self.cash_rows("incomes")
+
+    @property
+    def expenses_rows(self) -> list[list[Any]]:
+        return self.cash_rows("expenses")
+
+    def counted_boxes(self, totals: dict[str, Any]) -> list[tuple[str, Any, int, int | None]]:
+        """Each box: its key, the field of the cash counted, the cash expected, the count."""
+        return [
+            (box, self[f"counted_{name}_fund"], totals[f"expected_{box}"], totals[f"counted_{box}"])
+            for box, name in (("loan", "loan"), ("health", "health"))
         ]
 
     def field_for(self, key: str) -> str | None:

@@ -20,6 +20,7 @@ from jigiya.savings.models import TECHNICAL_CEILING, Cycle, CycleStatus, Group, 
 __all__ = [
     "TECHNICAL_CEILING",
     "approval_threshold",
+    "cash_difference_threshold",
     "check_open_period",
     "check_within",
     "movement_ceiling",
@@ -37,6 +38,13 @@ def approval_threshold(cycle: Cycle) -> int:
     return min(
         cycle.approval_threshold or settings.SAVINGS_APPROVAL_THRESHOLD_FCFA, TECHNICAL_CEILING
     )
+
+
+def cash_difference_threshold(cycle: Cycle | None = None) -> int:
+    """A count further than this from the expected cash needs a real explanation and a second
+    officer's approval, and is flagged to the supervisor (FCFA; the program's setting
+    `SAVINGS_CASH_DIFFERENCE_THRESHOLD_FCFA`)."""
+    return min(settings.SAVINGS_CASH_DIFFERENCE_THRESHOLD_FCFA, TECHNICAL_CEILING)
 
 
 def within_technical(value: Any, field: str) -> None:

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
@@ -29,6 +30,7 @@ from jigiya.savings.common import (
     NOTE_LENGTH,
     SOURCE_LEDGER,
     SOURCE_MEETINGS,
+    Gap,
     changed_from,
     note,
     whole,
@@ -55,6 +57,10 @@ from jigiya.savings.models import (
 )
 
 DIFFERENCE_NOTE_LENGTH = 500  # what the meeting page lets a facilitator write
+# A difference above the threshold is explained in at least this many words and characters
+# (a reason "x" sealed a 283 400 FCFA shortfall once).
+EXPLANATION_WORDS = 3
+EXPLANATION_LENGTH = 20
 
 
 @dataclass
@@ -157,7 +163,14 @@ class _Book:
     largest: tuple[int, str] = (0, "")
     expected: dict[str, int] = field(default_factory=dict)
     differences: list[EntryDraft] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
     confirmed_by: Membership | None = None
+
+    @property
+    def large_gaps(self) -> list[Gap]:
+        """The boxes counted further from the expected cash than the threshold."""
+        threshold = limits.cash_difference_threshold(self.cycle)
+        return [gap for gap in self.gaps if abs(gap.gap) > threshold]
 
     def entry_id(self, name: str) -> uuid.UUID:
         """Entry ids derived from the meeting id: a replayed meeting would post the same ids."""
@@ -228,7 +241,7 @@ def meeting_record(*, actor: Actor, group: Group, data: MeetingData) -> Meeting 
         return done
     _none_waiting(group)
     book = _book(group, data, actor)
-    if book.largest[0] > limits.approval_threshold(book.cycle):
+    if book.largest[0] > limits.approval_threshold(book.cycle) or book.large_gaps:
         return _hold(book, content, actor)
     return _post(book, content, actor)
 
@@ -250,7 +263,7 @@ def _book(group: Group, data: MeetingData, actor: Actor) -> _Book:
     book = _open_book(group, cycle, data)
     for index, line in enumerate(data.members):
         where = f"members.{index}"
-        _check_presence(line, where)
+        _check_presence(book, line, where)
         _shares(book, line, where)
         _health(book, line, where)
         _fine(book, line, where)
@@ -302,8 +315,21 @@ def _none_waiting(group: Group) -> None:
 
 
 def _hold(book: _Book, content: str, actor: Actor) -> Approval:
-    """The meeting, checked, kept for a second officer instead of posted."""
+    """The meeting, checked, kept for a second officer instead of posted: for its largest
+    movement, or for a cash difference above the threshold."""
     amount, what = book.largest
+    if amount <= limits.approval_threshold(book.cycle):
+        gap = max(book.large_gaps, key=lambda gap: abs(gap.gap))
+        amount = abs(gap.gap)
+        what = _("Cash difference above %(threshold)s") % {
+            "threshold": format_fcfa(limits.cash_difference_threshold(book.cycle))
+        }
+        what = f"{what} · {' '.join(g.describe() for g in book.large_gaps)}"
+        return _held(book, content, actor, amount, what)
+    return _held(book, content, actor, amount, f"{what}: {format_fcfa(amount)}")
+
+
+def _held(book: _Book, content: str, actor: Actor, amount: int, summary: str) -> Approval:
     approval = Approval(
         id=book.data.id,
         group=book.group,
@@ -312,7 +338,7 @@ def _hold(book: _Book, content: str, actor: Actor) -> Approval:
         fingerprint=content,
         payload=asdict(book.data),
         amount=amount,
-        summary=note(f"{what}: {format_fcfa(amount)}"),
+        summary=note(summary),
         created_by=acting_user(actor),
     )
     approval.full_clean()
@@ -417,11 +443,16 @@ def _open_book(group: Group, cycle: Cycle, data: MeetingData) -> _Book:
     return _Book(group, cycle, data, members, present, savings, loans_of)
 
 
-def _check_presence(line: MemberLine, where: str) -> None:
+def _check_presence(book: _Book, line: MemberLine, where: str) -> None:
     moves = line.shares or line.health or line.fine or line.repayment or line.loan_amount
     if line.presence == Presence.ABSENT and moves:
         raise ValidationError(
-            {f"{where}.presence": [_("Money from an absent member: mark her represented.")]}
+            {
+                f"{where}.presence": [
+                    _("Money from %(member)s, marked absent: mark her represented.")
+                    % {"member": book.members[line.membership_id].person}
+                ]
+            }
         )
 
 
@@ -706,6 +737,10 @@ def _expected_cash(book: _Book) -> dict[str, int]:
     return running
 
 
+BOXES = {
+    Account.LOAN_FUND_CASH: _lazy("Loan fund cash"),
+    Account.HEALTH_FUND_CASH: _lazy("Health fund cash"),
+}
 # Each box, and the account a difference in it is booked against.
 COUNTED = (
     (Account.LOAN_FUND_CASH, "counted_loan_fund", Account.CASH_DIFFERENCE),
@@ -721,6 +756,14 @@ def _cash_differences(book: _Book, expected: dict[str, int]) -> list[EntryDraft]
         gap = getattr(book.data, counted_field) - expected[account]
         if not gap:
             continue
+        book.gaps.append(
+            Gap(
+                counted_field,
+                str(BOXES[account]),
+                getattr(book.data, counted_field),
+                expected[account],
+            )
+        )
         book.movement(abs(gap), counted_field, EntryKind.CASH_DIFFERENCE)
         debit, credit = (account, counterpart) if gap > 0 else (counterpart, account)
         drafts.append(
@@ -737,14 +780,21 @@ def _cash_differences(book: _Book, expected: dict[str, int]) -> list[EntryDraft]
 
 
 def _count_confirmed_by(book: _Book, differences: list[EntryDraft]) -> Membership | None:
-    """A count that differs needs a note and a second officer present at the meeting."""
+    """A count that differs needs a note (stating the figures when it is missing) and a second
+    officer present at the meeting; above the threshold, a real explanation."""
     if not differences:
         return None
     data = book.data
+    figures = " ".join(gap.describe() for gap in book.gaps)
     if not data.difference_note.strip():
         raise ValidationError(
-            {"difference_note": [_("The cash counted differs from the expected: say why.")]}
+            {
+                "difference_note": [
+                    _("The cash counted differs from the expected: say why.") + " " + figures
+                ]
+            }
         )
+    _check_explanation(book, figures)
     confirmed_by = book.members.get(data.confirmed_by_id) if data.confirmed_by_id else None
     if (
         confirmed_by is None
@@ -755,6 +805,25 @@ def _count_confirmed_by(book: _Book, differences: list[EntryDraft]) -> Membershi
             {"confirmed_by_id": [_("A second officer of the group must confirm the count.")]}
         )
     return confirmed_by
+
+
+def _check_explanation(book: _Book, figures: str) -> None:
+    """Above the threshold, "x" is no explanation: a few words saying what happened."""
+    if not book.large_gaps:
+        return
+    explanation = book.data.difference_note.strip()
+    if len(explanation) >= EXPLANATION_LENGTH and len(explanation.split()) >= EXPLANATION_WORDS:
+        return
+    message = _(
+        "A difference above %(threshold)s needs a real explanation, not “%(note)s”: at least "
+        "%(words)s words and %(length)s characters saying what is missing or extra, and why."
+    ) % {
+        "threshold": format_fcfa(limits.cash_difference_threshold(book.cycle)),
+        "note": explanation[:40],
+        "words": EXPLANATION_WORDS,
+        "length": EXPLANATION_LENGTH,
+    }
+    raise ValidationError({"difference_note": [f"{message} {figures}"]})
 
 
 def _seal(

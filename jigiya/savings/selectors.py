@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Abs
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,8 @@ from jigiya.accounts.access import Actor, get_in_scope, has_perm_at, scope_q
 from jigiya.accounts.roles import Perm
 from jigiya.places.models import Place, PlaceKind
 from jigiya.registry.models import Person
-from jigiya.savings import ledger
+from jigiya.savings import ledger, limits
+from jigiya.savings.common import Gap
 from jigiya.savings.loans import LoanPosition, position
 from jigiya.savings.models import (
     OFFICER_ROLES,
@@ -238,6 +240,60 @@ def member_rows(group: Group, cycle: Cycle | None) -> list[MemberRow]:
     ]
 
 
+@dataclass
+class FlaggedCount:
+    """A sealed meeting whose box was counted further from the expected cash than the
+    threshold, with the figures of each box that differs."""
+
+    meeting: Meeting
+    gaps: list[Gap]
+
+
+def _flagged(meetings: QuerySet[Meeting], limit: int) -> list[FlaggedCount]:
+    threshold = limits.cash_difference_threshold()
+    rows = (
+        meetings.annotate(
+            loan_gap=Abs(F("counted_loan_fund") - F("expected_loan_fund")),
+            health_gap=Abs(F("counted_health_fund") - F("expected_health_fund")),
+        )
+        .filter(Q(loan_gap__gt=threshold) | Q(health_gap__gt=threshold))
+        .select_related("group", "confirmed_by__person")
+        .order_by("-held_on")[:limit]
+    )
+    return [FlaggedCount(meeting, _gaps(meeting)) for meeting in rows]
+
+
+def _gaps(meeting: Meeting) -> list[Gap]:
+    boxes = [
+        Gap(
+            "counted_loan_fund",
+            _("Loan fund cash"),
+            meeting.counted_loan_fund,
+            meeting.expected_loan_fund,
+        ),
+        Gap(
+            "counted_health_fund",
+            _("Health fund cash"),
+            meeting.counted_health_fund,
+            meeting.expected_health_fund,
+        ),
+    ]
+    return [gap for gap in boxes if gap.gap]
+
+
+def flagged_counts(*, user: Actor, limit: int = 50) -> list[FlaggedCount]:
+    """The sealed meetings, in the groups the user may see, whose cash count differed from the
+    expected by more than the threshold: what a supervisor looks at, latest first."""
+    meetings = Meeting.objects.filter(scope_q(user, Perm.SAVINGS_VIEW, f"group__{PATH}"))
+    return _flagged(meetings, limit)
+
+
+def cash_in_boxes(group: Group) -> dict[str, int]:
+    """What each box of the group holds now (the ledger's balances): the meeting page starts
+    its expected cash from it."""
+    return ledger.balances(group.pk)
+
+
 def group_page(*, user: Actor, group: Group) -> dict[str, Any]:
     """Everything the group page shows, in a fixed number of queries."""
     cycles = list(group.cycles.order_by("-number"))
@@ -259,6 +315,8 @@ def group_page(*, user: Actor, group: Group) -> dict[str, Any]:
         "history": list(GroupStatusChange.objects.filter(group=group).order_by("-number")),
         "can_record": can_record(user, group),
         "waiting": group.approvals.filter(status=ApprovalStatus.PENDING).first(),
+        "flagged": _flagged(group.meetings.all(), 5),
+        "difference_threshold": limits.cash_difference_threshold(),
     }
 
 
@@ -595,5 +653,6 @@ def approval_page(*, user: Actor, approval: Approval) -> dict[str, Any]:
         "expenses": payload["expenses"],
         "counted_loan_fund": payload["counted_loan_fund"],
         "counted_health_fund": payload["counted_health_fund"],
+        "difference_note": payload.get("difference_note", ""),
         "can_decide": can_decide(user, approval),
     }

@@ -151,6 +151,7 @@ def meeting_new(request: HttpRequest, group_id: str) -> HttpResponse:
                 messages.success(request, _("Meeting recorded and sealed."))
             return redirect(meeting.get_absolute_url())
     status = 400 if form.errors else 200
+    totals = form.totals(selectors.cash_in_boxes(group))
     return render(
         request,
         "savings/meeting_form.html",
@@ -160,6 +161,9 @@ def meeting_new(request: HttpRequest, group_id: str) -> HttpResponse:
             "cycle": cycle,
             "ceiling": limits.movement_ceiling(cycle),
             "threshold": limits.approval_threshold(cycle),
+            "difference_threshold": limits.cash_difference_threshold(cycle),
+            "totals": totals,
+            "counted_boxes": form.counted_boxes(totals),
         },
         status=status,
     )
@@ -347,13 +351,18 @@ def entry_correct(request: HttpRequest, entry_id: str) -> HttpResponse:
 
 @login_required
 def approval_list(request: HttpRequest) -> HttpResponse:
-    """The postings waiting for a second officer in the user's places."""
+    """The postings waiting for a second officer in the user's places, and the sealed meetings
+    whose cash count was off by more than the threshold (what the supervisor looks at)."""
     require_perm_anywhere(request.user, Perm.SAVINGS_VIEW)
     approvals = list(selectors.approvals_waiting(user=request.user)[:200])
     return render(
         request,
         "savings/approval_list.html",
-        {"approvals": [(a, selectors.can_decide(request.user, a)) for a in approvals]},
+        {
+            "approvals": [(a, selectors.can_decide(request.user, a)) for a in approvals],
+            "flagged": selectors.flagged_counts(user=request.user),
+            "difference_threshold": limits.cash_difference_threshold(),
+        },
     )
 
 

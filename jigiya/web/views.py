@@ -19,7 +19,7 @@ PROGRAM_LINKS: dict[str, list[tuple[str, StrPromise]]] = {
         ("followup:referrals", _("Referrals")),
         ("followup:supervision", _("Supervision")),
     ],
-    "savings": [("savings:list", _("Savings groups"))],
+    "savings": [("savings:list", _("Savings groups")), ("savings:approvals", _("To check"))],
 }
 
 

@@ -13,6 +13,12 @@ def fcfa(amount: int | None) -> str:
     return format_fcfa(amount)
 
 
+@register.filter
+def sub(amount: int, other: int) -> int:
+    """`amount - other` (a difference shown on a page)."""
+    return int(amount) - int(other)
+
+
 @register.simple_tag
 def chain_head(record: Meeting | ShareOut) -> Head | None:
     """The group's ledger chain head after this meeting or at this share-out, printed so a
