@@ -74,7 +74,7 @@ class InstrumentVersion(BaseModel):
         return f"{self.instrument} v{self.number}"
 
     def get_absolute_url(self) -> str:
-        return reverse("quality:version", args=[self.pk])
+        return reverse("quality:version") + f"?version={self.number}"
 
 
 class Domain(BaseModel):

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404
@@ -93,15 +93,20 @@ def project_get(*, user: Actor, project_id: Any) -> Project:
     return project
 
 
-def version_get(*, user: Actor, version_id: Any) -> InstrumentVersion:
-    """An instrument version: instruments are national, read by anyone who sees quality work
-    somewhere (403 otherwise, 404 for an unknown id)."""
+def version_get(*, user: Actor, number: str = "", code: str = INSTRUMENT) -> InstrumentVersion:
+    """A version of an instrument (the current one without `number`): instruments are
+    national, read by anyone who sees quality work somewhere (403 otherwise, 404 unknown)."""
     if not has_perm_anywhere(user, Perm.QUALITY_VIEW):
         raise PermissionDenied
-    try:
-        return InstrumentVersion.objects.select_related("instrument").get(pk=version_id)
-    except (InstrumentVersion.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    versions = InstrumentVersion.objects.filter(instrument__code=code).select_related("instrument")
+    found = (
+        versions.filter(number=int(number)).first()
+        if number.isdigit() and len(number) < 5
+        else versions.order_by("-number").first()
+    )
+    if found is None:
+        raise Http404
+    return found
 
 
 def current_version(code: str = INSTRUMENT) -> InstrumentVersion | None:
@@ -145,7 +150,7 @@ def prefill(
     url = reverse("places:health_center", args=[center.pk])
     found: dict[str, Prefilled] = {}
     if Prefill.ASSEMBLY_12M in kinds:
-        year_ago = _year_before(on)
+        year_ago = year_before(on)
         last = asaco.assemblies.filter(held_on__gt=year_ago, held_on__lte=on).first()
         found[Prefill.ASSEMBLY_12M] = (
             Prefilled(1, _("General assembly of %(day)s.") % {"day": last.held_on}, url)
@@ -159,7 +164,7 @@ def prefill(
     return {c.pk: found[c.prefill] for c in criteria if c.prefill in found}
 
 
-def _year_before(day: datetime.date) -> datetime.date:
+def year_before(day: datetime.date) -> datetime.date:
     try:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February

@@ -31,6 +31,5 @@ def _project(cast: Any, where: str) -> Any:
 OBJECTS = {
     "assessment_id": _assessment,
     "project_id": _project,
-    "version_id": lambda cast, where: current_version().pk,
 }
 OUTSIDE_TEXT = {"b": ["Assessor b", "Project b"]}

@@ -1,0 +1,180 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jigiya.accounts.access import has_perm_anywhere, require_perm_anywhere, require_perm_at
+from jigiya.accounts.roles import Perm
+from jigiya.core.params import parse_day
+from jigiya.core.views import form_page
+from jigiya.places.models import HealthCenter
+from jigiya.quality import forms, selectors, services
+
+
+def _profile_url(center: HealthCenter) -> str:
+    return reverse("quality:profile", args=[center.pk])
+
+
+@login_required
+def league(request: HttpRequest) -> HttpResponse:
+    """The league table at a date (`?on=`, today by default), and who changed quartile since
+    the same day a year before."""
+    require_perm_anywhere(request.user, Perm.QUALITY_VIEW)
+    on = parse_day(request.GET.get("on"), field="on")
+    now = selectors.ranking(user=request.user, on=on)
+    then = selectors.ranking(user=request.user, on=selectors.year_before(on))
+    context = {
+        "ranking": now,
+        "before": then.on,
+        "moves": selectors.moves(now, then),
+        "version": selectors.current_version(),
+        "can_configure": has_perm_anywhere(request.user, Perm.QUALITY_RECORD),
+    }
+    return render(request, "quality/league.html", context)
+
+
+@login_required
+def profile(request: HttpRequest, health_center_id: str) -> HttpResponse:
+    center = selectors.center_get(user=request.user, health_center_id=health_center_id)
+    on = parse_day(request.GET.get("on"), field="on")
+    context = selectors.partner_profile(user=request.user, center=center, on=on)
+    return render(request, "quality/profile.html", context)
+
+
+def _recordable(request: HttpRequest, health_center_id: str) -> HealthCenter:
+    center = selectors.center_get(user=request.user, health_center_id=health_center_id)
+    require_perm_at(request.user, Perm.QUALITY_RECORD, center.place)
+    return center
+
+
+@login_required
+def assessment_new(request: HttpRequest, health_center_id: str) -> HttpResponse:
+    """The scorecard entry page (laptop or tablet at the CSCom): pre-filled where the
+    platform's records know the answer."""
+    center = _recordable(request, health_center_id)
+    version = selectors.current_version()
+    if version is None:
+        raise Http404
+    criteria = selectors.version_criteria(version)
+    today = timezone.localdate()
+    form = forms.AssessmentForm(
+        request.POST or None,
+        criteria=criteria,
+        prefilled=selectors.prefill(center, criteria, today),
+        initial={"assessed_on": today},
+    )
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.assessment_record(
+            actor=request.user,
+            health_center=center,
+            version=version,
+            assessed_on=data["assessed_on"],
+            assessors=data["assessors"],
+            answers=form.answers(),
+            id=data["id"],
+        ),
+        template="quality/assessment_form.html",
+        context={"center": center, "version": version},
+        done=lambda assessment: assessment.get_absolute_url(),
+        message=_("Assessment recorded."),
+    )
+
+
+@login_required
+def assessment_detail(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    """The one-page scorecard, printable for the community meeting."""
+    assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
+    context = {
+        "assessment": assessment,
+        "center": assessment.health_center,
+        "domains": selectors.answers_by_domain(assessment),
+    }
+    return render(request, "quality/scorecard.html", context)
+
+
+@login_required
+def interview_new(request: HttpRequest, health_center_id: str) -> HttpResponse:
+    """One exit interview: a patient's answers on leaving the CSCom (tablet or phone)."""
+    center = _recordable(request, health_center_id)
+    form = forms.ExitInterviewForm(
+        request.POST or None, initial={"interviewed_on": timezone.localdate()}
+    )
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.exit_interview_record(
+            actor=request.user,
+            health_center=center,
+            interviewed_on=data["interviewed_on"],
+            answers=form.answers(),
+            id=data["id"],
+        ),
+        template="quality/interview_form.html",
+        context={"center": center},
+        done=lambda _interview: reverse("quality:interview_new", args=[center.pk]),
+        message=_("Interview recorded. Next respondent."),
+    )
+
+
+@login_required
+def reported_return_new(request: HttpRequest, health_center_id: str) -> HttpResponse:
+    center = _recordable(request, health_center_id)
+    form = forms.ReportedReturnForm(request.POST or None)
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.reported_return_record(
+            actor=request.user, health_center=center, **data
+        ),
+        template="quality/form.html",
+        context={"center": center, "title": _("Return to deliver reported by the health center")},
+        done=lambda _record: _profile_url(center),
+        message=_("Figure recorded."),
+    )
+
+
+@login_required
+def handover_new(request: HttpRequest, health_center_id: str) -> HttpResponse:
+    center = _recordable(request, health_center_id)
+    form = forms.HandoverForm(request.POST or None, initial={"reached_on": timezone.localdate()})
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.handover_advance(
+            actor=request.user, health_center=center, **data
+        ),
+        template="quality/form.html",
+        context={"center": center, "title": _("Handover stage")},
+        done=lambda _step: _profile_url(center),
+        message=_("Handover stage recorded."),
+    )
+
+
+@login_required
+def project_detail(request: HttpRequest, project_id: str) -> HttpResponse:
+    project = selectors.project_get(user=request.user, project_id=project_id)
+    center = project.health_center
+    months = selectors.month_list(timezone.localdate(), 24)
+    view = next(
+        v
+        for v in selectors.projects(user=request.user, center=center, months=months)
+        if v.project.pk == project.pk
+    )
+    return render(
+        request, "quality/project.html", {"view": view, "project": project, "center": center}
+    )
+
+
+@login_required
+def version_detail(request: HttpRequest) -> HttpResponse:
+    """The scorecard instrument: its current version, or `?version=N` (past ones stay)."""
+    version = selectors.version_get(user=request.user, number=request.GET.get("version", ""))
+    return render(
+        request,
+        "quality/version.html",
+        {"version": version, "criteria": selectors.version_criteria(version)},
+    )
