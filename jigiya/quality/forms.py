@@ -19,7 +19,7 @@ def _value_field(criterion: Criterion) -> forms.Field:
         return forms.IntegerField(
             label=_("Score (%)"),
             required=False,
-            widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 100}),
+            widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
         )
     choices: list[tuple[str, Any]] = [("", _("not scored"))]
     if criterion.scale == Scale.YES_NO:

@@ -5,7 +5,7 @@ import time_machine
 
 from jigiya.accounts.roles import Role
 from jigiya.places import services as places
-from jigiya.quality import selectors
+from jigiya.quality import scorecard, selectors
 
 
 @pytest.fixture(autouse=True)
@@ -21,9 +21,9 @@ def coach(cast):
 
 
 @pytest.fixture
-def version(db):
+def version(admin_user):
     """The transparency and accountability instrument the migration ships (version 1)."""
-    return selectors.current_version()
+    return scorecard.ensure(actor=admin_user)
 
 
 @pytest.fixture

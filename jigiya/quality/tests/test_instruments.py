@@ -129,3 +129,12 @@ def test_a_weight_outside_1_to_100_is_refused(national, criteria):
         )
     assert errors == {"weight": ["The weight 0 is outside 1 to 100."]}
     assert Assessment.objects.count() == 0
+
+
+def test_the_scorecard_module_and_the_migration_ship_the_same_criteria(criteria):
+    from jigiya.quality import scorecard
+
+    shipped = [
+        (c.key, c.text, c.scale, c.weight, c.prefill) for d in scorecard.DOMAINS for c in d.criteria
+    ]
+    assert shipped == [(c.key, c.text, c.scale, c.weight, c.prefill) for c in criteria.values()]
