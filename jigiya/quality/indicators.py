@@ -45,13 +45,13 @@ def _in(rows: Any, cells: Cells, field: str, path: str = CENTER_PLACE) -> Any:
     rows = rows.filter(**{f"{field}__gte": cells.first, f"{field}__lt": cells.end})
     if cells.place_ids is not None:
         rows = rows.filter(**{f"{path}__in": cells.place_ids})
-    return rows.annotate(month=TruncMonth(field)).values(CENTER_PLACE, "month").order_by()
+    return rows.annotate(period=TruncMonth(field)).values(CENTER_PLACE, "period").order_by()
 
 
 def ta_score(cells: Cells) -> Iterable[Fact]:
     rows = Assessment.objects.filter(complete=True, version__instrument__code=INSTRUMENT)
     for row in _in(rows, cells, "assessed_on").annotate(n=Sum("points"), d=Sum("max_points")):
-        yield Fact(row[CENTER_PLACE], row["month"], row["n"], row["d"])
+        yield Fact(row[CENTER_PLACE], row["period"], row["n"], row["d"])
 
 
 def _month_end(month: datetime.date) -> datetime.date:
@@ -70,18 +70,18 @@ def ta_top_quartile(cells: Cells) -> Iterable[Fact]:
 def satisfaction(cells: Cells) -> Iterable[Fact]:
     rows = _in(ExitInterview.objects.all(), cells, "interviewed_on")
     for row in rows.annotate(n=Count("id", filter=Q(overall=Choice.SATISFIED)), d=Count("id")):
-        yield Fact(row[CENTER_PLACE], row["month"], row["n"], row["d"])
+        yield Fact(row[CENTER_PLACE], row["period"], row["n"], row["d"])
 
 
 def reported_return(cells: Cells) -> Iterable[Fact]:
     rows = _in(ReportedReturn.objects.all(), cells, "month")
     for row in rows.annotate(n=Sum("returned"), d=Sum("followed")):
-        yield Fact(row[CENTER_PLACE], row["month"], row["n"], row["d"])
+        yield Fact(row[CENTER_PLACE], row["period"], row["n"], row["d"])
 
 
 def coaching_sessions(cells: Cells) -> Iterable[Fact]:
     for row in _in(CoachingSession.objects.all(), cells, "held_on").annotate(n=Count("id")):
-        yield Fact(row[CENTER_PLACE], row["month"], row["n"])
+        yield Fact(row[CENTER_PLACE], row["period"], row["n"])
 
 
 def _active(cells: Cells) -> Iterable[tuple[datetime.date, Project]]:
