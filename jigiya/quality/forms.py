@@ -4,7 +4,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jigiya.quality.models import ITEMS, Choice, Criterion, Scale, Stage
+from jigiya.indicators import catalog
+from jigiya.quality.models import ITEMS, Act, Choice, Criterion, Scale, Stage, TeamRole
 from jigiya.quality.selectors import Prefilled
 from jigiya.quality.services import HANDOVER_CRITERIA, AnswerLine
 
@@ -122,3 +123,60 @@ class HandoverForm(forms.Form):
             (key, text) for stage in HANDOVER_CRITERIA.values() for key, text in stage.items()
         ],
     )
+
+
+class TeamMemberForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=120)
+    role = forms.ChoiceField(label=_("Role"), choices=TeamRole.choices)
+    since = forms.DateField(label=_("Since"), widget=DATE)
+
+
+class CoachingSessionForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    topics = forms.CharField(label=_("Topics"), max_length=240)
+    attendance = forms.IntegerField(label=_("Attendance"), min_value=0, max_value=500)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea, required=False)
+    next_steps = forms.CharField(
+        label=_("Agreed next steps"), widget=forms.Textarea, required=False
+    )
+
+
+def _indicator_choices() -> list[tuple[str, Any]]:
+    return [("", "—")] + [(i.code, i.name) for i in catalog.all_indicators()]
+
+
+class ProjectForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=160)
+    aim = forms.CharField(label=_("Aim"), max_length=400)
+    started_on = forms.DateField(label=_("Started on"), widget=DATE)
+    change_ideas = forms.CharField(label=_("Change ideas"), widget=forms.Textarea, required=False)
+    outcome = forms.ChoiceField(label=_("Outcome measure"), required=False)
+    process = forms.ChoiceField(label=_("Process measure"), required=False)
+    balancing = forms.ChoiceField(label=_("Balancing measure"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("outcome", "process", "balancing"):
+            self.fields[name].choices = _indicator_choices()  # type: ignore[attr-defined]
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        measures = [(kind, data.pop(kind)) for kind in ("outcome", "process", "balancing")]
+        return {**data, "measures": [(kind, code) for kind, code in measures if code]}
+
+
+class PdsaForm(forms.Form):
+    started_on = forms.DateField(label=_("Started on"), widget=DATE)
+    plan = forms.CharField(label=_("Plan"), widget=forms.Textarea)
+    prediction = forms.CharField(label=_("Prediction"), widget=forms.Textarea)
+    happened = forms.CharField(label=_("What happened"), widget=forms.Textarea, required=False)
+    study = forms.CharField(label=_("Study"), widget=forms.Textarea, required=False)
+    act = forms.ChoiceField(label=_("Act"), choices=[("", "—"), *Act.choices], required=False)
+
+
+class ProgressScoreForm(forms.Form):
+    scored_on = forms.DateField(label=_("Date"), widget=DATE)
+    score = forms.ChoiceField(
+        label=_("Progress score"), choices=[(f"{n / 2:.1f}", f"{n / 2:.1f}") for n in range(1, 11)]
+    )
+    note = forms.CharField(label=_("Note"), max_length=240, required=False)

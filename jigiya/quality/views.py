@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -165,7 +167,14 @@ def project_detail(request: HttpRequest, project_id: str) -> HttpResponse:
         if v.project.pk == project.pk
     )
     return render(
-        request, "quality/project.html", {"view": view, "project": project, "center": center}
+        request,
+        "quality/project.html",
+        {
+            "view": view,
+            "project": project,
+            "center": center,
+            "can_record": selectors.can_record(request.user, center),
+        },
     )
 
 
@@ -177,4 +186,103 @@ def version_detail(request: HttpRequest) -> HttpResponse:
         request,
         "quality/version.html",
         {"version": version, "criteria": selectors.version_criteria(version)},
+    )
+
+
+def _qi_form(
+    request: HttpRequest, center: HealthCenter, form: Any, save: Any, title: str, done: str
+) -> HttpResponse:
+    return form_page(
+        request,
+        form,
+        save=save,
+        template="quality/form.html",
+        context={"center": center, "title": title},
+        done=lambda _record: done,
+        message=_("Saved."),
+    )
+
+
+@login_required
+def team_member_new(request: HttpRequest, health_center_id: str) -> HttpResponse:
+    center = _recordable(request, health_center_id)
+    form = forms.TeamMemberForm(request.POST or None, initial={"since": timezone.localdate()})
+    return _qi_form(
+        request,
+        center,
+        form,
+        lambda data: services.team_member_add(actor=request.user, health_center=center, **data),
+        _("New QI team member"),
+        _profile_url(center),
+    )
+
+
+@login_required
+def session_new(request: HttpRequest, health_center_id: str) -> HttpResponse:
+    center = _recordable(request, health_center_id)
+    form = forms.CoachingSessionForm(
+        request.POST or None, initial={"held_on": timezone.localdate()}
+    )
+    return _qi_form(
+        request,
+        center,
+        form,
+        lambda data: services.coaching_session_record(
+            actor=request.user, health_center=center, **data
+        ),
+        _("Coaching session"),
+        _profile_url(center),
+    )
+
+
+@login_required
+def project_new(request: HttpRequest, health_center_id: str) -> HttpResponse:
+    center = _recordable(request, health_center_id)
+    form = forms.ProjectForm(request.POST or None, initial={"started_on": timezone.localdate()})
+    return form_page(
+        request,
+        form,
+        save=lambda _data: services.project_create(
+            actor=request.user, health_center=center, **form.service_data()
+        ),
+        template="quality/form.html",
+        context={"center": center, "title": _("New improvement project")},
+        done=lambda project: project.get_absolute_url(),
+        message=_("Saved."),
+    )
+
+
+def _project_recordable(request: HttpRequest, project_id: str) -> Any:
+    project = selectors.project_get(user=request.user, project_id=project_id)
+    require_perm_at(request.user, Perm.QUALITY_RECORD, project.health_center.place)
+    return project
+
+
+@login_required
+def pdsa_new(request: HttpRequest, project_id: str) -> HttpResponse:
+    project = _project_recordable(request, project_id)
+    form = forms.PdsaForm(request.POST or None, initial={"started_on": timezone.localdate()})
+    return _qi_form(
+        request,
+        project.health_center,
+        form,
+        lambda data: services.pdsa_record(actor=request.user, project=project, **data),
+        _("PDSA cycle"),
+        project.get_absolute_url(),
+    )
+
+
+@login_required
+def score_new(request: HttpRequest, project_id: str) -> HttpResponse:
+    project = _project_recordable(request, project_id)
+    form = forms.ProgressScoreForm(
+        request.POST or None, initial={"scored_on": timezone.localdate()}
+    )
+    return _qi_form(
+        request,
+        project.health_center,
+        form,
+        lambda data: services.progress_score_record(actor=request.user, project=project, **data),
+        _("Progress score"),
+        project.get_absolute_url(),
     )

@@ -144,3 +144,49 @@ def english(client, user):
     """Log in and pick English on the device (French is the default)."""
     client.force_login(user)
     client.post(reverse("set_language"), {"language": "en"})
+
+
+def test_the_qi_pages_record_a_project_its_pdsa_cycle_and_progress(cast, coach, client):
+    from jigiya.quality.models import PdsaCycle, Project
+
+    client.force_login(coach)
+    center = cast.center_a.pk
+    response = client.post(
+        f"/quality/centers/{center}/projects/new/",
+        {
+            "title": "Retour",
+            "aim": "95 %",
+            "started_on": "2025-01-06",
+            "outcome": "quality.satisfaction",
+            "process": "",
+            "balancing": "",
+        },
+    )
+    project = Project.objects.get()
+    assert response["Location"] == f"/quality/projects/{project.pk}/"
+    assert [(m.kind, m.indicator_code) for m in project.measures.all()] == [
+        ("outcome", "quality.satisfaction")
+    ]
+    client.post(
+        f"/quality/projects/{project.pk}/pdsa/new/",
+        {"started_on": "2025-02-01", "plan": "Appeler", "prediction": "Plus", "act": "adopt"},
+    )
+    client.post(
+        f"/quality/projects/{project.pk}/scores/new/", {"scored_on": "2025-03-01", "score": "2.5"}
+    )
+    assert PdsaCycle.objects.get().act == "adopt"
+    assert [s.score for s in project.scores.all()] == [2.5]
+    page = client.get(f"/quality/projects/{project.pk}/")
+    assert page.status_code == 200
+    session = client.post(
+        f"/quality/centers/{center}/sessions/new/",
+        {"held_on": "2025-03-03", "topics": "Graphiques", "attendance": "6"},
+    )
+    assert session.status_code == 302
+    assert (
+        client.post(
+            f"/quality/centers/{center}/team/new/",
+            {"full_name": "Dr Sanogo", "role": "lead", "since": "2025-01-01"},
+        ).status_code
+        == 302
+    )
