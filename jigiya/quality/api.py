@@ -75,6 +75,7 @@ def assessment_record(request: HttpRequest, health_center_id: uuid.UUID) -> Stat
         assessed_on=payload.assessed_on,
         assessors=payload.assessors,
         answers=[services.AnswerLine(a.criterion_id, a.value, a.evidence) for a in payload.answers],
+        party=payload.party,
         id=payload.id,
     )
     return created_or_replayed(assessment, _assessment_out(assessment))

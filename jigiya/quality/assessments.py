@@ -27,6 +27,7 @@ from jigiya.quality.models import (
     Assessment,
     Criterion,
     InstrumentVersion,
+    Party,
 )
 
 
@@ -139,15 +140,18 @@ def assessment_record(
     assessed_on: datetime.date,
     assessors: str,
     answers: list[AnswerLine],
+    party: str = Party.ASSESSORS,
     id: uuid.UUID | None = None,
 ) -> Assessment:
-    """Record an assessment and its answers (complete or not). The same `id` with the same
-    content returns the first one; with other content, `Conflict`."""
+    """Record an assessment and its answers (complete or not), by the NGO's assessors (ranked)
+    or, in a community score card round, by the community or the providers. The same `id` with
+    the same content returns the first one; with other content, `Conflict`."""
     sent = fingerprint(
         health_center=str(health_center.pk),
         version=str(version.pk),
         assessed_on=assessed_on,
         assessors=assessors,
+        party=party,
         answers=[[str(a.criterion_id), a.value, a.evidence] for a in answers],
     )
     if (existing := replay(Assessment, id, {"fingerprint": sent})) is not None:
@@ -156,11 +160,13 @@ def assessment_record(
     within_program("assessed_on", assessed_on, _("The assessment date"))
     if not assessors.strip():
         raise ValidationError({"assessors": _("Name the assessors.")})
+    if party not in Party.values:
+        raise ValidationError({"party": _("Choose who scored.")})
     if Assessment.objects.filter(
-        health_center=health_center, version=version, assessed_on=assessed_on
+        health_center=health_center, version=version, assessed_on=assessed_on, party=party
     ).exists():
         raise ValidationError(
-            {"assessed_on": _("This health center already has an assessment on this date.")}
+            {"assessed_on": _("This health center already has such an assessment on this date.")}
         )
     criteria = _criteria(version)
     _check_lines(answers, criteria, set())
@@ -170,6 +176,7 @@ def assessment_record(
             version=version,
             assessed_on=assessed_on,
             assessors=assessors.strip(),
+            party=party,
             fingerprint=sent,
             created_by=acting_user(actor),
         ),

@@ -98,7 +98,7 @@ def _last_months(count: int) -> list[datetime.date]:
 
 def _assessments(admin: Any, centers: dict[str, HealthCenter]) -> None:
     version = scorecard.ensure(actor=admin)
-    if Assessment.objects.filter(version=version).exists():
+    if Assessment.objects.filter(version=version, party="assessors").exists():
         return
     criteria = selectors.version_criteria(version)
     for code, rounds in SCORES.items():
@@ -259,3 +259,36 @@ def load(*, admin: Any) -> None:
     _returns(admin, centers)
     _sotuba_qi(admin, centers["CSCOM-SOT"])
     _handover(admin, centers)
+    _sotuba_round(admin, centers["CSCOM-SOT"])
+
+
+ROUND_DAY = D(2025, 3, 8)
+ACTIONS = [
+    ("Afficher les tarifs à l'entrée et en bambara", "Chef de poste", D(2025, 4, 30), "done"),
+    ("Ouvrir une boîte à plaintes relevée chaque mois", "ASACO", D(2025, 5, 31), "done"),
+    ("Réduire l'attente du matin (deux guichets)", "Équipe QI", D(2025, 9, 30), "in_progress"),
+]
+
+
+def _sotuba_round(admin: Any, center: HealthCenter) -> None:
+    """A community score card round: the community and the providers score apart, then agree
+    an action plan followed since."""
+    if center.action_items.exists():
+        return
+    version = scorecard.ensure(actor=admin)
+    criteria = selectors.version_criteria(version)
+    for party, who, values in (
+        ("community", "Comité de santé du quartier", (1, 1, 40, 2, 1, 1, 2)),
+        ("providers", "Personnel du CSCom", (1, 1, 40, 3, 2, 2, 2)),
+    ):
+        services.assessment_record(
+            actor=admin, health_center=center, version=version, assessed_on=ROUND_DAY,
+            assessors=who, party=party,
+            answers=[services.AnswerLine(c.pk, v) for c, v in zip(criteria, values, strict=True)],
+        )  # fmt: skip
+    for text, owner, due, status in ACTIONS:
+        item = services.action_item_add(
+            actor=admin, health_center=center, agreed_on=ROUND_DAY, text=text, owner=owner,
+            due_on=due,
+        )  # fmt: skip
+        services.action_item_status(actor=admin, item=item, status=status)

@@ -5,7 +5,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jigiya.indicators import catalog
-from jigiya.quality.models import ITEMS, Act, Choice, Criterion, Scale, Stage, TeamRole
+from jigiya.quality.models import (
+    ITEMS,
+    Act,
+    ActionStatus,
+    Choice,
+    Criterion,
+    Party,
+    Scale,
+    Stage,
+    TeamRole,
+)
 from jigiya.quality.selectors import Prefilled
 from jigiya.quality.services import HANDOVER_CRITERIA, AnswerLine
 
@@ -39,6 +49,9 @@ class AssessmentForm(forms.Form):
     id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     assessed_on = forms.DateField(label=_("Date"), widget=DATE)
     assessors = forms.CharField(label=_("Assessors (names)"), max_length=240)
+    party = forms.ChoiceField(
+        label=_("Scored by"), choices=Party.choices, initial=Party.ASSESSORS, required=False
+    )
 
     def __init__(
         self,
@@ -180,3 +193,14 @@ class ProgressScoreForm(forms.Form):
         label=_("Progress score"), choices=[(f"{n / 2:.1f}", f"{n / 2:.1f}") for n in range(1, 11)]
     )
     note = forms.CharField(label=_("Note"), max_length=240, required=False)
+
+
+class ActionItemForm(forms.Form):
+    agreed_on = forms.DateField(label=_("Round of"), widget=DATE)
+    text = forms.CharField(label=_("Action"), max_length=240)
+    owner = forms.CharField(label=_("Owner"), max_length=120)
+    due_on = forms.DateField(label=_("Due on"), widget=DATE)
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)

@@ -32,6 +32,7 @@ from jigiya.quality.models import (
     CoachingSession,
     ExitInterview,
     HandoverStep,
+    Party,
     Project,
     ReportedReturn,
     Stage,
@@ -49,7 +50,9 @@ def _in(rows: Any, cells: Cells, field: str, path: str = CENTER_PLACE) -> Any:
 
 
 def ta_score(cells: Cells) -> Iterable[Fact]:
-    rows = Assessment.objects.filter(complete=True, version__instrument__code=INSTRUMENT)
+    rows = Assessment.objects.filter(
+        complete=True, party=Party.ASSESSORS, version__instrument__code=INSTRUMENT
+    )
     for row in _in(rows, cells, "assessed_on").annotate(n=Sum("points"), d=Sum("max_points")):
         yield Fact(row[CENTER_PLACE], row["period"], row["n"], row["d"])
 

@@ -138,6 +138,15 @@ class Criterion(BaseModel):
         return SCALE_MAX[Scale(self.scale)]
 
 
+class Party(models.TextChoices):
+    """Who scores: the NGO's assessors (ranked), or, in a community score card round, the
+    community and the health center's providers, each on their own."""
+
+    ASSESSORS = "assessors", _("Assessors (ranked)")
+    COMMUNITY = "community", _("Community")
+    PROVIDERS = "providers", _("Providers")
+
+
 class Assessment(BaseModel):
     """A scorecard filled in for a health center and its ASACO on a date by named assessors.
 
@@ -158,6 +167,9 @@ class Assessment(BaseModel):
     )
     assessed_on = models.DateField(_("date"))
     assessors = models.CharField(_("assessors"), max_length=240)
+    party = models.CharField(
+        _("scored by"), max_length=10, choices=Party.choices, default=Party.ASSESSORS
+    )
     complete = models.BooleanField(_("complete"), default=False)
     points = models.PositiveIntegerField(_("points"), default=0)
     max_points = models.PositiveIntegerField(_("maximum points"), default=0)
@@ -169,8 +181,8 @@ class Assessment(BaseModel):
         verbose_name_plural = _("assessments")
         constraints = [
             models.UniqueConstraint(
-                fields=["health_center", "version", "assessed_on"],
-                name="quality_assessment_one_per_day",
+                fields=["health_center", "version", "assessed_on", "party"],
+                name="quality_assessment_one_per_day_and_party",
             ),
             models.CheckConstraint(
                 condition=Q(points__lte=models.F("max_points")),
@@ -191,6 +203,45 @@ class Assessment(BaseModel):
         if not self.complete or not self.max_points:
             return None
         return round(100 * self.points / self.max_points, 1)
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class ActionItem(BaseModel):
+    """An item of the action plan the community and the providers agree at a score card round,
+    followed (its status) until the next round."""
+
+    health_center = models.ForeignKey(
+        HealthCenter,
+        verbose_name=_("health center"),
+        on_delete=models.PROTECT,
+        related_name="action_items",
+    )
+    agreed_on = models.DateField(_("agreed on"))
+    text = models.CharField(_("action"), max_length=240)
+    owner = models.CharField(_("owner"), max_length=120)
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+
+    class Meta:
+        ordering = ["-agreed_on", "due_on"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("agreed_on")), name="quality_action_due_after"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class Answer(BaseModel):

@@ -13,11 +13,13 @@ class AnswerIn(Schema):
 
 class AssessmentIn(Schema):
     """A scorecard of the current version. `id` is made by the device; sending it again is
-    safe. Criteria left out make it incomplete (not ranked)."""
+    safe. Criteria left out make it incomplete (not ranked). `party`: assessors (the NGO's,
+    ranked), community or providers (a community score card round)."""
 
     id: uuid.UUID
     assessed_on: datetime.date
     assessors: str = Field(min_length=1, max_length=240)
+    party: str = Field(default="assessors", max_length=10)
     answers: list[AnswerIn] = Field(default=[], max_length=200)
 
 
@@ -27,6 +29,7 @@ class AssessmentOut(Schema):
     version_id: uuid.UUID
     assessed_on: datetime.date
     assessors: str
+    party: str
     complete: bool
     points: int
     max_points: int

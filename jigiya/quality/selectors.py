@@ -28,11 +28,13 @@ from jigiya.indicators.areas import Area
 from jigiya.places.models import BoardMember, GeneralAssembly, HealthCenter, HealthCenterStatus
 from jigiya.quality.models import (
     ITEMS,
+    ActionItem,
     Assessment,
     Choice,
     Criterion,
     ExitInterview,
     InstrumentVersion,
+    Party,
     Prefill,
     Project,
     ReportedReturn,
@@ -218,6 +220,7 @@ def _latest(field_name: str, on: datetime.date) -> Subquery:
         Assessment.objects.filter(
             health_center=OuterRef("pk"),
             complete=True,
+            party=Party.ASSESSORS,
             assessed_on__lte=on,
             version__instrument__code=INSTRUMENT,
         )
@@ -297,7 +300,7 @@ def moves(now: Ranking, then: Ranking) -> list[Move]:
 
 def scores_over_time(center: HealthCenter) -> list[Assessment]:
     return list(
-        Assessment.objects.filter(health_center=center)
+        Assessment.objects.filter(health_center=center, party=Party.ASSESSORS)
         .select_related("version")
         .order_by("assessed_on")
     )
@@ -478,6 +481,50 @@ def projects(
     return views
 
 
+def rounds(center: HealthCenter) -> list[dict[str, Any]]:
+    """Community score card rounds, latest first: the community's and the providers' scores of
+    the day side by side, the action items agreed then, and the items still open from earlier
+    rounds (followed to this one). Two queries."""
+    scored = list(
+        Assessment.objects.filter(health_center=center)
+        .exclude(party=Party.ASSESSORS)
+        .order_by("-assessed_on")
+    )
+    items = list(ActionItem.objects.filter(health_center=center).order_by("agreed_on", "due_on"))
+    days = sorted({a.assessed_on for a in scored} | {i.agreed_on for i in items}, reverse=True)
+    result = []
+    for day in days:
+        result.append(
+            {
+                "day": day,
+                "community": next(
+                    (a for a in scored if a.assessed_on == day and a.party == Party.COMMUNITY), None
+                ),
+                "providers": next(
+                    (a for a in scored if a.assessed_on == day and a.party == Party.PROVIDERS), None
+                ),
+                "agreed": [i for i in items if i.agreed_on == day],
+                "carried": [
+                    i for i in items if i.agreed_on < day and i.status in ("open", "in_progress")
+                ],
+            }
+        )
+    return result
+
+
+def action_item_get(*, user: Actor, item_id: Any) -> ActionItem:
+    item = get_in_scope(
+        ActionItem.objects.select_related("health_center__place"),
+        user,
+        Perm.PLACES_VIEW,
+        CENTER_PATH,
+        pk=item_id,
+    )
+    if not has_perm_at(user, Perm.QUALITY_VIEW, item.health_center.place.path):
+        raise PermissionDenied
+    return item
+
+
 def handover(center: HealthCenter) -> dict[str, Any]:
     steps = list(center.handover.order_by("reached_on"))
     labels = {key: text for crit in HANDOVER_CRITERIA.values() for key, text in crit.items()}
@@ -510,6 +557,7 @@ def partner_profile(*, user: Actor, center: HealthCenter, on: datetime.date) -> 
         "sessions": list(center.coaching_sessions.all()[:5]),
         "projects": projects(user=user, center=center, months=month_list(on, 24)),
         "handover": handover(center),
+        "rounds": rounds(center),
         "can_record": can_record(user, center),
         "version": current_version(),
     }

@@ -29,7 +29,12 @@ from jigiya.quality.qi import (
     project_create,
     team_member_add,
 )
-from jigiya.quality.surveys import exit_interview_record, reported_return_record
+from jigiya.quality.surveys import (
+    action_item_add,
+    action_item_status,
+    exit_interview_record,
+    reported_return_record,
+)
 
 __all__ = [
     "HANDOVER_CRITERIA",
@@ -40,6 +45,8 @@ __all__ = [
     "AnswerLine",
     "CriterionSpec",
     "DomainSpec",
+    "action_item_add",
+    "action_item_status",
     "answers_add",
     "assessment_record",
     "coach_assign",

@@ -10,14 +10,21 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user
-from jigiya.core.audit import create_audited
+from jigiya.core.audit import audit_record, audit_snapshot, create_audited
 from jigiya.core.bounds import within_program
 from jigiya.core.changes import records_changed
 from jigiya.core.periods import Month
 from jigiya.core.retries import replay
 from jigiya.places.models import HealthCenter
 from jigiya.quality.common import SOURCE_INTERVIEW, SOURCE_REPORTED_RETURN, require_center
-from jigiya.quality.models import ITEMS, Choice, ExitInterview, ReportedReturn
+from jigiya.quality.models import (
+    ITEMS,
+    ActionItem,
+    ActionStatus,
+    Choice,
+    ExitInterview,
+    ReportedReturn,
+)
 
 
 def _choices_for(item: str) -> list[tuple[str, Any]]:
@@ -129,3 +136,51 @@ def reported_return_record(
     )
     records_changed(source=SOURCE_REPORTED_RETURN, cells=[(health_center.place_id, first)])
     return record
+
+
+@transaction.atomic
+def action_item_add(
+    *,
+    actor: Actor,
+    health_center: HealthCenter,
+    agreed_on: datetime.date,
+    text: str,
+    owner: str,
+    due_on: datetime.date,
+) -> ActionItem:
+    """An item of the action plan agreed at a community score card round."""
+    require_center(actor, health_center)
+    within_program("agreed_on", agreed_on, _("The round's date"))
+    if due_on < agreed_on:
+        raise ValidationError(
+            {
+                "due_on": _("The due date %(due)s is before the round (%(day)s).")
+                % {"due": due_on, "day": agreed_on}
+            }
+        )
+    if not text.strip() or not owner.strip():
+        raise ValidationError({"text": _("Say what is to be done and who owns it.")})
+    return create_audited(
+        ActionItem(
+            health_center=health_center,
+            agreed_on=agreed_on,
+            text=text.strip(),
+            owner=owner.strip(),
+            due_on=due_on,
+            created_by=acting_user(actor),
+        ),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def action_item_status(*, actor: Actor, item: ActionItem, status: str) -> ActionItem:
+    """Follow an item: open, in progress, done or dropped."""
+    require_center(actor, item.health_center)
+    if status not in ActionStatus.values:
+        raise ValidationError({"status": _("Choose a status of the action.")})
+    before = audit_snapshot(item)
+    item.status = status
+    item.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, obj=item, before=before)
+    return item

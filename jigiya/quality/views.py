@@ -13,6 +13,7 @@ from jigiya.core.params import parse_day
 from jigiya.core.views import form_page
 from jigiya.places.models import HealthCenter
 from jigiya.quality import forms, selectors, services
+from jigiya.quality.models import Party
 
 
 def _profile_url(center: HealthCenter) -> str:
@@ -77,6 +78,7 @@ def assessment_new(request: HttpRequest, health_center_id: str) -> HttpResponse:
             assessed_on=data["assessed_on"],
             assessors=data["assessors"],
             answers=form.answers(),
+            party=data["party"] or Party.ASSESSORS,
             id=data["id"],
         ),
         template="quality/assessment_form.html",
@@ -285,4 +287,35 @@ def score_new(request: HttpRequest, project_id: str) -> HttpResponse:
         lambda data: services.progress_score_record(actor=request.user, project=project, **data),
         _("Progress score"),
         project.get_absolute_url(),
+    )
+
+
+@login_required
+def action_new(request: HttpRequest, health_center_id: str) -> HttpResponse:
+    """An item of the action plan agreed at a community score card round."""
+    center = _recordable(request, health_center_id)
+    form = forms.ActionItemForm(request.POST or None, initial={"agreed_on": timezone.localdate()})
+    return _qi_form(
+        request,
+        center,
+        form,
+        lambda data: services.action_item_add(actor=request.user, health_center=center, **data),
+        _("Action plan item"),
+        _profile_url(center),
+    )
+
+
+@login_required
+def action_status(request: HttpRequest, item_id: str) -> HttpResponse:
+    item = selectors.action_item_get(user=request.user, item_id=item_id)
+    center = item.health_center
+    require_perm_at(request.user, Perm.QUALITY_RECORD, center.place)
+    form = forms.ActionStatusForm(request.POST or None, initial={"status": item.status})
+    return _qi_form(
+        request,
+        center,
+        form,
+        lambda data: services.action_item_status(actor=request.user, item=item, **data),
+        str(item),
+        _profile_url(center),
     )

@@ -3,7 +3,7 @@
 import datetime
 from typing import Any
 
-from jigiya.quality.models import Assessment, Project
+from jigiya.quality.models import ActionItem, Assessment, Project
 from jigiya.quality.selectors import current_version
 
 
@@ -28,8 +28,18 @@ def _project(cast: Any, where: str) -> Any:
     )[0].pk
 
 
+def _action(cast: Any, where: str) -> Any:
+    return ActionItem.objects.get_or_create(
+        health_center=_center(cast, where),
+        text=f"Action {where}",
+        defaults={"owner": "ASACO", "agreed_on": datetime.date(2024, 1, 1),
+                  "due_on": datetime.date(2024, 6, 1)},
+    )[0].pk  # fmt: skip
+
+
 OBJECTS = {
+    "item_id": _action,
     "assessment_id": _assessment,
     "project_id": _project,
 }
-OUTSIDE_TEXT = {"b": ["Assessor b", "Project b"]}
+OUTSIDE_TEXT = {"b": ["Assessor b", "Project b", "Action b"]}
