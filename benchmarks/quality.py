@@ -12,7 +12,7 @@ from benchmarks.context import PATH_PARAMS, Context
 from benchmarks.report import Column, Section, ms
 from benchmarks.server_time import BASELINE, REQUESTS, alternate, stats
 from jigiya.places.models import HealthCenter
-from jigiya.quality.models import Assessment, Project
+from jigiya.quality.models import ActionItem, Assessment, Project
 
 PATH_PARAMS.setdefault(
     "assessment_id",
@@ -22,6 +22,9 @@ PATH_PARAMS.setdefault(
 )
 PATH_PARAMS.setdefault(
     "project_id", lambda: Project.objects.filter(health_center__code="CSCOM-SOT").first()
+)
+PATH_PARAMS.setdefault(
+    "item_id", lambda: ActionItem.objects.filter(health_center__code="CSCOM-SOT").first()
 )
 
 
