@@ -539,15 +539,26 @@ def month_list(end: datetime.date, count: int) -> list[datetime.date]:
     return [last.shift(-i).first_day for i in range(count - 1, -1, -1)]
 
 
+def score_chart(assessments: list[Assessment]) -> Any:
+    """The complete scores over time, as a line (server-side SVG), or None without two."""
+    indicator = catalog.get("quality.ta_score")
+    points = [(a.assessed_on, a.score) for a in assessments if a.complete]
+    if indicator is None or len(points) < 2:
+        return None
+    return charts.trend(indicator, points, label=_("Transparency and accountability score"))
+
+
 def partner_profile(*, user: Actor, center: HealthCenter, on: datetime.date) -> dict[str, Any]:
     """Everything the partner profile shows."""
     months = month_list(on, 12)
     table = rank_all(on)
     mine = next((r for r in table if r.center.pk == center.pk), None)
+    assessments = scores_over_time(center)
     return {
         "center": center,
         "asaco": getattr(center, "asaco", None),
-        "assessments": scores_over_time(center),
+        "assessments": assessments,
+        "score_chart": score_chart(assessments),
         "ranked": mine,
         "ranked_count": sum(1 for r in table if r.rank is not None),
         "satisfaction": satisfaction(center, months),

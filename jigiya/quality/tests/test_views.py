@@ -97,6 +97,7 @@ def test_the_league_table_and_the_profile_show_rank_and_moves(
         f"/quality/centers/{cast.center_a.pk}/?on=2024-12-31", HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert "1 of 2 (quartile 1), score 100.0 / 100" in profile
+    assert profile.count('<svg class="chart trend"') == 1  # scores over time
     assert "CSCom B" not in client.get("/quality/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
