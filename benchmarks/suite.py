@@ -12,6 +12,7 @@ from benchmarks import (
     interop,
     load,
     pages,
+    quality,
     savings,
     server_time,
 )
@@ -28,6 +29,7 @@ BENCHMARKS: list[Callable[[Context], Section]] = [
     freshness.refresh_time,
     freshness.place_move_time,
     savings.savings_figures,
+    quality.quality_server_time,
     load.load_scenario,  # last: it writes visits and meetings through the production server
 ]
 
@@ -41,4 +43,5 @@ NATIONAL: list[Callable[[Context], Section]] = [
     freshness.place_move_time,
     indicators.national_dashboard_vs_group_by,
     savings.savings_figures,
+    quality.quality_server_time,
 ]

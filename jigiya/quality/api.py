@@ -1,3 +1,141 @@
-from ninja import Router
+"""Health-center quality and governance: the writes a tablet at the CSCom sends (assessments,
+exit interviews, reported return to deliver), each idempotent per client UUID, and the league
+table."""
+
+import uuid
+from typing import Any, TypeVar
+
+import pydantic
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.errors import ValidationError as SchemaError
+
+from jigiya.accounts.access import require_perm_anywhere
+from jigiya.accounts.roles import Perm
+from jigiya.core.params import parse_day
+from jigiya.core.retries import created_or_replayed
+from jigiya.quality import selectors, services
+from jigiya.quality.models import ITEM_KEYS
+from jigiya.quality.schemas import (
+    AssessmentIn,
+    AssessmentOut,
+    ExitInterviewIn,
+    ExitInterviewOut,
+    RankedOut,
+    ReportedReturnIn,
+    ReportedReturnOut,
+)
 
 router = Router(tags=["quality"])
+S = TypeVar("S", bound=pydantic.BaseModel)
+
+
+def _body(request: HttpRequest, schema: type[S]) -> S:
+    """The body, read only once the health center is known to be the caller's (outside: 404,
+    not 422)."""
+    try:
+        return schema.model_validate_json(request.body or b"{}")
+    except pydantic.ValidationError as exc:
+        raise SchemaError(
+            [{**error, "loc": ("body", *error.get("loc", ()))} for error in exc.errors()]
+        ) from exc
+
+
+def _doc(schema: type[pydantic.BaseModel]) -> dict[str, Any]:
+    body = schema.model_json_schema()
+    defs = body.pop("$defs", {})
+    for prop in body.get("properties", {}).values():
+        ref = prop.get("items", {}).get("$ref")
+        if ref:
+            prop["items"] = defs[ref.rsplit("/", 1)[-1]]
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": body}}}}
+
+
+def _assessment_out(assessment: Any) -> dict[str, Any]:
+    return {field: getattr(assessment, field) for field in AssessmentOut.model_fields}
+
+
+@router.post(
+    "/quality/health-centers/{health_center_id}/assessments",
+    response={200: AssessmentOut, 201: AssessmentOut},
+    openapi_extra=_doc(AssessmentIn),
+)
+def assessment_record(request: HttpRequest, health_center_id: uuid.UUID) -> Status:
+    """Record an assessment on the current scorecard version (body: `AssessmentIn`). 201 the
+    first time, 200 for the same one again, 409 for the same id with other content; a criterion
+    answered twice or a score outside its scale: 400, nothing recorded."""
+    center = selectors.center_get(user=request.user, health_center_id=health_center_id)
+    payload = _body(request, AssessmentIn)
+    version = selectors.current_version()
+    assert version is not None  # shipped by a migration
+    assessment = services.assessment_record(
+        actor=request.user,
+        health_center=center,
+        version=version,
+        assessed_on=payload.assessed_on,
+        assessors=payload.assessors,
+        answers=[services.AnswerLine(a.criterion_id, a.value, a.evidence) for a in payload.answers],
+        party=payload.party,
+        id=payload.id,
+    )
+    return created_or_replayed(assessment, _assessment_out(assessment))
+
+
+@router.post(
+    "/quality/health-centers/{health_center_id}/exit-interviews",
+    response={200: ExitInterviewOut, 201: ExitInterviewOut},
+    openapi_extra=_doc(ExitInterviewIn),
+)
+def exit_interview_record(request: HttpRequest, health_center_id: uuid.UUID) -> Status:
+    """One respondent's exit interview (body: `ExitInterviewIn`); an answer that is not one of
+    the choices: 400, nothing recorded."""
+    center = selectors.center_get(user=request.user, health_center_id=health_center_id)
+    payload = _body(request, ExitInterviewIn)
+    interview = services.exit_interview_record(
+        actor=request.user,
+        health_center=center,
+        interviewed_on=payload.interviewed_on,
+        answers={key: getattr(payload, key) for key in ITEM_KEYS},
+        id=payload.id,
+    )
+    return created_or_replayed(interview)
+
+
+@router.post(
+    "/quality/health-centers/{health_center_id}/reported-returns",
+    response={200: ReportedReturnOut, 201: ReportedReturnOut},
+    openapi_extra=_doc(ReportedReturnIn),
+)
+def reported_return_record(request: HttpRequest, health_center_id: uuid.UUID) -> Status:
+    """Return to deliver as the health center reports it for a month (body:
+    `ReportedReturnIn`): numerator and denominator."""
+    center = selectors.center_get(user=request.user, health_center_id=health_center_id)
+    payload = _body(request, ReportedReturnIn)
+    record = services.reported_return_record(
+        actor=request.user,
+        health_center=center,
+        month=payload.month,
+        returned=payload.returned,
+        followed=payload.followed,
+        id=payload.id,
+    )
+    return created_or_replayed(record)
+
+
+@router.get("/quality/ranking", response=list[RankedOut])
+def ranking(request: HttpRequest, on: str = "") -> list[dict[str, Any]]:
+    """The league table at `on` (yyyy-mm-dd, today by default): the caller's places, national
+    ranks and quartiles; partners not ranked last."""
+    require_perm_anywhere(request.user, Perm.QUALITY_VIEW)
+    table = selectors.ranking(user=request.user, on=parse_day(on or None, field="on"))
+    return [
+        {
+            "health_center_id": row.center.pk,
+            "name": row.center.name,
+            "rank": row.rank,
+            "quartile": row.quartile,
+            "score": row.score,
+            "assessed_on": row.assessed_on,
+        }
+        for row in [*table.rows, *table.unranked]
+    ]

@@ -20,6 +20,7 @@ PROGRAM_LINKS: dict[str, list[tuple[str, StrPromise]]] = {
         ("followup:supervision", _("Supervision")),
     ],
     "savings": [("savings:list", _("Savings groups")), ("savings:approvals", _("To check"))],
+    "quality": [("quality:league", _("League table of partners"))],
 }
 
 
