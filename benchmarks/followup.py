@@ -53,6 +53,12 @@ def _sotuba_visit() -> Any:
     return Visit.objects.filter(chw__username=bench_context.CHW).order_by("-date").first()
 
 
+def _sotuba_enrollment() -> Any:
+    from jigiya.registry.models import Enrollment
+
+    return Enrollment.objects.filter(person__household__chw__username=bench_context.CHW).first()
+
+
 def _sotuba_referral() -> Any:
     from jigiya.followup.models import Referral
 
@@ -67,6 +73,7 @@ for _name, _find in {
     "pregnancy_id": _sotuba_pregnancy,
     "visit_id": _sotuba_visit,
     "referral_id": _sotuba_referral,
+    "enrollment_id": _sotuba_enrollment,
 }.items():
     bench_context.PATH_PARAMS.setdefault(_name, _find)
 

@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.utils import translation
 
 from jigiya.accounts.roles import Role
 from jigiya.places import services as places
@@ -12,6 +14,15 @@ from jigiya.quality import scorecard, selectors
 def fixed_today():
     """Every quality test runs on 2025-06-30."""
     with time_machine.travel(datetime.datetime(2025, 6, 30, 12, tzinfo=datetime.UTC), tick=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """Messages compared in English, the source language, whatever the catalogue says: the
+    services' (translation.override) and the pages' (they follow the language cookie)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
         yield
 
 

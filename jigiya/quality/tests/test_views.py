@@ -46,7 +46,7 @@ def test_the_assessment_page_prefills_and_records_a_complete_scorecard(
     pre = assessment.answers.get(criterion=criteria["assembly_12m"])
     assert (pre.value, pre.source_url) == (1, f"/places/health-centers/{cast.center_a.pk}/")
     card = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "100,0 / 100" in card and "Seydou, Hawa" in card
+    assert "100.0 / 100" in card and "Seydou, Hawa" in card
 
 
 def test_a_score_outside_its_scale_on_the_page_says_so_and_records_nothing(
