@@ -20,6 +20,7 @@ PROGRAM_LINKS: dict[str, list[tuple[str, StrPromise]]] = {
         ("followup:supervision", _("Supervision")),
     ],
     "savings": [("savings:list", _("Savings groups"))],
+    "cooperatives": [("cooperatives:list", _("Cooperatives"))],
 }
 
 

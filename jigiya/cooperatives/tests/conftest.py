@@ -89,10 +89,10 @@ def stock_state() -> tuple:
     )
 
 
-def make_world(cast: Any, where: str = "a") -> World:
+def make_world(cast: Any, where: str = "a", name: str = "Jèkafo masques") -> World:
     manager = cast.user(Role.COOPERATIVE_MANAGER, where)
     coop = services.cooperative_create(
-        actor=manager, community=cast.place(where), name="Jèkafo masques",
+        actor=manager, community=cast.place(where), name=name,
         activity="masks", formed_on=D(2023, 1, 10),
     )  # fmt: skip
     coop = services.cooperative_status_change(
@@ -104,12 +104,12 @@ def make_world(cast: Any, where: str = "a") -> World:
         services.member_add(
             actor=manager,
             cooperative=coop,
-            person=person(cast.place(where), name),
+            person=person(cast.place(where), first),
             joined_on=D(2023, 1, 10),
             role=role,
             skills="couture",
         )
-        for name, role in (
+        for first, role in (
             ("Awa", MemberRole.PRESIDENT),
             ("Fanta", MemberRole.TREASURER),
             ("Mariam", MemberRole.MEMBER),
