@@ -1,3 +1,286 @@
-from ninja import Router
+"""The cooperatives' JSON API: every write a device makes, idempotent per client UUID
+(`core.retries`: the same request again → 200 and nothing written; the same id with other
+content → 409). Bodies are read only once the object in the path is known to be the caller's
+(outside: 404, never 422)."""
+
+import uuid
+from typing import Any, TypeVar
+
+import pydantic
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.errors import ValidationError as SchemaError
+from ninja.pagination import paginate
+
+from jigiya.accounts.access import get_in_scope, require_perm_at
+from jigiya.accounts.roles import Perm
+from jigiya.cooperatives import selectors, services
+from jigiya.cooperatives.models import Cooperative
+from jigiya.cooperatives.schemas import (
+    BatchIn,
+    BatchOut,
+    CooperativeDetailOut,
+    CooperativeIn,
+    CooperativeOut,
+    DeliveryIn,
+    DeliveryOut,
+    DistributionIn,
+    DistributionOut,
+    LossIn,
+    LossOut,
+    MemberIn,
+    MemberOut,
+    OrderIn,
+    OrderOut,
+    PaymentIn,
+    PaymentOut,
+    PurchaseIn,
+    PurchaseOut,
+    SaleIn,
+    SaleOut,
+)
+from jigiya.core.api import Pagination
+from jigiya.core.retries import created_or_replayed
+from jigiya.places.models import Place
+from jigiya.registry.models import Person
 
 router = Router(tags=["cooperatives"])
+S = TypeVar("S", bound=pydantic.BaseModel)
+
+
+def _body(request: HttpRequest, schema: type[S]) -> S:
+    try:
+        return schema.model_validate_json(request.body or b"{}")
+    except pydantic.ValidationError as exc:
+        raise SchemaError(
+            [{**error, "loc": ("body", *error.get("loc", ()))} for error in exc.errors()]
+        ) from exc
+
+
+def _doc(schema: type[pydantic.BaseModel]) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": schema.model_json_schema()}},
+        }
+    }
+
+
+def _recording(request: HttpRequest, cooperative_id: uuid.UUID) -> Cooperative:
+    coop = selectors.cooperative_get(user=request.user, cooperative_id=cooperative_id)
+    require_perm_at(request.user, Perm.COOPERATIVES_RECORD, coop.community)
+    return coop
+
+
+@router.get("/cooperatives", response=list[CooperativeOut])
+@paginate(Pagination)
+def cooperative_list(request: HttpRequest) -> Any:
+    return selectors.cooperative_list(user=request.user)
+
+
+@router.get("/cooperatives/{cooperative_id}", response=CooperativeDetailOut)
+def cooperative_detail(request: HttpRequest, cooperative_id: uuid.UUID) -> dict[str, Any]:
+    coop = selectors.cooperative_get(user=request.user, cooperative_id=cooperative_id)
+    return {
+        **{name: getattr(coop, name) for name in CooperativeOut.model_fields},
+        "stock": [
+            {
+                "product_id": row.product.pk,
+                "name": row.product.name,
+                "kind": row.product.kind,
+                "unit": row.product.unit,
+                "quantity": row.quantity,
+            }
+            for row in selectors.stock_rows(coop)
+        ],
+        "cash_received": selectors.cash(coop)["received"],
+        "open_orders_value": selectors.open_orders_value(coop),
+    }
+
+
+@router.post(
+    "/places/{place_id}/cooperatives",
+    response={200: CooperativeOut, 201: CooperativeOut},
+    openapi_extra=_doc(CooperativeIn),
+)
+def cooperative_create(request: HttpRequest, place_id: uuid.UUID) -> Status:
+    """A new cooperative in the community `place_id` (body: `CooperativeIn`)."""
+    place = get_in_scope(
+        Place.objects.all(), request.user, Perm.COOPERATIVES_RECORD, "path", pk=place_id
+    )
+    data = _body(request, CooperativeIn)
+    coop = services.cooperative_create(
+        actor=request.user, community=place, name=data.name, activity=data.activity,
+        formed_on=data.formed_on, id=data.id,
+    )  # fmt: skip
+    return created_or_replayed(coop)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/members",
+    response={200: MemberOut, 201: MemberOut},
+    openapi_extra=_doc(MemberIn),
+)
+def member_add(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """A woman of the registry joins (body: `MemberIn`); a member added twice: 400."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, MemberIn)
+    person = get_in_scope(
+        Person.objects.select_related("household__community"), request.user,
+        Perm.COOPERATIVES_RECORD, "household__community__path", pk=data.person_id,
+    )  # fmt: skip
+    member = services.member_add(
+        actor=request.user, cooperative=coop, person=person, joined_on=data.joined_on,
+        role=data.role, skills=data.skills, share_capital=data.share_capital, id=data.id,
+    )  # fmt: skip
+    return created_or_replayed(member)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/batches",
+    response={200: BatchOut, 201: BatchOut},
+    openapi_extra=_doc(BatchIn),
+)
+def batch_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """A production batch (body: `BatchIn`): inputs out and output in, in one stock entry."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, BatchIn)
+    batch = services.batch_record(
+        actor=request.user,
+        cooperative=coop,
+        data=services.BatchData(
+            id=data.id, product_id=data.product_id, quantity=data.quantity,
+            made_on=data.made_on,
+            workers=[services.WorkerLine(w.member_id, w.pieces) for w in data.workers],
+            inputs=None if data.inputs is None
+            else {line.product_id: line.quantity for line in data.inputs},
+        ),
+    )  # fmt: skip
+    return created_or_replayed(batch)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/purchases",
+    response={200: PurchaseOut, 201: PurchaseOut},
+    openapi_extra=_doc(PurchaseIn),
+)
+def purchase_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    coop = _recording(request, cooperative_id)
+    data = _body(request, PurchaseIn)
+    purchase = services.purchase_record(
+        actor=request.user, cooperative=coop, data=services.PurchaseData(**data.model_dump())
+    )
+    return created_or_replayed(purchase)
+
+
+def _lines(lines: list[Any]) -> list[services.LineData]:
+    return [services.LineData(line.product_id, line.quantity) for line in lines]
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/sales",
+    response={200: SaleOut, 201: SaleOut},
+    openapi_extra=_doc(SaleIn),
+)
+def sale_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """A walk-in sale (body: `SaleIn`) at the walk-in prices of its day."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, SaleIn)
+    sale = services.sale_record(
+        actor=request.user,
+        cooperative=coop,
+        data=services.SaleData(**{**data.model_dump(), "lines": _lines(data.lines)}),
+    )
+    body = {"id": sale.pk, "sold_on": sale.sold_on, "total": sale.total}
+    return created_or_replayed(sale, {**body, "owed": services.owed(sale=sale)})
+
+
+def _order_out(order: Any) -> dict[str, Any]:
+    return {
+        "id": order.pk, "customer_id": order.customer_id, "ordered_on": order.ordered_on,
+        "channel": order.channel, "status": order.status, "total": order.total,
+        "invoiced": services.order_invoiced(order), "owed": services.owed(order=order),
+    }  # fmt: skip
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/orders",
+    response={200: OrderOut, 201: OrderOut},
+    openapi_extra=_doc(OrderIn),
+)
+def order_create(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    coop = _recording(request, cooperative_id)
+    data = _body(request, OrderIn)
+    order = services.order_create(
+        actor=request.user,
+        cooperative=coop,
+        data=services.OrderData(**{**data.model_dump(), "lines": _lines(data.lines)}),
+    )
+    return created_or_replayed(order, _order_out(order))
+
+
+@router.get("/cooperatives/orders/{order_id}", response=OrderOut)
+def order_detail(request: HttpRequest, order_id: uuid.UUID) -> dict[str, Any]:
+    return _order_out(selectors.order_get(user=request.user, order_id=order_id))
+
+
+@router.post(
+    "/cooperatives/orders/{order_id}/deliveries",
+    response={200: DeliveryOut, 201: DeliveryOut},
+    openapi_extra=_doc(DeliveryIn),
+)
+def delivery_record(request: HttpRequest, order_id: uuid.UUID) -> Status:
+    order = selectors.order_get(user=request.user, order_id=order_id)
+    require_perm_at(request.user, Perm.COOPERATIVES_RECORD, order.cooperative.community)
+    data = _body(request, DeliveryIn)
+    delivery = services.delivery_record(
+        actor=request.user,
+        order=order,
+        data=services.DeliveryData(**{**data.model_dump(), "lines": _lines(data.lines)}),
+    )
+    return created_or_replayed(delivery)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/payments",
+    response={200: PaymentOut, 201: PaymentOut},
+    openapi_extra=_doc(PaymentIn),
+)
+def payment_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """A payment for a sale or an order of this cooperative, never above what it owes."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, PaymentIn)
+    sale = coop.sales.filter(pk=data.sale_id).first() if data.sale_id else None
+    order = coop.orders.filter(pk=data.order_id).first() if data.order_id else None
+    payment = services.payment_record(
+        actor=request.user, cooperative=coop, amount=data.amount, method=data.method,
+        paid_on=data.paid_on, reference=data.reference, sale=sale, order=order, id=data.id,
+    )  # fmt: skip
+    return created_or_replayed(payment)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/distributions",
+    response={200: DistributionOut, 201: DistributionOut},
+    openapi_extra=_doc(DistributionIn),
+)
+def distribution_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    coop = _recording(request, cooperative_id)
+    data = _body(request, DistributionIn)
+    given = services.distribution_record(
+        actor=request.user, cooperative=coop, data=services.DistributionData(**data.model_dump())
+    )
+    return created_or_replayed(given)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/losses",
+    response={200: LossOut, 201: LossOut},
+    openapi_extra=_doc(LossIn),
+)
+def loss_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """Units lost, with the reason (body: `LossIn`): stock out."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, LossIn)
+    entry = services.loss_record(actor=request.user, cooperative=coop, **data.model_dump())
+    return created_or_replayed(entry)

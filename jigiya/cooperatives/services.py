@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import Actor, acting_user, has_perm_at, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.cooperatives import stock
+from jigiya.cooperatives.common import SOURCE_MEMBERS, changed
 from jigiya.cooperatives.models import (
     Activity,
     Channel,
@@ -89,6 +90,7 @@ def cooperative_create(
     CoopStatusChange.objects.create(
         cooperative=coop, status=CoopStatus.FORMING, on=formed_on, created_by=acting_user(actor)
     )
+    changed(community.pk, formed_on, source=SOURCE_MEMBERS, lasting=True)
     return coop
 
 
@@ -143,6 +145,7 @@ def cooperative_status_change(
         created_by=acting_user(actor),
     )
     audit_record(actor=actor, obj=coop, before=before)
+    changed(coop.community_id, on, source=SOURCE_MEMBERS, lasting=True)
     return coop
 
 
@@ -214,6 +217,7 @@ def member_add(
         share_capital=share_capital,
         created_by=acting_user(actor),
     )
+    changed(cooperative.community_id, joined_on, source=SOURCE_MEMBERS, lasting=True)
     return create_audited(member, actor=actor, id=id)
 
 

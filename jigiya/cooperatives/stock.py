@@ -32,6 +32,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user
+from jigiya.cooperatives.common import SOURCE_STOCK, changed
 from jigiya.cooperatives.models import (
     Cooperative,
     Product,
@@ -164,7 +165,9 @@ def post(*, cooperative: Cooperative, posting: Posting, actor: Actor = None) -> 
                     ]
                 }
             )
-    return _append(cooperative, posting, locked, net, actor)
+    entry = _append(cooperative, posting, locked, net, actor)
+    changed(cooperative.community_id, posting.on, source=SOURCE_STOCK, lasting=False)
+    return entry
 
 
 def _append(

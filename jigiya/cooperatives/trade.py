@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import Actor, acting_user, has_perm_at, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.cooperatives import stock
+from jigiya.cooperatives.common import SOURCE_ORDERS, changed
 from jigiya.cooperatives.models import (
     Channel,
     Cooperative,
@@ -270,6 +271,7 @@ def order_create(*, actor: Actor, cooperative: Cooperative, data: OrderData) -> 
     for line in lines:
         line.order = order
     SaleLine.objects.bulk_create(lines)
+    changed(coop.community_id, data.ordered_on, source=SOURCE_ORDERS, lasting=True)
     return order
 
 
@@ -330,7 +332,8 @@ def _take_from_order(order: Order, lines: list[LineData]) -> int:
     return value
 
 
-def _close_if_done(order: Order) -> None:
+def _close_if_done(order: Order, day: datetime.date) -> None:
+    changed(order.cooperative.community_id, day, source=SOURCE_ORDERS, lasting=True)
     if all(left <= 0 for left in order_remaining(order).values()):
         order.status = OrderStatus.DELIVERED
         order.save(update_fields=["status", "updated_at"])
@@ -397,7 +400,7 @@ def delivery_record(*, actor: Actor, order: Order, data: DeliveryData) -> Delive
         DeliveryLine(delivery=delivery, product_id=line.product_id, quantity=line.quantity)
         for line in data.lines
     )
-    _close_if_done(order)
+    _close_if_done(order, data.delivered_on)
     return delivery
 
 
@@ -532,5 +535,5 @@ def distribution_record(
     )  # fmt: skip
     create_audited(distribution, actor=actor, id=data.id)
     if order is not None:
-        _close_if_done(order)
+        _close_if_done(order, data.given_on)
     return distribution

@@ -1,0 +1,220 @@
+import datetime
+import uuid
+
+from ninja import Schema
+from pydantic import Field, StrictInt
+
+
+class CooperativeIn(Schema):
+    """A new cooperative. `id` is made by the device; sending it again is safe."""
+
+    id: uuid.UUID
+    name: str = Field(max_length=120)
+    activity: str
+    formed_on: datetime.date
+
+
+class CooperativeOut(Schema):
+    id: uuid.UUID
+    name: str
+    activity: str
+    community_id: uuid.UUID
+    status: str
+    status_since: datetime.date
+    registration_number: str
+    formed_on: datetime.date
+
+
+class StockOut(Schema):
+    product_id: uuid.UUID
+    name: str
+    kind: str
+    unit: str
+    quantity: int
+
+
+class CooperativeDetailOut(CooperativeOut):
+    stock: list[StockOut]
+    cash_received: int
+    open_orders_value: int
+
+
+class MemberIn(Schema):
+    id: uuid.UUID
+    person_id: uuid.UUID
+    joined_on: datetime.date
+    role: str = "member"
+    skills: str = Field(default="", max_length=200)
+    share_capital: StrictInt = 0
+
+
+class MemberOut(Schema):
+    id: uuid.UUID
+    cooperative_id: uuid.UUID
+    person_id: uuid.UUID
+    joined_on: datetime.date
+    role: str
+    skills: str
+
+
+class WorkerIn(Schema):
+    member_id: uuid.UUID
+    pieces: StrictInt = 0
+
+
+class InputIn(Schema):
+    product_id: uuid.UUID
+    quantity: StrictInt
+
+
+class BatchIn(Schema):
+    """A production batch: its inputs (default: the bill of materials) out, its output in."""
+
+    id: uuid.UUID
+    product_id: uuid.UUID
+    quantity: StrictInt
+    made_on: datetime.date
+    workers: list[WorkerIn]
+    inputs: list[InputIn] | None = None
+
+
+class BatchOut(Schema):
+    id: uuid.UUID
+    product_id: uuid.UUID
+    quantity: int
+    made_on: datetime.date
+    entry_id: uuid.UUID
+
+
+class PurchaseIn(Schema):
+    id: uuid.UUID
+    product_id: uuid.UUID
+    quantity: StrictInt
+    cost: StrictInt
+    bought_on: datetime.date
+    supplier: str = Field(default="", max_length=120)
+    funding_id: uuid.UUID | None = None
+
+
+class PurchaseOut(Schema):
+    id: uuid.UUID
+    product_id: uuid.UUID
+    quantity: int
+    cost: int
+    bought_on: datetime.date
+
+
+class LineIn(Schema):
+    product_id: uuid.UUID
+    quantity: StrictInt
+
+
+class SaleIn(Schema):
+    id: uuid.UUID
+    sold_on: datetime.date
+    lines: list[LineIn]
+    customer_id: uuid.UUID | None = None
+    paid: StrictInt = 0
+    method: str = "cash"
+    reference: str = Field(default="", max_length=60)
+
+
+class SaleOut(Schema):
+    id: uuid.UUID
+    sold_on: datetime.date
+    total: int
+    owed: int
+
+
+class OrderIn(Schema):
+    id: uuid.UUID
+    customer_id: uuid.UUID
+    ordered_on: datetime.date
+    lines: list[LineIn]
+    channel: str = "institutional"
+    reference: str = Field(default="", max_length=60)
+
+
+class OrderOut(Schema):
+    id: uuid.UUID
+    customer_id: uuid.UUID
+    ordered_on: datetime.date
+    channel: str
+    status: str
+    total: int
+    invoiced: int
+    owed: int
+
+
+class DeliveryIn(Schema):
+    id: uuid.UUID
+    delivered_on: datetime.date
+    received_by: str = Field(max_length=120)
+    lines: list[LineIn]
+    health_center_id: uuid.UUID | None = None
+
+
+class DeliveryOut(Schema):
+    id: uuid.UUID
+    order_id: uuid.UUID
+    delivered_on: datetime.date
+    received_by: str
+    value: int
+
+
+class PaymentIn(Schema):
+    """A payment for one sale (`sale_id`) or one order (`order_id`)."""
+
+    id: uuid.UUID
+    amount: StrictInt
+    method: str
+    paid_on: datetime.date
+    reference: str = Field(default="", max_length=60)
+    sale_id: uuid.UUID | None = None
+    order_id: uuid.UUID | None = None
+
+
+class PaymentOut(Schema):
+    id: uuid.UUID
+    amount: int
+    method: str
+    reference: str
+    paid_on: datetime.date
+
+
+class DistributionIn(Schema):
+    id: uuid.UUID
+    product_id: uuid.UUID
+    quantity: StrictInt
+    given_on: datetime.date
+    received_by: str = Field(max_length=120)
+    paid_by: str
+    health_center_id: uuid.UUID | None = None
+    household_id: uuid.UUID | None = None
+    order_id: uuid.UUID | None = None
+    funding_id: uuid.UUID | None = None
+
+
+class DistributionOut(Schema):
+    id: uuid.UUID
+    product_id: uuid.UUID
+    quantity: int
+    given_on: datetime.date
+    paid_by: str
+    value: int
+
+
+class LossIn(Schema):
+    id: uuid.UUID
+    product_id: uuid.UUID
+    quantity: StrictInt
+    on: datetime.date
+    reason: str = Field(max_length=200)
+
+
+class LossOut(Schema):
+    id: uuid.UUID
+    seq: int
+    kind: str
+    on: datetime.date
+    reason: str
