@@ -16,10 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from jigiya.cooperatives.common import SOURCE_MEMBERS, SOURCE_ORDERS, SOURCE_STOCK
 from jigiya.cooperatives.models import (
     Batch,
+    Condition,
     CoopStatusChange,
     Delivery,
     DeliveryLine,
     Distribution,
+    Equipment,
     Member,
     Order,
     Sale,
@@ -210,6 +212,25 @@ def open_orders_value(cells: Cells) -> Iterable[Fact]:
     yield from _facts(totals)
 
 
+def equipment_in_use(cells: Cells) -> Iterable[Fact]:
+    """Items of equipment acquired by the day stocks are read and in use now (good or needing
+    repair): the register keeps today's condition, not its history."""
+    ends = _month_ends(cells)
+    if not ends:
+        return
+    rows = _in_cells(
+        Equipment.objects.exclude(condition=Condition.BROKEN),
+        cells,
+        "cooperative__community_id",
+    ).values_list("cooperative__community_id", "acquired_on", "quantity")
+    totals: dict[Key, int] = defaultdict(int)
+    for community, acquired_on, quantity in rows:
+        for month, day in ends:
+            if acquired_on <= day:
+                totals[(community, month)] += quantity
+    yield from _facts(totals)
+
+
 def _register(code: str, name: Any, definition: Any, unit: Unit, sources: tuple, compute: Any,
               **extra: Any) -> None:  # fmt: skip
     register(
@@ -272,4 +293,10 @@ _register(
     _("What orders placed by the month's last day are worth at their prices, less what was "
       "delivered of them by that day."),
     Unit.FCFA, (SOURCE_ORDERS,), open_orders_value, ongoing=True,
+)  # fmt: skip
+_register(
+    "equipment_in_use", _("Equipment in use"),
+    _("Items of the cooperatives' equipment register acquired by the month's last day and in "
+      "use (good or needing repair); broken items are left out."),
+    Unit.COUNT, (SOURCE_MEMBERS,), equipment_in_use, ongoing=True,
 )  # fmt: skip

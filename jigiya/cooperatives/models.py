@@ -696,3 +696,44 @@ class Distribution(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.quantity} {self.product} {self.given_on}"
+
+
+class Condition(models.TextChoices):
+    GOOD = "good", _("In use, good")
+    NEEDS_REPAIR = "needs_repair", _("In use, needs repair")
+    BROKEN = "broken", _("Broken, not in use")
+
+
+class Equipment(BaseModel):
+    """An item of the equipment register: what it is, how many (or its serial number), when
+    and for how much it was acquired, the grant that paid, who holds it, its condition."""
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="equipment")
+    item = models.CharField(_("item"), max_length=120)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    serial = models.CharField(_("serial number"), max_length=60, blank=True)
+    acquired_on = models.DateField(_("acquired on"))
+    cost = models.PositiveBigIntegerField(_("cost (FCFA)"))
+    funding = models.ForeignKey(
+        "donors.Funding",
+        verbose_name=_("paid by the grant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    holder = models.CharField(_("held by"), max_length=120, blank=True)
+    condition = models.CharField(
+        _("condition"), max_length=16, choices=Condition.choices, default=Condition.GOOD
+    )
+
+    class Meta:
+        ordering = ["cooperative", "acquired_on", "item"]
+        verbose_name = _("equipment")
+        verbose_name_plural = _("equipment")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="coop_equipment_quantity")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.item}"

@@ -174,6 +174,7 @@ def cooperative_page(*, user: Actor, cooperative: Cooperative) -> dict[str, Any]
             "product", "health_center", "household"
         )[:10],
         "history": cooperative.status_changes.all(),
+        "equipment": cooperative.equipment.select_related("funding__donor"),
         "can_record": has_perm_at(user, Perm.COOPERATIVES_RECORD, cooperative.community.path),
     }
 

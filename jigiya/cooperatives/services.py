@@ -25,6 +25,7 @@ from jigiya.cooperatives.models import (
     Cooperative,
     CoopStatus,
     CoopStatusChange,
+    Equipment,
     MaterialLine,
     Member,
     MemberRole,
@@ -37,6 +38,7 @@ from jigiya.cooperatives.models import (
 from jigiya.core.audit import audit_record, audit_snapshot, create_audited
 from jigiya.core.bounds import not_before, not_before_birth, not_in_future, within_program
 from jigiya.core.retries import replay
+from jigiya.donors.models import Funding
 from jigiya.places.models import Place, PlaceKind
 from jigiya.registry.models import Person
 
@@ -332,6 +334,43 @@ def _close_running(actor: Actor, product: Product, channel: str, start: datetime
                     ]
                 }
             )
+
+
+@transaction.atomic
+def equipment_add(
+    *,
+    actor: Actor,
+    cooperative: Cooperative,
+    item: str,
+    quantity: int,
+    acquired_on: datetime.date,
+    cost: int,
+    funding: Funding | None = None,
+    serial: str = "",
+    holder: str = "",
+    id: uuid.UUID | None = None,
+) -> Equipment:
+    """An item of the equipment register, maybe bought on a donor's funding of the
+    cooperatives program (grants reuse the donors' fundings)."""
+    require_perm_at(actor, Perm.COOPERATIVES_RECORD, cooperative.community)
+    again = replay(Equipment, id, {"cooperative": cooperative, "item": item.strip()})
+    if again is not None:
+        return again
+    stock.whole(quantity, "quantity", _("The quantity"))
+    if type(cost) is not int or cost < 0:
+        raise ValidationError(
+            {"cost": [_("The cost is whole FCFA, ≥ 0 (got %(v)s).") % {"v": cost}]}
+        )
+    within_program("acquired_on", acquired_on)
+    if funding is not None and funding.program != "cooperatives":
+        raise ValidationError({"funding": [_("Choose a funding of the cooperatives.")]})
+    equipment = Equipment(
+        cooperative=cooperative, item=item.strip(), quantity=quantity, serial=serial.strip(),
+        acquired_on=acquired_on, cost=cost, funding=funding, holder=holder.strip(),
+        created_by=acting_user(actor),
+    )  # fmt: skip
+    changed(cooperative.community_id, acquired_on, source=SOURCE_MEMBERS, lasting=True)
+    return create_audited(equipment, actor=actor, id=id)
 
 
 from jigiya.cooperatives.production import (  # noqa: E402
