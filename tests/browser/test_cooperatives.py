@@ -51,7 +51,7 @@ def _cooperative(today: datetime.date) -> Any:
                 sex="F",
                 relationship="spouse" if role == "president" else "other",
             ),
-        )  # fmt: skip
+        )
         for name, role in (("Awa", "president"), ("Bintou", "treasurer"))
     ]
     mask = services.product_create(
