@@ -6,6 +6,7 @@ imported (the page-weight benchmark needs a real object for each)."""
 from collections.abc import Callable
 
 from benchmarks import (
+    cooperatives,
     followup,
     freshness,
     indicators,
@@ -28,6 +29,7 @@ BENCHMARKS: list[Callable[[Context], Section]] = [
     freshness.refresh_time,
     freshness.place_move_time,
     savings.savings_figures,
+    cooperatives.cooperative_figures,
     load.load_scenario,  # last: it writes visits and meetings through the production server
 ]
 
@@ -41,4 +43,5 @@ NATIONAL: list[Callable[[Context], Section]] = [
     freshness.place_move_time,
     indicators.national_dashboard_vs_group_by,
     savings.savings_figures,
+    cooperatives.cooperative_figures,
 ]

@@ -19,6 +19,9 @@ from jigiya.cooperatives.models import Cooperative
 from jigiya.cooperatives.schemas import (
     BatchIn,
     BatchOut,
+    CashOut,
+    CloseIn,
+    CloseOut,
     CooperativeDetailOut,
     CooperativeIn,
     CooperativeOut,
@@ -26,6 +29,7 @@ from jigiya.cooperatives.schemas import (
     DeliveryOut,
     DistributionIn,
     DistributionOut,
+    ExpenseIn,
     LossIn,
     LossOut,
     MemberIn,
@@ -284,3 +288,36 @@ def loss_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     data = _body(request, LossIn)
     entry = services.loss_record(actor=request.user, cooperative=coop, **data.model_dump())
     return created_or_replayed(entry)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/expenses",
+    response={200: CashOut, 201: CashOut},
+    openapi_extra=_doc(ExpenseIn),
+)
+def expense_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """An expense paid from the cash (body: `ExpenseIn`); never more than the cash holds."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, ExpenseIn)
+    entry = services.expense_record(actor=request.user, cooperative=coop, **data.model_dump())
+    return created_or_replayed(entry)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/closes",
+    response={200: CloseOut, 201: CloseOut},
+    openapi_extra=_doc(CloseIn),
+)
+def period_close(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """Close the period up to `ends_on` (body: `CloseIn`): the surplus shared by the rule, to
+    the franc. The same close again: 200; the same period with another rule: 409."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, CloseIn)
+    close = services.period_close(
+        actor=request.user, cooperative=coop, ends_on=data.ends_on, rule=data.rule
+    )
+    body = {
+        **{name: getattr(close, name) for name in CloseOut.model_fields if name != "payouts"},
+        "payouts": list(close.payouts.values("member_id", "basis", "amount")),
+    }
+    return created_or_replayed(close, body)

@@ -291,6 +291,14 @@ def _history(actor: User, coop: Cooperative, made: dict, spec: dict, women: list
         month = month.next()
 
 
+def _close_months(actor: User, coop: Cooperative, rule: str) -> None:
+    """Close every finished month of the history, in order: the surplus paid to the members."""
+    month = Month.current().shift(1 - HISTORY_MONTHS)
+    while month < Month.current():
+        services.period_close(actor=actor, cooperative=coop, ends_on=month.last_day, rule=rule)
+        month = month.next()
+
+
 @transaction.atomic
 def load(*, admin: User) -> None:
     """The two cooperatives and their history, if missing (idempotent)."""
@@ -304,6 +312,7 @@ def load(*, admin: User) -> None:
         women = _women(coop, 30, rng, actor, "couture")
         _masks_story(actor, coop, made, women)
         _history(actor, coop, made, MASKS, women, rng)
+        _close_months(actor, coop, "pieces")
     if not Cooperative.objects.filter(pk=_id("Sabunyuman")).exists():
         coop = _start(
             actor, "BKO-C1-BAN", "Sabunyuman", "soap", D(2021, 2, 1), "SCOOPS-BKO-2021-007"
@@ -312,3 +321,4 @@ def load(*, admin: User) -> None:
         women = _women(coop, 12, rng, actor, "saponification")
         _history(actor, coop, made, SOAP, women, rng)
         _soap_story(actor, coop, made, women, timezone.localdate() - datetime.timedelta(days=20))
+        _close_months(actor, coop, "equal")

@@ -17,6 +17,7 @@ from jigiya.cooperatives.models import (
     PaidBy,
     PaymentMethod,
     ProductKind,
+    ShareRule,
     Unit,
 )
 from jigiya.core.money import format_fcfa
@@ -309,3 +310,14 @@ class CustomerForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     kind = forms.ChoiceField(label=_("Kind"), choices=CustomerKind.choices)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+
+
+class CloseForm(forms.Form):
+    ends_on = forms.DateField(label=_("Close the period up to"), widget=DATE)
+    rule = forms.ChoiceField(label=_("Share the surplus"), choices=ShareRule.choices)
+
+
+class ExpenseForm(forms.Form):
+    amount = forms.IntegerField(label=_("Amount (FCFA)"), min_value=1, widget=_number(min=1))
+    on = forms.DateField(label=_("Paid on"), widget=DATE)
+    memo = forms.CharField(label=_("What for"), max_length=200)

@@ -24,6 +24,7 @@ from jigiya.cooperatives.models import (
     Equipment,
     Member,
     Order,
+    Payout,
     Sale,
     SaleLine,
 )
@@ -187,6 +188,16 @@ def revenue_per_member(cells: Cells) -> Iterable[Fact]:
             yield Fact(key[0], key[1], money.get(key, 0), count)
 
 
+def income_per_member(cells: Cells) -> Iterable[Fact]:
+    """Payouts of closes ending in the month over the members on its last day."""
+    paid = _monthly(
+        Payout.objects.all(), cells, "close__cooperative__community_id", "close__ends_on", "amount"
+    )
+    for key, count in _members_at(cells).items():
+        if count:
+            yield Fact(key[0], key[1], paid.get(key, 0), count)
+
+
 def open_orders_value(cells: Cells) -> Iterable[Fact]:
     """What orders placed by the day stocks are read are worth, less what was delivered of
     them by that day (at the orders' prices)."""
@@ -299,4 +310,11 @@ _register(
     _("Items of the cooperatives' equipment register acquired by the month's last day and in "
       "use (good or needing repair); broken items are left out."),
     Unit.COUNT, (SOURCE_MEMBERS,), equipment_in_use, ongoing=True,
+)  # fmt: skip
+_register(
+    "income_per_member", _("Average monthly income per member"),
+    _("What the cooperatives paid their members out of the surplus of periods closed in the "
+      "month (numerator) over the members on the month's last day (denominator)."),
+    Unit.FCFA_AVERAGE, (SOURCE_STOCK, SOURCE_MEMBERS), income_per_member, ongoing=True,
+    numerator_label=_("Payouts (FCFA)"), denominator_label=_("Members"),
 )  # fmt: skip

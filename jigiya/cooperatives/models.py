@@ -737,3 +737,113 @@ class Equipment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.item}"
+
+
+# --- money: the cash ledger, period closes and payouts ---------------------------------------
+
+
+class CashKind(models.TextChoices):
+    CAPITAL = "capital", _("Share capital paid in")
+    RECEIPT = "receipt", _("Payment received")
+    PURCHASE = "purchase", _("Input purchase")
+    EXPENSE = "expense", _("Expense")
+    PAYOUT = "payout", _("Payout to a member")
+
+
+class CashEntry(models.Model):
+    """One movement of the cooperative's cash: a signed whole amount of FCFA (+ in, - out).
+    Append-only and hash-chained per cooperative, like the stock ledger; the cash never goes
+    below zero."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.PROTECT, related_name="cash_entries"
+    )
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(_("kind"), max_length=16, choices=CashKind.choices)
+    on = models.DateField(_("date"))
+    amount = models.BigIntegerField(_("amount (FCFA)"))
+    memo = models.CharField(_("note"), max_length=200, blank=True)
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="cash_entries"
+    )
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LedgerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cooperative", "seq"]
+        verbose_name = _("cash entry")
+        verbose_name_plural = _("cash entries")
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "seq"], name="coop_cash_seq_unique"),
+            models.CheckConstraint(condition=~Q(amount=0), name="coop_cash_not_zero"),
+        ]
+        indexes = [models.Index(fields=["cooperative", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.cooperative_id} #{self.seq} {self.kind} {self.amount:+d}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("Cash ledger rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("Cash ledger rows are append-only.")
+
+
+class ShareRule(models.TextChoices):
+    PIECES = "pieces", _("By pieces produced")
+    EQUAL = "equal", _("Equal shares")
+
+
+class PeriodClose(BaseModel):
+    """A closed period: its surplus (money in less money out, share capital aside) shared
+    among the members by the cooperative's rule, to the franc; what cannot be shared evenly
+    (the remainder) stays in the cash. Nothing can be recorded on or before `ends_on` after."""
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="closes")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    rule = models.CharField(_("sharing rule"), max_length=16, choices=ShareRule.choices)
+    received = models.BigIntegerField(_("received (FCFA)"))
+    spent = models.BigIntegerField(_("spent (FCFA)"))
+    surplus = models.BigIntegerField(_("surplus (FCFA)"))
+    shared = models.PositiveBigIntegerField(_("shared (FCFA)"))
+    remainder = models.PositiveBigIntegerField(_("remainder kept in the cash (FCFA)"))
+
+    class Meta:
+        ordering = ["cooperative", "-ends_on"]
+        verbose_name = _("period close")
+        verbose_name_plural = _("period closes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="coop_close_dates"
+            ),
+            models.UniqueConstraint(fields=["cooperative", "ends_on"], name="coop_close_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cooperative} {self.starts_on} - {self.ends_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperatives:close", args=[self.pk])
+
+
+class Payout(models.Model):
+    """A member's share of a period's surplus: her basis (pieces, or 1 for equal shares)."""
+
+    close = models.ForeignKey(PeriodClose, on_delete=models.PROTECT, related_name="payouts")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="payouts")
+    basis = models.PositiveIntegerField(_("basis"))
+    amount = models.PositiveBigIntegerField(_("amount (FCFA)"))
+
+    class Meta:
+        ordering = ["close", "member"]
+        constraints = [models.UniqueConstraint(fields=["close", "member"], name="coop_payout_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.amount}"

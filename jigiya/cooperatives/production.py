@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
-from jigiya.cooperatives import stock
+from jigiya.cooperatives import cash, stock
 from jigiya.cooperatives.models import (
     Batch,
     BatchWorker,
+    CashKind,
     Cooperative,
     CoopStatus,
     Member,
@@ -73,6 +74,7 @@ def check_day(cooperative: Cooperative, day: datetime.date, field_name: str) -> 
     not_before(field_name, day, cooperative.formed_on, floor_label=_("its formation"))
     if cooperative.status == CoopStatus.DORMANT:
         raise ValidationError({field_name: [_("A dormant cooperative records no movement.")]})
+    cash.check_open(cooperative.pk, day, field_name)
 
 
 @dataclass
@@ -237,6 +239,9 @@ def purchase_record(*, actor: Actor, cooperative: Cooperative, data: PurchaseDat
         ),
         actor=actor,
     )  # fmt: skip
+    if funding is None and data.cost:
+        cash.post(cooperative=coop, kind=CashKind.PURCHASE, on=data.bought_on, amount=data.cost,
+                  memo=f"{data.quantity} {product.name}", field_name="cost")  # fmt: skip
     purchase = Purchase(
         cooperative=coop, product=product, quantity=data.quantity, cost=data.cost,
         supplier=data.supplier.strip(), bought_on=data.bought_on, funding=funding, entry=entry,

@@ -218,3 +218,45 @@ class LossOut(Schema):
     kind: str
     on: datetime.date
     reason: str
+
+
+class ExpenseIn(Schema):
+    id: uuid.UUID
+    amount: StrictInt
+    on: datetime.date
+    memo: str = Field(max_length=200)
+
+
+class CashOut(Schema):
+    id: uuid.UUID
+    seq: int
+    kind: str
+    on: datetime.date
+    amount: int
+    memo: str
+
+
+class CloseIn(Schema):
+    """Close the period up to `ends_on`; sent again, the same close (200)."""
+
+    ends_on: datetime.date
+    rule: str
+
+
+class PayoutOut(Schema):
+    member_id: uuid.UUID
+    basis: int
+    amount: int
+
+
+class CloseOut(Schema):
+    id: uuid.UUID
+    starts_on: datetime.date
+    ends_on: datetime.date
+    rule: str
+    received: int
+    spent: int
+    surplus: int
+    shared: int
+    remainder: int
+    payouts: list[PayoutOut]

@@ -5,9 +5,11 @@ import datetime
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Prefetch, QuerySet, Sum
+from django.http import Http404
 from django.utils import timezone
 
 from jigiya.accounts.access import Actor, get_in_scope, scope_q
@@ -15,6 +17,8 @@ from jigiya.accounts.roles import Perm
 from jigiya.cooperatives import trade
 from jigiya.cooperatives.models import (
     Batch,
+    CashEntry,
+    CashKind,
     Cooperative,
     Customer,
     Delivery,
@@ -22,11 +26,10 @@ from jigiya.cooperatives.models import (
     Member,
     Order,
     OrderStatus,
-    Payment,
+    PeriodClose,
     Price,
     Product,
     ProductKind,
-    Purchase,
     Sale,
 )
 from jigiya.donors.models import Funding
@@ -44,15 +47,24 @@ def cooperative_list(*, user: Actor, search: str = "") -> QuerySet[Cooperative]:
     return rows.select_related("community").order_by("name")
 
 
+M = TypeVar("M", bound=Model)
+
+
+def _get(queryset: QuerySet[M], user: Actor, path_field: str, **lookup: Any) -> M:
+    """One row the user may see with the cooperatives view permission. Outside the user's
+    places it does not exist (404); inside them, a role without the permission is refused
+    (403)."""
+    try:
+        return get_in_scope(queryset, user, Perm.COOPERATIVES_VIEW, path_field, **lookup)
+    except Http404:
+        if queryset.filter(scope_q(user, Perm.PLACES_VIEW, path_field)).filter(**lookup).exists():
+            raise PermissionDenied from None
+        raise
+
+
 def cooperative_get(*, user: Actor, cooperative_id: Any) -> Cooperative:
     """One cooperative the user may see, or 404."""
-    return get_in_scope(
-        Cooperative.objects.select_related("community"),
-        user,
-        Perm.COOPERATIVES_VIEW,
-        PATH,
-        pk=cooperative_id,
-    )
+    return _get(Cooperative.objects.select_related("community"), user, PATH, pk=cooperative_id)
 
 
 def communities_to_record(*, user: Actor) -> QuerySet[Place]:
@@ -62,32 +74,38 @@ def communities_to_record(*, user: Actor) -> QuerySet[Place]:
 
 
 def sale_get(*, user: Actor, sale_id: Any) -> Sale:
-    return get_in_scope(
+    return _get(
         Sale.objects.select_related("cooperative__community", "customer"),
         user,
-        Perm.COOPERATIVES_VIEW,
         f"cooperative__{PATH}",
         pk=sale_id,
     )
 
 
 def order_get(*, user: Actor, order_id: Any) -> Order:
-    return get_in_scope(
+    return _get(
         Order.objects.select_related("cooperative__community", "customer"),
         user,
-        Perm.COOPERATIVES_VIEW,
         f"cooperative__{PATH}",
         pk=order_id,
     )
 
 
+def close_get(*, user: Actor, close_id: Any) -> PeriodClose:
+    return _get(
+        PeriodClose.objects.select_related("cooperative__community"),
+        user,
+        f"cooperative__{PATH}",
+        pk=close_id,
+    )
+
+
 def delivery_get(*, user: Actor, delivery_id: Any) -> Delivery:
-    return get_in_scope(
+    return _get(
         Delivery.objects.select_related(
             "order__cooperative__community", "order__customer", "health_center"
         ),
         user,
-        Perm.COOPERATIVES_VIEW,
         f"order__cooperative__{PATH}",
         pk=delivery_id,
     )
@@ -109,15 +127,18 @@ def stock_rows(cooperative: Cooperative) -> list[StockRow]:
 
 
 def cash(cooperative: Cooperative) -> dict[str, int]:
-    """Money in (payments received) and out (input purchases), all time, and the difference."""
-    received = Payment.objects.filter(cooperative=cooperative).aggregate(t=Sum("amount"))["t"]
-    spent = (
-        Purchase.objects.filter(cooperative=cooperative, funding__isnull=True).aggregate(
-            t=Sum("cost")
-        )["t"]
-        or 0
+    """The cash now (the ledger's balance), what payments brought in and what inputs cost."""
+    rows = dict(
+        CashEntry.objects.filter(cooperative=cooperative)
+        .values_list("kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
     )
-    return {"received": received or 0, "spent": spent, "balance": (received or 0) - spent}
+    return {
+        "received": int(rows.get(CashKind.RECEIPT, 0)),
+        "spent": -int(rows.get(CashKind.PURCHASE, 0)),
+        "balance": int(sum(rows.values())),
+    }
 
 
 @dataclass
@@ -175,6 +196,7 @@ def cooperative_page(*, user: Actor, cooperative: Cooperative) -> dict[str, Any]
         )[:10],
         "history": cooperative.status_changes.all(),
         "equipment": cooperative.equipment.select_related("funding__donor"),
+        "closes": cooperative.closes.all()[:6],
         "can_record": has_perm_at(user, Perm.COOPERATIVES_RECORD, cooperative.community.path),
     }
 

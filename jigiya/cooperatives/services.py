@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user, has_perm_at, require_perm_at
 from jigiya.accounts.roles import Perm
-from jigiya.cooperatives import stock
+from jigiya.cooperatives import cash, stock
 from jigiya.cooperatives.common import SOURCE_MEMBERS, changed
 from jigiya.cooperatives.models import (
     Activity,
+    CashKind,
     Channel,
     Cooperative,
     CoopStatus,
@@ -220,7 +221,11 @@ def member_add(
         created_by=acting_user(actor),
     )
     changed(cooperative.community_id, joined_on, source=SOURCE_MEMBERS, lasting=True)
-    return create_audited(member, actor=actor, id=id)
+    create_audited(member, actor=actor, id=id)
+    if share_capital:
+        cash.post(cooperative=cooperative, kind=CashKind.CAPITAL, on=joined_on,
+                  amount=share_capital, member=member, field_name="share_capital")  # fmt: skip
+    return member
 
 
 @transaction.atomic
@@ -373,6 +378,7 @@ def equipment_add(
     return create_audited(equipment, actor=actor, id=id)
 
 
+from jigiya.cooperatives.cash import expense_record, period_close  # noqa: E402
 from jigiya.cooperatives.production import (  # noqa: E402
     BatchData,
     PurchaseData,
@@ -414,6 +420,8 @@ __all__ = [
     "customer_create",
     "delivery_record",
     "distribution_record",
+    "equipment_add",
+    "expense_record",
     "loss_record",
     "material_set",
     "member_add",
@@ -422,6 +430,7 @@ __all__ = [
     "order_remaining",
     "owed",
     "payment_record",
+    "period_close",
     "price_on",
     "price_set",
     "product_create",

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user, has_perm_at, require_perm_at
 from jigiya.accounts.roles import Perm
-from jigiya.cooperatives import stock
+from jigiya.cooperatives import cash, stock
 from jigiya.cooperatives.common import SOURCE_ORDERS, changed
 from jigiya.cooperatives.models import (
+    CashKind,
     Channel,
     Cooperative,
     Customer,
@@ -224,6 +225,8 @@ def _pay(
     day: datetime.date, *, sale: Sale | None = None, order: Order | None = None,
     id: uuid.UUID | None = None,
 ) -> Payment:  # fmt: skip
+    cash.post(cooperative=coop, kind=CashKind.RECEIPT, on=day, amount=amount,
+              memo=f"{method} {reference}".strip())  # fmt: skip
     payment = Payment(
         cooperative=coop, sale=sale, order=order, amount=amount, method=method,
         reference=reference.strip(), paid_on=day, created_by=acting_user(actor),

@@ -331,3 +331,41 @@ def order_payment(request: HttpRequest, order_id: str) -> HttpResponse:
 def sale_payment(request: HttpRequest, sale_id: str) -> HttpResponse:
     sale = selectors.sale_get(user=request.user, sale_id=sale_id)
     return _payment_page(request, sale.cooperative, {"sale": sale})
+
+
+@login_required
+def close_new(request: HttpRequest, cooperative_id: str) -> HttpResponse:
+    """Close a period: the surplus shared by the rule chosen, payouts out of the cash."""
+    coop = _recording(request, cooperative_id)
+    form = forms.CloseForm(
+        request.POST or None, initial={"ends_on": timezone.localdate(), "rule": "pieces"}
+    )
+    return _entry_page(
+        request, coop, form,
+        lambda data: services.period_close(actor=request.user, cooperative=coop, **data),
+        _("Close a period"), _("Period closed."),
+        done=lambda close: close.get_absolute_url(),
+    )  # fmt: skip
+
+
+@login_required
+def expense_new(request: HttpRequest, cooperative_id: str) -> HttpResponse:
+    coop = _recording(request, cooperative_id)
+    form = forms.ExpenseForm(request.POST or None, initial={"on": timezone.localdate()})
+    return _entry_page(
+        request, coop, form,
+        lambda data: services.expense_record(actor=request.user, cooperative=coop, **data),
+        _("Expense"), _("Expense recorded."),
+    )  # fmt: skip
+
+
+@login_required
+def close_detail(request: HttpRequest, close_id: str) -> HttpResponse:
+    """The close's sheet (printable): the period's money and each member's payout."""
+    close = selectors.close_get(user=request.user, close_id=close_id)
+    context = {
+        "close": close,
+        "coop": close.cooperative,
+        "payouts": close.payouts.select_related("member__person").order_by("-amount"),
+    }
+    return render(request, "cooperatives/close.html", context)

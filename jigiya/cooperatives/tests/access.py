@@ -43,6 +43,9 @@ def _world(cast: Any, where: str) -> Cooperative:
             lines=[LineData(world.mask.pk, 4)],
         ),
     )  # fmt: skip
+    services.period_close(
+        actor=world.manager, cooperative=world.coop, ends_on=D(2024, 6, 13), rule="pieces"
+    )
     return world.coop
 
 
@@ -50,6 +53,7 @@ OBJECTS = {
     "cooperative_id": lambda cast, where: _world(cast, where).pk,
     "sale_id": lambda cast, where: Sale.objects.get(cooperative=_world(cast, where)).pk,
     "order_id": lambda cast, where: Order.objects.get(cooperative=_world(cast, where)).pk,
+    "close_id": lambda cast, where: _world(cast, where).closes.get().pk,
     "delivery_id": lambda cast, where: (
         Delivery.objects.get(order__cooperative=_world(cast, where)).pk
     ),

@@ -108,6 +108,7 @@ def make_world(cast: Any, where: str = "a", name: str = "Jèkafo masques") -> Wo
             joined_on=D(2023, 1, 10),
             role=role,
             skills="couture",
+            share_capital=5000,
         )
         for first, role in (
             ("Awa", MemberRole.PRESIDENT),

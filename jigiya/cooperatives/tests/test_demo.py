@@ -4,13 +4,14 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from jigiya.cooperatives import stock
+from jigiya.cooperatives import cash, stock
 from jigiya.cooperatives.models import (
     Cooperative,
     Delivery,
     Distribution,
     Equipment,
     Order,
+    PeriodClose,
     Price,
 )
 
@@ -48,6 +49,8 @@ def test_the_demo_tells_the_story_and_loads_twice_without_change(db):
     )
     assert centers == {"CSCOM-SOT", "CSCOM-BAN", "CSCOM-YIR", "CSCOM-WAY"}
     assert Distribution.objects.filter(household__isnull=False, paid_by="ngo_purchase").count() == 8
+    assert PeriodClose.objects.filter(cooperative=masks).count() == 17
+    assert cash.verify() == []
     counts = (Cooperative.objects.count(), Delivery.objects.count())
     demo.load(admin=admin)
     assert (Cooperative.objects.count(), Delivery.objects.count()) == counts

@@ -3,12 +3,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from jigiya.cooperatives import stock
+from jigiya.cooperatives import cash, stock
 
 
 class Command(BaseCommand):
     help = (
-        "Check every cooperative's stock ledger: whole non-zero quantities, stock never below "
+        "Check every cooperative's stock and cash ledgers: cash never below zero, whole "
+        "non-zero quantities, stock never below "
         "zero, the hash chain intact, each product's stock row equal to its ledger lines. "
         "Exits with an error when a rule is broken."
     )
@@ -21,6 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         report = stock.verify(options["cooperative"])
+        report.problems += cash.verify(options["cooperative"])
         elapsed = time.monotonic() - started
         for problem in report.problems:
             self.stderr.write(problem)
