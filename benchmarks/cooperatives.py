@@ -9,18 +9,23 @@ walk-in sale through the service beside a baseline, and how many stock entries
 - Verification: `stock.verify()` over every entry; baseline: the same rows read unchecked.
 """
 
+import datetime
+import random
 import statistics
 import time
 import uuid
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from benchmarks.context import PATH_PARAMS, Context
 from benchmarks.report import Column, Section, ms
 from benchmarks.server_time import alternate, stats
-from jigiya.cooperatives import services, stock
+from jigiya.accounts.models import User
+from jigiya.cooperatives import generate, services, stock
 from jigiya.cooperatives.models import (
+    CashEntry,
     Cooperative,
     Delivery,
     Order,
@@ -30,7 +35,9 @@ from jigiya.cooperatives.models import (
     StockLevel,
     StockLine,
 )
+from jigiya.core.generate import Progress
 from jigiya.core.models import AuditEntry
+from jigiya.places.models import Place
 
 NAME = "Jèkafo Muso"
 PATH_PARAMS.setdefault("cooperative_id", lambda: Cooperative.objects.get(name=NAME))
@@ -76,6 +83,40 @@ def _sale_times(ctx: Context, coop: Cooperative) -> tuple[list[float], list[floa
     return posting, baseline
 
 
+CLOSE_SALES = 5000
+
+
+def _close_time() -> tuple[float, float]:
+    """A period close of a cooperative with 5 000 sales (made as `generate` makes them), and
+    the baseline: summing its cash entries by kind. Rolled back: nothing stays."""
+    with transaction.atomic():
+        rng = random.Random("bench")
+        community = Place.objects.get(code="BKO-C1-KOR")
+        formed = generate.FIRST_DAY - datetime.timedelta(days=30)
+        coop = Cooperative.objects.create(
+            name="Banc d'essai", activity="soap", community=community, formed_on=formed,
+            status="active", status_since=formed, registration_number="BENCH",
+            registered_on=formed,
+        )  # fmt: skip
+        generate._one(coop, rng, CLOSE_SALES, Progress())
+        admin = User.objects.filter(is_superuser=True).first()
+        started = time.perf_counter()
+        services.period_close(
+            actor=admin, cooperative=coop, ends_on=datetime.date(2025, 12, 31), rule="equal"
+        )
+        close_s = time.perf_counter() - started
+        started = time.perf_counter()
+        list(
+            CashEntry.objects.filter(cooperative=coop)
+            .values_list("kind")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        )
+        baseline_s = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return close_s, baseline_s
+
+
 def cooperative_figures(ctx: Context) -> Section:
     section = Section(
         key="cooperatives",
@@ -107,6 +148,15 @@ def cooperative_figures(ctx: Context) -> Section:
             "rate": 1 / statistics.median(posting),
         }
     )
+    close_s, close_base = _close_time()
+    section.rows.append(
+        {
+            "what": f"period close, {CLOSE_SALES} sales (budget 2 s)",
+            "median_s": close_s,
+            "baseline_s": close_base,
+            "rate": 1 / close_s,
+        }
+    )
     started = time.perf_counter()
     report = stock.verify()
     verify_s = time.perf_counter() - started
@@ -128,6 +178,7 @@ def cooperative_figures(ctx: Context) -> Section:
         "Page: median of 100 GETs alternating with /healthz (baseline).",
         f"Sale: median of {SALES} sales of two masks; baseline: the same locks and two "
         "inserts in one transaction, rolled back.",
-        "The period close is not built yet (issue 12), so it is not measured.",
+        f"Close: one period close (equal shares) of a cooperative with {CLOSE_SALES} sales, "
+        "made and rolled back; baseline: summing its cash entries by kind.",
     ]
     return section

@@ -42,6 +42,8 @@ from jigiya.cooperatives.schemas import (
     PurchaseOut,
     SaleIn,
     SaleOut,
+    TrainingIn,
+    TrainingOut,
 )
 from jigiya.core.api import Pagination
 from jigiya.core.retries import created_or_replayed
@@ -321,3 +323,16 @@ def period_close(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
         "payouts": list(close.payouts.values("member_id", "basis", "amount")),
     }
     return created_or_replayed(close, body)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/trainings",
+    response={200: TrainingOut, 201: TrainingOut},
+    openapi_extra=_doc(TrainingIn),
+)
+def training_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """A training with who attended and who was certified (body: `TrainingIn`)."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, TrainingIn)
+    training = services.training_record(actor=request.user, cooperative=coop, **data.model_dump())
+    return created_or_replayed(training)

@@ -8,7 +8,10 @@
   Money.
 - Sabunyuman (Banconi), soap makers: the NGO buys their unsold soap and gives it to the CSComs
   and to families in need of Banconi.
-- Both: monthly batches and walk-in sales over the last 18 months, behind the dashboards.
+- Both: monthly batches and walk-in sales over the last 18 months, behind the dashboards, each
+  finished month closed and its surplus paid to the members.
+- The union of women's cooperatives of Bamako, forming, with both; a leadership and
+  cooperative management training with the DRDSES for their officers.
 
 Idempotent: a cooperative already there is left as it is. Deterministic: the same every time.
 """
@@ -299,6 +302,32 @@ def _close_months(actor: User, coop: Cooperative, rule: str) -> None:
         month = month.next()
 
 
+def _union_and_training(actor: User) -> None:
+    """The union forming in Bamako with both cooperatives; a leadership and management training
+    with the regional directorate (DRDSES) for their officers."""
+    from jigiya.cooperatives.models import Union
+
+    if Union.objects.filter(pk=_id("union")).exists():
+        return
+    union = services.union_create(
+        actor=actor, place=Place.objects.get(code="BKO"), formed_on=D(2025, 11, 15),
+        name="Union des coopératives de femmes de Bamako", id=_id("union"),
+    )  # fmt: skip
+    roles = {"Jèkafo Muso": "Présidente", "Sabunyuman": "Trésorière"}
+    for coop in Cooperative.objects.filter(pk__in=[_id("Jèkafo Muso"), _id("Sabunyuman")]):
+        services.union_join(
+            actor=actor, union=union, cooperative=coop, joined_on=D(2025, 11, 15),
+            yearly_dues=25000, board_role=roles[coop.name],
+        )  # fmt: skip
+        officers = list(coop.members.exclude(role="member").values_list("pk", flat=True))
+        services.training_record(
+            actor=actor, cooperative=coop, title="Leadership et gestion coopérative",
+            topic="leadership", partner="DRDSES du District de Bamako",
+            starts_on=D(2025, 10, 6), ends_on=D(2025, 10, 10), attended=officers,
+            certified=officers[:2], id=_id(coop.pk, "training"),
+        )  # fmt: skip
+
+
 @transaction.atomic
 def load(*, admin: User) -> None:
     """The two cooperatives and their history, if missing (idempotent)."""
@@ -322,3 +351,4 @@ def load(*, admin: User) -> None:
         _history(actor, coop, made, SOAP, women, rng)
         _soap_story(actor, coop, made, women, timezone.localdate() - datetime.timedelta(days=20))
         _close_months(actor, coop, "equal")
+    _union_and_training(actor)

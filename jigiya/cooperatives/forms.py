@@ -18,6 +18,7 @@ from jigiya.cooperatives.models import (
     PaymentMethod,
     ProductKind,
     ShareRule,
+    TrainingTopic,
     Unit,
 )
 from jigiya.core.money import format_fcfa
@@ -321,3 +322,31 @@ class ExpenseForm(forms.Form):
     amount = forms.IntegerField(label=_("Amount (FCFA)"), min_value=1, widget=_number(min=1))
     on = forms.DateField(label=_("Paid on"), widget=DATE)
     memo = forms.CharField(label=_("What for"), max_length=200)
+
+
+class TrainingForm(_WithId):
+    title = forms.CharField(label=_("Title"), max_length=160)
+    topic = forms.ChoiceField(label=_("Topic"), choices=TrainingTopic.choices)
+    partner = forms.CharField(label=_("Partner organisation"), max_length=160, required=False)
+    starts_on = forms.DateField(label=_("From"), widget=DATE)
+    ends_on = forms.DateField(label=_("To"), widget=DATE)
+    attended: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Who attended"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    certified: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Who was certified"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].queryset = members  # type: ignore[attr-defined]
+        self.fields["certified"].queryset = members  # type: ignore[attr-defined]
+
+    def data_out(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["attended"] = [m.pk for m in data["attended"]]
+        data["certified"] = [m.pk for m in data["certified"]]
+        return data

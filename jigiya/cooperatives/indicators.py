@@ -24,6 +24,7 @@ from jigiya.cooperatives.models import (
     Equipment,
     Member,
     Order,
+    Participant,
     Payout,
     Sale,
     SaleLine,
@@ -198,6 +199,24 @@ def income_per_member(cells: Cells) -> Iterable[Fact]:
             yield Fact(key[0], key[1], paid.get(key, 0), count)
 
 
+def women_trained(cells: Cells) -> Iterable[Fact]:
+    """Women who attended a training ending in the month (each counted once a month)."""
+    rows = _in_cells(
+        Participant.objects.filter(
+            training__ends_on__gte=cells.first, training__ends_on__lt=cells.end
+        ),
+        cells,
+        "training__cooperative__community_id",
+    ).values_list("training__cooperative__community_id", "training__ends_on", "member__person_id")
+    people: dict[Key, set[Any]] = defaultdict(set)
+    for community, ends_on, person in rows:
+        month = ends_on.replace(day=1)
+        if month in cells.months:
+            people[(community, month)].add(person)
+    for (community, month), who in people.items():
+        yield Fact(community, month, len(who))
+
+
 def open_orders_value(cells: Cells) -> Iterable[Fact]:
     """What orders placed by the day stocks are read are worth, less what was delivered of
     them by that day (at the orders' prices)."""
@@ -317,4 +336,10 @@ _register(
       "month (numerator) over the members on the month's last day (denominator)."),
     Unit.FCFA_AVERAGE, (SOURCE_STOCK, SOURCE_MEMBERS), income_per_member, ongoing=True,
     numerator_label=_("Payouts (FCFA)"), denominator_label=_("Members"),
+)  # fmt: skip
+_register(
+    "women_trained", _("Women trained"),
+    _("Members who attended a training (leadership, management, business, the trade) that "
+      "ended in the month, each counted once."),
+    Unit.COUNT, (SOURCE_MEMBERS,), women_trained,
 )  # fmt: skip

@@ -847,3 +847,97 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.amount}"
+
+
+# --- the union and trainings ------------------------------------------------------------------
+
+
+class UnionStatus(models.TextChoices):
+    FORMING = "forming", _("Forming")
+    ACTIVE = "active", _("Active")
+
+
+class Union(BaseModel):
+    """A union of cooperatives of one area (a cercle, a commune): its member cooperatives pay
+    yearly dues."""
+
+    name = models.CharField(_("name"), max_length=160)
+    place = models.ForeignKey(
+        "places.Place", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+"
+    )
+    formed_on = models.DateField(_("formed on"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=UnionStatus.choices, default=UnionStatus.FORMING
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("union of cooperatives")
+        verbose_name_plural = _("unions of cooperatives")
+        constraints = [models.UniqueConstraint(fields=["name"], name="coop_union_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnionMember(BaseModel):
+    union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="members")
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="unions")
+    joined_on = models.DateField(_("joined on"))
+    yearly_dues = models.PositiveBigIntegerField(_("yearly dues (FCFA)"), default=0)
+    board_role = models.CharField(_("role on the board"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["union", "joined_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["union", "cooperative"], name="coop_union_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cooperative} in {self.union}"
+
+
+class TrainingTopic(models.TextChoices):
+    LEADERSHIP = "leadership", _("Leadership")
+    MANAGEMENT = "management", _("Cooperative management")
+    BUSINESS = "business", _("Business skills")
+    TRADE = "trade", _("The trade")
+
+
+class Training(BaseModel):
+    """A training given to members of a cooperative, with its partner organisation (the
+    DRDSES, say), dates, who attended and who was certified."""
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="trainings")
+    title = models.CharField(_("title"), max_length=160)
+    topic = models.CharField(_("topic"), max_length=16, choices=TrainingTopic.choices)
+    partner = models.CharField(_("partner organisation"), max_length=160, blank=True)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+
+    class Meta:
+        ordering = ["-ends_on"]
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="coop_training_dates"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Participant(models.Model):
+    training = models.ForeignKey(Training, on_delete=models.PROTECT, related_name="participants")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="trainings")
+    certified = models.BooleanField(_("certified"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["training", "member"], name="coop_participant_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} @ {self.training_id}"

@@ -260,3 +260,22 @@ class CloseOut(Schema):
     shared: int
     remainder: int
     payouts: list[PayoutOut]
+
+
+class TrainingIn(Schema):
+    id: uuid.UUID
+    title: str = Field(max_length=160)
+    topic: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    attended: list[uuid.UUID]
+    certified: list[uuid.UUID] = []
+    partner: str = Field(default="", max_length=160)
+
+
+class TrainingOut(Schema):
+    id: uuid.UUID
+    title: str
+    topic: str
+    starts_on: datetime.date
+    ends_on: datetime.date

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Prefetch, QuerySet, Sum
+from django.db.models import Count, Model, Prefetch, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -197,6 +197,8 @@ def cooperative_page(*, user: Actor, cooperative: Cooperative) -> dict[str, Any]
         "history": cooperative.status_changes.all(),
         "equipment": cooperative.equipment.select_related("funding__donor"),
         "closes": cooperative.closes.all()[:6],
+        "trainings": cooperative.trainings.annotate(people=Count("participants"))[:10],
+        "unions": cooperative.unions.select_related("union"),
         "can_record": has_perm_at(user, Perm.COOPERATIVES_RECORD, cooperative.community.path),
     }
 

@@ -379,6 +379,7 @@ def equipment_add(
 
 
 from jigiya.cooperatives.cash import expense_record, period_close  # noqa: E402
+from jigiya.cooperatives.network import training_record, union_create, union_join  # noqa: E402
 from jigiya.cooperatives.production import (  # noqa: E402
     BatchData,
     PurchaseData,
@@ -436,4 +437,7 @@ __all__ = [
     "product_create",
     "purchase_record",
     "sale_record",
+    "training_record",
+    "union_create",
+    "union_join",
 ]  # fmt: skip

@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("<uuid:cooperative_id>/closes/new/", views.close_new, name="close_new"),
     path("<uuid:cooperative_id>/expenses/new/", views.expense_new, name="expense_new"),
+    path("<uuid:cooperative_id>/trainings/new/", views.training_new, name="training_new"),
     path("closes/<uuid:close_id>/", views.close_detail, name="close"),
     path("sales/<uuid:sale_id>/", views.sale_detail, name="sale"),
     path("sales/<uuid:sale_id>/payments/new/", views.sale_payment, name="sale_payment"),

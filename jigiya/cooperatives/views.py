@@ -369,3 +369,21 @@ def close_detail(request: HttpRequest, close_id: str) -> HttpResponse:
         "payouts": close.payouts.select_related("member__person").order_by("-amount"),
     }
     return render(request, "cooperatives/close.html", context)
+
+
+@login_required
+def training_new(request: HttpRequest, cooperative_id: str) -> HttpResponse:
+    coop = _recording(request, cooperative_id)
+    today = timezone.localdate()
+    form = forms.TrainingForm(
+        request.POST or None,
+        members=selectors.active_members(coop),
+        initial={"starts_on": today, "ends_on": today},
+    )
+    return _entry_page(
+        request, coop, form,
+        lambda _data: services.training_record(
+            actor=request.user, cooperative=coop, **form.data_out()
+        ),
+        _("Training"), _("Training recorded."),
+    )  # fmt: skip

@@ -13,6 +13,8 @@ from jigiya.cooperatives.models import (
     Order,
     PeriodClose,
     Price,
+    Training,
+    Union,
 )
 
 
@@ -50,6 +52,9 @@ def test_the_demo_tells_the_story_and_loads_twice_without_change(db):
     assert centers == {"CSCOM-SOT", "CSCOM-BAN", "CSCOM-YIR", "CSCOM-WAY"}
     assert Distribution.objects.filter(household__isnull=False, paid_by="ngo_purchase").count() == 8
     assert PeriodClose.objects.filter(cooperative=masks).count() == 17
+    union = Union.objects.get()
+    assert (union.status, union.members.count()) == ("forming", 2)
+    assert Training.objects.filter(partner__startswith="DRDSES").count() == 2
     assert cash.verify() == []
     counts = (Cooperative.objects.count(), Delivery.objects.count())
     demo.load(admin=admin)

@@ -43,4 +43,5 @@ def test_every_cooperative_indicator_is_in_the_catalog():
         "cooperatives.units_sold", "cooperatives.units_distributed", "cooperatives.revenue",
         "cooperatives.revenue_per_member", "cooperatives.open_orders_value",
         "cooperatives.equipment_in_use", "cooperatives.income_per_member",
+        "cooperatives.women_trained",
     }  # fmt: skip
