@@ -17,33 +17,33 @@ from jigiya.accounts.roles import Perm
 from jigiya.cooperatives import selectors, services
 from jigiya.cooperatives.models import Cooperative
 from jigiya.cooperatives.schemas import (
-    BatchIn,
-    BatchOut,
-    CashOut,
-    CloseIn,
-    CloseOut,
+    CoopBatchIn,
+    CoopBatchOut,
+    CoopCashOut,
+    CoopCloseIn,
+    CoopCloseOut,
+    CoopDeliveryIn,
+    CoopDeliveryOut,
+    CoopDistributionIn,
+    CoopDistributionOut,
     CooperativeDetailOut,
     CooperativeIn,
     CooperativeOut,
-    DeliveryIn,
-    DeliveryOut,
-    DistributionIn,
-    DistributionOut,
-    ExpenseIn,
-    LossIn,
-    LossOut,
-    MemberIn,
-    MemberOut,
-    OrderIn,
-    OrderOut,
-    PaymentIn,
-    PaymentOut,
-    PurchaseIn,
-    PurchaseOut,
-    SaleIn,
-    SaleOut,
-    TrainingIn,
-    TrainingOut,
+    CoopExpenseIn,
+    CoopLossIn,
+    CoopLossOut,
+    CoopMemberIn,
+    CoopMemberOut,
+    CoopOrderIn,
+    CoopOrderOut,
+    CoopPaymentIn,
+    CoopPaymentOut,
+    CoopPurchaseIn,
+    CoopPurchaseOut,
+    CoopSaleIn,
+    CoopSaleOut,
+    CoopTrainingIn,
+    CoopTrainingOut,
 )
 from jigiya.core.api import Pagination
 from jigiya.core.retries import created_or_replayed
@@ -124,13 +124,13 @@ def cooperative_create(request: HttpRequest, place_id: uuid.UUID) -> Status:
 
 @router.post(
     "/cooperatives/{cooperative_id}/members",
-    response={200: MemberOut, 201: MemberOut},
-    openapi_extra=_doc(MemberIn),
+    response={200: CoopMemberOut, 201: CoopMemberOut},
+    openapi_extra=_doc(CoopMemberIn),
 )
 def member_add(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
-    """A woman of the registry joins (body: `MemberIn`); a member added twice: 400."""
+    """A woman of the registry joins (body: `CoopMemberIn`); a member added twice: 400."""
     coop = _recording(request, cooperative_id)
-    data = _body(request, MemberIn)
+    data = _body(request, CoopMemberIn)
     person = get_in_scope(
         Person.objects.select_related("household__community"), request.user,
         Perm.COOPERATIVES_RECORD, "household__community__path", pk=data.person_id,
@@ -144,13 +144,13 @@ def member_add(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
 
 @router.post(
     "/cooperatives/{cooperative_id}/batches",
-    response={200: BatchOut, 201: BatchOut},
-    openapi_extra=_doc(BatchIn),
+    response={200: CoopBatchOut, 201: CoopBatchOut},
+    openapi_extra=_doc(CoopBatchIn),
 )
 def batch_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
-    """A production batch (body: `BatchIn`): inputs out and output in, in one stock entry."""
+    """A production batch (body: `CoopBatchIn`): inputs out and output in, in one stock entry."""
     coop = _recording(request, cooperative_id)
-    data = _body(request, BatchIn)
+    data = _body(request, CoopBatchIn)
     batch = services.batch_record(
         actor=request.user,
         cooperative=coop,
@@ -167,12 +167,12 @@ def batch_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
 
 @router.post(
     "/cooperatives/{cooperative_id}/purchases",
-    response={200: PurchaseOut, 201: PurchaseOut},
-    openapi_extra=_doc(PurchaseIn),
+    response={200: CoopPurchaseOut, 201: CoopPurchaseOut},
+    openapi_extra=_doc(CoopPurchaseIn),
 )
 def purchase_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     coop = _recording(request, cooperative_id)
-    data = _body(request, PurchaseIn)
+    data = _body(request, CoopPurchaseIn)
     purchase = services.purchase_record(
         actor=request.user, cooperative=coop, data=services.PurchaseData(**data.model_dump())
     )
@@ -185,13 +185,13 @@ def _lines(lines: list[Any]) -> list[services.LineData]:
 
 @router.post(
     "/cooperatives/{cooperative_id}/sales",
-    response={200: SaleOut, 201: SaleOut},
-    openapi_extra=_doc(SaleIn),
+    response={200: CoopSaleOut, 201: CoopSaleOut},
+    openapi_extra=_doc(CoopSaleIn),
 )
 def sale_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
-    """A walk-in sale (body: `SaleIn`) at the walk-in prices of its day."""
+    """A walk-in sale (body: `CoopSaleIn`) at the walk-in prices of its day."""
     coop = _recording(request, cooperative_id)
-    data = _body(request, SaleIn)
+    data = _body(request, CoopSaleIn)
     sale = services.sale_record(
         actor=request.user,
         cooperative=coop,
@@ -211,12 +211,12 @@ def _order_out(order: Any) -> dict[str, Any]:
 
 @router.post(
     "/cooperatives/{cooperative_id}/orders",
-    response={200: OrderOut, 201: OrderOut},
-    openapi_extra=_doc(OrderIn),
+    response={200: CoopOrderOut, 201: CoopOrderOut},
+    openapi_extra=_doc(CoopOrderIn),
 )
 def order_create(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     coop = _recording(request, cooperative_id)
-    data = _body(request, OrderIn)
+    data = _body(request, CoopOrderIn)
     order = services.order_create(
         actor=request.user,
         cooperative=coop,
@@ -225,20 +225,20 @@ def order_create(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     return created_or_replayed(order, _order_out(order))
 
 
-@router.get("/cooperatives/orders/{order_id}", response=OrderOut)
+@router.get("/cooperatives/orders/{order_id}", response=CoopOrderOut)
 def order_detail(request: HttpRequest, order_id: uuid.UUID) -> dict[str, Any]:
     return _order_out(selectors.order_get(user=request.user, order_id=order_id))
 
 
 @router.post(
     "/cooperatives/orders/{order_id}/deliveries",
-    response={200: DeliveryOut, 201: DeliveryOut},
-    openapi_extra=_doc(DeliveryIn),
+    response={200: CoopDeliveryOut, 201: CoopDeliveryOut},
+    openapi_extra=_doc(CoopDeliveryIn),
 )
 def delivery_record(request: HttpRequest, order_id: uuid.UUID) -> Status:
     order = selectors.order_get(user=request.user, order_id=order_id)
     require_perm_at(request.user, Perm.COOPERATIVES_RECORD, order.cooperative.community)
-    data = _body(request, DeliveryIn)
+    data = _body(request, CoopDeliveryIn)
     delivery = services.delivery_record(
         actor=request.user,
         order=order,
@@ -249,13 +249,13 @@ def delivery_record(request: HttpRequest, order_id: uuid.UUID) -> Status:
 
 @router.post(
     "/cooperatives/{cooperative_id}/payments",
-    response={200: PaymentOut, 201: PaymentOut},
-    openapi_extra=_doc(PaymentIn),
+    response={200: CoopPaymentOut, 201: CoopPaymentOut},
+    openapi_extra=_doc(CoopPaymentIn),
 )
 def payment_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     """A payment for a sale or an order of this cooperative, never above what it owes."""
     coop = _recording(request, cooperative_id)
-    data = _body(request, PaymentIn)
+    data = _body(request, CoopPaymentIn)
     sale = coop.sales.filter(pk=data.sale_id).first() if data.sale_id else None
     order = coop.orders.filter(pk=data.order_id).first() if data.order_id else None
     payment = services.payment_record(
@@ -267,12 +267,12 @@ def payment_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
 
 @router.post(
     "/cooperatives/{cooperative_id}/distributions",
-    response={200: DistributionOut, 201: DistributionOut},
-    openapi_extra=_doc(DistributionIn),
+    response={200: CoopDistributionOut, 201: CoopDistributionOut},
+    openapi_extra=_doc(CoopDistributionIn),
 )
 def distribution_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     coop = _recording(request, cooperative_id)
-    data = _body(request, DistributionIn)
+    data = _body(request, CoopDistributionIn)
     given = services.distribution_record(
         actor=request.user, cooperative=coop, data=services.DistributionData(**data.model_dump())
     )
@@ -281,45 +281,45 @@ def distribution_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Stat
 
 @router.post(
     "/cooperatives/{cooperative_id}/losses",
-    response={200: LossOut, 201: LossOut},
-    openapi_extra=_doc(LossIn),
+    response={200: CoopLossOut, 201: CoopLossOut},
+    openapi_extra=_doc(CoopLossIn),
 )
 def loss_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
-    """Units lost, with the reason (body: `LossIn`): stock out."""
+    """Units lost, with the reason (body: `CoopLossIn`): stock out."""
     coop = _recording(request, cooperative_id)
-    data = _body(request, LossIn)
+    data = _body(request, CoopLossIn)
     entry = services.loss_record(actor=request.user, cooperative=coop, **data.model_dump())
     return created_or_replayed(entry)
 
 
 @router.post(
     "/cooperatives/{cooperative_id}/expenses",
-    response={200: CashOut, 201: CashOut},
-    openapi_extra=_doc(ExpenseIn),
+    response={200: CoopCashOut, 201: CoopCashOut},
+    openapi_extra=_doc(CoopExpenseIn),
 )
 def expense_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
-    """An expense paid from the cash (body: `ExpenseIn`); never more than the cash holds."""
+    """An expense paid from the cash (body: `CoopExpenseIn`); never more than the cash holds."""
     coop = _recording(request, cooperative_id)
-    data = _body(request, ExpenseIn)
+    data = _body(request, CoopExpenseIn)
     entry = services.expense_record(actor=request.user, cooperative=coop, **data.model_dump())
     return created_or_replayed(entry)
 
 
 @router.post(
     "/cooperatives/{cooperative_id}/closes",
-    response={200: CloseOut, 201: CloseOut},
-    openapi_extra=_doc(CloseIn),
+    response={200: CoopCloseOut, 201: CoopCloseOut},
+    openapi_extra=_doc(CoopCloseIn),
 )
 def period_close(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
-    """Close the period up to `ends_on` (body: `CloseIn`): the surplus shared by the rule, to
+    """Close the period up to `ends_on` (body: `CoopCloseIn`): the surplus shared by the rule, to
     the franc. The same close again: 200; the same period with another rule: 409."""
     coop = _recording(request, cooperative_id)
-    data = _body(request, CloseIn)
+    data = _body(request, CoopCloseIn)
     close = services.period_close(
         actor=request.user, cooperative=coop, ends_on=data.ends_on, rule=data.rule
     )
     body = {
-        **{name: getattr(close, name) for name in CloseOut.model_fields if name != "payouts"},
+        **{name: getattr(close, name) for name in CoopCloseOut.model_fields if name != "payouts"},
         "payouts": list(close.payouts.values("member_id", "basis", "amount")),
     }
     return created_or_replayed(close, body)
@@ -327,12 +327,12 @@ def period_close(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
 
 @router.post(
     "/cooperatives/{cooperative_id}/trainings",
-    response={200: TrainingOut, 201: TrainingOut},
-    openapi_extra=_doc(TrainingIn),
+    response={200: CoopTrainingOut, 201: CoopTrainingOut},
+    openapi_extra=_doc(CoopTrainingIn),
 )
 def training_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
-    """A training with who attended and who was certified (body: `TrainingIn`)."""
+    """A training with who attended and who was certified (body: `CoopTrainingIn`)."""
     coop = _recording(request, cooperative_id)
-    data = _body(request, TrainingIn)
+    data = _body(request, CoopTrainingIn)
     training = services.training_record(actor=request.user, cooperative=coop, **data.model_dump())
     return created_or_replayed(training)

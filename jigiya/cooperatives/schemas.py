@@ -25,7 +25,7 @@ class CooperativeOut(Schema):
     formed_on: datetime.date
 
 
-class StockOut(Schema):
+class CoopStockOut(Schema):
     product_id: uuid.UUID
     name: str
     kind: str
@@ -34,12 +34,12 @@ class StockOut(Schema):
 
 
 class CooperativeDetailOut(CooperativeOut):
-    stock: list[StockOut]
+    stock: list[CoopStockOut]
     cash_received: int
     open_orders_value: int
 
 
-class MemberIn(Schema):
+class CoopMemberIn(Schema):
     id: uuid.UUID
     person_id: uuid.UUID
     joined_on: datetime.date
@@ -48,7 +48,7 @@ class MemberIn(Schema):
     share_capital: StrictInt = 0
 
 
-class MemberOut(Schema):
+class CoopMemberOut(Schema):
     id: uuid.UUID
     cooperative_id: uuid.UUID
     person_id: uuid.UUID
@@ -57,28 +57,28 @@ class MemberOut(Schema):
     skills: str
 
 
-class WorkerIn(Schema):
+class CoopWorkerIn(Schema):
     member_id: uuid.UUID
     pieces: StrictInt = 0
 
 
-class InputIn(Schema):
+class CoopInputIn(Schema):
     product_id: uuid.UUID
     quantity: StrictInt
 
 
-class BatchIn(Schema):
+class CoopBatchIn(Schema):
     """A production batch: its inputs (default: the bill of materials) out, its output in."""
 
     id: uuid.UUID
     product_id: uuid.UUID
     quantity: StrictInt
     made_on: datetime.date
-    workers: list[WorkerIn]
-    inputs: list[InputIn] | None = None
+    workers: list[CoopWorkerIn]
+    inputs: list[CoopInputIn] | None = None
 
 
-class BatchOut(Schema):
+class CoopBatchOut(Schema):
     id: uuid.UUID
     product_id: uuid.UUID
     quantity: int
@@ -86,7 +86,7 @@ class BatchOut(Schema):
     entry_id: uuid.UUID
 
 
-class PurchaseIn(Schema):
+class CoopPurchaseIn(Schema):
     id: uuid.UUID
     product_id: uuid.UUID
     quantity: StrictInt
@@ -96,7 +96,7 @@ class PurchaseIn(Schema):
     funding_id: uuid.UUID | None = None
 
 
-class PurchaseOut(Schema):
+class CoopPurchaseOut(Schema):
     id: uuid.UUID
     product_id: uuid.UUID
     quantity: int
@@ -104,38 +104,38 @@ class PurchaseOut(Schema):
     bought_on: datetime.date
 
 
-class LineIn(Schema):
+class CoopLineIn(Schema):
     product_id: uuid.UUID
     quantity: StrictInt
 
 
-class SaleIn(Schema):
+class CoopSaleIn(Schema):
     id: uuid.UUID
     sold_on: datetime.date
-    lines: list[LineIn]
+    lines: list[CoopLineIn]
     customer_id: uuid.UUID | None = None
     paid: StrictInt = 0
     method: str = "cash"
     reference: str = Field(default="", max_length=60)
 
 
-class SaleOut(Schema):
+class CoopSaleOut(Schema):
     id: uuid.UUID
     sold_on: datetime.date
     total: int
     owed: int
 
 
-class OrderIn(Schema):
+class CoopOrderIn(Schema):
     id: uuid.UUID
     customer_id: uuid.UUID
     ordered_on: datetime.date
-    lines: list[LineIn]
+    lines: list[CoopLineIn]
     channel: str = "institutional"
     reference: str = Field(default="", max_length=60)
 
 
-class OrderOut(Schema):
+class CoopOrderOut(Schema):
     id: uuid.UUID
     customer_id: uuid.UUID
     ordered_on: datetime.date
@@ -146,15 +146,15 @@ class OrderOut(Schema):
     owed: int
 
 
-class DeliveryIn(Schema):
+class CoopDeliveryIn(Schema):
     id: uuid.UUID
     delivered_on: datetime.date
     received_by: str = Field(max_length=120)
-    lines: list[LineIn]
+    lines: list[CoopLineIn]
     health_center_id: uuid.UUID | None = None
 
 
-class DeliveryOut(Schema):
+class CoopDeliveryOut(Schema):
     id: uuid.UUID
     order_id: uuid.UUID
     delivered_on: datetime.date
@@ -162,7 +162,7 @@ class DeliveryOut(Schema):
     value: int
 
 
-class PaymentIn(Schema):
+class CoopPaymentIn(Schema):
     """A payment for one sale (`sale_id`) or one order (`order_id`)."""
 
     id: uuid.UUID
@@ -174,7 +174,7 @@ class PaymentIn(Schema):
     order_id: uuid.UUID | None = None
 
 
-class PaymentOut(Schema):
+class CoopPaymentOut(Schema):
     id: uuid.UUID
     amount: int
     method: str
@@ -182,7 +182,7 @@ class PaymentOut(Schema):
     paid_on: datetime.date
 
 
-class DistributionIn(Schema):
+class CoopDistributionIn(Schema):
     id: uuid.UUID
     product_id: uuid.UUID
     quantity: StrictInt
@@ -195,7 +195,7 @@ class DistributionIn(Schema):
     funding_id: uuid.UUID | None = None
 
 
-class DistributionOut(Schema):
+class CoopDistributionOut(Schema):
     id: uuid.UUID
     product_id: uuid.UUID
     quantity: int
@@ -204,7 +204,7 @@ class DistributionOut(Schema):
     value: int
 
 
-class LossIn(Schema):
+class CoopLossIn(Schema):
     id: uuid.UUID
     product_id: uuid.UUID
     quantity: StrictInt
@@ -212,7 +212,7 @@ class LossIn(Schema):
     reason: str = Field(max_length=200)
 
 
-class LossOut(Schema):
+class CoopLossOut(Schema):
     id: uuid.UUID
     seq: int
     kind: str
@@ -220,14 +220,14 @@ class LossOut(Schema):
     reason: str
 
 
-class ExpenseIn(Schema):
+class CoopExpenseIn(Schema):
     id: uuid.UUID
     amount: StrictInt
     on: datetime.date
     memo: str = Field(max_length=200)
 
 
-class CashOut(Schema):
+class CoopCashOut(Schema):
     id: uuid.UUID
     seq: int
     kind: str
@@ -236,20 +236,20 @@ class CashOut(Schema):
     memo: str
 
 
-class CloseIn(Schema):
+class CoopCloseIn(Schema):
     """Close the period up to `ends_on`; sent again, the same close (200)."""
 
     ends_on: datetime.date
     rule: str
 
 
-class PayoutOut(Schema):
+class CoopPayoutOut(Schema):
     member_id: uuid.UUID
     basis: int
     amount: int
 
 
-class CloseOut(Schema):
+class CoopCloseOut(Schema):
     id: uuid.UUID
     starts_on: datetime.date
     ends_on: datetime.date
@@ -259,10 +259,10 @@ class CloseOut(Schema):
     surplus: int
     shared: int
     remainder: int
-    payouts: list[PayoutOut]
+    payouts: list[CoopPayoutOut]
 
 
-class TrainingIn(Schema):
+class CoopTrainingIn(Schema):
     id: uuid.UUID
     title: str = Field(max_length=160)
     topic: str
@@ -273,7 +273,7 @@ class TrainingIn(Schema):
     partner: str = Field(default="", max_length=160)
 
 
-class TrainingOut(Schema):
+class CoopTrainingOut(Schema):
     id: uuid.UUID
     title: str
     topic: str
