@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from jigiya.accounts.access import get_in_scope, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.cooperatives import selectors, services
-from jigiya.cooperatives.models import Cooperative
+from jigiya.cooperatives.models import Cooperative, Equipment
 from jigiya.cooperatives.schemas import (
     CoopBatchIn,
     CoopBatchOut,
@@ -24,14 +24,19 @@ from jigiya.cooperatives.schemas import (
     CoopCloseOut,
     CoopDeliveryIn,
     CoopDeliveryOut,
+    CoopDisposalIn,
     CoopDistributionIn,
     CoopDistributionOut,
+    CoopEquipmentIn,
+    CoopEquipmentOut,
     CooperativeDetailOut,
     CooperativeIn,
     CooperativeOut,
     CoopExpenseIn,
     CoopLossIn,
     CoopLossOut,
+    CoopMaintenanceIn,
+    CoopMaintenanceOut,
     CoopMemberIn,
     CoopMemberOut,
     CoopOrderIn,
@@ -47,6 +52,7 @@ from jigiya.cooperatives.schemas import (
 )
 from jigiya.core.api import Pagination
 from jigiya.core.retries import created_or_replayed
+from jigiya.donors.models import Funding
 from jigiya.places.models import Place
 from jigiya.registry.models import Person
 
@@ -336,3 +342,51 @@ def training_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     data = _body(request, CoopTrainingIn)
     training = services.training_record(actor=request.user, cooperative=coop, **data.model_dump())
     return created_or_replayed(training)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/equipment",
+    response={200: CoopEquipmentOut, 201: CoopEquipmentOut},
+    openapi_extra=_doc(CoopEquipmentIn),
+)
+def equipment_add(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """An item of the equipment register, maybe paid by a grant (body: `CoopEquipmentIn`)."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, CoopEquipmentIn).model_dump()
+    funding_id = data.pop("funding_id")
+    funding = Funding.objects.filter(pk=funding_id).first() if funding_id else None
+    equipment = services.equipment_add(
+        actor=request.user, cooperative=coop, funding=funding, **data
+    )
+    return created_or_replayed(equipment)
+
+
+def _equipment(request: HttpRequest, equipment_id: uuid.UUID) -> Equipment:
+    equipment = selectors.equipment_get(user=request.user, equipment_id=equipment_id)
+    require_perm_at(request.user, Perm.COOPERATIVES_RECORD, equipment.cooperative.community)
+    return equipment
+
+
+@router.post(
+    "/cooperatives/equipment/{equipment_id}/maintenance",
+    response={200: CoopMaintenanceOut, 201: CoopMaintenanceOut},
+    openapi_extra=_doc(CoopMaintenanceIn),
+)
+def equipment_maintain(request: HttpRequest, equipment_id: uuid.UUID) -> Status:
+    """Log maintenance of an item and its condition after; a cost is paid from the cash."""
+    equipment = _equipment(request, equipment_id)
+    data = _body(request, CoopMaintenanceIn)
+    log = services.equipment_maintain(actor=request.user, equipment=equipment, **data.model_dump())
+    return created_or_replayed(log)
+
+
+@router.post(
+    "/cooperatives/equipment/{equipment_id}/disposal",
+    response=CoopEquipmentOut,
+    openapi_extra=_doc(CoopDisposalIn),
+)
+def equipment_dispose(request: HttpRequest, equipment_id: uuid.UUID) -> Equipment:
+    """The item leaves the register, with why (body: `CoopDisposalIn`); the same again: 200."""
+    equipment = _equipment(request, equipment_id)
+    data = _body(request, CoopDisposalIn)
+    return services.equipment_dispose(actor=request.user, equipment=equipment, **data.model_dump())

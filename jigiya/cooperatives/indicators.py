@@ -252,11 +252,11 @@ def equipment_in_use(cells: Cells) -> Iterable[Fact]:
         Equipment.objects.exclude(condition=Condition.BROKEN),
         cells,
         "cooperative__community_id",
-    ).values_list("cooperative__community_id", "acquired_on", "quantity")
+    ).values_list("cooperative__community_id", "acquired_on", "disposed_on", "quantity")
     totals: dict[Key, int] = defaultdict(int)
-    for community, acquired_on, quantity in rows:
+    for community, acquired_on, disposed_on, quantity in rows:
         for month, day in ends:
-            if acquired_on <= day:
+            if acquired_on <= day and (disposed_on is None or disposed_on > day):
                 totals[(community, month)] += quantity
     yield from _facts(totals)
 
@@ -327,7 +327,7 @@ _register(
 _register(
     "equipment_in_use", _("Equipment in use"),
     _("Items of the cooperatives' equipment register acquired by the month's last day and in "
-      "use (good or needing repair); broken items are left out."),
+      "use (good or needing repair), not disposed of by then; broken items are left out."),
     Unit.COUNT, (SOURCE_MEMBERS,), equipment_in_use, ongoing=True,
 )  # fmt: skip
 _register(

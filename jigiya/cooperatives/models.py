@@ -726,6 +726,8 @@ class Equipment(BaseModel):
     condition = models.CharField(
         _("condition"), max_length=16, choices=Condition.choices, default=Condition.GOOD
     )
+    disposed_on = models.DateField(_("disposed of on"), null=True, blank=True)
+    disposal_reason = models.CharField(_("why disposed of"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["cooperative", "acquired_on", "item"]
@@ -737,6 +739,24 @@ class Equipment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.item}"
+
+
+class Maintenance(BaseModel):
+    """One entry of an item's maintenance log: when, what was done, what it cost."""
+
+    equipment = models.ForeignKey(Equipment, on_delete=models.PROTECT, related_name="maintenance")
+    on = models.DateField(_("date"))
+    description = models.CharField(_("what was done"), max_length=200)
+    cost = models.PositiveBigIntegerField(_("cost (FCFA)"), default=0)
+    condition = models.CharField(_("condition after"), max_length=16, choices=Condition.choices)
+
+    class Meta:
+        ordering = ["equipment", "-on"]
+        verbose_name = _("maintenance")
+        verbose_name_plural = _("maintenance log")
+
+    def __str__(self) -> str:
+        return f"{self.equipment} {self.on}"
 
 
 # --- money: the cash ledger, period closes and payouts ---------------------------------------

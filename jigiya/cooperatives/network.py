@@ -1,6 +1,6 @@
-"""The union of cooperatives and the trainings of members: creating a union, a cooperative
-joining it (once, with its dues), and recording a training with who attended and who was
-certified."""
+"""The union of cooperatives, the trainings of members and the equipment log: creating a
+union, a cooperative joining it (once, with its dues), recording a training with who attended
+and who was certified, logging maintenance of an item and disposing of it."""
 
 import datetime
 import uuid
@@ -13,14 +13,17 @@ from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.cooperatives.common import SOURCE_MEMBERS, changed
 from jigiya.cooperatives.models import (
+    Condition,
     Cooperative,
+    Equipment,
+    Maintenance,
     Participant,
     Training,
     TrainingTopic,
     Union,
     UnionMember,
 )
-from jigiya.core.audit import create_audited
+from jigiya.core.audit import audit_record, audit_snapshot, create_audited
 from jigiya.core.bounds import not_before, text_within, within_program
 from jigiya.core.retries import replay
 from jigiya.places.models import Place
@@ -117,3 +120,80 @@ def training_record(
     )
     changed(cooperative.community_id, ends_on, source=SOURCE_MEMBERS, lasting=False)
     return training
+
+
+@transaction.atomic
+def equipment_maintain(
+    *,
+    actor: Actor,
+    equipment: Equipment,
+    on: datetime.date,
+    description: str,
+    condition: str,
+    cost: int = 0,
+    id: uuid.UUID | None = None,
+) -> Maintenance:
+    """Log a repair or a check of an item and its condition after; a cost is paid from the
+    cash (an expense)."""
+    from jigiya.cooperatives import cash
+    from jigiya.cooperatives.stock import lock_cooperative
+
+    coop = equipment.cooperative
+    require_perm_at(actor, Perm.COOPERATIVES_RECORD, coop.community)
+    again = replay(Maintenance, id, {"equipment": equipment, "on": on, "cost": cost})
+    if again is not None:
+        return again
+    lock_cooperative(coop.pk)
+    equipment = Equipment.objects.get(pk=equipment.pk)
+    if equipment.disposed_on is not None:
+        raise ValidationError({"equipment": [_("This item was disposed of.")]})
+    if condition not in Condition.values:
+        raise ValidationError({"condition": [_("Choose the item's condition.")]})
+    within_program("on", on)
+    not_before("on", on, equipment.acquired_on, floor_label=_("its acquisition"))
+    if not description.strip():
+        raise ValidationError({"description": [_("Say what was done.")]})
+    if type(cost) is not int or cost < 0:
+        raise ValidationError(
+            {"cost": [_("The cost is whole FCFA, ≥ 0 (got %(v)s).") % {"v": cost}]}
+        )
+    if cost:
+        cash.check_open(coop.pk, on, "on")
+        cash.post(cooperative=coop, kind="expense", on=on, amount=cost,
+                  memo=f"{equipment.item}: {description.strip()}", field_name="cost")  # fmt: skip
+    log = Maintenance(
+        equipment=equipment, on=on, description=description.strip(), cost=cost,
+        condition=condition, created_by=acting_user(actor),
+    )  # fmt: skip
+    create_audited(log, actor=actor, id=id)
+    before = audit_snapshot(equipment)
+    equipment.condition = condition
+    equipment.save(update_fields=["condition", "updated_at"])
+    audit_record(actor=actor, obj=equipment, before=before)
+    changed(coop.community_id, on, source=SOURCE_MEMBERS, lasting=True)
+    return log
+
+
+@transaction.atomic
+def equipment_dispose(
+    *, actor: Actor, equipment: Equipment, on: datetime.date, reason: str
+) -> Equipment:
+    """An item leaves the register (sold, scrapped, stolen): kept, marked disposed of, with why.
+    Sent again with the same day and reason: the same answer."""
+    coop = equipment.cooperative
+    require_perm_at(actor, Perm.COOPERATIVES_RECORD, coop.community)
+    equipment = Equipment.objects.select_for_update().get(pk=equipment.pk)
+    if equipment.disposed_on is not None:
+        if (equipment.disposed_on, equipment.disposal_reason) == (on, reason.strip()):
+            return equipment
+        raise ValidationError({"on": [_("This item was already disposed of.")]})
+    within_program("on", on)
+    not_before("on", on, equipment.acquired_on, floor_label=_("its acquisition"))
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the item leaves the register.")]})
+    before = audit_snapshot(equipment)
+    equipment.disposed_on, equipment.disposal_reason = on, reason.strip()[:200]
+    equipment.save(update_fields=["disposed_on", "disposal_reason", "updated_at"])
+    audit_record(actor=actor, obj=equipment, before=before)
+    changed(coop.community_id, on, source=SOURCE_MEMBERS, lasting=True)
+    return equipment

@@ -279,3 +279,46 @@ class CoopTrainingOut(Schema):
     topic: str
     starts_on: datetime.date
     ends_on: datetime.date
+
+
+class CoopEquipmentIn(Schema):
+    id: uuid.UUID
+    item: str = Field(max_length=120)
+    quantity: StrictInt = 1
+    acquired_on: datetime.date
+    cost: StrictInt
+    funding_id: uuid.UUID | None = None
+    serial: str = Field(default="", max_length=60)
+    holder: str = Field(default="", max_length=120)
+
+
+class CoopEquipmentOut(Schema):
+    id: uuid.UUID
+    item: str
+    quantity: int
+    acquired_on: datetime.date
+    cost: int
+    condition: str
+    disposed_on: datetime.date | None
+
+
+class CoopMaintenanceIn(Schema):
+    id: uuid.UUID
+    on: datetime.date
+    description: str = Field(max_length=200)
+    condition: str
+    cost: StrictInt = 0
+
+
+class CoopMaintenanceOut(Schema):
+    id: uuid.UUID
+    equipment_id: uuid.UUID
+    on: datetime.date
+    description: str
+    cost: int
+    condition: str
+
+
+class CoopDisposalIn(Schema):
+    on: datetime.date
+    reason: str = Field(max_length=200)

@@ -23,6 +23,7 @@ from jigiya.cooperatives.models import (
     Customer,
     Delivery,
     Distribution,
+    Equipment,
     Member,
     Order,
     OrderStatus,
@@ -97,6 +98,15 @@ def close_get(*, user: Actor, close_id: Any) -> PeriodClose:
         user,
         f"cooperative__{PATH}",
         pk=close_id,
+    )
+
+
+def equipment_get(*, user: Actor, equipment_id: Any) -> Equipment:
+    return _get(
+        Equipment.objects.select_related("cooperative__community"),
+        user,
+        f"cooperative__{PATH}",
+        pk=equipment_id,
     )
 
 

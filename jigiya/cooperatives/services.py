@@ -379,7 +379,13 @@ def equipment_add(
 
 
 from jigiya.cooperatives.cash import expense_record, period_close  # noqa: E402
-from jigiya.cooperatives.network import training_record, union_create, union_join  # noqa: E402
+from jigiya.cooperatives.network import (  # noqa: E402
+    equipment_dispose,
+    equipment_maintain,
+    training_record,
+    union_create,
+    union_join,
+)
 from jigiya.cooperatives.production import (  # noqa: E402
     BatchData,
     PurchaseData,
@@ -422,6 +428,8 @@ __all__ = [
     "delivery_record",
     "distribution_record",
     "equipment_add",
+    "equipment_dispose",
+    "equipment_maintain",
     "expense_record",
     "loss_record",
     "material_set",

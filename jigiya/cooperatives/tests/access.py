@@ -43,6 +43,10 @@ def _world(cast: Any, where: str) -> Cooperative:
             lines=[LineData(world.mask.pk, 4)],
         ),
     )  # fmt: skip
+    services.equipment_add(
+        actor=world.manager, cooperative=world.coop, item="Machine à coudre", quantity=2,
+        acquired_on=D(2024, 1, 5), cost=170000,
+    )  # fmt: skip
     services.period_close(
         actor=world.manager, cooperative=world.coop, ends_on=D(2024, 6, 13), rule="pieces"
     )
@@ -54,6 +58,7 @@ OBJECTS = {
     "sale_id": lambda cast, where: Sale.objects.get(cooperative=_world(cast, where)).pk,
     "order_id": lambda cast, where: Order.objects.get(cooperative=_world(cast, where)).pk,
     "close_id": lambda cast, where: _world(cast, where).closes.get().pk,
+    "equipment_id": lambda cast, where: _world(cast, where).equipment.get().pk,
     "delivery_id": lambda cast, where: (
         Delivery.objects.get(order__cooperative=_world(cast, where)).pk
     ),

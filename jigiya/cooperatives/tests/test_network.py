@@ -51,3 +51,37 @@ def test_a_cooperative_joins_a_union_once(world, cast):
             cooperative=world.coop, joined_on=D(2024, 3, 1),
         )  # fmt: skip
     assert errors == {"cooperative": ["Jèkafo masques is already in the union."]}
+
+
+def test_equipment_is_maintained_from_the_cash_and_disposed_of(world, cast, client):
+    from jigiya.cooperatives import cash
+    from jigiya.cooperatives.models import Equipment, Maintenance
+
+    machines = services.equipment_add(
+        actor=world.manager, cooperative=world.coop, item="Machine à coudre", quantity=5,
+        acquired_on=D(2024, 1, 5), cost=425000, holder="Atelier",
+    )  # fmt: skip
+    world.batch(10)
+    world.sale(10, paid=10000)
+    services.equipment_maintain(
+        actor=world.manager, equipment=machines, on=D(2024, 6, 25),
+        description="Courroie changée", condition="good", cost=2500,
+    )  # fmt: skip
+    assert cash.balance(world.coop.pk) == 10000 - 2500
+    with translation.override("en"):
+        errors = refused_unchanged(
+            lambda: (Maintenance.objects.count(), cash.balance(world.coop.pk)),
+            services.equipment_maintain, actor=world.manager, equipment=machines,
+            on=D(2024, 6, 26), description="Moteur", condition="needs_repair", cost=9000,
+        )  # fmt: skip
+    assert errors == {"cost": ["The cash holds 7\xa0500\xa0FCFA; 9\xa0000\xa0FCFA cannot go out."]}
+    cells = Cells(place_ids=frozenset({cast.community_a.pk}), months=frozenset({D(2024, 6, 1)}))
+    assert [f.numerator for f in indicators.equipment_in_use(cells)] == [5]
+    client.force_login(world.manager)
+    response = client.post(
+        f"/api/v1/cooperatives/equipment/{machines.pk}/disposal",
+        {"on": "2024-06-28", "reason": "Volées"}, content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert Equipment.objects.get().disposed_on == D(2024, 6, 28)
+    assert list(indicators.equipment_in_use(cells)) == []
