@@ -117,7 +117,7 @@ def test_a_manager_records_a_sale_from_the_cooperative_page_on_a_phone(
     expect(page.locator("main")).to_contain_text("5\u00a0000\u00a0FCFA")
     expect(page.locator("#owed")).to_have_text("2\u00a0000\u00a0FCFA")
     line = page.locator("#lines li")
-    expect(line).to_contain_text("5 × 1\u00a0000\u00a0FCFA = 5\u00a0000\u00a0FCFA")
+    expect(line).to_contain_text("5 \u00d7 1\u00a0000\u00a0FCFA = 5\u00a0000\u00a0FCFA")
     box = line.bounding_box()
     assert box is not None and box["x"] + box["width"] <= 360  # the whole line on screen
     page.screenshot(path=str(SHOTS / "cooperative-receipt-360.png"), full_page=True)
