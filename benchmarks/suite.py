@@ -6,6 +6,7 @@ imported (the page-weight benchmark needs a real object for each)."""
 from collections.abc import Callable
 
 from benchmarks import (
+    cooperatives,
     followup,
     freshness,
     indicators,
@@ -30,6 +31,7 @@ BENCHMARKS: list[Callable[[Context], Section]] = [
     freshness.place_move_time,
     savings.savings_figures,
     quality.quality_server_time,
+    cooperatives.cooperative_figures,
     load.load_scenario,  # last: it writes visits and meetings through the production server
 ]
 
@@ -44,4 +46,5 @@ NATIONAL: list[Callable[[Context], Section]] = [
     indicators.national_dashboard_vs_group_by,
     savings.savings_figures,
     quality.quality_server_time,
+    cooperatives.cooperative_figures,
 ]

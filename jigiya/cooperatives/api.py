@@ -1,3 +1,392 @@
-from ninja import Router
+"""The cooperatives' JSON API: every write a device makes, idempotent per client UUID
+(`core.retries`: the same request again → 200 and nothing written; the same id with other
+content → 409). Bodies are read only once the object in the path is known to be the caller's
+(outside: 404, never 422)."""
+
+import uuid
+from typing import Any, TypeVar
+
+import pydantic
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.errors import ValidationError as SchemaError
+from ninja.pagination import paginate
+
+from jigiya.accounts.access import get_in_scope, require_perm_at
+from jigiya.accounts.roles import Perm
+from jigiya.cooperatives import selectors, services
+from jigiya.cooperatives.models import Cooperative, Equipment
+from jigiya.cooperatives.schemas import (
+    CoopBatchIn,
+    CoopBatchOut,
+    CoopCashOut,
+    CoopCloseIn,
+    CoopCloseOut,
+    CoopDeliveryIn,
+    CoopDeliveryOut,
+    CoopDisposalIn,
+    CoopDistributionIn,
+    CoopDistributionOut,
+    CoopEquipmentIn,
+    CoopEquipmentOut,
+    CooperativeDetailOut,
+    CooperativeIn,
+    CooperativeOut,
+    CoopExpenseIn,
+    CoopLossIn,
+    CoopLossOut,
+    CoopMaintenanceIn,
+    CoopMaintenanceOut,
+    CoopMemberIn,
+    CoopMemberOut,
+    CoopOrderIn,
+    CoopOrderOut,
+    CoopPaymentIn,
+    CoopPaymentOut,
+    CoopPurchaseIn,
+    CoopPurchaseOut,
+    CoopSaleIn,
+    CoopSaleOut,
+    CoopTrainingIn,
+    CoopTrainingOut,
+)
+from jigiya.core.api import Pagination
+from jigiya.core.retries import created_or_replayed
+from jigiya.donors.models import Funding
+from jigiya.places.models import Place
+from jigiya.registry.models import Person
 
 router = Router(tags=["cooperatives"])
+S = TypeVar("S", bound=pydantic.BaseModel)
+
+
+def _body(request: HttpRequest, schema: type[S]) -> S:
+    try:
+        return schema.model_validate_json(request.body or b"{}")
+    except pydantic.ValidationError as exc:
+        raise SchemaError(
+            [{**error, "loc": ("body", *error.get("loc", ()))} for error in exc.errors()]
+        ) from exc
+
+
+def _doc(schema: type[pydantic.BaseModel]) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": schema.model_json_schema()}},
+        }
+    }
+
+
+def _recording(request: HttpRequest, cooperative_id: uuid.UUID) -> Cooperative:
+    coop = selectors.cooperative_get(user=request.user, cooperative_id=cooperative_id)
+    require_perm_at(request.user, Perm.COOPERATIVES_RECORD, coop.community)
+    return coop
+
+
+@router.get("/cooperatives", response=list[CooperativeOut])
+@paginate(Pagination)
+def cooperative_list(request: HttpRequest) -> Any:
+    return selectors.cooperative_list(user=request.user)
+
+
+@router.get("/cooperatives/{cooperative_id}", response=CooperativeDetailOut)
+def cooperative_detail(request: HttpRequest, cooperative_id: uuid.UUID) -> dict[str, Any]:
+    coop = selectors.cooperative_get(user=request.user, cooperative_id=cooperative_id)
+    return {
+        **{name: getattr(coop, name) for name in CooperativeOut.model_fields},
+        "stock": [
+            {
+                "product_id": row.product.pk,
+                "name": row.product.name,
+                "kind": row.product.kind,
+                "unit": row.product.unit,
+                "quantity": row.quantity,
+            }
+            for row in selectors.stock_rows(coop)
+        ],
+        "cash_received": selectors.cash(coop)["received"],
+        "open_orders_value": selectors.open_orders_value(coop),
+    }
+
+
+@router.post(
+    "/places/{place_id}/cooperatives",
+    response={200: CooperativeOut, 201: CooperativeOut},
+    openapi_extra=_doc(CooperativeIn),
+)
+def cooperative_create(request: HttpRequest, place_id: uuid.UUID) -> Status:
+    """A new cooperative in the community `place_id` (body: `CooperativeIn`)."""
+    place = get_in_scope(
+        Place.objects.all(), request.user, Perm.COOPERATIVES_RECORD, "path", pk=place_id
+    )
+    data = _body(request, CooperativeIn)
+    coop = services.cooperative_create(
+        actor=request.user, community=place, name=data.name, activity=data.activity,
+        formed_on=data.formed_on, id=data.id,
+    )  # fmt: skip
+    return created_or_replayed(coop)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/members",
+    response={200: CoopMemberOut, 201: CoopMemberOut},
+    openapi_extra=_doc(CoopMemberIn),
+)
+def member_add(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """A woman of the registry joins (body: `CoopMemberIn`); a member added twice: 400."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, CoopMemberIn)
+    person = get_in_scope(
+        Person.objects.select_related("household__community"), request.user,
+        Perm.COOPERATIVES_RECORD, "household__community__path", pk=data.person_id,
+    )  # fmt: skip
+    member = services.member_add(
+        actor=request.user, cooperative=coop, person=person, joined_on=data.joined_on,
+        role=data.role, skills=data.skills, share_capital=data.share_capital, id=data.id,
+    )  # fmt: skip
+    return created_or_replayed(member)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/batches",
+    response={200: CoopBatchOut, 201: CoopBatchOut},
+    openapi_extra=_doc(CoopBatchIn),
+)
+def batch_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """A production batch (body: `CoopBatchIn`): inputs out and output in, in one stock entry."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, CoopBatchIn)
+    batch = services.batch_record(
+        actor=request.user,
+        cooperative=coop,
+        data=services.BatchData(
+            id=data.id, product_id=data.product_id, quantity=data.quantity,
+            made_on=data.made_on,
+            workers=[services.WorkerLine(w.member_id, w.pieces) for w in data.workers],
+            inputs=None if data.inputs is None
+            else {line.product_id: line.quantity for line in data.inputs},
+        ),
+    )  # fmt: skip
+    return created_or_replayed(batch)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/purchases",
+    response={200: CoopPurchaseOut, 201: CoopPurchaseOut},
+    openapi_extra=_doc(CoopPurchaseIn),
+)
+def purchase_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    coop = _recording(request, cooperative_id)
+    data = _body(request, CoopPurchaseIn)
+    purchase = services.purchase_record(
+        actor=request.user, cooperative=coop, data=services.PurchaseData(**data.model_dump())
+    )
+    return created_or_replayed(purchase)
+
+
+def _lines(lines: list[Any]) -> list[services.LineData]:
+    return [services.LineData(line.product_id, line.quantity) for line in lines]
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/sales",
+    response={200: CoopSaleOut, 201: CoopSaleOut},
+    openapi_extra=_doc(CoopSaleIn),
+)
+def sale_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """A walk-in sale (body: `CoopSaleIn`) at the walk-in prices of its day."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, CoopSaleIn)
+    sale = services.sale_record(
+        actor=request.user,
+        cooperative=coop,
+        data=services.SaleData(**{**data.model_dump(), "lines": _lines(data.lines)}),
+    )
+    body = {"id": sale.pk, "sold_on": sale.sold_on, "total": sale.total}
+    return created_or_replayed(sale, {**body, "owed": services.owed(sale=sale)})
+
+
+def _order_out(order: Any) -> dict[str, Any]:
+    return {
+        "id": order.pk, "customer_id": order.customer_id, "ordered_on": order.ordered_on,
+        "channel": order.channel, "status": order.status, "total": order.total,
+        "invoiced": services.order_invoiced(order), "owed": services.owed(order=order),
+    }  # fmt: skip
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/orders",
+    response={200: CoopOrderOut, 201: CoopOrderOut},
+    openapi_extra=_doc(CoopOrderIn),
+)
+def order_create(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    coop = _recording(request, cooperative_id)
+    data = _body(request, CoopOrderIn)
+    order = services.order_create(
+        actor=request.user,
+        cooperative=coop,
+        data=services.OrderData(**{**data.model_dump(), "lines": _lines(data.lines)}),
+    )
+    return created_or_replayed(order, _order_out(order))
+
+
+@router.get("/cooperatives/orders/{order_id}", response=CoopOrderOut)
+def order_detail(request: HttpRequest, order_id: uuid.UUID) -> dict[str, Any]:
+    return _order_out(selectors.order_get(user=request.user, order_id=order_id))
+
+
+@router.post(
+    "/cooperatives/orders/{order_id}/deliveries",
+    response={200: CoopDeliveryOut, 201: CoopDeliveryOut},
+    openapi_extra=_doc(CoopDeliveryIn),
+)
+def delivery_record(request: HttpRequest, order_id: uuid.UUID) -> Status:
+    order = selectors.order_get(user=request.user, order_id=order_id)
+    require_perm_at(request.user, Perm.COOPERATIVES_RECORD, order.cooperative.community)
+    data = _body(request, CoopDeliveryIn)
+    delivery = services.delivery_record(
+        actor=request.user,
+        order=order,
+        data=services.DeliveryData(**{**data.model_dump(), "lines": _lines(data.lines)}),
+    )
+    return created_or_replayed(delivery)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/payments",
+    response={200: CoopPaymentOut, 201: CoopPaymentOut},
+    openapi_extra=_doc(CoopPaymentIn),
+)
+def payment_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """A payment for a sale or an order of this cooperative, never above what it owes."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, CoopPaymentIn)
+    sale = coop.sales.filter(pk=data.sale_id).first() if data.sale_id else None
+    order = coop.orders.filter(pk=data.order_id).first() if data.order_id else None
+    payment = services.payment_record(
+        actor=request.user, cooperative=coop, amount=data.amount, method=data.method,
+        paid_on=data.paid_on, reference=data.reference, sale=sale, order=order, id=data.id,
+    )  # fmt: skip
+    return created_or_replayed(payment)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/distributions",
+    response={200: CoopDistributionOut, 201: CoopDistributionOut},
+    openapi_extra=_doc(CoopDistributionIn),
+)
+def distribution_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    coop = _recording(request, cooperative_id)
+    data = _body(request, CoopDistributionIn)
+    given = services.distribution_record(
+        actor=request.user, cooperative=coop, data=services.DistributionData(**data.model_dump())
+    )
+    return created_or_replayed(given)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/losses",
+    response={200: CoopLossOut, 201: CoopLossOut},
+    openapi_extra=_doc(CoopLossIn),
+)
+def loss_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """Units lost, with the reason (body: `CoopLossIn`): stock out."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, CoopLossIn)
+    entry = services.loss_record(actor=request.user, cooperative=coop, **data.model_dump())
+    return created_or_replayed(entry)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/expenses",
+    response={200: CoopCashOut, 201: CoopCashOut},
+    openapi_extra=_doc(CoopExpenseIn),
+)
+def expense_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """An expense paid from the cash (body: `CoopExpenseIn`); never more than the cash holds."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, CoopExpenseIn)
+    entry = services.expense_record(actor=request.user, cooperative=coop, **data.model_dump())
+    return created_or_replayed(entry)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/closes",
+    response={200: CoopCloseOut, 201: CoopCloseOut},
+    openapi_extra=_doc(CoopCloseIn),
+)
+def period_close(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """Close the period up to `ends_on` (body: `CoopCloseIn`): the surplus shared by the rule, to
+    the franc. The same close again: 200; the same period with another rule: 409."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, CoopCloseIn)
+    close = services.period_close(
+        actor=request.user, cooperative=coop, ends_on=data.ends_on, rule=data.rule
+    )
+    body = {
+        **{name: getattr(close, name) for name in CoopCloseOut.model_fields if name != "payouts"},
+        "payouts": list(close.payouts.values("member_id", "basis", "amount")),
+    }
+    return created_or_replayed(close, body)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/trainings",
+    response={200: CoopTrainingOut, 201: CoopTrainingOut},
+    openapi_extra=_doc(CoopTrainingIn),
+)
+def training_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """A training with who attended and who was certified (body: `CoopTrainingIn`)."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, CoopTrainingIn)
+    training = services.training_record(actor=request.user, cooperative=coop, **data.model_dump())
+    return created_or_replayed(training)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/equipment",
+    response={200: CoopEquipmentOut, 201: CoopEquipmentOut},
+    openapi_extra=_doc(CoopEquipmentIn),
+)
+def equipment_add(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """An item of the equipment register, maybe paid by a grant (body: `CoopEquipmentIn`)."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, CoopEquipmentIn).model_dump()
+    funding_id = data.pop("funding_id")
+    funding = Funding.objects.filter(pk=funding_id).first() if funding_id else None
+    equipment = services.equipment_add(
+        actor=request.user, cooperative=coop, funding=funding, **data
+    )
+    return created_or_replayed(equipment)
+
+
+def _equipment(request: HttpRequest, equipment_id: uuid.UUID) -> Equipment:
+    equipment = selectors.equipment_get(user=request.user, equipment_id=equipment_id)
+    require_perm_at(request.user, Perm.COOPERATIVES_RECORD, equipment.cooperative.community)
+    return equipment
+
+
+@router.post(
+    "/cooperatives/equipment/{equipment_id}/maintenance",
+    response={200: CoopMaintenanceOut, 201: CoopMaintenanceOut},
+    openapi_extra=_doc(CoopMaintenanceIn),
+)
+def equipment_maintain(request: HttpRequest, equipment_id: uuid.UUID) -> Status:
+    """Log maintenance of an item and its condition after; a cost is paid from the cash."""
+    equipment = _equipment(request, equipment_id)
+    data = _body(request, CoopMaintenanceIn)
+    log = services.equipment_maintain(actor=request.user, equipment=equipment, **data.model_dump())
+    return created_or_replayed(log)
+
+
+@router.post(
+    "/cooperatives/equipment/{equipment_id}/disposal",
+    response=CoopEquipmentOut,
+    openapi_extra=_doc(CoopDisposalIn),
+)
+def equipment_dispose(request: HttpRequest, equipment_id: uuid.UUID) -> Equipment:
+    """The item leaves the register, with why (body: `CoopDisposalIn`); the same again: 200."""
+    equipment = _equipment(request, equipment_id)
+    data = _body(request, CoopDisposalIn)
+    return services.equipment_dispose(actor=request.user, equipment=equipment, **data.model_dump())

@@ -1,4 +1,34 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from jigiya.cooperatives import views
 
 app_name = "cooperatives"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.cooperative_list, name="list"),
+    path("new/", views.cooperative_create, name="create"),
+    path("<uuid:cooperative_id>/", views.cooperative_detail, name="detail"),
+    path("<uuid:cooperative_id>/status/", views.status_change, name="status"),
+    path("<uuid:cooperative_id>/members/new/", views.member_add, name="member_add"),
+    path("<uuid:cooperative_id>/products/new/", views.product_add, name="product_add"),
+    path("<uuid:cooperative_id>/prices/new/", views.price_set, name="price_set"),
+    path("<uuid:cooperative_id>/customers/new/", views.customer_new, name="customer_new"),
+    path("<uuid:cooperative_id>/batches/new/", views.batch_new, name="batch_new"),
+    path("<uuid:cooperative_id>/purchases/new/", views.purchase_new, name="purchase_new"),
+    path("<uuid:cooperative_id>/sales/new/", views.sale_new, name="sale_new"),
+    path("<uuid:cooperative_id>/orders/new/", views.order_new, name="order_new"),
+    path(
+        "<uuid:cooperative_id>/distributions/new/",
+        views.distribution_new,
+        name="distribution_new",
+    ),
+    path("<uuid:cooperative_id>/closes/new/", views.close_new, name="close_new"),
+    path("<uuid:cooperative_id>/expenses/new/", views.expense_new, name="expense_new"),
+    path("<uuid:cooperative_id>/trainings/new/", views.training_new, name="training_new"),
+    path("closes/<uuid:close_id>/", views.close_detail, name="close"),
+    path("sales/<uuid:sale_id>/", views.sale_detail, name="sale"),
+    path("sales/<uuid:sale_id>/payments/new/", views.sale_payment, name="sale_payment"),
+    path("orders/<uuid:order_id>/", views.order_detail, name="order"),
+    path("orders/<uuid:order_id>/deliveries/new/", views.delivery_new, name="delivery_new"),
+    path("orders/<uuid:order_id>/payments/new/", views.order_payment, name="order_payment"),
+    path("deliveries/<uuid:delivery_id>/", views.delivery_detail, name="delivery"),
+]

@@ -21,6 +21,7 @@ PROGRAM_LINKS: dict[str, list[tuple[str, StrPromise]]] = {
     ],
     "savings": [("savings:list", _("Savings groups")), ("savings:approvals", _("To check"))],
     "quality": [("quality:league", _("League table of partners"))],
+    "cooperatives": [("cooperatives:list", _("Cooperatives"))],
 }
 
 

@@ -1,0 +1,67 @@
+"""Objects of this app for the access matrix: path parameter → object id in place "a" or "b".
+
+Each place gets the test world's mask cooperative (made through the services), a sale, and an
+NGO order with one delivery."""
+
+import datetime
+import uuid
+from typing import Any
+
+from jigiya.cooperatives import services
+from jigiya.cooperatives.models import Cooperative, Delivery, Order, Sale
+from jigiya.cooperatives.services import DeliveryData, LineData, OrderData
+
+D = datetime.date
+
+
+def _world(cast: Any, where: str) -> Cooperative:
+    name = f"Coopérative {where.upper()}"
+    coop = Cooperative.objects.filter(name=name).first()
+    if coop is not None:
+        return coop
+    from jigiya.cooperatives.tests.conftest import make_world
+
+    world = make_world(cast, where, name=name)
+    world.batch(20, made_on=D(2024, 6, 10))
+    world.sale(2, sold_on=D(2024, 6, 11))
+    ngo = services.customer_create(
+        actor=world.manager, cooperative=world.coop, name=f"ONG {where}", kind="ngo"
+    )
+    order = services.order_create(
+        actor=world.manager,
+        cooperative=world.coop,
+        data=OrderData(
+            id=uuid.uuid4(), customer_id=ngo.pk, ordered_on=D(2024, 6, 5), channel="ngo",
+            lines=[LineData(world.mask.pk, 10)],
+        ),
+    )  # fmt: skip
+    services.delivery_record(
+        actor=world.manager,
+        order=order,
+        data=DeliveryData(
+            id=uuid.uuid4(), delivered_on=D(2024, 6, 12), received_by="Major",
+            lines=[LineData(world.mask.pk, 4)],
+        ),
+    )  # fmt: skip
+    services.equipment_add(
+        actor=world.manager, cooperative=world.coop, item="Machine à coudre", quantity=2,
+        acquired_on=D(2024, 1, 5), cost=170000,
+    )  # fmt: skip
+    services.period_close(
+        actor=world.manager, cooperative=world.coop, ends_on=D(2024, 6, 13), rule="pieces"
+    )
+    return world.coop
+
+
+OBJECTS = {
+    "cooperative_id": lambda cast, where: _world(cast, where).pk,
+    "sale_id": lambda cast, where: Sale.objects.get(cooperative=_world(cast, where)).pk,
+    "order_id": lambda cast, where: Order.objects.get(cooperative=_world(cast, where)).pk,
+    "close_id": lambda cast, where: _world(cast, where).closes.get().pk,
+    "equipment_id": lambda cast, where: _world(cast, where).equipment.get().pk,
+    "delivery_id": lambda cast, where: (
+        Delivery.objects.get(order__cooperative=_world(cast, where)).pk
+    ),
+}
+# Text that must never appear on a page shown to a user of the other place.
+OUTSIDE_TEXT = {"b": ["Coopérative B", "ONG b"]}

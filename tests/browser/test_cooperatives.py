@@ -1,0 +1,127 @@
+"""A cooperative manager on a 360-px phone records a sale from the cooperative's page: the stock
+she sees drops, the receipt shows the total and what is still owed. A sale above the stock is
+refused on the page with the numbers, and nothing is posted. Screenshots go to var/screenshots/."""
+
+import datetime
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jigiya.accounts.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+def log_in(page: Any, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("form.stacked button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def _cooperative(today: datetime.date) -> Any:
+    """Jèkafo Muso of Sotuba: adult masks at 1 000 FCFA, 12 made this month by two members."""
+    from jigiya.accounts.models import User
+    from jigiya.cooperatives import services
+    from jigiya.places.models import Place
+    from jigiya.registry.models import Household, Person
+
+    manager = User.objects.get(username="cooperative")
+    sotuba = Place.objects.get(code="BKO-C1-SOT")
+    start = today - datetime.timedelta(days=60)
+    coop = services.cooperative_create(
+        actor=manager, community=sotuba, name="Jèkafo Muso", activity="masks", formed_on=start
+    )
+    household = Household.objects.create(community=sotuba, name="Famille Coulibaly")
+    members = [
+        services.member_add(
+            actor=manager,
+            cooperative=coop,
+            joined_on=start,
+            role=role,
+            person=Person.objects.create(
+                household=household,
+                given_name=name,
+                family_name="Coulibaly",
+                sex="F",
+                relationship="spouse" if role == "president" else "other",
+            ),
+        )
+        for name, role in (("Awa", "president"), ("Bintou", "treasurer"))
+    ]
+    mask = services.product_create(
+        actor=manager, cooperative=coop, name="Masque adulte", kind="product", unit="piece"
+    )
+    services.price_set(
+        actor=manager, product=mask, channel="walk_in", amount=1000, valid_from=start
+    )
+    services.batch_record(
+        actor=manager, cooperative=coop,
+        data=services.BatchData(
+            id=uuid.uuid4(), product_id=mask.pk, quantity=12, made_on=today.replace(day=1),
+            workers=[services.WorkerLine(m.pk) for m in members], inputs={},
+        ),
+    )  # fmt: skip
+    return coop, mask
+
+
+def test_a_manager_records_a_sale_from_the_cooperative_page_on_a_phone(
+    browser: Any, live_server: Any, demo_world: Any
+) -> None:
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from jigiya.cooperatives.models import Sale, StockLevel
+
+    coop, mask = _cooperative(timezone.localdate())
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    base = live_server.url
+    phone = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 780})
+    phone.set_default_timeout(10_000)
+    page = phone.new_page()
+    log_in(page, base, "cooperative")
+    page.goto(f"{base}{coop.get_absolute_url()}")
+    expect(page.locator("#stock")).to_contain_text("12")
+    expect(page.locator("#production")).to_contain_text("Masque adulte")
+    page.screenshot(path=str(SHOTS / "cooperative-page-360.png"), full_page=True)
+    sell = page.locator(f"a[href='/cooperatives/{coop.pk}/sales/new/']")
+    box = sell.bounding_box()
+    assert box is not None and box["height"] >= 44 and box["x"] + box["width"] <= 360
+    with page.expect_navigation():
+        sell.click()
+
+    # Too many: refused on the page with the numbers, nothing posted.
+    page.locator(f"#id_qty_{mask.pk}").fill("13")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    expect(page.locator(".errorlist")).to_contain_text("12")
+    expect(page.locator(".errorlist")).to_contain_text("13")
+    page.screenshot(path=str(SHOTS / "cooperative-sale-refused-360.png"), full_page=True)
+    assert Sale.objects.count() == 0
+
+    # Five masks, 3 000 FCFA paid by Orange Money now.
+    page.locator(f"#id_qty_{mask.pk}").fill("5")
+    page.locator("#id_paid").fill("3000")
+    page.locator("#id_method").select_option("orange_money")
+    page.locator("#id_reference").fill("OM-55120")
+    page.screenshot(path=str(SHOTS / "cooperative-sale-360.png"), full_page=True)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    sale = Sale.objects.get()
+    expect(page).to_have_url(f"{base}{sale.get_absolute_url()}")
+    expect(page.locator("main")).to_contain_text("5\u00a0000\u00a0FCFA")
+    expect(page.locator("#owed")).to_have_text("2\u00a0000\u00a0FCFA")
+    line = page.locator("#lines li")
+    expect(line).to_contain_text("5 \u00d7 1\u00a0000\u00a0FCFA = 5\u00a0000\u00a0FCFA")
+    box = line.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 360  # the whole line on screen
+    page.screenshot(path=str(SHOTS / "cooperative-receipt-360.png"), full_page=True)
+    assert StockLevel.objects.get(product=mask).quantity == 7
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360  # no sideways scroll
+    phone.close()
