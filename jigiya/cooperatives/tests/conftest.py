@@ -5,6 +5,8 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.utils import translation
 
 from jigiya.accounts.roles import Role
 from jigiya.cooperatives import services
@@ -22,6 +24,15 @@ from jigiya.cooperatives.models import (
 from jigiya.registry.models import Household, Person
 
 D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def english(client: Any) -> Any:
+    """Messages compared in English, the source language, whatever the catalogue says: the
+    services' (translation.override) and the pages' (they follow the language cookie)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
