@@ -12,6 +12,21 @@ from jigiya.followup.signs import CHILD_DANGER_SIGNS, PREGNANCY_DANGER_SIGNS, RE
 from jigiya.places.models import HealthCenter
 from jigiya.registry.models import BirthOutcome, DeliveryPlace, ExitReason, FollowupProgram, Sex
 
+CONFIRM_LABEL = _("I measured again, the value is right")
+
+
+def asks_confirmation(form: forms.Form, prefix: str = "") -> bool:
+    """Whether the confirmation box is shown: once a change was found implausible (the
+    service's message asks to tick it), or when it was ticked."""
+    if form.data.get(f"{prefix}confirmed"):
+        return True
+    label = str(CONFIRM_LABEL)
+    return any(
+        label in message
+        for name in (f"{prefix}weight_kg", f"{prefix}height_cm")
+        for message in form.errors.get(name, [])
+    )
+
 
 class VisitForm(forms.Form):
     """A visit seen from one person: the child's measurements or the woman's pregnancy check,
@@ -31,6 +46,7 @@ class VisitForm(forms.Form):
     )
     muac_mm = forms.IntegerField(label=_("MUAC (mm)"), required=False)
     oedema = forms.BooleanField(label=_("Oedema of both feet"), required=False)
+    confirmed = forms.BooleanField(label=CONFIRM_LABEL, required=False)
     child_danger_signs = forms.MultipleChoiceField(
         label=_("Danger signs"),
         choices=list(CHILD_DANGER_SIGNS.items()),
@@ -66,23 +82,45 @@ class VisitForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    # Where to go once saved (the worklist, the household…): a path of this site only.
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
     CHILD = (
         "weight_kg",
         "height_cm",
         "measured_lying",
         "muac_mm",
         "oedema",
+        "confirmed",
         "child_danger_signs",
         "vaccines",
     )
     PREGNANCY = ("anc_since_last_visit", "pregnancy_danger_signs", "birth_plan")
 
-    def __init__(self, *args: Any, child: bool, pregnant: bool, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        child: bool,
+        pregnant: bool,
+        given: frozenset[str] = frozenset(),
+        **kwargs: Any,
+    ) -> None:
+        """`given`: the vaccines recorded at earlier visits (shown ticked, not offered)."""
         super().__init__(*args, **kwargs)
         for name in () if child else self.CHILD:
             del self.fields[name]
         for name in () if pregnant else self.PREGNANCY:
             del self.fields[name]
+        if child:
+            self.fields["vaccines"].choices = [  # type: ignore[attr-defined]
+                (code, label) for code, label, _age in VACCINES if code not in given
+            ]
+        self.given = [label for code, label, _age in VACCINES if code in given]
+
+    def shown_fields(self) -> list[Any]:
+        """The visible fields, the confirmation box only once a change needs it."""
+        asked = asks_confirmation(self)
+        return [f for f in self.visible_fields() if f.name != "confirmed" or asked]
 
 
 class ReferralCloseForm(forms.Form):
@@ -133,6 +171,7 @@ def _child_fields() -> dict[str, forms.Field]:
         ),
         "muac_mm": forms.IntegerField(label=_("MUAC (mm)"), required=False),
         "oedema": forms.BooleanField(label=_("Oedema of both feet"), required=False),
+        "confirmed": forms.BooleanField(label=CONFIRM_LABEL, required=False),
         "danger_signs": forms.MultipleChoiceField(
             label=_("Danger signs"),
             choices=list(CHILD_DANGER_SIGNS.items()),
@@ -214,10 +253,13 @@ class HouseholdVisitForm(forms.Form):
                 self.fields[f"p{index}_{name}"] = field
 
     def child_sections(self) -> list[tuple[Any, list[Any]]]:
-        return [
-            (child, [self[f"c{index}_{name}"] for name in _child_fields()])
-            for index, child in enumerate(self.children)
-        ]
+        """Each child and its fields (the confirmation box once a change needs it)."""
+        sections = []
+        for index, child in enumerate(self.children):
+            asked = asks_confirmation(self, f"c{index}_")
+            names = [n for n in _child_fields() if n != "confirmed" or asked]
+            sections.append((child, [self[f"c{index}_{name}"] for name in names]))
+        return sections
 
     def pregnancy_sections(self) -> list[tuple[Any, list[Any]]]:
         return [
