@@ -2,6 +2,7 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from jigiya.core.bounds import NOTES_LENGTH
@@ -150,10 +151,52 @@ class ReferralForm(forms.Form):
         required=False,
     )
     reason_text = forms.CharField(label=_("Reason (in your words)"), max_length=300, required=False)
+    again = forms.BooleanField(
+        label=_("Refer again: a new reason while the open referral is not back"), required=False
+    )
 
-    def __init__(self, *args: Any, health_centers: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        health_centers: Any,
+        child: bool = False,
+        pregnant: bool = False,
+        open_referral: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        """The reasons offered fit the person: a child's danger signs, MUAC and oedema for a
+        child under five, the pregnancy danger signs for a pregnant woman, "other" always.
+        With a referral still open (`open_referral`), a second one needs `again` ticked."""
         super().__init__(*args, **kwargs)
         self.fields["health_center"].queryset = health_centers  # type: ignore[attr-defined]
+        fits = {"other"}
+        if child:
+            fits |= {f"child:{code}" for code in CHILD_DANGER_SIGNS} | {"muac_red", "oedema"}
+        if pregnant:
+            fits |= {f"pregnancy:{code}" for code in PREGNANCY_DANGER_SIGNS}
+        self.fields["reasons"].choices = [  # type: ignore[attr-defined]
+            (code, label) for code, label in REFERRAL_REASONS.items() if code in fits
+        ]
+        self.open_referral = open_referral
+        if open_referral is None:
+            del self.fields["again"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.open_referral is not None and not data.get("again"):
+            self.add_error(
+                "again",
+                _(
+                    "%(person)s was referred on %(day)s and is not back yet: tick the box to "
+                    "refer again for a new reason."
+                )
+                % {
+                    "person": self.open_referral.person,
+                    "day": date_format(self.open_referral.referred_on, "SHORT_DATE_FORMAT"),
+                },
+            )
+        data.pop("again", None)
+        return data
 
 
 def _child_fields() -> dict[str, forms.Field]:

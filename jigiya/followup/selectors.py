@@ -586,5 +586,15 @@ def household_referral(*, household: Household, referral_id: uuid.UUID) -> Refer
     return Referral.objects.filter(pk=referral_id, person__household=household).first()
 
 
+def open_referral(*, person: Person) -> Referral | None:
+    """The person's last referral still open (not back from the health center), if any."""
+    return (
+        Referral.objects.filter(person=person, status=ReferralStatus.OPEN)
+        .select_related("health_center")
+        .order_by("-referred_on", "-created_at")
+        .first()
+    )
+
+
 def has_open_referral(*, person: Person) -> bool:
     return Referral.objects.filter(person=person, status=ReferralStatus.OPEN).exists()

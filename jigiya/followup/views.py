@@ -281,9 +281,16 @@ def referral_create(request: HttpRequest, person_id: str) -> HttpResponse:
     community = person.household.community
     if not (person.is_active and has_perm_at(request.user, Perm.HEALTH_RECORD, community.path)):
         raise PermissionDenied
+    age = person.age_days(timezone.localdate())
+    open_referral = selectors.open_referral(person=person)
+    if open_referral is not None and str(open_referral.pk) == request.POST.get("id"):
+        open_referral = None  # this form sent again: the service replays it
     form = forms.ReferralForm(
         request.POST or None,
         health_centers=selectors.referral_centers(user=request.user, community=community),
+        child=age is not None and 0 <= age <= selectors.CHILD_DAYS,
+        pregnant=selectors.open_pregnancy(person=person) is not None,
+        open_referral=open_referral,
         initial={
             "health_center": community.health_center_id,
             "referred_on": timezone.localdate(),
@@ -295,7 +302,13 @@ def referral_create(request: HttpRequest, person_id: str) -> HttpResponse:
         form,
         save=lambda data: services.referral_create(actor=request.user, person=person, **data),
         template="followup/referral_form.html",
-        context={"person": person, "title": _("Refer %(person)s") % {"person": person}},
+        context={
+            "person": person,
+            "title": _("Refer %(person)s") % {"person": person},
+            "open_referral": open_referral,
+            "can_close": open_referral is not None
+            and selectors.can_close_referral(request.user, open_referral),
+        },
         done=lambda _referral: person.get_absolute_url(),
         message=_("Referral recorded."),
     )
