@@ -45,9 +45,9 @@ class VisitForm(forms.Form):
     measured_lying = forms.BooleanField(
         label=_("Measured lying down"), required=False, initial=True
     )
+    confirmed = forms.BooleanField(label=CONFIRM_LABEL, required=False)
     muac_mm = forms.IntegerField(label=_("MUAC (mm)"), required=False)
     oedema = forms.BooleanField(label=_("Oedema of both feet"), required=False)
-    confirmed = forms.BooleanField(label=CONFIRM_LABEL, required=False)
     child_danger_signs = forms.MultipleChoiceField(
         label=_("Danger signs"),
         choices=list(CHILD_DANGER_SIGNS.items()),
