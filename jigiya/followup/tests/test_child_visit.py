@@ -145,6 +145,8 @@ def test_a_confirmed_implausible_change_is_stored_flagged(client, chw, child, ca
     supervision = client.get("/followup/supervision/", **EN)
     assert [c.pk for c in supervision.context["flagged"]] == [check.pk]
     assert "a loss of 26 % in 11 days" in supervision.content.decode()
+    detail = client.get(f"/followup/visits/{check.visit_id}/").content.decode()
+    assert '<dt>Confirmed after measuring again</dt><dd class="flag">The weight was 11.15' in detail
 
 
 def test_a_plausible_change_is_stored_without_flag(client, chw, child):
