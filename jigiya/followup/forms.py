@@ -2,6 +2,7 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from jigiya.core.bounds import NOTES_LENGTH
@@ -11,6 +12,21 @@ from jigiya.followup.schedules import VACCINES
 from jigiya.followup.signs import CHILD_DANGER_SIGNS, PREGNANCY_DANGER_SIGNS, REFERRAL_REASONS
 from jigiya.places.models import HealthCenter
 from jigiya.registry.models import BirthOutcome, DeliveryPlace, ExitReason, FollowupProgram, Sex
+
+CONFIRM_LABEL = _("I measured again, the value is right")
+
+
+def asks_confirmation(form: forms.Form, prefix: str = "") -> bool:
+    """Whether the confirmation box is shown: once a change was found implausible (the
+    service's message asks to tick it), or when it was ticked."""
+    if form.data.get(f"{prefix}confirmed"):
+        return True
+    label = str(CONFIRM_LABEL)
+    return any(
+        label in message
+        for name in (f"{prefix}weight_kg", f"{prefix}height_cm")
+        for message in form.errors.get(name, [])
+    )
 
 
 class VisitForm(forms.Form):
@@ -29,6 +45,7 @@ class VisitForm(forms.Form):
     measured_lying = forms.BooleanField(
         label=_("Measured lying down"), required=False, initial=True
     )
+    confirmed = forms.BooleanField(label=CONFIRM_LABEL, required=False)
     muac_mm = forms.IntegerField(label=_("MUAC (mm)"), required=False)
     oedema = forms.BooleanField(label=_("Oedema of both feet"), required=False)
     child_danger_signs = forms.MultipleChoiceField(
@@ -66,23 +83,45 @@ class VisitForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    # Where to go once saved (the worklist, the household…): a path of this site only.
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
     CHILD = (
         "weight_kg",
         "height_cm",
         "measured_lying",
         "muac_mm",
         "oedema",
+        "confirmed",
         "child_danger_signs",
         "vaccines",
     )
     PREGNANCY = ("anc_since_last_visit", "pregnancy_danger_signs", "birth_plan")
 
-    def __init__(self, *args: Any, child: bool, pregnant: bool, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        child: bool,
+        pregnant: bool,
+        given: frozenset[str] = frozenset(),
+        **kwargs: Any,
+    ) -> None:
+        """`given`: the vaccines recorded at earlier visits (shown ticked, not offered)."""
         super().__init__(*args, **kwargs)
         for name in () if child else self.CHILD:
             del self.fields[name]
         for name in () if pregnant else self.PREGNANCY:
             del self.fields[name]
+        if child:
+            self.fields["vaccines"].choices = [  # type: ignore[attr-defined]
+                (code, label) for code, label, _age in VACCINES if code not in given
+            ]
+        self.given = [label for code, label, _age in VACCINES if code in given]
+
+    def shown_fields(self) -> list[Any]:
+        """The visible fields, the confirmation box only once a change needs it."""
+        asked = asks_confirmation(self)
+        return [f for f in self.visible_fields() if f.name != "confirmed" or asked]
 
 
 class ReferralCloseForm(forms.Form):
@@ -112,10 +151,52 @@ class ReferralForm(forms.Form):
         required=False,
     )
     reason_text = forms.CharField(label=_("Reason (in your words)"), max_length=300, required=False)
+    again = forms.BooleanField(
+        label=_("Refer again: a new reason while the open referral is not back"), required=False
+    )
 
-    def __init__(self, *args: Any, health_centers: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        health_centers: Any,
+        child: bool = False,
+        pregnant: bool = False,
+        open_referral: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        """The reasons offered fit the person: a child's danger signs, MUAC and oedema for a
+        child under five, the pregnancy danger signs for a pregnant woman, "other" always.
+        With a referral still open (`open_referral`), a second one needs `again` ticked."""
         super().__init__(*args, **kwargs)
         self.fields["health_center"].queryset = health_centers  # type: ignore[attr-defined]
+        fits = {"other"}
+        if child:
+            fits |= {f"child:{code}" for code in CHILD_DANGER_SIGNS} | {"muac_red", "oedema"}
+        if pregnant:
+            fits |= {f"pregnancy:{code}" for code in PREGNANCY_DANGER_SIGNS}
+        self.fields["reasons"].choices = [  # type: ignore[attr-defined]
+            (code, label) for code, label in REFERRAL_REASONS.items() if code in fits
+        ]
+        self.open_referral = open_referral
+        if open_referral is None:
+            del self.fields["again"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.open_referral is not None and not data.get("again"):
+            self.add_error(
+                "again",
+                _(
+                    "%(person)s was referred on %(day)s and is not back yet: tick the box to "
+                    "refer again for a new reason."
+                )
+                % {
+                    "person": self.open_referral.person,
+                    "day": date_format(self.open_referral.referred_on, "SHORT_DATE_FORMAT"),
+                },
+            )
+        data.pop("again", None)
+        return data
 
 
 def _child_fields() -> dict[str, forms.Field]:
@@ -133,6 +214,7 @@ def _child_fields() -> dict[str, forms.Field]:
         ),
         "muac_mm": forms.IntegerField(label=_("MUAC (mm)"), required=False),
         "oedema": forms.BooleanField(label=_("Oedema of both feet"), required=False),
+        "confirmed": forms.BooleanField(label=CONFIRM_LABEL, required=False),
         "danger_signs": forms.MultipleChoiceField(
             label=_("Danger signs"),
             choices=list(CHILD_DANGER_SIGNS.items()),
@@ -214,10 +296,13 @@ class HouseholdVisitForm(forms.Form):
                 self.fields[f"p{index}_{name}"] = field
 
     def child_sections(self) -> list[tuple[Any, list[Any]]]:
-        return [
-            (child, [self[f"c{index}_{name}"] for name in _child_fields()])
-            for index, child in enumerate(self.children)
-        ]
+        """Each child and its fields (the confirmation box once a change needs it)."""
+        sections = []
+        for index, child in enumerate(self.children):
+            asked = asks_confirmation(self, f"c{index}_")
+            names = [n for n in _child_fields() if n != "confirmed" or asked]
+            sections.append((child, [self[f"c{index}_{name}"] for name in names]))
+        return sections
 
     def pregnancy_sections(self) -> list[tuple[Any, list[Any]]]:
         return [

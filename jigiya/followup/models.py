@@ -225,6 +225,11 @@ class ChildAssessment(BaseModel):
     danger_signs = models.JSONField(_("danger signs"), default=list, blank=True)
     vaccines = models.JSONField(_("vaccines on the card"), default=list, blank=True)
     vaccines_missing = models.JSONField(_("vaccines missing for the age"), default=list, blank=True)
+    # An implausible change against the last measurement (followup.plausibility), measured
+    # again and confirmed by the CHW: the message, shown to the supervisor. Empty: none.
+    flag = models.CharField(
+        _("implausible change, confirmed"), max_length=400, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["visit__date"]

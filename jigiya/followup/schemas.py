@@ -20,6 +20,9 @@ class ChildCheckSchema(Schema):
     oedema: bool = False
     danger_signs: list[str] = []
     vaccines: list[str] = []
+    # True records a change implausible against the last measurement (measured again):
+    # flagged for the supervisor; without it such a change is refused (400, naming the field).
+    confirmed: bool = False
 
 
 class PregnancyCheckSchema(Schema):
@@ -70,6 +73,7 @@ class ChildCheckOut(Schema):
     danger_signs: list[str]
     vaccines: list[str]
     vaccines_missing: list[str]
+    flag: str  # the implausible change the CHW confirmed ("" when none)
 
 
 class PregnancyCheckOut(Schema):

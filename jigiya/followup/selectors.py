@@ -27,7 +27,7 @@ from jigiya.accounts.access import (
 from jigiya.accounts.models import User
 from jigiya.accounts.roles import Perm, Role
 from jigiya.core.periods import Month
-from jigiya.followup import schedules
+from jigiya.followup import plausibility, schedules
 from jigiya.followup.models import (
     STATE_LABELS,
     ChildAssessment,
@@ -535,8 +535,65 @@ def vaccines_received(*, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, set[str
     return received
 
 
+@dataclass
+class LastMeasures:
+    """A child's last weight, length/height and MUAC (each with its own date), before a day."""
+
+    weight: plausibility.Measure | None = None
+    height: plausibility.Measure | None = None
+    muac: plausibility.Measure | None = None
+
+
+def last_measures(
+    *, person_ids: list[uuid.UUID], before: datetime.date
+) -> dict[uuid.UUID, LastMeasures]:
+    """Per child, the last of each measurement at visits up to `before` (one query)."""
+    found: dict[uuid.UUID, LastMeasures] = {}
+    rows = (
+        ChildAssessment.objects.filter(person_id__in=person_ids, visit__date__lte=before)
+        .order_by("visit__date", "created_at")
+        .values_list(
+            "person_id", "visit__date", "weight_kg", "height_cm", "measured_lying", "muac_mm"
+        )
+    )
+    for person_id, day, weight, height, lying, muac in rows:
+        last = found.setdefault(person_id, LastMeasures())
+        if weight is not None:
+            last.weight = plausibility.Measure(weight, day)
+        if height is not None:
+            last.height = plausibility.Measure(height, day, lying)
+        if muac is not None:
+            last.muac = plausibility.Measure(muac, day)
+    return found
+
+
+def flagged_checks(*, user: Actor, since: datetime.date) -> list[ChildAssessment]:
+    """Child checks whose implausible change the CHW confirmed, in the supervisor's places,
+    since a day, newest first (one query, 100 at most)."""
+    require_perm_anywhere(user, Perm.HEALTH_SUPERVISE)
+    return list(
+        ChildAssessment.objects.filter(
+            scope_q(user, Perm.HEALTH_SUPERVISE, "visit__household__community__path"),
+            visit__date__gte=since,
+        )
+        .exclude(flag="")
+        .select_related("person", "visit__chw")
+        .order_by("-visit__date", "-created_at")[:100]
+    )
+
+
 def household_referral(*, household: Household, referral_id: uuid.UUID) -> Referral | None:
     return Referral.objects.filter(pk=referral_id, person__household=household).first()
+
+
+def open_referral(*, person: Person) -> Referral | None:
+    """The person's last referral still open (not back from the health center), if any."""
+    return (
+        Referral.objects.filter(person=person, status=ReferralStatus.OPEN)
+        .select_related("health_center")
+        .order_by("-referred_on", "-created_at")
+        .first()
+    )
 
 
 def has_open_referral(*, person: Person) -> bool:

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ from jigiya.core import pagecache
 from jigiya.core.params import parse_day
 from jigiya.core.views import form_page
 from jigiya.followup import forms, selectors, services
-from jigiya.followup.models import EducationTopic, Urgency, Visit
+from jigiya.followup.models import Urgency, Visit
 from jigiya.followup.signs import REFERRAL_REASONS
 from jigiya.registry import selectors as registry_selectors
 from jigiya.registry.models import FollowupProgram, Household, Pregnancy, Sex
@@ -79,27 +80,68 @@ def month(request: HttpRequest) -> HttpResponse:
     return render(request, "followup/month.html", context)
 
 
+FLAGGED_DAYS = 60  # the supervision page lists the measurements confirmed this long back
+
+
 @login_required
 def supervision(request: HttpRequest) -> HttpResponse:
-    rows = selectors.supervisor_overview(user=request.user, today=_day(request))
-    return render(request, "followup/supervision.html", {"rows": rows, "today": _day(request)})
+    today = _day(request)
+    rows = selectors.supervisor_overview(user=request.user, today=today)
+    since = today - datetime.timedelta(days=FLAGGED_DAYS)
+    flagged = selectors.flagged_checks(user=request.user, since=since)
+    context = {"rows": rows, "today": today, "flagged": flagged, "since": since}
+    return render(request, "followup/supervision.html", context)
+
+
+def safe_next(request: HttpRequest, value: str | None) -> str:
+    """`next` when it is a path of this site (never another host, `//host` or a scheme),
+    else ""."""
+    value = (value or "").strip()
+    if not value.startswith("/") or value.startswith(("//", "/\\")):
+        return ""
+    allowed = url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return value if allowed else ""
+
+
+def _months(birth: datetime.date | None, day: datetime.date) -> int | None:
+    """Whole months of age on a day (as on the growth card)."""
+    if birth is None:
+        return None
+    return (day.year - birth.year) * 12 + day.month - birth.month - (day.day < birth.day)
 
 
 @login_required
 def visit_person(request: HttpRequest, person_id: str) -> HttpResponse:
-    """Record a visit seen from one person (a child, or a pregnant woman)."""
+    """Record a visit seen from one person (a child, or a pregnant woman). A child's form
+    shows her age in months, her last weight, height and MUAC with their dates and the
+    vaccines already given (ticked, not offered again); a change implausible against the
+    last measurement asks for confirmation. Saved, it goes back to `next` (the worklist,
+    the household) or the person's page."""
     person = registry_selectors.person_get(user=request.user, person_id=person_id)
     household = person.household
     require_perm_at(request.user, Perm.HEALTH_RECORD, household.community)
     today = timezone.localdate()
     age = person.age_days(today)
     pregnancy = selectors.open_pregnancy(person=person)
-    child = age is not None and age <= selectors.CHILD_DAYS
+    child = age is not None and 0 <= age <= selectors.CHILD_DAYS
+    last = (
+        selectors.last_measures(person_ids=[person.pk], before=today).get(person.pk)
+        if child
+        else None
+    )
+    given = selectors.vaccines_received(person_ids=[person.pk]).get(person.pk) if child else None
     form = forms.VisitForm(
         request.POST or None,
         child=child,
         pregnant=pregnancy is not None,
-        initial={"date": today, "measured_lying": True},
+        given=frozenset(given or ()),
+        initial={
+            "date": today,
+            "measured_lying": last.height.lying if last and last.height else True,
+            "next": safe_next(request, request.GET.get("next")),
+        },
     )
 
     def save(data: dict) -> Visit:
@@ -123,10 +165,14 @@ def visit_person(request: HttpRequest, person_id: str) -> HttpResponse:
         context={
             "person": person,
             "title": _("Visit: %(person)s") % {"person": person},
-            "topics": EducationTopic,
+            "child": child,
+            "age_months": _months(person.birth_date, today) if child else None,
+            "last": last,
         },
-        done=lambda _visit: person.get_absolute_url(),
-        message=_("Visit recorded."),
+        done=lambda _visit: (
+            safe_next(request, form.cleaned_data.get("next")) or person.get_absolute_url()
+        ),
+        message=_("Visit of %(person)s recorded.") % {"person": person},
     )
 
 
@@ -182,6 +228,7 @@ def _child_check(
         oedema=bool(values.get("oedema")),
         danger_signs=values.get(signs) or [],
         vaccines=values.get("vaccines") or [],
+        confirmed=bool(values.get("confirmed")),
     )
 
 
@@ -234,9 +281,16 @@ def referral_create(request: HttpRequest, person_id: str) -> HttpResponse:
     community = person.household.community
     if not (person.is_active and has_perm_at(request.user, Perm.HEALTH_RECORD, community.path)):
         raise PermissionDenied
+    age = person.age_days(timezone.localdate())
+    open_referral = selectors.open_referral(person=person)
+    if open_referral is not None and str(open_referral.pk) == request.POST.get("id"):
+        open_referral = None  # this form sent again: the service replays it
     form = forms.ReferralForm(
         request.POST or None,
         health_centers=selectors.referral_centers(user=request.user, community=community),
+        child=age is not None and 0 <= age <= selectors.CHILD_DAYS,
+        pregnant=selectors.open_pregnancy(person=person) is not None,
+        open_referral=open_referral,
         initial={
             "health_center": community.health_center_id,
             "referred_on": timezone.localdate(),
@@ -248,7 +302,13 @@ def referral_create(request: HttpRequest, person_id: str) -> HttpResponse:
         form,
         save=lambda data: services.referral_create(actor=request.user, person=person, **data),
         template="followup/referral_form.html",
-        context={"person": person, "title": _("Refer %(person)s") % {"person": person}},
+        context={
+            "person": person,
+            "title": _("Refer %(person)s") % {"person": person},
+            "open_referral": open_referral,
+            "can_close": open_referral is not None
+            and selectors.can_close_referral(request.user, open_referral),
+        },
         done=lambda _referral: person.get_absolute_url(),
         message=_("Referral recorded."),
     )
@@ -337,7 +397,7 @@ def visit_household(request: HttpRequest, household_id: str) -> HttpResponse:
             "household": household,
             "title": _("Visit: %(household)s") % {"household": household},
         },
-        done=lambda visit: reverse("followup:visit", args=[visit.pk]),
+        done=lambda _visit: household.get_absolute_url(),  # where she came from
         message=_("Visit recorded."),
     )
 

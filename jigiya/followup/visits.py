@@ -24,7 +24,7 @@ from jigiya.core.audit import create_audited
 from jigiya.core.bounds import NOTES_LENGTH, not_before_birth, text_within, within_program
 from jigiya.core.changes import declare_source, records_changed
 from jigiya.core.retries import fingerprint, replay
-from jigiya.followup import engine, growth, schedules, selectors
+from jigiya.followup import engine, growth, plausibility, schedules, selectors
 from jigiya.followup.models import (
     BirthPlan,
     ChildAssessment,
@@ -61,6 +61,9 @@ class ChildCheckIn:
     oedema: bool = False
     danger_signs: list[str] = field(default_factory=list)
     vaccines: list[str] = field(default_factory=list)
+    # "I measured again, the value is right": records a change `plausibility` finds
+    # implausible, flagged for the supervisor (refused without it).
+    confirmed: bool = False
 
 
 @dataclass
@@ -188,6 +191,7 @@ class _Checked:
     pregnancies: dict[uuid.UUID, Pregnancy]
     seen: set[uuid.UUID]
     scores: list[growth.ZScores]
+    flags: list[str]  # each child's confirmed implausible change ("" when none)
 
 
 @transaction.atomic
@@ -219,7 +223,7 @@ def visit_record(
         household=household.pk,
         date=date,
         people=sorted(str(p) for p in people),
-        children=[asdict(c) for c in children],
+        children=[_sent(c) for c in children],
         pregnancies=[asdict(p) for p in pregnancies],
         education=[asdict(e) for e in education],
         referral_outcomes=[asdict(r) for r in referral_outcomes],
@@ -290,7 +294,48 @@ def _checked(
         person = members[check.person_id]
         _check_child(check, person, date, index)
         scores.append(_z_scores(check, person, date, index))
-    return _Checked(members=members, pregnancies=checked, seen=seen, scores=scores)
+    flags = _implausible_changes(children, date)
+    return _Checked(members=members, pregnancies=checked, seen=seen, scores=scores, flags=flags)
+
+
+def _sent(check: ChildCheckIn) -> dict:
+    """A child check as fingerprinted: without `confirmed` when not ticked, so a visit sent
+    before the field existed replays."""
+    sent = asdict(check)
+    if not check.confirmed:
+        del sent["confirmed"]
+    return sent
+
+
+def _implausible_changes(children: list[ChildCheckIn], date: datetime.date) -> list[str]:
+    """Each child's change against the last measurement that `plausibility` finds
+    implausible: refused unless confirmed (the message states both values and dates); once
+    confirmed, the message is the check's flag."""
+    last = selectors.last_measures(person_ids=[c.person_id for c in children], before=date)
+    flags = []
+    for index, check in enumerate(children):
+        before = last.get(check.person_id, selectors.LastMeasures())
+        found = {
+            "weight_kg": plausibility.weight_change(before.weight, check.weight_kg, date),
+            "height_cm": plausibility.height_change(
+                before.height, check.height_cm, check.measured_lying, date
+            ),
+        }
+        found = {name: text for name, text in found.items() if text}
+        if found and not check.confirmed:
+            ask = _("Measure again; if the value is right, tick “%(label)s”.") % {
+                "label": _("I measured again, the value is right")
+            }
+            raise ValidationError(
+                {
+                    f"children.{index}.{name}": [
+                        ValidationError(f"{text} {ask}", code="implausible")
+                    ]
+                    for name, text in found.items()
+                }
+            )
+        flags.append(" ".join(found.values())[:400])
+    return flags
 
 
 def _check_pregnancy(
@@ -328,7 +373,7 @@ def _save_child_checks(
     earlier visits); the referral reasons it suggests."""
     suggestions: Suggestions = []
     received = selectors.vaccines_received(person_ids=[c.person_id for c in children])
-    for check, score in zip(children, checked.scores, strict=True):
+    for check, score, flag in zip(children, checked.scores, checked.flags, strict=True):
         person = checked.members[check.person_id]
         band = growth.muac_band(check.muac_mm)
         vaccines = sorted(set(check.vaccines) | received.get(person.pk, set()))
@@ -349,6 +394,7 @@ def _save_child_checks(
             danger_signs=sorted(set(check.danger_signs)),
             vaccines=sorted(set(check.vaccines)),
             vaccines_missing=schedules.vaccines_missing(age, set(vaccines)),
+            flag=flag,
             created_by=visit.created_by,
         )
         assessment.full_clean()

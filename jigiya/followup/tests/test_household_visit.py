@@ -125,3 +125,30 @@ def test_the_page_costs_the_same_queries_for_a_larger_household(client, chw, hou
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(small) == len(large)
+
+
+def test_an_implausible_change_asks_for_confirmation_on_the_household_form(
+    client, chw, household, family
+):
+    """Moussa weighed 12.5 kg on 1 June: 9 kg on 10 June is refused until the box of his
+    section is ticked (shown once needed), then stored flagged; back on the household page."""
+    older = family["children"][0]
+    followup_services.visit_record(
+        actor=chw, household=household, date=datetime.date(2025, 6, 1), people=[older.pk],
+        children=[followup_services.ChildCheckIn(person_id=older.pk, weight_kg=12.5)],
+    )  # fmt: skip
+    client.force_login(chw)
+    form = _page(client, household).context["form"]
+    assert "c0_confirmed" not in [f.name for _c, fields in form.child_sections() for f in fields]
+    data = {"id": str(form["id"].value()), "date": "2025-06-10", "c0_weight_kg": "9"}
+    refused = client.post(f"/followup/households/{household.pk}/visit/", data)
+    assert refused.status_code == 400
+    assert list(refused.context["form"].errors) == ["c0_weight_kg"]
+    assert 'name="c0_confirmed"' in refused.content.decode()
+    assert Visit.objects.count() == 1
+    saved = client.post(
+        f"/followup/households/{household.pk}/visit/", {**data, "c0_confirmed": "on"}
+    )
+    assert (saved.status_code, saved["Location"]) == (302, household.get_absolute_url())
+    check = ChildAssessment.objects.get(visit__date=datetime.date(2025, 6, 10))
+    assert check.weight_kg == 9 and "12.5" in check.flag

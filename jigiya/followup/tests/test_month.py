@@ -91,11 +91,11 @@ def test_the_month_page_shows_it_in_french(client, chw, month_world):
     assert '<h2>Encore à voir deux fois <span class="badge">2</span></h2>' in body
     assert "21 jours restent dans le mois, aujourd'hui compris." in body
     assert (
-        f'<li><a href="/followup/people/{coumba.pk}/visit/"><strong>Coumba Keita</strong>'
+        f'<li><a href="/followup/people/{coumba.pk}/visit/?next=/followup/month/"><strong>Coumba Keita</strong>'
         "<span>Famille Keita · aucune visite ce mois</span></a></li>"
     ) in body
     assert (
-        f'<li><a href="/followup/people/{bintou.pk}/visit/"><strong>Bintou Diallo</strong>'
+        f'<li><a href="/followup/people/{bintou.pk}/visit/?next=/followup/month/"><strong>Bintou Diallo</strong>'
         "<span>Famille Diallo · une visite ce mois</span></a></li>"
     ) in body
     assert str(aminata.pk) not in body

@@ -180,3 +180,54 @@ def test_the_chw_closes_from_the_person_page(client, cast, korofina):
     )  # fmt: skip
     referral.refresh_from_db()
     assert (referral.status, referral.closed_via) == ("not_seen", "followup_visit")
+
+
+def test_the_referral_form_offers_the_signs_that_fit_the_person(client, korofina):
+    client.force_login(korofina["chw"])
+    child = client.get(f"/followup/people/{korofina['child'].pk}/refer/").context["form"]
+    codes = [code for code, _label in child.fields["reasons"].choices]
+    assert codes == [
+        "child:unable_to_drink", "child:vomits_everything", "child:convulsions",
+        "child:lethargic", "child:chest_indrawing", "child:blood_in_stool", "child:long_fever",
+        "child:long_cough", "muac_red", "oedema", "other",
+    ]  # fmt: skip
+    labels = [str(label) for _code, label in child.fields["reasons"].choices]
+    assert len(labels) == len(set(labels))  # one "Convulsions"
+
+
+def test_a_pregnant_woman_is_offered_the_pregnancy_signs_only(client, chw, pregnancy):
+    client.force_login(chw)
+    form = client.get(f"/followup/people/{pregnancy.woman_id}/refer/").context["form"]
+    codes = [code for code, _label in form.fields["reasons"].choices]
+    assert codes[0] == "pregnancy:vaginal_bleeding" and codes[-1] == "other"
+    assert not [code for code in codes if code.startswith("child:") or code == "muac_red"]
+    labels = [str(label) for _code, label in form.fields["reasons"].choices]
+    assert len(labels) == len(set(labels))
+
+
+def test_a_second_referral_warns_links_to_the_open_one_and_needs_a_tick(client, cast, korofina):
+    """A CHW supervisor wants the second referral possible (a new danger sign cannot wait for
+    the first outcome) but never by accident: the open one is named and linked, and the
+    second needs the box ticked."""
+    first = _referral(cast, korofina)
+    child = korofina["child"]
+    client.force_login(korofina["chw"])
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/followup/people/{child.pk}/refer/").content.decode()
+    assert "Oumou Traoré was already referred on 06/10/2025 to CSCom A and is not back yet." in page
+    assert f'href="/followup/referrals/{first.pk}/close/"' in page
+    refused = _refer(client, child)
+    assert refused.status_code == 400
+    assert list(refused.context["form"].errors) == ["again"]
+    assert Referral.objects.count() == 1
+    allowed = _refer(client, child, again="on")
+    assert allowed.status_code == 302
+    assert Referral.objects.count() == 2
+
+
+def test_a_referral_form_sent_twice_records_one_referral(client, korofina):
+    client.force_login(korofina["chw"])
+    same = str(uuid.uuid4())
+    assert _refer(client, korofina["child"], id=same).status_code == 302
+    assert _refer(client, korofina["child"], id=same).status_code == 302
+    assert Referral.objects.count() == 1

@@ -160,13 +160,13 @@ def test_the_worklist_shows_tasks_by_day_or_by_household(client, chw, cast):
     assert by_day.count("<li><a href=") == 2
     assert (
         '<h2>En retard <span class="badge off">1</span></h2>\n'
-        f'<ul class="cards"><li><a href="/followup/people/{late_child.pk}/visit/">'
+        f'<ul class="cards"><li><a href="/followup/people/{late_child.pk}/visit/?next=/followup/">'
         "<strong>Moussa Coulibaly</strong><span>Visite de suivi de l&#x27;enfant · Famille Moussa"
         " · à faire le 07/06/2025 (jusqu'au 20/06)</span></a></li>"
     ) in by_day
     assert (
         '<h2>Aujourd\'hui <span class="badge">1</span></h2>\n'
-        f'<ul class="cards"><li><a href="/followup/people/{due_child.pk}/visit/">'
+        f'<ul class="cards"><li><a href="/followup/people/{due_child.pk}/visit/?next=/followup/">'
         "<strong>Seydou Coulibaly</strong><span>Visite de suivi de l&#x27;enfant · Famille Seydou"
         " · à faire le 10/06/2025 (jusqu'au 23/06)</span></a></li>"
     ) in by_day
