@@ -222,3 +222,51 @@ def can(user: Actor, perm: Perm, center: HealthCenter) -> bool:
 
 def open_statuses() -> tuple[str, ...]:
     return (ClaimStatus.OPEN, ClaimStatus.HELD, ClaimStatus.APPROVED)
+
+
+def claim_page(*, user: Actor, claim: Claim) -> dict[str, Any]:
+    """Everything the claim page and the printable statement show, and what the user may do."""
+    center = claim.health_center
+    return {
+        "claim": claim,
+        "lines": claim_lines(claim=claim),
+        "totals": claim_totals(claim=claim),
+        "payments": payments_of(claim=claim),
+        "can_verify": claim.status == ClaimStatus.OPEN and can(user, Perm.CARE_VERIFY, center),
+        "can_pay": can(user, Perm.CARE_PAY, center),
+        "can_claim": claim.status == ClaimStatus.OPEN and can(user, Perm.CARE_CLAIM, center),
+    }
+
+
+STATEMENT_COLUMNS = (
+    "row", "date", "beneficiary", "beneficiary_id", "service", "scheme", "amount_fcfa",
+    "covered_fcfa", "status", "reason",
+)  # fmt: skip
+
+
+def statement_rows(*, claim: Claim) -> tuple[tuple[str, ...], list[list[Any]]]:
+    """The monthly claim statement as spreadsheet rows (one a line, then the totals)."""
+    lines = claim_lines(claim=claim)
+    rows: list[list[Any]] = [_statement_row(line) for line in lines]
+    totals = claim_totals(claim=claim)
+    rows.append([None, None, "TOTAL", None, None, None, totals["amount"], totals["approved"]])
+    return STATEMENT_COLUMNS, rows
+
+
+def _statement_row(line: CareLine) -> list[Any]:
+    approved = line.status == LineStatus.APPROVED
+    return [
+        line.row, line.day.isoformat(), str(line.person), str(line.person_id),
+        line.get_service_display(), str(line.coverage.scheme), line.amount,
+        line.covered if approved else 0, line.get_status_display(), line.reason,
+    ]  # fmt: skip
+
+
+def person_for_line(*, person_id: Any) -> Person:
+    """The beneficiary a health center names on a care line, or 404. Not scoped to the staff's
+    places (a health area spans several communities): the line's checks refuse anyone who is
+    not the health center's patient, without telling who they are."""
+    try:
+        return Person.objects.select_related("household__community").get(pk=person_id)
+    except (Person.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404 from exc
