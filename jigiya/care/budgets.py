@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
+from jigiya.care.common import SOURCE_LINES
 from jigiya.care.models import (
     ALERT_PERCENTS,
     Budget,
@@ -29,7 +30,9 @@ from jigiya.care.models import (
 )
 from jigiya.core.audit import create_audited
 from jigiya.core.bounds import not_before
+from jigiya.core.changes import records_changed
 from jigiya.core.money import format_fcfa
+from jigiya.core.periods import Month, month_range
 from jigiya.places.models import HealthCenter
 
 COMMITTED = (ClaimStatus.APPROVED, ClaimStatus.HELD)
@@ -70,7 +73,12 @@ def budget_set(
         health_center=health_center, scheme=scheme, start=start, end=end, amount=amount,
         over_budget=over_budget, created_by=acting_user(actor),
     )  # fmt: skip
-    return create_audited(budget, actor=actor, id=id)
+    create_audited(budget, actor=actor, id=id)
+    months = month_range(Month.of(start), Month.of(end))
+    records_changed(
+        source=SOURCE_LINES, cells=[(health_center.place_id, m.first_day) for m in months]
+    )
+    return budget
 
 
 def claim_total(claim: Claim) -> int:

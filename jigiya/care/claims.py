@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.care import budgets
+from jigiya.care.common import SOURCE_LINES
 from jigiya.care.coverage import check_eligible, coverage_on
 from jigiya.care.models import (
     REFERRAL_WINDOW_DAYS,
@@ -32,7 +33,7 @@ from jigiya.care.models import (
 )
 from jigiya.core.audit import audit_record, audit_snapshot, create_audited
 from jigiya.core.bounds import text_within, within_program
-from jigiya.core.changes import declare_source, records_changed
+from jigiya.core.changes import records_changed
 from jigiya.core.money import format_fcfa
 from jigiya.core.periods import Month
 from jigiya.core.retries import replay
@@ -41,7 +42,6 @@ from jigiya.followup.models import ClosedVia, Referral, ReferralStatus
 from jigiya.places.models import HealthCenter
 from jigiya.registry.models import Person
 
-SOURCE_LINES = declare_source("care.line")
 REASON_LENGTH = 300
 
 
@@ -53,6 +53,7 @@ class Checked:
     coverage: Coverage
     covered: int
     referral: Referral | None
+    eligible_as: str
 
 
 def _referral(person: Person, center: HealthCenter, day: datetime.date) -> Referral | None:
@@ -111,7 +112,7 @@ def line_check(
         )  # fmt: skip
     coverage = covering[0]
     scheme = coverage.scheme
-    check_eligible(person, scheme, day, field="day")
+    _assessment, eligible_as = check_eligible(person, scheme, day, field="day")
     if scheme.ceiling is not None and amount > scheme.ceiling:
         raise ValidationError(
             {"amount": _("%(amount)s is above the ceiling of %(ceiling)s per episode of "
@@ -121,7 +122,7 @@ def line_check(
         )  # fmt: skip
     _not_duplicate(person, day, service, line_id)
     covered = amount * scheme.percent // 100
-    return Checked(coverage=coverage, covered=covered, referral=referral)
+    return Checked(coverage=coverage, covered=covered, referral=referral, eligible_as=eligible_as)
 
 
 def _not_duplicate(
@@ -185,6 +186,7 @@ def care_line_record(
     line = CareLine(
         claim=claim, person=person, coverage=checked.coverage, referral=checked.referral,
         day=day, service=service, amount=amount, covered=checked.covered, row=row,
+        eligible_as=checked.eligible_as,
         created_by=acting_user(actor),
     )  # fmt: skip
     try:

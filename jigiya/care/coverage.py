@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
+from jigiya.care.common import SOURCE_COVERAGE
 from jigiya.care.models import (
     CHILD_YEARS,
     POSTPARTUM_DAYS,
@@ -27,13 +28,11 @@ from jigiya.care.models import (
 )
 from jigiya.core.audit import audit_record, audit_snapshot, create_audited
 from jigiya.core.bounds import not_before, text_within, within_program
-from jigiya.core.changes import declare_source, records_changed
+from jigiya.core.changes import records_changed
 from jigiya.core.retries import replay
 from jigiya.donors.models import Funding
 from jigiya.places.models import HealthCenter, Place
 from jigiya.registry.models import LeastAccessAssessment, LeastAccessDecision, Person, Sex
-
-SOURCE_COVERAGE = declare_source("care.coverage")
 
 QUALIFYING = {
     Level.FREE: {LeastAccessDecision.FREE},
@@ -122,9 +121,9 @@ def who_is_eligible(person: Person, scheme: Scheme, day: datetime.date) -> str |
 
 def check_eligible(
     person: Person, scheme: Scheme, day: datetime.date, field: str = "start"
-) -> LeastAccessAssessment:
-    """The assessment that qualifies `person` for `scheme` on `day`, or the reason she is not
-    eligible, as a `ValidationError` on `field`."""
+) -> tuple[LeastAccessAssessment, str]:
+    """The assessment that qualifies `person` for `scheme` on `day` and why she is eligible
+    ("child", "pregnancy"), or the reason she is not, as a `ValidationError` on `field`."""
     if not scheme.valid_from <= day <= (scheme.valid_until or day):
         raise ValidationError(
             {field: _("%(scheme)s is valid from %(start)s to %(end)s, not on %(day)s.")
@@ -137,12 +136,13 @@ def check_eligible(
             {field: _("The household of %(person)s is not assessed for %(level)s on %(day)s.")
             % {"person": person, "level": Level(scheme.level).label, "day": day}}
         )  # fmt: skip
-    if who_is_eligible(person, scheme, day) is None:
+    eligible_as = who_is_eligible(person, scheme, day)
+    if eligible_as is None:
         raise ValidationError(
             {field: _("%(person)s is neither a child under five nor pregnant or within 42 "
                       "days of a delivery on %(day)s.") % {"person": person, "day": day}}
         )  # fmt: skip
-    return assessment
+    return assessment, eligible_as
 
 
 @transaction.atomic
@@ -177,7 +177,7 @@ def coverage_decide(
             {"scheme": _("%(person)s is already covered by %(scheme)s: end that decision or "
                          "renew it.") % {"person": person, "scheme": scheme}}
         )  # fmt: skip
-    assessment = check_eligible(person, scheme, start)
+    assessment, _eligible_as = check_eligible(person, scheme, start)
     coverage = Coverage(
         person=person, scheme=scheme, assessment=assessment, reason=reason.strip(),
         start=start, end=end, renews=renews, created_by=acting_user(actor),

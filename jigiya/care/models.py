@@ -217,6 +217,11 @@ class LineStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
+class EligibleAs(models.TextChoices):
+    CHILD = "child", _("Child under five")
+    PREGNANCY = "pregnancy", _("Pregnant or recently delivered woman")
+
+
 class CareLine(BaseModel):
     """One episode of care a health center gave a person, and what the scheme covers of it."""
 
@@ -238,6 +243,8 @@ class CareLine(BaseModel):
         related_name="+",
     )
     day = models.DateField(_("date of care"))
+    # Why she was eligible that day (the indicators count children's and women's care apart).
+    eligible_as = models.CharField(_("eligible as"), max_length=10, choices=EligibleAs.choices)
     service = models.CharField(_("service"), max_length=20, choices=Service.choices)
     amount = models.PositiveBigIntegerField(_("amount (FCFA)"))
     covered = models.PositiveBigIntegerField(_("covered (FCFA)"))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import Actor, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.care import ledger
-from jigiya.care.claims import SOURCE_LINES
+from jigiya.care.common import SOURCE_LINES
 from jigiya.care.models import Claim, ClaimStatus, EntryKind, Method, PaymentEntry
 from jigiya.core.audit import audit_record, audit_snapshot
 from jigiya.core.bounds import not_before, text_within, within_program
@@ -88,8 +88,8 @@ def claim_pay(
 
 
 def _claim_cells(claim: Claim, day: datetime.date) -> list[tuple[uuid.UUID, datetime.date]]:
-    communities = claim.lines.values_list("person__household__community_id", flat=True)
-    return [(community, day) for community in set(communities)]
+    """Where a payment counts: the paid health center's place (payments against budget)."""
+    return [(claim.health_center.place_id, day)]
 
 
 @transaction.atomic

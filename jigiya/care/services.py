@@ -3,7 +3,6 @@ of actions lives in its own module."""
 
 from jigiya.care.budgets import budget_set
 from jigiya.care.claims import (
-    SOURCE_LINES,
     care_line_record,
     claim_approve,
     claim_close,
@@ -12,8 +11,8 @@ from jigiya.care.claims import (
     line_check,
     line_reject,
 )
+from jigiya.care.common import SOURCE_COVERAGE, SOURCE_LINES
 from jigiya.care.coverage import (
-    SOURCE_COVERAGE,
     coverage_decide,
     coverage_end,
     coverage_renew,
