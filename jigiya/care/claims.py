@@ -32,7 +32,7 @@ from jigiya.care.models import (
     Service,
 )
 from jigiya.core.audit import audit_record, audit_snapshot, create_audited
-from jigiya.core.bounds import text_within, within_program
+from jigiya.core.bounds import not_before, text_within, within_program
 from jigiya.core.changes import records_changed
 from jigiya.core.money import format_fcfa
 from jigiya.core.periods import Month
@@ -288,10 +288,15 @@ def _cells(claim: Claim) -> list[tuple[uuid.UUID, datetime.date]]:
 
 
 @transaction.atomic
-def claim_approve(*, actor: Actor, claim: Claim) -> Claim:
-    """Approve a verified claim for the sum its approved lines cover, within the budgets:
-    above one, refused or held for a second approval (the budget's setting)."""
+def claim_approve(*, actor: Actor, claim: Claim, on: datetime.date | None = None) -> Claim:
+    """Approve a verified claim (on `on`, default today) for the sum its approved lines cover,
+    within the budgets: above one, refused or held for a second approval (the budget's
+    setting)."""
     claim = _open_claim(actor, claim, Perm.CARE_VERIFY)
+    on = on or timezone.localdate()
+    within_program("on", on, _("The approval date"))
+    last_line = claim.lines.order_by("-day").values_list("day", flat=True).first()
+    not_before("on", on, last_line, _("The approval date"), _("the last care line"))
     waiting = claim.lines.filter(status=LineStatus.PENDING).count()
     if waiting:
         raise ValidationError(
@@ -302,7 +307,7 @@ def claim_approve(*, actor: Actor, claim: Claim) -> Claim:
     before = audit_snapshot(claim)
     claim.approved_amount = budgets.claim_total(claim)
     claim.status = ClaimStatus.HELD if over else ClaimStatus.APPROVED
-    claim.approved_on = timezone.localdate()
+    claim.approved_on = on
     claim.approved_by = acting_user(actor)
     claim.full_clean()
     claim.save()
