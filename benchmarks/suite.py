@@ -6,6 +6,7 @@ imported (the page-weight benchmark needs a real object for each)."""
 from collections.abc import Callable
 
 from benchmarks import (
+    care,
     followup,
     freshness,
     indicators,
@@ -28,6 +29,7 @@ BENCHMARKS: list[Callable[[Context], Section]] = [
     freshness.refresh_time,
     freshness.place_move_time,
     savings.savings_figures,
+    care.care_upload,
     load.load_scenario,  # last: it writes visits and meetings through the production server
 ]
 

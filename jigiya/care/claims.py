@@ -21,9 +21,9 @@ from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.care import budgets
 from jigiya.care.common import SOURCE_LINES
-from jigiya.care.coverage import check_eligible, coverage_on
+from jigiya.care.coverage import check_eligible
+from jigiya.care.facts import DATABASE, Facts
 from jigiya.care.models import (
-    REFERRAL_WINDOW_DAYS,
     CareLine,
     Claim,
     ClaimStatus,
@@ -56,20 +56,6 @@ class Checked:
     eligible_as: str
 
 
-def _referral(person: Person, center: HealthCenter, day: datetime.date) -> Referral | None:
-    """The latest referral of `person` to `center` in the days before the care."""
-    return (
-        Referral.objects.filter(
-            person=person,
-            health_center=center,
-            referred_on__lte=day,
-            referred_on__gte=day - datetime.timedelta(days=REFERRAL_WINDOW_DAYS),
-        )
-        .order_by("-referred_on")
-        .first()
-    )
-
-
 def line_check(
     *,
     center: HealthCenter,
@@ -78,26 +64,27 @@ def line_check(
     service: str,
     amount: int,
     line_id: uuid.UUID | None = None,
+    facts: Facts = DATABASE,
 ) -> Checked:
     """Every rule a care line must meet, or the first it breaks as a `ValidationError` naming
-    the field (nothing is written here)."""
+    the field (nothing is written here). `facts`: where the rules read (`facts.py`)."""
     within_program("day", day, _("The date of care"))
     if service not in Service.values:
         raise ValidationError({"service": _("Unknown service “%(code)s”.") % {"code": service}})
     if type(amount) is not int or amount <= 0:
         raise ValidationError({"amount": _("Enter a whole, positive number of FCFA.")})
-    referral = _referral(person, center, day)
+    referral = facts.referral(person, center.pk, day)
     if person.household.community.health_center_id != center.pk and referral is None:
         raise ValidationError(
             {"person": _("This person is not a patient of %(center)s (another health center's "
                          "area, and no referral to it).") % {"center": center}}
         )  # fmt: skip
-    coverages = coverage_on(person.pk, day)
+    coverages = facts.coverages(person, day)
     if not coverages:
         raise ValidationError(
             {"day": _("%(person)s was not covered on %(day)s.") % {"person": person, "day": day}}
         )
-    here = [c for c in coverages if center in c.scheme.health_centers.all()]
+    here = [c for c in coverages if center.pk in facts.center_ids(c.scheme)]
     if not here:
         raise ValidationError(
             {"person": _("The coverage of %(person)s does not include %(center)s.")
@@ -112,7 +99,7 @@ def line_check(
         )  # fmt: skip
     coverage = covering[0]
     scheme = coverage.scheme
-    _assessment, eligible_as = check_eligible(person, scheme, day, field="day")
+    _assessment, eligible_as = check_eligible(person, scheme, day, "day", facts)
     if scheme.ceiling is not None and amount > scheme.ceiling:
         raise ValidationError(
             {"amount": _("%(amount)s is above the ceiling of %(ceiling)s per episode of "
@@ -120,25 +107,17 @@ def line_check(
                                            "ceiling": format_fcfa(scheme.ceiling),
                                            "scheme": scheme}}
         )  # fmt: skip
-    _not_duplicate(person, day, service, line_id)
+    _not_duplicate(person, day, service, facts.claimed_by(person, day, service, line_id))
     covered = amount * scheme.percent // 100
     return Checked(coverage=coverage, covered=covered, referral=referral, eligible_as=eligible_as)
 
 
-def _not_duplicate(
-    person: Person, day: datetime.date, service: str, line_id: uuid.UUID | None
-) -> None:
-    lines = CareLine.objects.filter(person=person, day=day, service=service).exclude(
-        status=LineStatus.REJECTED
-    )
-    if line_id is not None:
-        lines = lines.exclude(pk=line_id)
-    same = lines.select_related("claim__health_center").first()
-    if same is not None:
+def _not_duplicate(person: Person, day: datetime.date, service: str, center: str | None) -> None:
+    if center is not None:
         raise ValidationError(
             {"day": _("A duplicate: %(service)s for %(person)s on %(day)s is already claimed by "
                       "%(center)s.") % {"service": Service(service).label, "person": person,
-                                        "day": day, "center": same.claim.health_center}}
+                                        "day": day, "center": center}}
         )  # fmt: skip
 
 
@@ -193,15 +172,15 @@ def care_line_record(
         with transaction.atomic():
             create_audited(line, actor=actor, id=id)
     except IntegrityError as exc:  # the same line recorded at the same moment elsewhere
-        _not_duplicate(person, day, service, line.pk)
+        _not_duplicate(person, day, service, DATABASE.claimed_by(person, day, service, line.pk))
         raise ValidationError({"day": _("This line is already claimed.")}) from exc
     if checked.referral is not None and checked.referral.status == ReferralStatus.OPEN:
-        _close_referral(actor, checked.referral, line)
+        close_referral(actor, checked.referral, line)
     records_changed(source=SOURCE_LINES, cells=[(person.household.community_id, day)])
     return line
 
 
-def _close_referral(actor: Actor, referral: Referral, line: CareLine) -> None:
+def close_referral(actor: Actor, referral: Referral, line: CareLine) -> None:
     """The referral's loop closed by the care line: seen at the health center that day."""
     followup_referrals.referral_close_by_visit(
         actor=actor,

@@ -8,7 +8,6 @@ refused for a person who is not eligible on its start; the care lines check the 
 
 import datetime
 import uuid
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.care.common import SOURCE_COVERAGE
+from jigiya.care.facts import DATABASE, Facts
 from jigiya.care.models import (
     CHILD_YEARS,
     POSTPARTUM_DAYS,
@@ -91,16 +91,9 @@ def scheme_create(
     return scheme
 
 
-def assessment_in_force(person: Person, day: datetime.date) -> LeastAccessAssessment | None:
-    """The household's latest least-access assessment made on or before `day`."""
-    return (
-        LeastAccessAssessment.objects.filter(household_id=person.household_id, assessed_on__lte=day)
-        .order_by("-assessed_on", "-created_at")
-        .first()
-    )
-
-
-def who_is_eligible(person: Person, scheme: Scheme, day: datetime.date) -> str | None:
+def who_is_eligible(
+    person: Person, scheme: Scheme, day: datetime.date, facts: Facts = DATABASE
+) -> str | None:
     """Why `person` is eligible on `day` ("child", "pregnancy"), or None."""
     if scheme.covers_children and person.birth_date is not None:
         try:
@@ -110,7 +103,7 @@ def who_is_eligible(person: Person, scheme: Scheme, day: datetime.date) -> str |
         if person.birth_date <= day < fifth:
             return "child"
     if scheme.covers_pregnancies and person.sex == Sex.FEMALE:
-        for pregnancy in person.pregnancies.filter(is_active=True):
+        for pregnancy in facts.pregnancies(person):
             if pregnancy.start <= day and (
                 pregnancy.outcome_date is None
                 or day <= pregnancy.outcome_date + datetime.timedelta(days=POSTPARTUM_DAYS)
@@ -120,7 +113,11 @@ def who_is_eligible(person: Person, scheme: Scheme, day: datetime.date) -> str |
 
 
 def check_eligible(
-    person: Person, scheme: Scheme, day: datetime.date, field: str = "start"
+    person: Person,
+    scheme: Scheme,
+    day: datetime.date,
+    field: str = "start",
+    facts: Facts = DATABASE,
 ) -> tuple[LeastAccessAssessment, str]:
     """The assessment that qualifies `person` for `scheme` on `day` and why she is eligible
     ("child", "pregnancy"), or the reason she is not, as a `ValidationError` on `field`."""
@@ -130,13 +127,13 @@ def check_eligible(
             % {"scheme": scheme, "start": scheme.valid_from,
                "end": scheme.valid_until or "—", "day": day}}
         )  # fmt: skip
-    assessment = assessment_in_force(person, day)
+    assessment = facts.assessment(person, day)
     if assessment is None or assessment.decision not in QUALIFYING[Level(scheme.level)]:
         raise ValidationError(
             {field: _("The household of %(person)s is not assessed for %(level)s on %(day)s.")
             % {"person": person, "level": Level(scheme.level).label, "day": day}}
         )  # fmt: skip
-    eligible_as = who_is_eligible(person, scheme, day)
+    eligible_as = who_is_eligible(person, scheme, day, facts)
     if eligible_as is None:
         raise ValidationError(
             {field: _("%(person)s is neither a child under five nor pregnant or within 42 "
@@ -239,13 +236,3 @@ def coverage_renew(
         actor=actor, person=coverage.person, scheme=coverage.scheme, start=start, end=end,
         reason=reason, renews=coverage, id=id,
     )  # fmt: skip
-
-
-def coverage_on(person_id: Any, day: datetime.date) -> list[Coverage]:
-    """The person's coverages in force on `day`, with their schemes."""
-    return list(
-        Coverage.objects.filter(person_id=person_id, start__lte=day)
-        .exclude(end__lt=day)
-        .select_related("scheme")
-        .prefetch_related("scheme__health_centers")
-    )
