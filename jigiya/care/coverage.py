@@ -91,17 +91,21 @@ def scheme_create(
     return scheme
 
 
+def fifth_birthday(birth_date: datetime.date) -> datetime.date:
+    """The day a child born on `birth_date` turns five (28 February for 29 February)."""
+    try:
+        return birth_date.replace(year=birth_date.year + CHILD_YEARS)
+    except ValueError:  # born on 29 February
+        return birth_date.replace(year=birth_date.year + CHILD_YEARS, day=28)
+
+
 def who_is_eligible(
     person: Person, scheme: Scheme, day: datetime.date, facts: Facts = DATABASE
 ) -> str | None:
     """Why `person` is eligible on `day` ("child", "pregnancy"), or None."""
-    if scheme.covers_children and person.birth_date is not None:
-        try:
-            fifth = person.birth_date.replace(year=person.birth_date.year + CHILD_YEARS)
-        except ValueError:  # born on 29 February
-            fifth = person.birth_date.replace(year=person.birth_date.year + CHILD_YEARS, day=28)
-        if person.birth_date <= day < fifth:
-            return "child"
+    birth = person.birth_date
+    if scheme.covers_children and birth is not None and birth <= day < fifth_birthday(birth):
+        return "child"
     if scheme.covers_pregnancies and person.sex == Sex.FEMALE:
         for pregnancy in facts.pregnancies(person):
             if pregnancy.start <= day and (
