@@ -23,6 +23,7 @@ from jigiya.care.models import (
     PaymentEntry,
     Scheme,
 )
+from jigiya.donors.models import Funding
 from jigiya.places.models import HealthCenter
 from jigiya.registry.models import Person
 
@@ -198,11 +199,15 @@ def payment_get(*, user: Actor, payment_id: Any) -> PaymentEntry:
     )
 
 
-def budget_uses(*, user: Actor, center: HealthCenter | None = None) -> list[budgets.BudgetUse]:
+def budget_uses(
+    *, user: Actor, center: HealthCenter | None = None, scheme: Scheme | None = None
+) -> list[budgets.BudgetUse]:
     """Each budget in the user's places with what is consumed and committed now."""
     rows = Budget.objects.filter(scope_q(user, Perm.CARE_VIEW, "health_center__place__path"))
     if center is not None:
         rows = rows.filter(health_center=center)
+    if scheme is not None:
+        rows = rows.filter(scheme=scheme)
     return [budgets.budget_use(b) for b in rows.select_related("scheme", "health_center")[:50]]
 
 
@@ -270,3 +275,22 @@ def person_for_line(*, person_id: Any) -> Person:
         return Person.objects.select_related("household__community").get(pk=person_id)
     except (Person.DoesNotExist, ValidationError, ValueError) as exc:
         raise Http404 from exc
+
+
+def scheme_centers(*, user: Actor, scheme: Scheme, perm: Perm) -> QuerySet[HealthCenter]:
+    """The scheme's health centers where the user holds `perm` (budgets are set there)."""
+    return scheme.health_centers.filter(scope_q(user, perm, "place__path")).order_by("name")
+
+
+def scheme_choices(*, user: Actor) -> dict[str, Any]:
+    """What the new-scheme form offers: the places where the user may set schemes, their
+    health centers, and the community-health fundings (the service checks they fit)."""
+    from jigiya.places.models import Place
+
+    return {
+        "places": Place.objects.filter(scope_q(user, Perm.CARE_PAY), is_active=True)
+        .exclude(kind="community")
+        .order_by("path"),
+        "centers": HealthCenter.objects.filter(scope_q(user, Perm.CARE_PAY, "place__path")),
+        "fundings": Funding.objects.filter(program="health").select_related("donor", "place"),
+    }

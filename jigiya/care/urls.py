@@ -5,7 +5,9 @@ from jigiya.care import views
 app_name = "care"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("schemes/new/", views.scheme_new, name="scheme_new"),
     path("schemes/<uuid:scheme_id>/", views.scheme_detail, name="scheme"),
+    path("schemes/<uuid:scheme_id>/budgets/new/", views.budget_new, name="budget_new"),
     path("people/<uuid:person_id>/", views.person_detail, name="person"),
     path("people/<uuid:person_id>/cover/", views.coverage_new, name="coverage_new"),
     path("coverages/<uuid:coverage_id>/end/", views.coverage_end, name="coverage_end"),

@@ -6,14 +6,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jigiya.accounts.access import has_perm_at, require_perm_anywhere, require_perm_at
+from jigiya.accounts.access import (
+    has_perm_anywhere,
+    has_perm_at,
+    require_perm_anywhere,
+    require_perm_at,
+)
 from jigiya.accounts.roles import Perm
 from jigiya.care import forms, selectors, services, uploads
 from jigiya.care.models import Claim
@@ -32,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
     _viewer(request)
     user = request.user
     context = {
+        "can_create": has_perm_anywhere(user, Perm.CARE_PAY),
         "centers": selectors.health_centers(user=user)[:100],
         "claims": selectors.claim_list(user=user)[:50],
         "schemes": selectors.scheme_list(user=user)[:50],
@@ -45,7 +51,47 @@ def home(request: HttpRequest) -> HttpResponse:
 def scheme_detail(request: HttpRequest, scheme_id: str) -> HttpResponse:
     _viewer(request)
     scheme = selectors.scheme_get(user=request.user, scheme_id=scheme_id)
-    return render(request, "care/scheme.html", {"scheme": scheme})
+    context = {
+        "scheme": scheme,
+        "uses": selectors.budget_uses(user=request.user, scheme=scheme),
+        "can_budget": selectors.scheme_centers(
+            user=request.user, scheme=scheme, perm=Perm.CARE_PAY
+        ).exists(),
+    }
+    return render(request, "care/scheme.html", context)
+
+
+@login_required
+def scheme_new(request: HttpRequest) -> HttpResponse:
+    require_perm_anywhere(request.user, Perm.CARE_PAY)
+    form = forms.SchemeForm(request.POST or None, **selectors.scheme_choices(user=request.user))
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.scheme_create(actor=request.user, **data),
+        template=FORM,
+        context={"title": _("New coverage scheme")},
+        done=lambda scheme: scheme.get_absolute_url(),
+        message=_("Scheme created."),
+    )
+
+
+@login_required
+def budget_new(request: HttpRequest, scheme_id: str) -> HttpResponse:
+    _viewer(request)
+    scheme = selectors.scheme_get(user=request.user, scheme_id=scheme_id)
+    centers = selectors.scheme_centers(user=request.user, scheme=scheme, perm=Perm.CARE_PAY)
+    if not centers.exists():
+        raise PermissionDenied
+    return form_page(
+        request,
+        forms.BudgetForm(request.POST or None, centers=centers),
+        save=lambda data: services.budget_set(actor=request.user, scheme=scheme, **data),
+        template=FORM,
+        context={"title": _("Budget · %(scheme)s") % {"scheme": scheme}},
+        done=lambda budget: scheme.get_absolute_url(),
+        message=_("Budget set."),
+    )
 
 
 @login_required

@@ -107,3 +107,40 @@ def test_the_api_records_a_line_once_per_client_uuid(world, client):
         "service": ["Referral transport is not covered by Soins gratuits."]
     }
     assert CareLine.objects.count() == 1
+
+
+def test_a_manager_creates_a_scheme_and_sets_its_budget(world, client):
+    client.force_login(world.manager)
+    body = {
+        "name": "Soins subventionnés", "place": world.cast.region.pk, "level": "subsidized",
+        "covers_children": "on", "services": ["consultation", "tests"], "percent": "50",
+        "ceiling": "", "health_centers": [world.center.pk], "valid_from": "2026-01-01",
+        "valid_until": "", "funding": world.funding.pk,
+    }  # fmt: skip
+    response = client.post("/care/schemes/new/", body, **EN)
+    from jigiya.care.models import Budget, Scheme
+
+    scheme = Scheme.objects.get(name="Soins subventionnés")
+    assert response["Location"] == f"/care/schemes/{scheme.pk}/"
+    assert (scheme.percent, scheme.covers_pregnancies, scheme.services) == (
+        50,
+        False,
+        ["consultation", "tests"],
+    )
+    budget = {"health_center": world.center.pk, "start": "2026-01-01", "end": "2026-12-31",
+              "amount": "300000", "over_budget": "second_approval"}  # fmt: skip
+    client.post(f"/care/schemes/{scheme.pk}/budgets/new/", budget, **EN)
+    assert Budget.objects.get(scheme=scheme).amount == 300_000
+    refused = client.post(f"/care/schemes/{scheme.pk}/budgets/new/", budget, **EN)
+    assert refused.status_code == 400
+    assert "Another budget of this scheme at this health center covers part" in (
+        refused.content.decode()
+    )
+    page = client.get(f"/care/schemes/{scheme.pk}/", **EN).content.decode()
+    assert "300\xa0000\xa0FCFA" in page
+
+
+def test_the_staff_cannot_create_a_scheme_nor_a_budget(world, client):
+    client.force_login(world.staff)
+    assert client.get("/care/schemes/new/").status_code == 403
+    assert client.get(f"/care/schemes/{world.scheme.pk}/budgets/new/").status_code == 403
