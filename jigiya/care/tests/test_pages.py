@@ -144,3 +144,19 @@ def test_the_staff_cannot_create_a_scheme_nor_a_budget(world, client):
     client.force_login(world.staff)
     assert client.get("/care/schemes/new/").status_code == 403
     assert client.get(f"/care/schemes/{world.scheme.pk}/budgets/new/").status_code == 403
+
+
+def test_the_referral_closed_by_a_care_line_shows_on_the_persons_referrals(world, client):
+    from jigiya.followup.models import Referral
+
+    Referral.objects.create(
+        person=world.child, health_center=world.center, referred_on=D(2026, 11, 1),
+        reasons=["fever"], urgency="urgent",
+    )  # fmt: skip
+    from django.utils import translation
+
+    with translation.override("en"):  # the outcome is written in the recorder's language
+        world.line(day=D(2026, 11, 2))
+    client.force_login(world.decider)
+    page = client.get(f"/registry/people/{world.child.pk}/", **EN).content.decode()
+    assert "Care covered: Consultation, 2\xa0500\xa0FCFA of 2\xa0500\xa0FCFA (care line)." in page
