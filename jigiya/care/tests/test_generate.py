@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from jigiya.care import generate, ledger
 from jigiya.care.models import CareLine, Claim, PaymentEntry
+from jigiya.registry.models import LeastAccessAssessment
 
 
 def _generate(*args):
@@ -29,5 +30,7 @@ def test_tiny_scale_care_is_generated_once_verified_and_reset(db):
     assert CareLine.objects.count() == lines
     generate.reset()
     assert generate.count() == {"covered people": 0, "care lines": 0}
+    families = LeastAccessAssessment.objects.filter(household__name__startswith="GEN-Famille ")
+    assert not families.exists()  # a second run makes them again under the same ids
     assert not PaymentEntry.objects.filter(claim__health_center__code__startswith="GEN-").exists()
     assert ledger.verify().problems == []  # the demo world's payments are still whole

@@ -25,7 +25,12 @@ def _refused(sql: str, params: list) -> str:
 def test_every_append_only_table_keeps_its_triggers():
     # A migration that rebuilds one of these tables on SQLite drops its triggers: this fails
     # until that migration installs them again (`appendonly.guard`).
-    assert appendonly.guarded_tables() == ["core_auditentry", "savings_entry", "savings_entryline"]
+    assert appendonly.guarded_tables() == [
+        "care_paymententry",
+        "core_auditentry",
+        "savings_entry",
+        "savings_entryline",
+    ]
 
 
 def test_a_direct_sql_update_or_delete_of_an_audit_entry_fails_and_changes_nothing(cast):
@@ -53,7 +58,12 @@ def test_suspended_lets_a_deliberate_delete_through_then_guards_again(cast):
         cursor.execute("DELETE FROM core_auditentry WHERE id = %s", [entry.pk])
 
     assert not AuditEntry.objects.filter(pk=entry.pk).exists()
-    assert appendonly.guarded_tables() == ["core_auditentry", "savings_entry", "savings_entryline"]
+    assert appendonly.guarded_tables() == [
+        "care_paymententry",
+        "core_auditentry",
+        "savings_entry",
+        "savings_entryline",
+    ]
     assert "append-only" in _refused("DELETE FROM core_auditentry WHERE id = %s", [other.pk])
     assert AuditEntry.objects.filter(pk=other.pk).exists()
 
