@@ -6,6 +6,7 @@ imported (the page-weight benchmark needs a real object for each)."""
 from collections.abc import Callable
 
 from benchmarks import (
+    care,
     cooperatives,
     followup,
     freshness,
@@ -32,6 +33,7 @@ BENCHMARKS: list[Callable[[Context], Section]] = [
     savings.savings_figures,
     quality.quality_server_time,
     cooperatives.cooperative_figures,
+    care.care_upload,
     load.load_scenario,  # last: it writes visits and meetings through the production server
 ]
 

@@ -18,6 +18,7 @@ PROGRAM_LINKS: dict[str, list[tuple[str, StrPromise]]] = {
         ("registry:households", _("Households")),
         ("followup:referrals", _("Referrals")),
         ("followup:supervision", _("Supervision")),
+        ("care:home", _("Free and subsidized care")),
     ],
     "savings": [("savings:list", _("Savings groups")), ("savings:approvals", _("To check"))],
     "quality": [("quality:league", _("League table of partners"))],

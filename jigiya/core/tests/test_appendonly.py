@@ -26,6 +26,7 @@ def test_every_append_only_table_keeps_its_triggers():
     # A migration that rebuilds one of these tables on SQLite drops its triggers: this fails
     # until that migration installs them again (`appendonly.guard`).
     assert appendonly.guarded_tables() == [
+        "care_paymententry",
         "cooperatives_cashentry", "cooperatives_stockentry", "cooperatives_stockline",
         "core_auditentry", "savings_entry", "savings_entryline",
     ]  # fmt: skip
@@ -57,6 +58,7 @@ def test_suspended_lets_a_deliberate_delete_through_then_guards_again(cast):
 
     assert not AuditEntry.objects.filter(pk=entry.pk).exists()
     assert appendonly.guarded_tables() == [
+        "care_paymententry",
         "cooperatives_cashentry", "cooperatives_stockentry", "cooperatives_stockline",
         "core_auditentry", "savings_entry", "savings_entryline",
     ]  # fmt: skip

@@ -1,0 +1,177 @@
+"""Budgets per health center and scheme per period: what is consumed (paid), what is committed
+(approved or held, not yet paid), the alerts at 80 % and 100 %, and what happens above 100 %
+(the budget's setting: the claim is refused, or held for a second approval).
+
+A claim month with no budget for a scheme is not limited (the page says "no budget")."""
+
+import datetime
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
+
+from jigiya.accounts.access import Actor, acting_user, require_perm_at
+from jigiya.accounts.roles import Perm
+from jigiya.care.common import SOURCE_LINES
+from jigiya.care.models import (
+    ALERT_PERCENTS,
+    Budget,
+    BudgetAlert,
+    CareLine,
+    Claim,
+    ClaimStatus,
+    LineStatus,
+    OverBudget,
+    Scheme,
+)
+from jigiya.core.audit import create_audited
+from jigiya.core.bounds import not_before
+from jigiya.core.changes import records_changed
+from jigiya.core.money import format_fcfa
+from jigiya.core.periods import Month, month_range
+from jigiya.places.models import HealthCenter
+
+COMMITTED = (ClaimStatus.APPROVED, ClaimStatus.HELD)
+CONSUMED = (ClaimStatus.PAID, ClaimStatus.CLOSED)
+
+
+@transaction.atomic
+def budget_set(
+    *,
+    actor: Actor,
+    health_center: HealthCenter,
+    scheme: Scheme,
+    start: datetime.date,
+    end: datetime.date,
+    amount: int,
+    over_budget: str = OverBudget.REFUSE,
+    id: uuid.UUID | None = None,
+) -> Budget:
+    """A scheme's budget at one of its health centers over a period (no two overlap)."""
+    require_perm_at(actor, Perm.CARE_PAY, health_center.place)
+    not_before("end", end, start, _("The end"), _("the start"))
+    if type(amount) is not int or amount <= 0:
+        raise ValidationError({"amount": _("Enter a whole, positive number of FCFA.")})
+    if not scheme.health_centers.filter(pk=health_center.pk).exists():
+        raise ValidationError(
+            {"scheme": _("%(scheme)s does not pay %(center)s.")
+            % {"scheme": scheme, "center": health_center}}
+        )  # fmt: skip
+    overlapping = Budget.objects.filter(
+        health_center=health_center, scheme=scheme, start__lte=end, end__gte=start
+    )
+    if overlapping.exists():
+        raise ValidationError(
+            {"start": _("Another budget of this scheme at this health center covers part of "
+                        "these dates.")}
+        )  # fmt: skip
+    budget = Budget(
+        health_center=health_center, scheme=scheme, start=start, end=end, amount=amount,
+        over_budget=over_budget, created_by=acting_user(actor),
+    )  # fmt: skip
+    create_audited(budget, actor=actor, id=id)
+    months = month_range(Month.of(start), Month.of(end))
+    records_changed(
+        source=SOURCE_LINES, cells=[(health_center.place_id, m.first_day) for m in months]
+    )
+    return budget
+
+
+def claim_total(claim: Claim) -> int:
+    """What the claim's approved lines cover."""
+    total = claim.lines.filter(status=LineStatus.APPROVED).aggregate(s=Sum("covered"))["s"]
+    return total or 0
+
+
+def _used(budget: Budget, statuses: tuple[str, ...], exclude: Claim | None = None) -> int:
+    lines = CareLine.objects.filter(
+        status=LineStatus.APPROVED,
+        coverage__scheme_id=budget.scheme_id,
+        claim__health_center_id=budget.health_center_id,
+        claim__month__gte=budget.start.replace(day=1),
+        claim__month__lte=budget.end,
+        claim__status__in=statuses,
+    )
+    if exclude is not None:
+        lines = lines.exclude(claim=exclude)
+    return lines.aggregate(s=Sum("covered"))["s"] or 0
+
+
+@dataclass(frozen=True)
+class BudgetUse:
+    budget: Budget
+    consumed: int
+    committed: int
+
+    @property
+    def used(self) -> int:
+        return self.consumed + self.committed
+
+    @property
+    def percent(self) -> int:
+        return self.used * 100 // self.budget.amount
+
+    @property
+    def left(self) -> int:
+        return self.budget.amount - self.used
+
+
+def budget_use(budget: Budget) -> BudgetUse:
+    """Consumed (paid) and committed (approved or held, not paid) now."""
+    return BudgetUse(budget, _used(budget, CONSUMED), _used(budget, COMMITTED))
+
+
+def budget_for(center_id: uuid.UUID, scheme_id: uuid.UUID, month: datetime.date) -> Budget | None:
+    return (
+        Budget.objects.select_for_update()
+        .filter(health_center_id=center_id, scheme_id=scheme_id, start__lte=month)
+        .filter(Q(end__gte=month))
+        .first()
+    )
+
+
+def check_claim(*, actor: Actor, claim: Claim) -> bool:
+    """Whether approving `claim` takes a budget above 100 % (True: held for a second
+    approval); refused when the budget says so. Records the alerts it crosses."""
+    by_scheme: dict[uuid.UUID, int] = defaultdict(int)
+    rows = (
+        claim.lines.filter(status=LineStatus.APPROVED)
+        .values_list("coverage__scheme_id")
+        .annotate(s=Sum("covered"))
+        .order_by()
+    )
+    for scheme_id, covered in rows:
+        by_scheme[scheme_id] += covered or 0
+    held = False
+    for scheme_id, amount in sorted(by_scheme.items()):
+        budget = budget_for(claim.health_center_id, scheme_id, claim.month)
+        if budget is None:
+            continue
+        used = _used(budget, COMMITTED + CONSUMED, exclude=claim) + amount
+        if used > budget.amount:
+            if budget.over_budget == OverBudget.REFUSE:
+                raise ValidationError(
+                    {"__all__": _("Over budget: %(scheme)s at %(center)s would use %(used)s of "
+                                  "%(budget)s.") % {"scheme": budget.scheme,
+                                                    "center": claim.health_center,
+                                                    "used": format_fcfa(used),
+                                                    "budget": format_fcfa(budget.amount)}}
+                )  # fmt: skip
+            held = True
+        _alerts(actor, budget, claim, used)
+    return held
+
+
+def _alerts(actor: Actor, budget: Budget, claim: Claim, used: int) -> None:
+    for percent in ALERT_PERCENTS:
+        crossed = used * 100 >= percent * budget.amount
+        if crossed and not budget.alerts.filter(percent=percent).exists():
+            alert = BudgetAlert(
+                budget=budget, percent=percent, claim=claim, used=used,
+                created_by=acting_user(actor),
+            )  # fmt: skip
+            create_audited(alert, actor=actor)
