@@ -46,16 +46,18 @@ def _bench_world(ctx: Context) -> tuple[HealthCenter, list[Person]]:
     (in bulk: setup data, not what is measured)."""
     center = HealthCenter.objects.get(code="CSCOM-BAN")
     community = Place.objects.get(code="BKO-C1-KOR")
+    commune = community.parent
+    assert commune is not None, "a community lies in a commune"
     household = Household.objects.filter(community=community, name=NAME).first()
     if household is None:
         donor, _ = Donor.objects.get_or_create(code="BENCH-CARE", defaults={"name": NAME})
         funding = Funding.objects.create(
-            donor=donor, program="health", place=community.parent, start=D(2000, 1, 1)
+            donor=donor, program="health", place=commune, start=D(2000, 1, 1)
         )
         scheme = services.scheme_create(
             actor=ctx.admin,
             name=NAME,
-            place=community.parent,
+            place=commune,
             level="free",
             services=["consultation"],
             health_centers=[center],

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.utils import translation
 
 from jigiya.accounts.models import User
 from jigiya.accounts.roles import Role
@@ -47,6 +49,15 @@ class World:
 
 def covered_person(cast: Any, household: Household, **fields: Any) -> Person:
     return Person.objects.create(household=household, family_name="Diarra", **fields)
+
+
+@pytest.fixture(autouse=True)
+def english(client: Any) -> Any:
+    """Messages compared in English, the source language, whatever the catalogue says: the
+    services' (translation.override) and the pages' (they follow the language cookie)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

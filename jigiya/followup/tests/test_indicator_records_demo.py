@@ -30,7 +30,13 @@ AMOUNTS = {
     "savings.annual_return": ("earned", 365),
     "savings.health_grants": ("amount", 1),
 }
-CODES = sorted(i.code for i in all_indicators() if i.program in (Program.HEALTH, Program.SAVINGS))
+# The follow-up's and savings' figures (the care app's, also in community health, have no
+# record drill-down yet: issue 14's note).
+CODES = sorted(
+    i.code
+    for i in all_indicators()
+    if i.program in (Program.HEALTH, Program.SAVINGS) and not i.code.startswith("care.")
+)
 PLACE_DIMENSIONS = {Disaggregation.COMMUNITY, Disaggregation.HEALTH_CENTER}
 
 
