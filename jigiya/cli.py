@@ -27,6 +27,7 @@ ALIASES = {
     "dhis2-push": ["dhis2_push"],
     "verify-ledgers": ["verify_ledgers"],
     "verify-stock": ["verify_stock"],
+    "verify-care-ledger": ["verify_care_ledger"],
 }
 GUNICORN_CONF = Path(__file__).with_name("gunicorn_conf.py")
 STOP_GRACE_SECONDS = 35  # a little over gunicorn's graceful_timeout
