@@ -207,7 +207,7 @@ def test_the_facilitator_sees_the_totals_and_the_expected_cash_and_records_the_m
     expect(mismatch).to_be_visible()
     expect(mismatch).to_contain_text(f"26{NBSP}500{NBSP}FCFA")
     expect(mismatch).to_contain_text(f"27{NBSP}000{NBSP}FCFA")
-    expect(mismatch).to_contain_text(f"by 500{NBSP}FCFA")
+    expect(mismatch).to_contain_text(f"il manque 500{NBSP}FCFA")  # French, her language
     expect(page.locator("[data-mismatch=health]")).to_be_hidden()
     page.locator("#id_counted_loan_fund").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "savings-meeting-phone-totals-360.png"))
