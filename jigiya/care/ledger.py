@@ -12,7 +12,6 @@ payments of one health center are serialised, and a claim paid twice at once is 
 """
 
 import datetime
-import hashlib
 import json
 import uuid
 from collections import defaultdict
@@ -23,9 +22,8 @@ from django.db import connection
 
 from jigiya.accounts.access import Actor, acting_user
 from jigiya.care.models import Claim, ClaimStatus, EntryKind, PaymentEntry
+from jigiya.core.hashchain import GENESIS, chain_hash
 from jigiya.places.models import HealthCenter
-
-GENESIS = "0" * 64
 
 
 def canonical(entry: PaymentEntry) -> str:
@@ -44,10 +42,6 @@ def canonical(entry: PaymentEntry) -> str:
         "memo": entry.memo,
     }
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def chain_hash(prev_hash: str, canonical_json: str) -> str:
-    return hashlib.sha256((prev_hash + canonical_json).encode()).hexdigest()
 
 
 def lock_chain(center_id: Any) -> HealthCenter:

@@ -18,7 +18,6 @@ After a close nothing can be recorded on or before its `ends_on` (`check_open`).
 """
 
 import datetime
-import hashlib
 import json
 import uuid
 from collections import defaultdict
@@ -46,10 +45,10 @@ from jigiya.cooperatives.models import (
 from jigiya.core.audit import create_audited
 from jigiya.core.bounds import not_in_future
 from jigiya.core.errors import Conflict
+from jigiya.core.hashchain import GENESIS, chain_hash
 from jigiya.core.money import format_fcfa
 from jigiya.core.retries import mark_replayed, replay
 
-GENESIS = "0" * 64
 OUT = {CashKind.PURCHASE, CashKind.EXPENSE, CashKind.PAYOUT}
 
 
@@ -135,7 +134,7 @@ def post(
         id=entry.pk, cooperative_id=cooperative.pk, seq=entry.seq, kind=kind, on=on,
         amount=signed_amount, memo=entry.memo, member_id=getattr(member, "pk", None),
     )  # fmt: skip
-    entry.hash = hashlib.sha256((prev + text).encode()).hexdigest()
+    entry.hash = chain_hash(prev, text)
     entry.save(force_insert=True)
     return entry
 
@@ -167,7 +166,7 @@ def verify(cooperative_ids: list[Any] | None = None) -> list[str]:
             id=entry_id, cooperative_id=coop_id, seq=seq, kind=kind, on=on, amount=amount,
             memo=memo, member_id=member_id,
         )  # fmt: skip
-        if prev_hash != prev or hashlib.sha256((prev_hash + text).encode()).hexdigest() != digest:
+        if prev_hash != prev or chain_hash(prev_hash, text) != digest:
             problems.append(f"{where}: hash does not match (changed after posting)")
         prev = digest
     return problems

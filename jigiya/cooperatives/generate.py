@@ -9,7 +9,6 @@ chains, never below zero) and written with plain INSERTs; `verify_stock` passes 
 """
 
 import datetime
-import hashlib
 import random
 from typing import Any
 
@@ -134,7 +133,7 @@ class _Books:
             id=entry_id, cooperative_id=self.coop.pk, seq=self.cash_seq, kind=kind, on=on,
             amount=amount, memo=memo, member_id=None,
         )  # fmt: skip
-        digest = hashlib.sha256((self.cash_prev + text).encode()).hexdigest()
+        digest = cash.chain_hash(self.cash_prev, text)
         self.cash.append(
             (_db(entry_id), _db(self.coop.pk), self.cash_seq, kind, on, amount, memo, None,
              self.cash_prev, digest, self.now)

@@ -19,7 +19,6 @@ selling the last units at once: the second waits, then sees the first's sale and
 """
 
 import datetime
-import hashlib
 import json
 import uuid
 from collections import defaultdict
@@ -40,8 +39,8 @@ from jigiya.cooperatives.models import (
     StockLevel,
     StockLine,
 )
+from jigiya.core.hashchain import GENESIS, chain_hash
 
-GENESIS = "0" * 64
 # No movement of one product is above a billion units: sums stay far inside 64 bits.
 MAX_QUANTITY = 10**9
 
@@ -67,10 +66,6 @@ def canonical(
         "lines": [[str(product), quantity] for product, quantity in lines],
     }
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def chain_hash(prev_hash: str, canonical_json: str) -> str:
-    return hashlib.sha256((prev_hash + canonical_json).encode()).hexdigest()
 
 
 def lock_cooperative(cooperative_id: Any) -> Cooperative:

@@ -19,7 +19,6 @@ are serialised while groups post in parallel. Nothing here updates or deletes a 
 """
 
 import datetime
-import hashlib
 import json
 import uuid
 from collections import defaultdict
@@ -33,6 +32,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user
+from jigiya.core.hashchain import GENESIS, chain_hash
 from jigiya.core.money import format_fcfa
 from jigiya.savings import limits
 from jigiya.savings.models import (
@@ -45,8 +45,6 @@ from jigiya.savings.models import (
     EntryLine,
     Group,
 )
-
-GENESIS = "0" * 64
 
 
 @dataclass
@@ -139,10 +137,6 @@ def canonical(
         ],
     }
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def chain_hash(prev_hash: str, canonical_json: str) -> str:
-    return hashlib.sha256((prev_hash + canonical_json).encode()).hexdigest()
 
 
 def signed(account: str, debit: int, credit: int) -> int:
