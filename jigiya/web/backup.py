@@ -161,6 +161,10 @@ class Verification:
     problems: list[str] = field(default_factory=list)
 
 
+# Every append-only, hash-chained ledger has its checking command; a restore runs them all.
+LEDGER_COMMANDS = ("verify_ledgers", "verify_stock", "verify_care_ledger")
+
+
 def _command(name: str, *args: str) -> tuple[str, list[str]]:
     """Run a checking command; (its summary, the problems it reported)."""
     out, err = io.StringIO(), io.StringIO()
@@ -172,13 +176,18 @@ def _command(name: str, *args: str) -> tuple[str, list[str]]:
 
 
 def verify(*, sample: int | None, seed: int | None = None) -> Verification:
-    """Check the restored data: the ledgers (`verify_ledgers`: balance, cash, hash chains and
-    the chain heads recorded in the audit trail), the place tree (`verify_places`), and the
-    indicators' community values against a recomputation, for `sample` random communities or
-    all of them (None)."""
+    """Check the restored data: every ledger (the savings groups' with `verify_ledgers`:
+    balance, cash, hash chains and the chain heads recorded in the audit trail; the
+    cooperatives' stock and cash with `verify_stock`; the care payments with
+    `verify_care_ledger`), the place tree (`verify_places`), and the indicators' community
+    values against a recomputation, for `sample` random communities or all of them (None)."""
     report = Verification()
-    report.ledgers, problems = _command("verify_ledgers")
-    report.problems += problems
+    summaries = []
+    for command in LEDGER_COMMANDS:
+        summary, problems = _command(command)
+        summaries.append(summary)
+        report.problems += problems
+    report.ledgers = "\n".join(summaries)
     report.places, problems = _command("verify_places")
     report.problems += problems
     chosen = None if sample is None else checks.community_sample(sample, seed=seed)

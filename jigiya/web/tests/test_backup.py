@@ -3,6 +3,7 @@ ledgers, places and indicators before it says so. On SQLite always; on PostgreSQ
 suite runs there (DATABASE_URL), with pg_dump and pg_restore."""
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +58,11 @@ def test_backup_wipe_restore_finds_every_record_and_hash(demo, tmp_path):
     assert list(Entry.objects.order_by("group_id", "seq").values_list("hash", flat=True)) == hashes
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("Ledgers intact: ")
-    assert lines[1] == "The place tree is sound."
-    assert lines[2].endswith("communities match the records")
-    assert lines[3] == f"Restored from {tmp_path / f'one.{_suffix()}'}; every check passed."
+    assert lines[1].startswith("Stock ledgers intact: ")
+    assert lines[2].startswith("Care ledger intact: ")
+    assert lines[3] == "The place tree is sound."
+    assert lines[4].endswith("communities match the records")
+    assert lines[5] == f"Restored from {tmp_path / f'one.{_suffix()}'}; every check passed."
     # The restored ledger is still guarded by its triggers.
     assert appendonly.guarded_tables() == [
         "care_paymententry",
@@ -67,15 +70,26 @@ def test_backup_wipe_restore_finds_every_record_and_hash(demo, tmp_path):
         "core_auditentry", "savings_entry", "savings_entryline",
     ]  # fmt: skip
 
-    # A backup of a ledger changed behind its back restores, but is not declared a success.
-    with appendonly.suspended("savings_entry"), connection.cursor() as cursor:
-        cursor.execute("UPDATE savings_entry SET memo = 'forged' WHERE seq = 2")
+    # A backup of ledgers changed behind their back restores, but is not declared a success.
+    forgeries = {
+        "savings_entry": "UPDATE savings_entry SET memo = 'forged' WHERE seq = 2",
+        "cooperatives_stockentry": "UPDATE cooperatives_stockentry SET reason = 'forged' "
+        "WHERE seq = 1",
+        "care_paymententry": "UPDATE care_paymententry SET amount = amount + 1 WHERE seq = 1",
+    }
+    for table, sql in forgeries.items():
+        with appendonly.suspended(table), connection.cursor() as cursor:
+            cursor.execute(sql)
     bad = backup.backup(output=tmp_path / f"bad.{_suffix()}")
     call_command("flush", interactive=False, verbosity=0)
     errors = io.StringIO()
     with pytest.raises(CommandError, match=r"the checks found .* do not serve this database"):
         call_command("restore", str(bad), stdout=io.StringIO(), stderr=errors)
-    assert "#2: hash does not match its content" in errors.getvalue()
+    problems = errors.getvalue()
+    assert re.search(r"^group \S+ entry #2: hash does not match its content", problems, re.M)
+    assert re.search(r"^cooperative \S+ entry #1: hash does not match its content", problems, re.M)
+    assert re.search(r"^entry #1 \(\S+\): hash does not match its content", problems, re.M)
+    assert re.search(r"^claim \S+ \(closed\): paid (\d+) FCFA net, expected", problems, re.M)
 
 
 def test_restore_refuses_a_database_that_holds_records_unless_told_to_replace(
