@@ -117,7 +117,7 @@ def test_the_household_page_costs_the_same_queries_for_2_or_8_households(
         _family(chw, cast.community_a, f"Famille Cissé {n}", ("Awa", "Cissé", "F"))
     with CaptureQueriesContext(connection) as many:
         response = client.get("/registry/?q=cisse")
-    assert response.content.decode().count("1 member: Awa Cissé") == 8
+    assert response.content.decode().count("1 member · Awa Cissé") == 8
     assert len(many) == len(few)
 
 
