@@ -359,7 +359,9 @@ class EnrollmentForm(forms.Form):
 
     def __init__(self, *args: Any, programs: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(p, label) for p, label in FollowupProgram.choices if p in programs]
+        choices: list[tuple[str, Any]] = [
+            (p, label) for p, label in FollowupProgram.choices if p in programs
+        ]
         field = self.fields["program"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = choices if len(choices) == 1 else [("", "—"), *choices]

@@ -57,16 +57,17 @@ def worklist(request: HttpRequest) -> HttpResponse:
     shows at once, a change no service announces (a household renamed) within seconds."""
     require_perm_anywhere(request.user, Perm.HEALTH_VIEW)
     day = _day(request)
+    search = request.GET.get("q", "").strip()[:100]
     context = {
         "today": day,
-        "search": request.GET.get("q", "").strip()[:100],
+        "search": search,
         "by_household": request.GET.get("by") == "household",
         "can_record": has_perm_anywhere(request.user, Perm.HEALTH_RECORD),
         "can_supervise": has_perm_anywhere(request.user, Perm.HEALTH_SUPERVISE),
     }
 
     def body() -> str:
-        worklist = selectors.tasks_for_chw(request.user, day, search=context["search"])
+        worklist = selectors.tasks_for_chw(request.user, day, search=search)
         return render_to_string("followup/_worklist.html", context | {"worklist": worklist})
 
     communities = selectors.chw_community_ids(request.user)
