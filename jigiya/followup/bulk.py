@@ -385,6 +385,7 @@ def _pregnancy(
         created_by_id=chw.pk,
         woman_id=mother,
         lmp=lmp,
+        lmp_estimated=False,
         edd=edd,
         outcome_date=delivered,
         outcome_place=place,

@@ -22,7 +22,7 @@ from jigiya.core.bounds import not_in_future, within_program
 from jigiya.core.changes import declare_source, records_changed
 from jigiya.core.periods import Month, month_range
 from jigiya.core.retries import replay
-from jigiya.followup import engine
+from jigiya.followup import engine, selectors
 from jigiya.registry.models import Enrollment, ExitReason, FollowupProgram, Person, Sex
 
 SOURCE_ENROLLMENT = declare_source("registry.enrollment")
@@ -62,12 +62,21 @@ def enrollment_start(
         )
     if program == FollowupProgram.CHILD:
         age = person.age_days(start)
-        if age is None or age >= 1826:
+        if age is None or age >= selectors.CHILD_PROGRAM_DAYS:
             raise ValidationError(
                 {"person": _("Only a child under five (with a date of birth) can be enrolled.")}
             )
     if program == FollowupProgram.PREGNANCY and person.sex != Sex.FEMALE:
         raise ValidationError({"person": _("Only a woman can be followed for a pregnancy.")})
+    if program == FollowupProgram.PREGNANCY and not selectors.program_fits(
+        person=person, program=program, day=start
+    ):
+        raise ValidationError(
+            {
+                "person": _("%(person)s is under %(years)s years old on %(day)s.")
+                % {"person": person, "years": selectors.PREGNANCY_MIN_YEARS, "day": start}
+            }
+        )
     enrollment = Enrollment(
         person=person, program=program, start=start, created_by=acting_user(actor)
     )

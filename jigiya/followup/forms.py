@@ -351,13 +351,33 @@ class HouseholdVisitForm(forms.Form):
 
 
 class EnrollmentForm(forms.Form):
+    """Offers only `programs` (those that fit the person: `selectors.enrollable_programs`);
+    the only one is selected."""
+
     program = forms.ChoiceField(label=_("Program"), choices=FollowupProgram.choices)
     start = forms.DateField(label=_("Start"), widget=DATE)
+
+    def __init__(self, *args: Any, programs: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, Any]] = [
+            (p, label) for p, label in FollowupProgram.choices if p in programs
+        ]
+        field = self.fields["program"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices if len(choices) == 1 else [("", "—"), *choices]
+        if len(choices) == 1:
+            field.initial = choices[0][0]
 
 
 class PregnancyForm(forms.Form):
     lmp = forms.DateField(label=_("Last menstrual period"), required=False, widget=DATE)
     edd = forms.DateField(label=_("Expected delivery date"), required=False, widget=DATE)
+    months_pregnant = forms.IntegerField(
+        label=_("Or months pregnant (when neither date is known)"),
+        required=False,
+        min_value=1,
+        max_value=10,
+    )
 
 
 class AncContactForm(forms.Form):
@@ -394,7 +414,7 @@ class OutcomeForm(forms.Form):
 
 
 class NewbornForm(forms.Form):
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices])
     given_name = forms.CharField(
         label=_("Given name (if already named)"), max_length=80, required=False
     )

@@ -10,7 +10,7 @@ from jigiya.accounts.access import Actor, has_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.followup import charts, selectors
 from jigiya.registry import selectors as registry_selectors
-from jigiya.registry.models import Household, Person, Sex
+from jigiya.registry.models import FollowupProgram, Household, Person, Sex
 from jigiya.registry.plugins import Panel
 
 # A child's growth charts show until five years and a month.
@@ -48,13 +48,25 @@ def person_panel(user: Actor, person: Person) -> Panel:
     pregnancies = (
         registry_selectors.person_pregnancies(person=person) if person.sex == Sex.FEMALE else []
     )
+    enrollments = list(registry_selectors.person_enrollments(person=person))
+    enrolled = {e.program for e in enrollments if e.end is None}
     return Panel(
         context={
             "person": person,
             "is_child": is_child,
             **_growth(person, is_child),
             "pregnancies": [(p, charts.pregnancy_svg(p, today=today)) for p in pregnancies],
-            "enrollments": registry_selectors.person_enrollments(person=person),
+            "enrollments": enrollments,
+            # "Enroll" only when a program fits and is not open yet (a newborn is enrolled at
+            # registration: no second step).
+            # "Register a pregnancy" for a woman (or a girl of ten or more) without one open.
+            "can_be_pregnant": selectors.program_fits(
+                person=person, program=FollowupProgram.PREGNANCY, day=today
+            )
+            and not any(p.is_open for p in pregnancies),
+            "enrollable": selectors.enrollable_programs(
+                person=person, day=today, enrolled=enrolled
+            ),
             "tasks": selectors.person_tasks(person=person, today=today),
             "referrals": selectors.person_referrals(person=person),
             "can_record": has_perm_at(user, Perm.HEALTH_RECORD, person.household.community.path),

@@ -6,8 +6,10 @@ The models (`Pregnancy`, `AncContact`) live in the registry (no model moves); th
 live here. The source keeps its name "registry.pregnancy" so stored stale cells stay valid.
 """
 
+import contextlib
 import datetime
 import uuid
+from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,6 +43,16 @@ SOURCE_PREGNANCY = declare_source("registry.pregnancy")
 
 # An EDD earlier than this after the LMP is impossible (24 weeks: viability).
 SHORTEST_EDD_DAYS = 24 * 7
+# "N months pregnant" when she knows neither her last period nor the expected date: the LMP
+# is estimated N mean months (30.4375 days) back, and stored as estimated. 1 to 10 months:
+# ten months (304 days) is still under the longest pregnancy (44 weeks, 308 days).
+MONTH_DAYS = 30.4375
+MOST_MONTHS_PREGNANT = 10
+
+
+def lmp_from_months(months: int, today: datetime.date) -> datetime.date:
+    """The LMP estimated from the months of pregnancy she told: `months` mean months back."""
+    return today - datetime.timedelta(days=round(months * MONTH_DAYS))
 
 
 @transaction.atomic
@@ -50,22 +62,86 @@ def pregnancy_register(
     woman: Person,
     lmp: datetime.date | None = None,
     edd: datetime.date | None = None,
+    months_pregnant: int | None = None,
     id: uuid.UUID | None = None,  # the device's id
     today: datetime.date | None = None,
 ) -> Pregnancy:
     """Register a pregnancy from the LMP or the EDD (one is needed; with both, the EDD must
-    fall 24 to 44 weeks after the LMP). The LMP (given, or the one the EDD implies) is neither
-    in the future nor more than 44 weeks back. The woman is enrolled in the pregnancy
-    follow-up and her contacts are scheduled."""
+    fall 24 to 44 weeks after the LMP), or, when she knows neither, from the months she has
+    been pregnant (1 to 10: the LMP is estimated, `lmp_from_months`, and stored as estimated).
+    The LMP (given, or the one the EDD implies) is neither in the future nor more than 44
+    weeks back. The woman is enrolled in the pregnancy follow-up and her contacts are
+    scheduled."""
     require_perm_at(actor, Perm.HEALTH_RECORD, woman.household.community)
     today = today or timezone.localdate()
+    if months_pregnant is not None:
+        with _errors_on("months_pregnant"):
+            return _pregnancy_from_months(actor, woman, months_pregnant, lmp, edd, id, today)
+    return _pregnancy_create(actor, woman, lmp=lmp, edd=edd, estimated=False, id=id, today=today)
+
+
+@contextlib.contextmanager
+def _errors_on(field: str) -> Iterator[None]:
+    """The refusals about the LMP worked out from the months are about the months told."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        messages = {
+            (field if name in ("lmp", "edd") else name): errors
+            for name, errors in exc.error_dict.items()
+        }
+        raise ValidationError(messages) from exc
+
+
+def _pregnancy_from_months(
+    actor: Actor,
+    woman: Person,
+    months: int,
+    lmp: datetime.date | None,
+    edd: datetime.date | None,
+    id: uuid.UUID | None,
+    today: datetime.date,
+) -> Pregnancy:
+    if lmp is not None or edd is not None:
+        raise ValidationError(
+            {"months_pregnant": _("Give the months of pregnancy only when neither date is known.")}
+        )
+    if not 1 <= months <= MOST_MONTHS_PREGNANT:
+        raise ValidationError(
+            {
+                "months_pregnant": _(
+                    "%(months)s months of pregnancy is not possible: give 1 to %(most)s."
+                )
+                % {"months": months, "most": MOST_MONTHS_PREGNANT}
+            }
+        )
+    lmp = lmp_from_months(months, today)
+    return _pregnancy_create(actor, woman, lmp=lmp, edd=None, estimated=True, id=id, today=today)
+
+
+def _pregnancy_create(
+    actor: Actor,
+    woman: Person,
+    *,
+    lmp: datetime.date | None,
+    edd: datetime.date | None,
+    estimated: bool,
+    id: uuid.UUID | None,
+    today: datetime.date,
+) -> Pregnancy:
     edd = _expected_date(lmp, edd, today)
-    existing = replay(Pregnancy, id, {"woman": woman, "lmp": lmp, "edd": edd})
+    existing = replay(
+        Pregnancy, id, {"woman": woman, "lmp": lmp, "edd": edd, "lmp_estimated": estimated}
+    )
     if existing is not None:
         return existing
     start = lmp or edd - datetime.timedelta(days=PREGNANCY_DAYS)
     _check_can_be_pregnant(woman, start=start, today=today, field="lmp" if lmp else "edd")
-    pregnancy = Pregnancy(woman=woman, lmp=lmp, edd=edd, created_by=acting_user(actor))
+    pregnancy = Pregnancy(
+        woman=woman, lmp=lmp, lmp_estimated=estimated, edd=edd, created_by=acting_user(actor)
+    )
     create_audited(pregnancy, actor=actor, id=id)
     if not selectors.open_enrollments(person=woman, program=FollowupProgram.PREGNANCY).exists():
         enrollment_start(

@@ -40,6 +40,7 @@ from jigiya.followup.models import (
 )
 from jigiya.indicators import catalog
 from jigiya.places.models import HealthCenter, Place
+from jigiya.registry import selectors as registry_selectors
 from jigiya.registry.models import (
     AncContact,
     Enrollment,
@@ -47,6 +48,7 @@ from jigiya.registry.models import (
     Household,
     Person,
     Pregnancy,
+    Sex,
 )
 
 WEEK = datetime.timedelta(days=7)
@@ -78,27 +80,34 @@ WORKLIST_COLUMNS = (
     *("kind", "person", "household", "sequence", "state"),
     *("due_date", "window_start", "window_end"),
     *("person__given_name", "person__family_name", "household__name"),
+    # What tells two people of the same name apart: age and mother.
+    *("person__birth_date", "person__birth_date_estimated", "person__born_of"),
+    *("person__born_of__woman__given_name", "person__born_of__woman__family_name"),
 )
 
 
-def tasks_for_chw(user: Actor, today: datetime.date) -> Worklist:
+def tasks_for_chw(user: Actor, today: datetime.date, search: str = "") -> Worklist:
     """The CHW's worklist: open tasks of the households assigned to them, due within the week
     or overdue (window still open), and their referrals still open after 3 days. Only
     households of communities where the user still records health data count: a CHW whose
-    assignment was removed sees none of them. Two queries, whatever the data size."""
+    assignment was removed sees none of them. A `search` keeps the tasks and referrals where
+    every word is in the person's or the household's name, accents and case aside. Two
+    queries, whatever the data size."""
     chw = acting_user(user)
+    words = registry_selectors.search_words(search)
     # From her households to their tasks (the index on the task's household): joined the other
     # way, SQLite read every open task of the district first (4x slower at district scale).
     households = Household.objects.filter(chw=chw, is_active=True).values("pk")
     tasks = list(
         Task.objects.filter(
             scope_q(user, Perm.HEALTH_RECORD, "household__community__path"),
+            *(_named(word, "person", "household") for word in words),
             household__in=households,
             state=TaskState.OPEN,
             window_end__gte=today,
             due_date__lte=today + WEEK,
         )
-        .select_related("person", "household")
+        .select_related("person__born_of__woman", "household")
         # The columns the page and the API show: reading 200 whole rows of three tables took
         # a third of the page's time.
         .only(*WORKLIST_COLUMNS)
@@ -112,12 +121,13 @@ def tasks_for_chw(user: Actor, today: datetime.date) -> Worklist:
     referrals = list(
         Referral.objects.filter(
             scope_q(user, Perm.HEALTH_RECORD, "person__household__community__path"),
+            *(_named(word, "person", "person__household") for word in words),
             person__household__chw=chw,
             person__is_active=True,  # someone who moved, died or left is off the worklist
             status=ReferralStatus.OPEN,
             referred_on__lt=today - datetime.timedelta(days=schedules.REFERRAL_OVERDUE_DAYS),
         )
-        .select_related("person__household", "health_center")
+        .select_related("person__household", "person__born_of__woman", "health_center")
         .order_by("referred_on")
     )
     return Worklist(
@@ -128,6 +138,10 @@ def tasks_for_chw(user: Actor, today: datetime.date) -> Worklist:
         by_household=list(groups.values()),
         overdue_referrals=referrals,
     )
+
+
+def _named(word: str, person: str, household: str) -> Q:
+    return registry_selectors.name_search_q(word, person=person, household=household)
 
 
 def chw_community_ids(user: Actor) -> list[Any]:
@@ -231,6 +245,11 @@ def person_tasks(*, person: Person, today: datetime.date | None = None) -> list[
         task.shown = task.shown_state(today)  # type: ignore[attr-defined]
         task.shown_label = STATE_LABELS[task.shown]  # type: ignore[attr-defined]
     return tasks
+
+
+def next_open_task(*, person: Person) -> Task | None:
+    """The person's open task due first (what a CHW is told after registering her)."""
+    return Task.objects.filter(person=person, state=TaskState.OPEN).order_by("due_date").first()
 
 
 def person_referrals(*, person: Person) -> QuerySet[Referral]:
@@ -386,7 +405,7 @@ def chw_month(*, user: Actor, today: datetime.date) -> ChwMonth:
             enrollments__end__isnull=True,
         )
         .select_related("household")
-        .only("given_name", "family_name", "birth_date", "household__name")
+        .only("given_name", "family_name", "birth_date", "birth_date_estimated", "household__name")
     )
     # This month's visits counted apart: an annotation on the children joined every visit of
     # each (two years of them) and cost ten times more.
@@ -477,6 +496,49 @@ def open_enrollments(*, person: Person, program: str = "") -> QuerySet[Enrollmen
     if program:
         enrollments = enrollments.filter(program=program)
     return enrollments.select_related("person__household__community")
+
+
+# Under five (the child follow-up) in days; a girl is followed for a pregnancy from ten years.
+CHILD_PROGRAM_DAYS = 1826
+PREGNANCY_MIN_YEARS = 10
+
+
+def program_fits(*, person: Person, program: str, day: datetime.date) -> bool:
+    """Whether the person's age and sex fit the program on that day: the child follow-up takes
+    a child under five with a date of birth; the pregnancy follow-up a woman (or a girl of ten
+    or more; of unknown age too)."""
+    age = person.age_days(day)
+    if program == FollowupProgram.CHILD:
+        return age is not None and 0 <= age < CHILD_PROGRAM_DAYS
+    if program == FollowupProgram.PREGNANCY:
+        if person.sex != Sex.FEMALE or person.birth_date is None:
+            return person.sex == Sex.FEMALE
+        return person.birth_date <= _years_before(day, PREGNANCY_MIN_YEARS)
+    return False
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def enrollable_programs(
+    *, person: Person, day: datetime.date, enrolled: "set[str] | None" = None
+) -> list[str]:
+    """The programs the person may be enrolled in on that day: active, fitting her age and sex
+    (`program_fits`), and not already open (`enrolled`: the programs open, read when None)."""
+    if not person.is_active:
+        return []
+    if enrolled is None:
+        enrolled = set(open_enrollments(person=person).values_list("program", flat=True))
+    return [
+        program
+        for program in FollowupProgram.values
+        if program not in enrolled and program_fits(person=person, program=program, day=day)
+    ]
 
 
 def first_enrollment_start(*, person: Person) -> datetime.date | None:

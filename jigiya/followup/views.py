@@ -3,6 +3,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +11,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -29,7 +31,7 @@ from jigiya.followup import forms, selectors, services
 from jigiya.followup.models import Urgency, Visit
 from jigiya.followup.signs import REFERRAL_REASONS
 from jigiya.registry import selectors as registry_selectors
-from jigiya.registry.models import FollowupProgram, Household, Pregnancy, Sex
+from jigiya.registry.models import Household, Pregnancy
 
 
 def _day(request: HttpRequest) -> datetime.date:
@@ -55,15 +57,17 @@ def worklist(request: HttpRequest) -> HttpResponse:
     shows at once, a change no service announces (a household renamed) within seconds."""
     require_perm_anywhere(request.user, Perm.HEALTH_VIEW)
     day = _day(request)
+    search = request.GET.get("q", "").strip()[:100]
     context = {
         "today": day,
+        "search": search,
         "by_household": request.GET.get("by") == "household",
         "can_record": has_perm_anywhere(request.user, Perm.HEALTH_RECORD),
         "can_supervise": has_perm_anywhere(request.user, Perm.HEALTH_SUPERVISE),
     }
 
     def body() -> str:
-        worklist = selectors.tasks_for_chw(request.user, day)
+        worklist = selectors.tasks_for_chw(request.user, day, search=search)
         return render_to_string("followup/_worklist.html", context | {"worklist": worklist})
 
     communities = selectors.chw_community_ids(request.user)
@@ -412,16 +416,20 @@ REGISTRY_FORM = "registry/form.html"
 def person_enroll(request: HttpRequest, person_id: str) -> HttpResponse:
     person = registry_selectors.person_get(user=request.user, person_id=person_id)
     require_perm_at(request.user, Perm.HEALTH_RECORD, person.household.community)
-    initial = {
-        "start": timezone.localdate(),
-        "program": FollowupProgram.CHILD if person.sex == Sex.MALE else None,
-    }
+    today = timezone.localdate()
+    programs = selectors.enrollable_programs(person=person, day=today)
     return form_page(
         request,
-        forms.EnrollmentForm(request.POST or None, initial=initial),
+        forms.EnrollmentForm(request.POST or None, initial={"start": today}, programs=programs),
         save=lambda data: services.enrollment_start(actor=request.user, person=person, **data),
         template=REGISTRY_FORM,
-        context={"title": _("Enroll %(person)s") % {"person": person}},
+        context={
+            "title": _("Enroll %(person)s") % {"person": person},
+            "help": ""
+            if programs
+            else _("No program fits %(person)s now, or every one that fits is already open.")
+            % {"person": person},
+        },
         done=lambda _enrollment: person.get_absolute_url(),
         message=_("Enrolled."),
     )
@@ -458,7 +466,13 @@ def pregnancy_create(request: HttpRequest, person_id: str) -> HttpResponse:
         forms.PregnancyForm(request.POST or None),
         save=lambda data: services.pregnancy_register(actor=request.user, woman=person, **data),
         template=REGISTRY_FORM,
-        context={"title": _("Pregnancy of %(person)s") % {"person": person}},
+        context={
+            "title": _("Pregnancy of %(person)s") % {"person": person},
+            "help": _(
+                "Give the last menstrual period, or the expected delivery date; when she knows "
+                "neither, how many months she has been pregnant: the dates are then estimated."
+            ),
+        },
         done=lambda _pregnancy: person.get_absolute_url(),
         message=_("Pregnancy registered."),
     )
@@ -490,12 +504,17 @@ def anc_contact_add(request: HttpRequest, pregnancy_id: str) -> HttpResponse:
 @login_required
 def pregnancy_outcome(request: HttpRequest, pregnancy_id: str) -> HttpResponse:
     pregnancy = _pregnancy_to_record(request, pregnancy_id)
+
+    def save(data: dict) -> Pregnancy:
+        services.pregnancy_outcome_record(actor=request.user, pregnancy=pregnancy, **data)
+        for baby in pregnancy.newborns.all():
+            _newborn_message(request, baby)
+        return pregnancy
+
     return form_page(
         request,
         forms.OutcomeForm(request.POST or None),
-        save=lambda data: services.pregnancy_outcome_record(
-            actor=request.user, pregnancy=pregnancy, **data
-        ),
+        save=save,
         template=REGISTRY_FORM,
         context={
             "title": _("Delivery of %(person)s") % {"person": pregnancy.woman},
@@ -509,18 +528,31 @@ def pregnancy_outcome(request: HttpRequest, pregnancy_id: str) -> HttpResponse:
     )
 
 
+def _newborn_message(request: HttpRequest, baby: Any) -> None:
+    """What the CHW relies on once a baby is registered: enrolled, and when she sees it first."""
+    task = selectors.next_open_task(person=baby)
+    messages.success(
+        request,
+        _("%(baby)s is registered and followed; first visit due %(day)s.")
+        % {"baby": baby, "day": date_format(task.due_date, "SHORT_DATE_FORMAT") if task else "—"},
+    )
+
+
 @login_required
 def newborn_create(request: HttpRequest, pregnancy_id: str) -> HttpResponse:
     """Register a baby of a delivery already recorded (a twin, or one not registered then)."""
     pregnancy = _pregnancy_to_record(request, pregnancy_id)
+
+    def save(data: dict) -> Any:
+        baby = services.newborn_register(actor=request.user, pregnancy=pregnancy, **data)
+        _newborn_message(request, baby)
+        return baby
+
     return form_page(
         request,
         forms.NewbornForm(request.POST or None),
-        save=lambda data: services.newborn_register(
-            actor=request.user, pregnancy=pregnancy, **data
-        ),
+        save=save,
         template=REGISTRY_FORM,
         context={"title": _("Newborn of %(person)s") % {"person": pregnancy.woman}},
         done=lambda baby: baby.get_absolute_url(),
-        message=_("Newborn registered."),
     )

@@ -28,13 +28,20 @@ class HouseholdForm(forms.Form):
 
     def __init__(self, *args: Any, communities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities  # type: ignore[attr-defined]
+        field = self.fields["community"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = communities
+        only = list(communities[:2])
+        if len(only) == 1:  # her only community: chosen already
+            field.empty_label = None
+            field.initial = only[0].pk
 
 
 class PersonForm(forms.Form):
     given_name = forms.CharField(label=_("Given name"), max_length=80)
     family_name = forms.CharField(label=_("Family name"), max_length=80)
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    # No sex chosen in advance: a form sent without looking would register a wrong one.
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices])
     relationship = forms.ChoiceField(
         label=_("Relationship to the head"), choices=Relationship.choices
     )

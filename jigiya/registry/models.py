@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from jigiya.core.models import BaseModel
 
@@ -132,6 +134,28 @@ class Person(BaseModel):
         days = self.age_days(day)
         return None if days is None else days / 30.4375
 
+    @property
+    def age_label(self) -> str:
+        """Her age today as lists show it to tell people apart ("3 months", "~24 years")."""
+        return age_label(self.birth_date, timezone.localdate(), self.birth_date_estimated)
+
+
+def age_label(birth: datetime.date | None, day: datetime.date, estimated: bool = False) -> str:
+    """An age in the unit a CHW uses: days in the first month, months until two years, then
+    years; "~" before an age worked out from an estimated date of birth; "" when unknown."""
+    if birth is None or birth > day:
+        return ""
+    months = (day.year - birth.year) * 12 + day.month - birth.month - (day.day < birth.day)
+    if months < 1:
+        days = (day - birth).days
+        text = ngettext("%(count)s day", "%(count)s days", days) % {"count": days}
+    elif months < 24:
+        text = ngettext("%(count)s month", "%(count)s months", months) % {"count": months}
+    else:
+        years = months // 12
+        text = ngettext("%(count)s year", "%(count)s years", years) % {"count": years}
+    return f"~{text}" if estimated else text
+
 
 def name_key(given_name: str, family_name: str) -> str:
     """Names as the duplicate check compares them: no accents, lower case, single spaces."""
@@ -168,6 +192,10 @@ class Pregnancy(BaseModel):
         Person, verbose_name=_("woman"), on_delete=models.PROTECT, related_name="pregnancies"
     )
     lmp = models.DateField(_("last menstrual period"), null=True, blank=True)
+    # True when the LMP was worked out from the months of pregnancy she told (LMP unknown).
+    lmp_estimated = models.BooleanField(
+        _("last menstrual period estimated"), default=False, db_default=False
+    )
     edd = models.DateField(_("expected delivery date"))
     outcome_date = models.DateField(_("date of delivery or end"), null=True, blank=True)
     outcome_place = models.CharField(
@@ -195,6 +223,10 @@ class Pregnancy(BaseModel):
             models.CheckConstraint(
                 condition=Q(lmp__isnull=True) | Q(edd__gt=models.F("lmp")),
                 name="pregnancy_edd_after_lmp",
+            ),
+            models.CheckConstraint(
+                condition=Q(lmp__isnull=False) | Q(lmp_estimated=False),
+                name="pregnancy_estimated_lmp_needs_a_date",
             ),
             models.CheckConstraint(
                 condition=(Q(outcome_date__isnull=True) & Q(birth_outcome=""))

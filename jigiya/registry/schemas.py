@@ -64,6 +64,7 @@ class PregnancyOut(Schema):
     id: uuid.UUID
     woman_id: uuid.UUID
     lmp: datetime.date | None
+    lmp_estimated: bool
     edd: datetime.date
     outcome_date: datetime.date | None
     outcome_place: str
@@ -166,6 +167,8 @@ class PregnancyIn(Schema):
     id: uuid.UUID
     lmp: datetime.date | None = None
     edd: datetime.date | None = None
+    # When she knows neither date: the LMP is estimated from the months (1 to 10).
+    months_pregnant: int | None = Field(None, ge=1, le=10)
 
 
 class AncContactIn(Schema):

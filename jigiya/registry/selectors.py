@@ -17,6 +17,7 @@ from jigiya.registry.models import (
     LeastAccessAssessment,
     Person,
     Pregnancy,
+    name_key,
 )
 
 if TYPE_CHECKING:
@@ -26,23 +27,65 @@ HOUSEHOLD_PATH = "community__path"
 PERSON_PATH = "household__community__path"
 
 
+# --- search by name: accents and case aside -------------------------------------------------
+
+# The accented forms of a letter in the names of Mali (French spelling): a search for "cisse"
+# finds "Cissé". People are found by `Person.name_key` (stored without accents); a household's
+# name has no such key, so its words are matched with each letter's forms.
+ACCENTED = {"a": "àâäáã", "c": "ç", "e": "éèêë", "i": "îïíì", "n": "ñ", "o": "ôöóò", "u": "ùûüú"}
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search as names are compared: no accents, case or punctuation."""
+    words = name_key(text, "").split()
+    kept = ("".join(char for char in word if char.isalnum()) for word in words)
+    return [word for word in kept if word]
+
+
+def folded_pattern(word: str) -> str:
+    """A regular expression matching `word` (from `search_words`) with or without accents, in
+    either case ("cisse" → "[cCçÇ][iIîÎ…]…"). Only letters and digits: nothing to escape."""
+    return "".join(
+        f"[{char}{char.upper()}{ACCENTED.get(char, '')}{ACCENTED.get(char, '').upper()}]"
+        if char.isalpha()
+        else char
+        for char in word
+    )
+
+
+def name_search_q(word: str, *, person: str, household: str) -> Q:
+    """One word of a search found in a person's name (`person` is the path to a `Person`, ""
+    for the person itself) or in a household's name (`household` is the path to it)."""
+    key = f"{person}__name_key__contains" if person else "name_key__contains"
+    return Q(**{key: word}) | Q(**{f"{household}__name__iregex": folded_pattern(word)})
+
+
 def household_list(
     *, user: Actor, community: Place | None = None, search: str = "", chw: "User | None" = None
 ) -> QuerySet[Household]:
-    """Active households in the user's places (health view), optionally filtered."""
+    """Active households in the user's places (health view), optionally filtered, with their
+    active members, oldest first (`active_members`: what tells seven "Famille Cissé" apart;
+    one query for the page). A search keeps the households where every word is in the
+    household's name or in a member's name, accents and case aside."""
     households = (
         Household.objects.filter(scope_q(user, Perm.HEALTH_VIEW, HOUSEHOLD_PATH), is_active=True)
         .select_related("community", "chw", "head")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=Person.objects.filter(is_active=True).order_by("birth_date", "pk"),
+                to_attr="active_members",
+            )
+        )
         .order_by("name")
     )
     if community is not None:
         households = households.filter(community__path__startswith=community.path)
     if chw is not None:
         households = households.filter(chw=chw)
-    if search:
-        households = households.filter(
-            Q(name__icontains=search) | Q(members__name_key__icontains=search.lower())
-        ).distinct()
+    for word in search_words(search):
+        named = Person.objects.filter(name_key__contains=word).values("household")
+        households = households.filter(Q(name__iregex=folded_pattern(word)) | Q(pk__in=named))
     return households
 
 
@@ -64,6 +107,7 @@ def household_members(*, household: Household) -> list[Person]:
     """Every member (active first), with their open enrollments and pregnancies: 3 queries."""
     return list(
         Person.objects.filter(household=household)
+        .select_related("born_of__woman")
         .order_by("-is_active", "birth_date")
         .prefetch_related(
             Prefetch(
@@ -95,7 +139,9 @@ def household_assessment(*, household: Household) -> LeastAccessAssessment | Non
 def person_get(*, user: Actor, person_id: Any) -> Person:
     """One person, scoped like their household."""
     person = get_in_scope(
-        Person.objects.select_related("household__community__health_center", "household__chw"),
+        Person.objects.select_related(
+            "household__community__health_center", "household__chw", "born_of__woman"
+        ),
         user,
         Perm.PLACES_VIEW,
         PERSON_PATH,

@@ -53,7 +53,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
             **data,
         ),
         template=FORM,
-        context={"title": _("New household")},
+        context={"title": _("New household"), "locate": True},
         done=lambda household: household.get_absolute_url(),
         message=_("Household registered."),
     )
@@ -153,7 +153,7 @@ def household_edit(request: HttpRequest, household_id: str) -> HttpResponse:
             actor=request.user, household=household, **data
         ),
         template=FORM,
-        context={"title": _("Edit %(household)s") % {"household": household}},
+        context={"title": _("Edit %(household)s") % {"household": household}, "locate": True},
         done=lambda _household: household.get_absolute_url(),
         message=_("Household saved."),
     )

@@ -70,7 +70,9 @@ def test_the_person_page_shows_the_follow_up_at_a_fixed_cost(client, chw, househ
     body = client.get(url).content.decode()
     enrollment = child.enrollments.get()
     assert f"/registry/enrollments/{enrollment.pk}/end/" in body  # among the facts
-    assert f"/registry/people/{child.pk}/enroll/" in body  # among the actions
+    # Enrolled already, and no other program fits a child: no "Enroll" among the actions.
+    assert f"/registry/people/{child.pk}/enroll/" not in body
+    assert f"/followup/people/{child.pk}/visit/" in body  # among the actions
     assert body.count("<svg") == 2  # weight and length for age
     assert f"/followup/referrals/{referral.pk}/close/" in body
     woman = client.get(mother.get_absolute_url()).content.decode()
