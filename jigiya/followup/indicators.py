@@ -347,6 +347,24 @@ def visit_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[V
 
 def two_contacts_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Person]:
     """The enrolled children seen at two visits or more in the month."""
+    return _enrolled_children(user, place, month).filter(visits_in_month__gte=2)
+
+
+def two_contacts_missing(user: Actor, place: Place, month: datetime.date) -> QuerySet[Person]:
+    """The children enrolled in the month not yet seen twice: the ones a CHW still has to see,
+    fewest visits first."""
+    return (
+        _enrolled_children(user, place, month)
+        .filter(visits_in_month__lt=2)
+        .order_by(
+            "visits_in_month", "household__community__name", "family_name", "given_name", "pk"
+        )
+    )
+
+
+def _enrolled_children(user: Actor, place: Place, month: datetime.date) -> QuerySet[Person]:
+    """The children enrolled in the child follow-up at any time in the month (the denominator
+    of `children_two_contacts`), with their visits in the month."""
     end = _end(month)
     enrolled = Enrollment.objects.filter(
         Q(end__isnull=True) | Q(end__gte=month),
@@ -360,7 +378,6 @@ def two_contacts_records(user: Actor, place: Place, month: datetime.date) -> Que
     return (
         _within(Person.objects.filter(Exists(enrolled)), user, place, COMMUNITY)
         .annotate(full_name=_full_name(), visits_in_month=_count(seen, "person"))
-        .filter(visits_in_month__gte=2)
         .select_related("household__community", "household__chw")
         .order_by("household__community__name", "family_name", "given_name", "pk")
     )
@@ -425,6 +442,11 @@ def referral_seen_records(user: Actor, place: Place, month: datetime.date) -> Qu
     return _referrals_of(user, place, month).filter(status=ReferralStatus.SEEN)
 
 
+def referral_unseen_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Referral]:
+    """The referrals made in the month whose person was not (yet) seen at the health center."""
+    return _referrals_of(user, place, month).exclude(status=ReferralStatus.SEEN)
+
+
 def pregnant_women_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Person]:
     """The women with a pregnancy check at a visit of the month (in `place`), with the
     pregnancy of their last check of the month."""
@@ -487,6 +509,26 @@ def facility_delivery_records(
                 outcome_date__lt=_end(month),
                 birth_outcome__in=DELIVERED,
             ).exclude(outcome_place=DeliveryPlace.HOME),
+            user,
+            place,
+            f"woman__{COMMUNITY}",
+        )
+        .annotate(anc_count=_anc_count())
+        .select_related("woman__household__community", "outcome_health_center")
+        .order_by("outcome_date", "pk")
+    )
+
+
+def home_delivery_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Pregnancy]:
+    """The births (live or still) of the month at home: missing from the facility deliveries."""
+    return (
+        _within(
+            Pregnancy.objects.filter(
+                outcome_date__gte=month,
+                outcome_date__lt=_end(month),
+                birth_outcome__in=DELIVERED,
+                outcome_place=DeliveryPlace.HOME,
+            ),
             user,
             place,
             f"woman__{COMMUNITY}",
@@ -632,6 +674,7 @@ _register(
     target=Target(90),
     ongoing=True,  # the children enrolled carry into a month without visits
     records=two_contacts_records,
+    missing=two_contacts_missing,
     record_columns=CHILD_COLUMNS,
 )
 _register(
@@ -686,6 +729,7 @@ _register(
     denominator_label=_("referrals"),
     target=Target(80),
     records=referral_seen_records,
+    missing=referral_unseen_records,
     record_columns=REFERRAL_COLUMNS,
 )
 _register(
@@ -738,6 +782,7 @@ _register(
     denominator_label=_("births"),
     target=Target(90),
     records=facility_delivery_records,
+    missing=home_delivery_records,
     record_columns=DELIVERY_COLUMNS,
 )
 _register(

@@ -29,13 +29,14 @@ from jigiya.core import pagecache
 from jigiya.core.errors import validation_fields
 from jigiya.core.periods import Month
 from jigiya.donors import selectors as donors
-from jigiya.indicators import catalog, charts, exports, runcharts, selectors
+from jigiya.indicators import catalog, charts, exports, runcharts, selectors, summary
 from jigiya.indicators.areas import Area
 from jigiya.indicators.catalog import Indicator, Program
 from jigiya.indicators.params import (
     RUN_CHART_SPANS,
     SPANS,
     Period,
+    last_complete_month,
     parse_indicator,
     parse_month,
     parse_period,
@@ -121,12 +122,7 @@ def _common(request: HttpRequest, period: Period, area: Area | None = None) -> d
     }
 
 
-def _status_label(status: str) -> str:
-    return {
-        "on_track": _("on track"),
-        "at_risk": _("at risk"),
-        "off_track": _("off track"),
-    }.get(status, "")
+_status_label = summary.status_label
 
 
 def _card(
@@ -144,22 +140,29 @@ def _card(
     query = {"indicator": indicator.code, **area.query, "month": period.month}
     return {
         "indicator": indicator,
+        "anchor": summary.card_anchor(indicator),
         "point": latest,
         "previous": series[-2] if len(series) > 1 else None,
         "status": status,
         "status_label": _status_label(status),
-        "spark": charts.sparkline([point.value for point in series]),
+        "in_progress": period.open_index is not None,
+        "spark": charts.sparkline(
+            [point.value for point in series], open_last=period.open_index is not None
+        ),
         "drill_url": _url("drill", **query),
         # A run chart needs points: at least its own shortest range.
         "run_chart_url": _url("run_chart", **query, range=max(period.span, RUN_CHART_SPANS[0])),
         "csv_url": _url("table_csv", **query, range=period.span),
+        "csv_fr_url": _url("table_csv", **query, range=period.span, dialect=exports.FRENCH),
         "xlsx_url": _url("table_xlsx", **query, range=period.span),
         **charts_,
     }
 
 
-def _trend(indicator: Indicator, series: list[Point]) -> str:
-    return charts.trend(indicator, [(p.month, p.value) for p in series])
+def _trend(indicator: Indicator, series: list[Point], period: Period) -> str:
+    return charts.trend(
+        indicator, [(p.month, p.value) for p in series], open_index=period.open_index
+    )
 
 
 @page
@@ -189,7 +192,7 @@ def _program_cards(
                     series[i.code],
                     area,
                     period,
-                    **({"trend": _trend(i, series[i.code])} if trend else {}),
+                    **({"trend": _trend(i, series[i.code], period)} if trend else {}),
                 )
                 for i in indicators
                 if i.program == program
@@ -273,7 +276,7 @@ def program_dashboard(request: HttpRequest, program: str) -> HttpResponse:
                 series[i.code],
                 area,
                 period,
-                trend=_trend(i, series[i.code]),
+                trend=_trend(i, series[i.code], period),
                 bars=charts.bars(i, child_bars) if child_bars else "",
                 league=charts.bars(i, league[:LEAGUE_SIZE], ranked=True) if league else "",
                 league_more=max(len(league) - LEAGUE_SIZE, 0),
@@ -281,6 +284,9 @@ def program_dashboard(request: HttpRequest, program: str) -> HttpResponse:
         )
     context = _common(request, period, area) | {
         "program": Program(program),
+        "summary": summary.program_summaries(
+            [Program(program)], indicators, series, area, period, on_dashboard=True
+        )[0],
         "cards": cards,
         "children": children,
     }
@@ -332,7 +338,12 @@ def run_chart(request: HttpRequest) -> HttpResponse:
     series = selectors.area_series(
         user=request.user, indicators=[indicator], area=area, months=period.months
     )[indicator.code]
-    known = [(index, p.value) for index, p in enumerate(series) if p.value is not None]
+    # The month in progress is drawn, not analysed: its figure is still growing.
+    known = [
+        (index, p.value)
+        for index, p in enumerate(series)
+        if p.value is not None and index != period.open_index
+    ]
     analysis = runcharts.analyse([value for _index, value in known])
     # The analysis indexes known points only; map its shift back to the series' months.
     marked = {known[index][0] for index in analysis.shift_points()}
@@ -341,6 +352,7 @@ def run_chart(request: HttpRequest) -> HttpResponse:
         [(p.month, p.value) for p in series],
         median=analysis.median,
         marked=marked,
+        open_index=period.open_index,
     )
     context = _common(request, period, area) | {
         "indicator": indicator,
@@ -366,12 +378,17 @@ def _indicator_or_first(request: HttpRequest, place: Place) -> Indicator:
     return parse_indicator(code)
 
 
+def _month_or_last_complete(request: HttpRequest) -> Month:
+    text = request.GET.get("month")
+    return parse_month(text) if text else last_complete_month()
+
+
 @page
 def drill(request: HttpRequest) -> HttpResponse:
     """The records behind a figure (when the program gives them and the user may see them),
     otherwise the figure broken down by the places below and by its stored breakdowns.
     With `health_center=`: the figure of its health area, by its communities."""
-    month = parse_month(request.GET.get("month"))
+    month = _month_or_last_complete(request)
     area = _area(request)
     indicator = _indicator_or_first(request, area.place)
     user = request.user
@@ -390,6 +407,7 @@ def drill(request: HttpRequest) -> HttpResponse:
     }
     if records is not None:
         context |= _drill_records(request, indicator, area, month, records)
+        context |= _drill_missing(request, indicator, area, month)
     else:
         context |= _drill_places(request, indicator, area, month)
     return render(request, "indicators/drill.html", context)
@@ -408,6 +426,19 @@ def _drill_records(
         "count": records.count(),
         "export_url": _url("records_export", **query) if may_export else "",
     }
+
+
+def _drill_missing(
+    request: HttpRequest, indicator: Indicator, area: Area, month: Month
+) -> dict[str, Any]:
+    """Who is missing from a rate's numerator (the first of them, and their count)."""
+    missing = selectors.drill_missing(
+        user=request.user, indicator=indicator, area=area, month=month.first_day
+    )
+    if missing is None:
+        return {}
+    rows = exports.record_rows(missing[:DRILL_ROWS], indicator.record_columns, pseudonyms=False)
+    return {"missing_rows": list(rows), "missing_count": missing.count()}
 
 
 def _drill_places(
@@ -460,6 +491,7 @@ def table_export(request: HttpRequest, fmt: str) -> HttpResponse:
         exports.table_rows(rows),
         filename=f"indicators-{area.code}-{period.month}",
         fmt=fmt,
+        dialect=exports.parse_dialect(request.GET.get("dialect")),
     )
 
 
@@ -472,7 +504,7 @@ def records_export(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     code = request.GET.get("indicator")
     if not code and area.center is None:
-        context = _common(request, Period(parse_month(None)), area) | {
+        context = _common(request, Period(last_complete_month()), area) | {
             "indicators": [i for i in catalog.all_indicators() if i.records is not None],
         }
         return render(request, "indicators/records_export.html", context)
@@ -494,6 +526,7 @@ def records_export(request: HttpRequest) -> HttpResponse:
         ),
         filename=f"records-{indicator.code}-{area.code}-{month}",
         fmt=fmt,
+        dialect=exports.parse_dialect(request.GET.get("dialect")),
     )
 
 
