@@ -438,7 +438,12 @@ def _drill_missing(
     if missing is None:
         return {}
     rows = exports.record_rows(missing[:DRILL_ROWS], indicator.record_columns, pseudonyms=False)
-    return {"missing_rows": list(rows), "missing_count": missing.count()}
+    labels = [column.label for column in indicator.record_columns]
+    return {
+        # (label, value) per cell: on a phone each row is a card with its labels.
+        "missing_rows": [list(zip(labels, row, strict=True)) for row in rows],
+        "missing_count": missing.count(),
+    }
 
 
 def _drill_places(
