@@ -60,7 +60,7 @@ def test_the_dashboard_opens_on_the_last_complete_month_with_the_summary(
     summary = body.split('class="panel summary-panel"')[1].split("</section>")[0]
     row = summary.split(f'data-indicator="{WOMEN}"')[1].split("</li>")[0]
     assert "60,0\u00a0%" in row and "30&#8239;/&#8239;50" in row and "target 50,0\u00a0%" in row
-    assert f"+22,5\u00a0pts in a month" in row and 'class="status on_track"' in row
+    assert "+22,5\u00a0pts in a month" in row and 'class="status on_track"' in row
     assert 'svg class="chart spark"' in row
     assert f"?indicator={WOMEN}&amp;place={cast.region.pk}&amp;month=2025-02" in row
     # Each line opens its detail card below, one per indicator.
@@ -174,7 +174,7 @@ def test_french_csv_keeps_formulas_neutral_and_numbers_numbers():
     assert text == (
         "\ufeffname;amount;count;rate;empty\r\n"
         "'=HYPERLINK(1);-3,5;-2;1,25;\r\n"
-        "'+223 70;12,0;0;\"a;b\";\r\n"
+        '\'+223 70;12,0;0;"a;b";\r\n'
     )
 
 
