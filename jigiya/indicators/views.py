@@ -7,7 +7,7 @@ with status 400 and a message naming the field; nothing else changes.
 """
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache, wraps
 from typing import Any
 from urllib.parse import urlencode
@@ -417,12 +417,15 @@ def _drill_records(
     request: HttpRequest, indicator: Indicator, area: Area, month: Month, records: QuerySet
 ) -> dict[str, Any]:
     """The first records behind the figure, their count, and the export link when allowed."""
-    rows = exports.record_rows(records[:DRILL_ROWS], indicator.record_columns, pseudonyms=False)
+    rows = list(
+        exports.record_rows(records[:DRILL_ROWS], indicator.record_columns, pseudonyms=False)
+    )
     may_export = selectors.can_export_records(user=request.user, area=area)
     query = {"indicator": indicator.code, **area.query, "month": month, "format": "csv"}
     return {
         "columns": indicator.record_columns,
-        "rows": list(rows),
+        "rows": rows,
+        "labelled_rows": _labelled(indicator, rows),
         "count": records.count(),
         "export_url": _url("records_export", **query) if may_export else "",
     }
@@ -438,12 +441,13 @@ def _drill_missing(
     if missing is None:
         return {}
     rows = exports.record_rows(missing[:DRILL_ROWS], indicator.record_columns, pseudonyms=False)
+    return {"missing_rows": _labelled(indicator, rows), "missing_count": missing.count()}
+
+
+def _labelled(indicator: Indicator, rows: Iterable[list[Any]]) -> list[list[tuple[Any, Any]]]:
+    """(label, value) per cell: on a phone each row is a card with its labels."""
     labels = [column.label for column in indicator.record_columns]
-    return {
-        # (label, value) per cell: on a phone each row is a card with its labels.
-        "missing_rows": [list(zip(labels, row, strict=True)) for row in rows],
-        "missing_count": missing.count(),
-    }
+    return [list(zip(labels, row, strict=True)) for row in rows]
 
 
 def _drill_places(
