@@ -427,7 +427,8 @@ def _drill_records(
         "rows": rows,
         "labelled_rows": _labelled(indicator, rows),
         "count": records.count(),
-        "export_url": _url("records_export", **query) if may_export else "",
+        "export_url": _url("records_export", **query, dialect=exports.FRENCH) if may_export else "",
+        "export_plain_url": _url("records_export", **query) if may_export else "",
     }
 
 
