@@ -7,10 +7,11 @@ keeps its fixed number of queries."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -52,6 +53,16 @@ def status_label(status: str) -> str:
     }.get(status, "")
 
 
+@lru_cache(maxsize=8)
+def _path(name: str, prefix: str) -> str:
+    return reverse(name)
+
+
+def _drill_path() -> str:
+    """`reverse` once per script prefix: a manager's home has forty lines."""
+    return _path("indicators:drill", get_script_prefix())
+
+
 def card_anchor(indicator: Indicator) -> str:
     return "i-" + indicator.code.replace(".", "-")
 
@@ -90,7 +101,7 @@ def summary_row(
             label=_("%(indicator)s over %(months)s months")
             % {"indicator": indicator.name, "months": len(series)},
         ),
-        drill_url=f"{reverse('indicators:drill')}?{urlencode(query)}",
+        drill_url=f"{_drill_path()}?{urlencode(query)}",
         anchor=anchor or "#" + card_anchor(indicator),
     )
 
@@ -109,7 +120,7 @@ def program_summaries(
     query: dict[str, Any] = {**area.query, "month": str(period.month), "range": period.span}
     summaries = []
     for program in programs:
-        url = f"{reverse(f'indicators:program_{program}')}?{urlencode(query)}"
+        url = f"{_path(f'indicators:program_{program}', get_script_prefix())}?{urlencode(query)}"
         rows = [
             summary_row(
                 i,
