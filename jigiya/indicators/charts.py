@@ -172,7 +172,8 @@ def trend(
         body.append(_dot(x, y_known, month, format_value(unit, value), index, marked, open_index))
     every = max(1, (count + 5) // 6)
     for index, (month, _value) in enumerate(points):
-        if index % every == 0 or index == count - 1:
+        # Every `every`-th month, and the last one (not crowding the one before it).
+        if index == count - 1 or (index % every == 0 and count - 1 - index >= every):
             text = month_label(month)
             if index == open_index:
                 text = f"{text} ({_('in progress')})"

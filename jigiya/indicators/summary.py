@@ -84,7 +84,8 @@ def summary_row(
     """One indicator's line: `series` ends with the period's month."""
     point = series[-1]
     previous = series[-2] if len(series) > 1 else None
-    status = indicator.status(point.value)
+    # A month in progress gets no verdict: its figure is still growing.
+    status = indicator.status(point.value) if period.open_index is None else ""
     change, trend = _change(indicator, point, previous)
     query = {"indicator": indicator.code, **area.query, "month": str(period.month)}
     return SummaryRow(

@@ -135,7 +135,8 @@ def _card(
 ) -> dict[str, Any]:
     area = area if isinstance(area, Area) else Area.of(area)
     latest = series[-1]
-    status = indicator.status(latest.value)
+    # A month in progress gets no verdict: its figure is still growing.
+    status = indicator.status(latest.value) if period.open_index is None else ""
     # A health center's figures drill down to (and chart) its whole health area.
     query = {"indicator": indicator.code, **area.query, "month": period.month}
     return {
@@ -398,12 +399,14 @@ def drill(request: HttpRequest) -> HttpResponse:
     records = selectors.drill_records(
         user=user, indicator=indicator, area=area, month=month.first_day
     )
-    context = _common(request, Period(month), area) | {
+    period = Period(month)
+    status = indicator.status(point.value) if period.open_index is None else ""
+    context = _common(request, period, area) | {
         "indicator": indicator,
         "month": month,
         "point": point,
-        "status": indicator.status(point.value),
-        "status_label": _status_label(indicator.status(point.value)),
+        "status": status,
+        "status_label": _status_label(status),
     }
     if records is not None:
         context |= _drill_records(request, indicator, area, month, records)

@@ -79,6 +79,9 @@ def test_a_month_in_progress_is_marked_and_drawn_hollow(cast, manager_client, as
     summary = body.split('class="panel summary-panel"')[1].split("</section>")[0]
     assert summary.count("data-open-month") == 1  # the summary's heading
     assert "month in progress" in summary
+    # No verdict on a figure still growing: 60 % is above the target, but not yet final.
+    assert 'class="status' not in summary
+    assert _rows(response.context["summary"])[WOMEN].status == ""
     # The trend's February point is hollow, labelled, joined by a dotted line.
     card = body.split('id="i-quality-asaco_assembly_women"')[1].split("</section>")[0]
     assert card.count('<circle class="open"') == 1
