@@ -347,24 +347,21 @@ def visit_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[V
 
 def two_contacts_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Person]:
     """The enrolled children seen at two visits or more in the month."""
-    return _enrolled_children(user, place, month).filter(visits_in_month__gte=2)
+    return _enrolled_children(user, place, month, seen_twice=True)
 
 
 def two_contacts_missing(user: Actor, place: Place, month: datetime.date) -> QuerySet[Person]:
     """The children enrolled in the month not yet seen twice: the ones a CHW still has to see,
     fewest visits first."""
-    return (
-        _enrolled_children(user, place, month)
-        .filter(visits_in_month__lt=2)
-        .order_by(
-            "visits_in_month", "household__community__name", "family_name", "given_name", "pk"
-        )
-    )
+    return _enrolled_children(user, place, month, seen_twice=False)
 
 
-def _enrolled_children(user: Actor, place: Place, month: datetime.date) -> QuerySet[Person]:
+def _enrolled_children(
+    user: Actor, place: Place, month: datetime.date, *, seen_twice: bool
+) -> QuerySet[Person]:
     """The children enrolled in the child follow-up at any time in the month (the denominator
-    of `children_two_contacts`), with their visits in the month."""
+    of `children_two_contacts`) seen twice or more in it (`seen_twice`), or not (fewest visits
+    first), with their visits in the month."""
     end = _end(month)
     enrolled = Enrollment.objects.filter(
         Q(end__isnull=True) | Q(end__gte=month),
@@ -375,12 +372,15 @@ def _enrolled_children(user: Actor, place: Place, month: datetime.date) -> Query
     seen = Visit.people.through.objects.filter(
         person=OuterRef("pk"), visit__date__gte=month, visit__date__lt=end
     )
-    return (
+    children = (
         _within(Person.objects.filter(Exists(enrolled)), user, place, COMMUNITY)
         .annotate(full_name=_full_name(), visits_in_month=_count(seen, "person"))
         .select_related("household__community", "household__chw")
-        .order_by("household__community__name", "family_name", "given_name", "pk")
     )
+    order = ("household__community__name", "family_name", "given_name", "pk")
+    if seen_twice:
+        return children.filter(visits_in_month__gte=2).order_by(*order)
+    return children.filter(visits_in_month__lt=2).order_by("visits_in_month", *order)
 
 
 def muac_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[ChildAssessment]:
