@@ -147,7 +147,10 @@ def _card(
         "status": status,
         "status_label": _status_label(status),
         "in_progress": period.open_index is not None,
-        "spark": charts.sparkline(
+        # A card with its trend needs no sparkline (the overview and the report show one).
+        "spark": ""
+        if "trend" in charts_
+        else charts.sparkline(
             [point.value for point in series], open_last=period.open_index is not None
         ),
         "drill_url": _url("drill", **query),
