@@ -38,14 +38,26 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float | Decimal)
 
 
-def csv_text(header: Row, rows: Iterable[Row]) -> str:
+def _decimal_comma(value: Any) -> Any:
+    """A number with a fractional part written with a decimal comma (`12,5`), as French
+    spreadsheet programs read numbers; made after `safe_cell`, so `-3,5` stays a number."""
+    if isinstance(value, float | Decimal) and not isinstance(value, bool):
+        return str(value).replace(".", ",")
+    return value
+
+
+def csv_text(
+    header: Row, rows: Iterable[Row], *, delimiter: str = ",", decimal_comma: bool = False
+) -> str:
     """The header and rows as CSV (CRLF line ends, a UTF-8 byte order mark first so that
-    spreadsheet programs read accents right), every cell made safe; None is an empty cell."""
+    spreadsheet programs read accents right), every cell made safe; None is an empty cell.
+    French Excel: `delimiter=";"` and `decimal_comma=True`."""
     text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\r\n")
+    writer = csv.writer(text, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([safe_cell(cell) for cell in header])
+    number = _decimal_comma if decimal_comma else (lambda cell: cell)
     for row in rows:
-        writer.writerow(["" if cell is None else safe_cell(cell) for cell in row])
+        writer.writerow(["" if cell is None else number(safe_cell(cell)) for cell in row])
     return "\ufeff" + text.getvalue()
 
 

@@ -347,6 +347,21 @@ def visit_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[V
 
 def two_contacts_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Person]:
     """The enrolled children seen at two visits or more in the month."""
+    return _enrolled_children(user, place, month, seen_twice=True)
+
+
+def two_contacts_missing(user: Actor, place: Place, month: datetime.date) -> QuerySet[Person]:
+    """The children enrolled in the month not yet seen twice: the ones a CHW still has to see,
+    fewest visits first."""
+    return _enrolled_children(user, place, month, seen_twice=False)
+
+
+def _enrolled_children(
+    user: Actor, place: Place, month: datetime.date, *, seen_twice: bool
+) -> QuerySet[Person]:
+    """The children enrolled in the child follow-up at any time in the month (the denominator
+    of `children_two_contacts`) seen twice or more in it (`seen_twice`), or not (fewest visits
+    first), with their visits in the month."""
     end = _end(month)
     enrolled = Enrollment.objects.filter(
         Q(end__isnull=True) | Q(end__gte=month),
@@ -357,13 +372,15 @@ def two_contacts_records(user: Actor, place: Place, month: datetime.date) -> Que
     seen = Visit.people.through.objects.filter(
         person=OuterRef("pk"), visit__date__gte=month, visit__date__lt=end
     )
-    return (
+    children = (
         _within(Person.objects.filter(Exists(enrolled)), user, place, COMMUNITY)
         .annotate(full_name=_full_name(), visits_in_month=_count(seen, "person"))
-        .filter(visits_in_month__gte=2)
         .select_related("household__community", "household__chw")
-        .order_by("household__community__name", "family_name", "given_name", "pk")
     )
+    order = ("household__community__name", "family_name", "given_name", "pk")
+    if seen_twice:
+        return children.filter(visits_in_month__gte=2).order_by(*order)
+    return children.filter(visits_in_month__lt=2).order_by("visits_in_month", *order)
 
 
 def muac_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[ChildAssessment]:
@@ -423,6 +440,11 @@ def referral_records(user: Actor, place: Place, month: datetime.date) -> QuerySe
 def referral_seen_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Referral]:
     """The referrals made in the month whose person was seen at the health center."""
     return _referrals_of(user, place, month).filter(status=ReferralStatus.SEEN)
+
+
+def referral_unseen_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Referral]:
+    """The referrals made in the month whose person was not (yet) seen at the health center."""
+    return _referrals_of(user, place, month).exclude(status=ReferralStatus.SEEN)
 
 
 def pregnant_women_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Person]:
@@ -487,6 +509,26 @@ def facility_delivery_records(
                 outcome_date__lt=_end(month),
                 birth_outcome__in=DELIVERED,
             ).exclude(outcome_place=DeliveryPlace.HOME),
+            user,
+            place,
+            f"woman__{COMMUNITY}",
+        )
+        .annotate(anc_count=_anc_count())
+        .select_related("woman__household__community", "outcome_health_center")
+        .order_by("outcome_date", "pk")
+    )
+
+
+def home_delivery_records(user: Actor, place: Place, month: datetime.date) -> QuerySet[Pregnancy]:
+    """The births (live or still) of the month at home: missing from the facility deliveries."""
+    return (
+        _within(
+            Pregnancy.objects.filter(
+                outcome_date__gte=month,
+                outcome_date__lt=_end(month),
+                birth_outcome__in=DELIVERED,
+                outcome_place=DeliveryPlace.HOME,
+            ),
             user,
             place,
             f"woman__{COMMUNITY}",
@@ -632,6 +674,7 @@ _register(
     target=Target(90),
     ongoing=True,  # the children enrolled carry into a month without visits
     records=two_contacts_records,
+    missing=two_contacts_missing,
     record_columns=CHILD_COLUMNS,
 )
 _register(
@@ -686,6 +729,7 @@ _register(
     denominator_label=_("referrals"),
     target=Target(80),
     records=referral_seen_records,
+    missing=referral_unseen_records,
     record_columns=REFERRAL_COLUMNS,
 )
 _register(
@@ -738,6 +782,7 @@ _register(
     denominator_label=_("births"),
     target=Target(90),
     records=facility_delivery_records,
+    missing=home_delivery_records,
     record_columns=DELIVERY_COLUMNS,
 )
 _register(

@@ -151,6 +151,9 @@ class Indicator:
     # Optional: the records behind a figure, for drill-down (user, place, month) → queryset.
     records: Records | None = field(default=None, compare=False)
     record_columns: tuple[RecordColumn, ...] = field(default=(), compare=False)
+    # Optional, for a rate: the denominator's records missing from the numerator (the children
+    # enrolled not yet seen twice, the referrals not yet seen), shown with `record_columns`.
+    missing: Records | None = field(default=None, compare=False)
 
     @property
     def is_rate(self) -> bool:

@@ -118,11 +118,13 @@ def trend(
     label: str = "",
     median: float | None = None,
     marked: set[int] | None = None,
+    open_index: int | None = None,
     width: int = 640,
     height: int = 220,
 ) -> SafeString:
     """A line over the months, with the target (dashed) and, for run charts, the median and the
-    points of a shift marked in red."""
+    points of a shift marked in red. The point at `open_index` (the month in progress) is drawn
+    hollow, joined by a dotted line and labelled: a figure still growing, not a fall."""
     left, right, top, bottom = 56, 28, 14, height - 28
     values = [value for _month, value in points if value is not None]
     target = indicator.target.value if indicator.target else None
@@ -159,39 +161,111 @@ def trend(
             + f'<text x="{left + 4}" y="{y - 4:.1f}" fill="{MUTED}">'
             f"{escape(_('median'))} {escape(format_value(unit, median))}</text>"
         )
-    body += _polyline(xs, ys, COLOURS[""])
+    closed = len(points) if open_index is None else open_index
+    body += _polyline(xs[:closed], ys[:closed], COLOURS[""])
+    body += _open_segment(xs, ys, open_index)
     marked = marked or set()
     for index, (x, y_known) in enumerate(zip(xs, ys, strict=True)):
         if y_known is None:
             continue
-        y = y_known
-        colour = SIGNAL if index in marked else COLOURS[""]
         month, value = points[index]
-        body.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{4 if index in marked else 3}" '
-            f'fill="{colour}"><title>{month_label(month)}: '
-            f"{escape(format_value(unit, value))}</title></circle>"
-        )
+        body.append(_dot(x, y_known, month, format_value(unit, value), index, marked, open_index))
     every = max(1, (count + 5) // 6)
     for index, (month, _value) in enumerate(points):
-        if index % every == 0 or index == count - 1:
+        # Every `every`-th month, and the last one (not crowding the one before it).
+        if index == count - 1 or (index % every == 0 and count - 1 - index >= every):
+            text = month_label(month)
+            if index == open_index:
+                text = f"{text} ({_('in progress')})"
             body.append(
-                f'<text x="{xs[index]:.1f}" y="{height - 8}" text-anchor="middle" '
-                f'fill="{MUTED}">{month_label(month)}</text>'
+                f'<text x="{xs[index]:.1f}" y="{height - 8}" '
+                f'text-anchor="{"end" if index == count - 1 and index else "middle"}" '
+                f'fill="{MUTED}">{escape(text)}</text>'
             )
     return _svg(width, height, label or str(indicator.name), body, "trend")
 
 
-def sparkline(values: Sequence[float | None], *, width: int = 120, height: int = 28) -> SafeString:
-    """A small trend beside a figure: the shape only, no axes."""
+def _open_segment(
+    xs: Sequence[float], ys: Sequence[float | None], open_index: int | None
+) -> list[str]:
+    """The line into the month in progress, dashed: its figure is not final."""
+    if open_index is None or open_index == 0:
+        return []
+    before, now = ys[open_index - 1], ys[open_index]
+    if before is None or now is None:
+        return []
+    return [
+        f'<line class="open" x1="{xs[open_index - 1]:.1f}" y1="{before:.1f}" '
+        f'x2="{xs[open_index]:.1f}" y2="{now:.1f}" stroke="{COLOURS[""]}" stroke-width="2" '
+        'stroke-dasharray="3 3"/>'
+    ]
+
+
+def _dot(
+    x: float,
+    y: float,
+    month: datetime.date,
+    value: str,
+    index: int,
+    marked: set[int],
+    open_index: int | None,
+) -> str:
+    """A point: filled, red when part of a shift; hollow for the month still in progress."""
+    if index == open_index:
+        title = _("%(month)s: %(value)s so far (month in progress)") % {
+            "month": month_label(month),
+            "value": value,
+        }
+        return (
+            f'<circle class="open" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#fff" '
+            f'stroke="{COLOURS[""]}" stroke-width="2"><title>{escape(title)}</title></circle>'
+        )
+    colour = SIGNAL if index in marked else COLOURS[""]
+    return (
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{4 if index in marked else 3}" '
+        f'fill="{colour}"><title>{month_label(month)}: {escape(value)}</title></circle>'
+    )
+
+
+def sparkline(
+    values: Sequence[float | None],
+    *,
+    open_last: bool = False,
+    label: str = "",
+    width: int = 120,
+    height: int = 28,
+) -> SafeString:
+    """A small trend beside a figure: the shape only, no axes; the last point marked (hollow
+    and dotted in when `open_last`: the month in progress)."""
     known = [value for value in values if value is not None]
     high = max(known, default=0) or 1
     low = min(known, default=0)
-    scale = _Scale(min(low, 0), high, 3, height - 3)
-    step = (width - 6) / max(len(values) - 1, 1)
-    xs = [3 + index * step for index in range(len(values))]
+    scale = _Scale(min(low, 0), high, 4, height - 4)
+    step = (width - 8) / max(len(values) - 1, 1)
+    xs = [4 + index * step for index in range(len(values))]
     ys = [scale.y(value) if value is not None else None for value in values]
-    return _svg(width, height, _("trend"), _polyline(xs, ys, COLOURS[""]), "spark")
+    open_index = len(values) - 1 if open_last and values else None
+    closed = len(values) if open_index is None else open_index
+    body = _polyline(xs[:closed], ys[:closed], COLOURS[""]) + _open_segment(xs, ys, open_index)
+    if values and ys[-1] is not None:
+        fill = "#fff" if open_last else COLOURS[""]
+        body.append(
+            f'<circle cx="{xs[-1]:.1f}" cy="{ys[-1]:.1f}" r="3" fill="{fill}" '
+            f'stroke="{COLOURS[""]}" stroke-width="1.5"/>'
+        )
+    return _svg(width, height, label or _("trend"), body, "spark")
+
+
+def format_change(unit: str, change: float | None) -> str:
+    """The change from one month to the next: `+3,2 pts` for a rate in percent, `+1 500 FCFA`,
+    a minus sign (U+2212) for a fall; `—` without two values to compare."""
+    if change is None:
+        return "—"
+    sign = "+" if change > 0 else "\u2212" if change < 0 else "±"
+    size = abs(change)
+    if unit == Unit.PERCENT:
+        return f"{sign}{size:.1f}".replace(".", ",") + "\u00a0" + _("pts")
+    return sign + format_value(unit, size)
 
 
 @dataclass(frozen=True)

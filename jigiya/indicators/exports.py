@@ -132,14 +132,40 @@ def record_rows(
         yield row
 
 
+# CSV dialects: `dialect=fr` is what Excel set to French opens as columns (semicolons, decimal
+# commas); without it, commas and decimal points, as programs and other spreadsheets read them.
+FRENCH = "fr"
+DIALECTS = ("", FRENCH)
+
+
+def parse_dialect(text: str | None) -> str:
+    """`dialect=` of a CSV export: "" (commas) or "fr" (French Excel); anything else is 400."""
+    if (text or "") not in DIALECTS:
+        raise ValidationError(
+            {"dialect": _("Choose the CSV for French Excel (fr) or the plain CSV (empty).")}
+        )
+    return text or ""
+
+
 def respond(
-    header: list[str], rows: Iterable[list[Any]], *, filename: str, fmt: str
+    header: list[str],
+    rows: Iterable[list[Any]],
+    *,
+    filename: str,
+    fmt: str,
+    dialect: str = "",
 ) -> HttpResponse:
-    """The rows as a downloadable CSV (UTF-8 with BOM, for spreadsheet programs) or XLSX, each
-    cell made safe by `core.spreadsheets` (no cell a spreadsheet program would run)."""
+    """The rows as a downloadable CSV (UTF-8 with BOM, for spreadsheet programs; semicolons and
+    decimal commas for French Excel with `dialect="fr"`) or XLSX, each cell made safe by
+    `core.spreadsheets` (no cell a spreadsheet program would run)."""
     if fmt == "xlsx":
         response = HttpResponse(xlsx_bytes(header, rows), content_type=XLSX)
     else:
-        response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
+        text = (
+            csv_text(header, rows, delimiter=";", decimal_comma=True)
+            if dialect == FRENCH
+            else csv_text(header, rows)
+        )
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

@@ -35,6 +35,12 @@ class Period:
     def first(self) -> Month:
         return self.month.shift(1 - self.span)
 
+    @property
+    def open_index(self) -> int | None:
+        """The index in `months` of the month still in progress (always the last), or None:
+        its figures are not final and are drawn as such."""
+        return self.span - 1 if self.month == Month.current() else None
+
     def query(self) -> str:
         return f"month={self.month}&range={self.span}"
 
@@ -51,9 +57,16 @@ def parse_month(text: str | None, *, field: str = "month") -> Month:
     return month
 
 
+def last_complete_month() -> Month:
+    """Where dashboards, run charts and drill-downs open: the month before this one, whose
+    figures are complete (this month's are still being recorded)."""
+    return Month.current().previous()
+
+
 def parse_period(month: str | None, span: str | None, *, spans: tuple[int, ...] = SPANS) -> Period:
-    """The period selector: a month and a range of 6, 12 or 18 months (or of `spans`)."""
-    chosen = parse_month(month)
+    """The period selector: a month (default: the last complete month) and a range of 6, 12 or
+    18 months (or of `spans`)."""
+    chosen = parse_month(month) if month else last_complete_month()
     if not span:
         return Period(chosen)
     try:

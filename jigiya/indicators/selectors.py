@@ -303,6 +303,23 @@ def drill_records(
     return reduce(or_, (indicator.records(user, p, month) for p in places))
 
 
+def drill_missing(
+    *, user: Actor, indicator: Indicator, area: Area, month: datetime.date
+) -> QuerySet | None:
+    """For a rate whose program gives them: the denominator's records missing from the
+    numerator (who is still to be seen), under the same rule as `drill_records` (the program's
+    view permission in every place of the figure). None otherwise."""
+    _require_figures(user, [indicator], area)
+    if indicator.missing is None:
+        return None
+    places = area_places(user=user, area=area)
+    if not places or not all(
+        can_see_records(user=user, indicator=indicator, place=p) for p in places
+    ):
+        return None
+    return reduce(or_, (indicator.missing(user, p, month) for p in places))
+
+
 def can_export_records(*, user: Actor, area: Area) -> bool:
     """`EXPORT_RECORDS` at the place, or in every community of a health area the user sees."""
     places = area_places(user=user, area=area)

@@ -7,7 +7,7 @@ with status 400 and a message naming the field; nothing else changes.
 """
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache, wraps
 from typing import Any
 from urllib.parse import urlencode
@@ -29,13 +29,14 @@ from jigiya.core import pagecache
 from jigiya.core.errors import validation_fields
 from jigiya.core.periods import Month
 from jigiya.donors import selectors as donors
-from jigiya.indicators import catalog, charts, exports, runcharts, selectors
+from jigiya.indicators import catalog, charts, exports, runcharts, selectors, summary
 from jigiya.indicators.areas import Area
 from jigiya.indicators.catalog import Indicator, Program
 from jigiya.indicators.params import (
     RUN_CHART_SPANS,
     SPANS,
     Period,
+    last_complete_month,
     parse_indicator,
     parse_month,
     parse_period,
@@ -121,12 +122,7 @@ def _common(request: HttpRequest, period: Period, area: Area | None = None) -> d
     }
 
 
-def _status_label(status: str) -> str:
-    return {
-        "on_track": _("on track"),
-        "at_risk": _("at risk"),
-        "off_track": _("off track"),
-    }.get(status, "")
+_status_label = summary.status_label
 
 
 def _card(
@@ -139,27 +135,38 @@ def _card(
 ) -> dict[str, Any]:
     area = area if isinstance(area, Area) else Area.of(area)
     latest = series[-1]
-    status = indicator.status(latest.value)
+    # A month in progress gets no verdict: its figure is still growing.
+    status = indicator.status(latest.value) if period.open_index is None else ""
     # A health center's figures drill down to (and chart) its whole health area.
     query = {"indicator": indicator.code, **area.query, "month": period.month}
     return {
         "indicator": indicator,
+        "anchor": summary.card_anchor(indicator),
         "point": latest,
         "previous": series[-2] if len(series) > 1 else None,
         "status": status,
         "status_label": _status_label(status),
-        "spark": charts.sparkline([point.value for point in series]),
+        "in_progress": period.open_index is not None,
+        # A card with its trend needs no sparkline (the overview and the report show one).
+        "spark": ""
+        if "trend" in charts_
+        else charts.sparkline(
+            [point.value for point in series], open_last=period.open_index is not None
+        ),
         "drill_url": _url("drill", **query),
         # A run chart needs points: at least its own shortest range.
         "run_chart_url": _url("run_chart", **query, range=max(period.span, RUN_CHART_SPANS[0])),
         "csv_url": _url("table_csv", **query, range=period.span),
+        "csv_fr_url": _url("table_csv", **query, range=period.span, dialect=exports.FRENCH),
         "xlsx_url": _url("table_xlsx", **query, range=period.span),
         **charts_,
     }
 
 
-def _trend(indicator: Indicator, series: list[Point]) -> str:
-    return charts.trend(indicator, [(p.month, p.value) for p in series])
+def _trend(indicator: Indicator, series: list[Point], period: Period) -> str:
+    return charts.trend(
+        indicator, [(p.month, p.value) for p in series], open_index=period.open_index
+    )
 
 
 @page
@@ -189,7 +196,7 @@ def _program_cards(
                     series[i.code],
                     area,
                     period,
-                    **({"trend": _trend(i, series[i.code])} if trend else {}),
+                    **({"trend": _trend(i, series[i.code], period)} if trend else {}),
                 )
                 for i in indicators
                 if i.program == program
@@ -273,7 +280,7 @@ def program_dashboard(request: HttpRequest, program: str) -> HttpResponse:
                 series[i.code],
                 area,
                 period,
-                trend=_trend(i, series[i.code]),
+                trend=_trend(i, series[i.code], period),
                 bars=charts.bars(i, child_bars) if child_bars else "",
                 league=charts.bars(i, league[:LEAGUE_SIZE], ranked=True) if league else "",
                 league_more=max(len(league) - LEAGUE_SIZE, 0),
@@ -281,6 +288,9 @@ def program_dashboard(request: HttpRequest, program: str) -> HttpResponse:
         )
     context = _common(request, period, area) | {
         "program": Program(program),
+        "summary": summary.program_summaries(
+            [Program(program)], indicators, series, area, period, on_dashboard=True
+        )[0],
         "cards": cards,
         "children": children,
     }
@@ -332,7 +342,12 @@ def run_chart(request: HttpRequest) -> HttpResponse:
     series = selectors.area_series(
         user=request.user, indicators=[indicator], area=area, months=period.months
     )[indicator.code]
-    known = [(index, p.value) for index, p in enumerate(series) if p.value is not None]
+    # The month in progress is drawn, not analysed: its figure is still growing.
+    known = [
+        (index, p.value)
+        for index, p in enumerate(series)
+        if p.value is not None and index != period.open_index
+    ]
     analysis = runcharts.analyse([value for _index, value in known])
     # The analysis indexes known points only; map its shift back to the series' months.
     marked = {known[index][0] for index in analysis.shift_points()}
@@ -341,6 +356,7 @@ def run_chart(request: HttpRequest) -> HttpResponse:
         [(p.month, p.value) for p in series],
         median=analysis.median,
         marked=marked,
+        open_index=period.open_index,
     )
     context = _common(request, period, area) | {
         "indicator": indicator,
@@ -366,12 +382,17 @@ def _indicator_or_first(request: HttpRequest, place: Place) -> Indicator:
     return parse_indicator(code)
 
 
+def _month_or_last_complete(request: HttpRequest) -> Month:
+    text = request.GET.get("month")
+    return parse_month(text) if text else last_complete_month()
+
+
 @page
 def drill(request: HttpRequest) -> HttpResponse:
     """The records behind a figure (when the program gives them and the user may see them),
     otherwise the figure broken down by the places below and by its stored breakdowns.
     With `health_center=`: the figure of its health area, by its communities."""
-    month = parse_month(request.GET.get("month"))
+    month = _month_or_last_complete(request)
     area = _area(request)
     indicator = _indicator_or_first(request, area.place)
     user = request.user
@@ -381,15 +402,18 @@ def drill(request: HttpRequest) -> HttpResponse:
     records = selectors.drill_records(
         user=user, indicator=indicator, area=area, month=month.first_day
     )
-    context = _common(request, Period(month), area) | {
+    period = Period(month)
+    status = indicator.status(point.value) if period.open_index is None else ""
+    context = _common(request, period, area) | {
         "indicator": indicator,
         "month": month,
         "point": point,
-        "status": indicator.status(point.value),
-        "status_label": _status_label(indicator.status(point.value)),
+        "status": status,
+        "status_label": _status_label(status),
     }
     if records is not None:
         context |= _drill_records(request, indicator, area, month, records)
+        context |= _drill_missing(request, indicator, area, month)
     else:
         context |= _drill_places(request, indicator, area, month)
     return render(request, "indicators/drill.html", context)
@@ -399,15 +423,38 @@ def _drill_records(
     request: HttpRequest, indicator: Indicator, area: Area, month: Month, records: QuerySet
 ) -> dict[str, Any]:
     """The first records behind the figure, their count, and the export link when allowed."""
-    rows = exports.record_rows(records[:DRILL_ROWS], indicator.record_columns, pseudonyms=False)
+    rows = list(
+        exports.record_rows(records[:DRILL_ROWS], indicator.record_columns, pseudonyms=False)
+    )
     may_export = selectors.can_export_records(user=request.user, area=area)
     query = {"indicator": indicator.code, **area.query, "month": month, "format": "csv"}
     return {
         "columns": indicator.record_columns,
-        "rows": list(rows),
+        "rows": rows,
+        "labelled_rows": _labelled(indicator, rows),
         "count": records.count(),
-        "export_url": _url("records_export", **query) if may_export else "",
+        "export_url": _url("records_export", **query, dialect=exports.FRENCH) if may_export else "",
+        "export_plain_url": _url("records_export", **query) if may_export else "",
     }
+
+
+def _drill_missing(
+    request: HttpRequest, indicator: Indicator, area: Area, month: Month
+) -> dict[str, Any]:
+    """Who is missing from a rate's numerator (the first of them, and their count)."""
+    missing = selectors.drill_missing(
+        user=request.user, indicator=indicator, area=area, month=month.first_day
+    )
+    if missing is None:
+        return {}
+    rows = exports.record_rows(missing[:DRILL_ROWS], indicator.record_columns, pseudonyms=False)
+    return {"missing_rows": _labelled(indicator, rows), "missing_count": missing.count()}
+
+
+def _labelled(indicator: Indicator, rows: Iterable[list[Any]]) -> list[list[tuple[Any, Any]]]:
+    """(label, value) per cell: on a phone each row is a card with its labels."""
+    labels = [column.label for column in indicator.record_columns]
+    return [list(zip(labels, row, strict=True)) for row in rows]
 
 
 def _drill_places(
@@ -460,6 +507,7 @@ def table_export(request: HttpRequest, fmt: str) -> HttpResponse:
         exports.table_rows(rows),
         filename=f"indicators-{area.code}-{period.month}",
         fmt=fmt,
+        dialect=exports.parse_dialect(request.GET.get("dialect")),
     )
 
 
@@ -472,7 +520,7 @@ def records_export(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     code = request.GET.get("indicator")
     if not code and area.center is None:
-        context = _common(request, Period(parse_month(None)), area) | {
+        context = _common(request, Period(last_complete_month()), area) | {
             "indicators": [i for i in catalog.all_indicators() if i.records is not None],
         }
         return render(request, "indicators/records_export.html", context)
@@ -494,6 +542,7 @@ def records_export(request: HttpRequest) -> HttpResponse:
         ),
         filename=f"records-{indicator.code}-{area.code}-{month}",
         fmt=fmt,
+        dialect=exports.parse_dialect(request.GET.get("dialect")),
     )
 
 

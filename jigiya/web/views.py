@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from jigiya.accounts.access import has_perm_anywhere
-from jigiya.accounts.roles import PROGRAMS, Perm
+from jigiya.accounts.roles import PROGRAMS, Perm, Role
 from jigiya.accounts.selectors import assignment_list
+from jigiya.indicators.summary import home_summaries
 from jigiya.places import selectors as places
 
 # Each program's own pages, linked from its card on the home page (added as programs land).
@@ -26,10 +27,19 @@ PROGRAM_LINKS: dict[str, list[tuple[str, StrPromise]]] = {
 }
 
 
+# Roles whose home opens with the month's indicators of their programs at their places.
+SUMMARY_ROLES = frozenset({Role.PROGRAM_MANAGER, Role.ME_OFFICER})
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The places and programs this user may see."""
+    """The places and programs this user may see; for a program manager or an M&E officer,
+    first the summary of their programs' indicators at their places."""
     roots = list(places.place_roots(user=request.user))
+    assignments = list(assignment_list(user=request.user))
+    summary_places = list(
+        dict.fromkeys(a.place for a in assignments if a.role in SUMMARY_ROLES and a.place)
+    )
     programs = [
         {
             "key": key,
@@ -45,7 +55,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_push_dhis2": has_perm_anywhere(request.user, Perm.DHIS2_PUSH),
         "roots": roots,
         "programs": programs,
-        "assignments": assignment_list(user=request.user),
+        "assignments": assignments,
+        "summaries": home_summaries(user=request.user, places=summary_places),
         "health_centers": places.health_center_list(user=request.user)[:12],
     }
     return render(request, "web/home.html", context)
