@@ -246,6 +246,19 @@ class ChildAssessment(BaseModel):
     def __str__(self) -> str:
         return f"{self.person_id} {self.visit_id}"
 
+    def danger_sign_labels(self) -> list[str]:
+        """The danger signs as a person reads them (the stored codes are English words)."""
+        from jigiya.followup.signs import CHILD_DANGER_SIGNS
+
+        return [str(CHILD_DANGER_SIGNS.get(code, code)) for code in self.danger_signs]
+
+    def vaccines_missing_labels(self) -> list[str]:
+        """The missing vaccines by their names on the vaccination card, not their codes."""
+        from jigiya.followup.schedules import VACCINES
+
+        names = {code: label for code, label, _age in VACCINES}
+        return [str(names.get(code, code)) for code in self.vaccines_missing]
+
 
 class BirthPlan(models.TextChoices):
     THIS_CSCOM = "this_cscom", _("This CSCom")
@@ -280,6 +293,12 @@ class PregnancyCheck(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.pregnancy_id} {self.visit_id}"
+
+    def danger_sign_labels(self) -> list[str]:
+        """The danger signs as a person reads them (the stored codes are English words)."""
+        from jigiya.followup.signs import PREGNANCY_DANGER_SIGNS
+
+        return [str(PREGNANCY_DANGER_SIGNS.get(code, code)) for code in self.danger_signs]
 
 
 class EducationTopic(models.TextChoices):
