@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "jigiya.web.context_processors.jigiya",
             ],
+            "builtins": ["jigiya.core.templatetags.typography"],
         },
     },
 ]
