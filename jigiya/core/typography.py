@@ -8,7 +8,7 @@ NO_BREAK_SPACE = "\u00a0"
 
 
 def colon_for(language: str | None) -> str:
-    """ ":" in English, " :" (no-break space) in French and Bambara."""
+    """The colon of `language`: ":" in English, " :" (no-break space) in French and Bambara."""
     return ":" if (language or "").startswith("en") else f"{NO_BREAK_SPACE}:"
 
 
