@@ -142,8 +142,9 @@ FRENCH_TOO = {"principal", "service", "score", "correct", "note", "place", "engl
 
 def _problems(url: str, html: str) -> list[str]:
     text = visible_text(html)
-    found = [f"{url}: English {word!r}" for word in sorted(set(ENGLISH_WORD.findall(text)))]
-    found += [f"{url}: untranslated {m!r}" for m in untranslated_in(text)]
+    english = sorted(set(ENGLISH_WORD.findall(text)))
+    found = [f"{url}: English {word!r}" for word in english]
+    found += [f"{url}: untranslated {m!r}" for m in untranslated_in(text) if m not in english]
     found += [
         f"{url}: no space before ':' in {m!r}" for m in sorted(set(GLUED_COLON.findall(text)))
     ]
