@@ -196,7 +196,7 @@ class MuacBand(models.TextChoices):
 
 
 # The band's colour alone, for a badge beside the measurement (which already gives the mm).
-MUAC_BAND_COLOURS = {
+MUAC_BAND_COLOURS: dict[str, object] = {
     MuacBand.RED: pgettext_lazy("MUAC band", "red"),
     MuacBand.YELLOW: pgettext_lazy("MUAC band", "yellow"),
     MuacBand.GREEN: pgettext_lazy("MUAC band", "green"),
