@@ -177,11 +177,11 @@ def test_the_worklist_shows_tasks_by_day_or_by_household(client, chw, cast):
     assert by_household.count("<li><a href=") == 2
     assert (
         f'<li><a href="{late.get_absolute_url()}"><strong>Famille Moussa</strong>'
-        "<span>Moussa: Visite de suivi de l&#x27;enfant (07/06)</span></a></li>"
+        "<span>Moussa\u00a0: Visite de suivi de l&#x27;enfant (07/06)</span></a></li>"
     ) in by_household
     assert (
         f'<li><a href="{due.get_absolute_url()}"><strong>Famille Seydou</strong>'
-        "<span>Seydou: Visite de suivi de l&#x27;enfant (10/06)</span></a></li>"
+        "<span>Seydou\u00a0: Visite de suivi de l&#x27;enfant (10/06)</span></a></li>"
     ) in by_household
     assert "En retard" not in by_household
     assert f"/followup/people/{late_child.pk}/visit/" not in by_household
