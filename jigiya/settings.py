@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "jigiya.web.context_processors.jigiya",
             ],
+            "builtins": ["jigiya.core.templatetags.typography"],
         },
     },
 ]
@@ -221,6 +222,8 @@ locale.LANG_INFO["bm"] = {
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English")), ("bm", _("Bambara"))]
 LOCALE_PATHS = [BASE_DIR / "jigiya" / "locale"]
+# Dates day-month-year in French and Bambara, with distinct month abbreviations (jigiya/formats).
+FORMAT_MODULE_PATH = ["jigiya.formats"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Africa/Bamako"
 USE_I18N = True

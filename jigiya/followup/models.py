@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jigiya.core.models import BaseModel
 
@@ -194,6 +195,14 @@ class MuacBand(models.TextChoices):
     GREEN = "green", _("green (≥ 125 mm)")
 
 
+# The band's colour alone, for a badge beside the measurement (which already gives the mm).
+MUAC_BAND_COLOURS: dict[str, object] = {
+    MuacBand.RED: pgettext_lazy("MUAC band", "red"),
+    MuacBand.YELLOW: pgettext_lazy("MUAC band", "yellow"),
+    MuacBand.GREEN: pgettext_lazy("MUAC band", "green"),
+}
+
+
 class ChildAssessment(BaseModel):
     """What a CHW measured and checked for one child at a visit, with the z-scores computed
     against the WHO Child Growth Standards (empty when they cannot be computed)."""
@@ -246,6 +255,23 @@ class ChildAssessment(BaseModel):
     def __str__(self) -> str:
         return f"{self.person_id} {self.visit_id}"
 
+    def muac_colour(self) -> str:
+        """The band's colour in the reader's language ("jaune"), for a badge."""
+        return str(MUAC_BAND_COLOURS.get(self.muac_band, self.get_muac_band_display()))
+
+    def danger_sign_labels(self) -> list[str]:
+        """The danger signs as a person reads them (the stored codes are English words)."""
+        from jigiya.followup.signs import CHILD_DANGER_SIGNS
+
+        return [str(CHILD_DANGER_SIGNS.get(code, code)) for code in self.danger_signs]
+
+    def vaccines_missing_labels(self) -> list[str]:
+        """The missing vaccines by their names on the vaccination card, not their codes."""
+        from jigiya.followup.schedules import VACCINES
+
+        names = {code: label for code, label, _age in VACCINES}
+        return [str(names.get(code, code)) for code in self.vaccines_missing]
+
 
 class BirthPlan(models.TextChoices):
     THIS_CSCOM = "this_cscom", _("This CSCom")
@@ -280,6 +306,12 @@ class PregnancyCheck(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.pregnancy_id} {self.visit_id}"
+
+    def danger_sign_labels(self) -> list[str]:
+        """The danger signs as a person reads them (the stored codes are English words)."""
+        from jigiya.followup.signs import PREGNANCY_DANGER_SIGNS
+
+        return [str(PREGNANCY_DANGER_SIGNS.get(code, code)) for code in self.danger_signs]
 
 
 class EducationTopic(models.TextChoices):

@@ -156,10 +156,12 @@ def trend(
         )
     if median is not None:
         y = scale.y(median)
+        # Outside the f-string: makemessages does not see a gettext call inside one.
+        label = _("median")
         body.append(
             _level(left, width - right, y, MUTED)
             + f'<text x="{left + 4}" y="{y - 4:.1f}" fill="{MUTED}">'
-            f"{escape(_('median'))} {escape(format_value(unit, median))}</text>"
+            f"{escape(label)} {escape(format_value(unit, median))}</text>"
         )
     closed = len(points) if open_index is None else open_index
     body += _polyline(xs[:closed], ys[:closed], COLOURS[""])

@@ -25,6 +25,7 @@ from jigiya.core.bounds import not_before, text_within, within_program
 from jigiya.core.errors import Conflict
 from jigiya.core.money import format_fcfa
 from jigiya.core.retries import fingerprint, replay
+from jigiya.core.typography import colon
 from jigiya.savings import ledger, limits, selectors
 from jigiya.savings.common import (
     NOTE_LENGTH,
@@ -326,7 +327,7 @@ def _hold(book: _Book, content: str, actor: Actor) -> Approval:
         }
         what = f"{what} · {' '.join(g.describe() for g in book.large_gaps)}"
         return _held(book, content, actor, amount, what)
-    return _held(book, content, actor, amount, f"{what}: {format_fcfa(amount)}")
+    return _held(book, content, actor, amount, f"{what}{colon()} {format_fcfa(amount)}")
 
 
 def _held(book: _Book, content: str, actor: Actor, amount: int, summary: str) -> Approval:

@@ -184,12 +184,12 @@ def test_the_worklist_shows_tasks_by_day_or_by_household(client, chw, cast):
     assert by_household.count("<li><a href=") == 2
     assert re.search(
         f'<li><a href="{late.get_absolute_url()}"><strong>Famille Moussa</strong>'
-        "<span>Moussa \\(17 [a-z]+\\): Visite de suivi de l&#x27;enfant \\(07/06\\)</span></a></li>",
+        "<span>Moussa \\(17 [a-z]+\\)\u00a0: Visite de suivi de l&#x27;enfant \\(07/06\\)</span></a></li>",
         by_household,
     )
     assert re.search(
         f'<li><a href="{due.get_absolute_url()}"><strong>Famille Seydou</strong>'
-        "<span>Seydou \\(17 [a-z]+\\): Visite de suivi de l&#x27;enfant \\(10/06\\)</span></a></li>",
+        "<span>Seydou \\(17 [a-z]+\\)\u00a0: Visite de suivi de l&#x27;enfant \\(10/06\\)</span></a></li>",
         by_household,
     )
     assert "En retard" not in by_household

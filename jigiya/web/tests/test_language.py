@@ -1,4 +1,11 @@
+import datetime
+
+import pytest
+from django import forms
+from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format, get_format
 
 from jigiya.accounts.roles import Role
 from jigiya.accounts.tests.factories import PASSWORD
@@ -45,3 +52,32 @@ def test_api_clients_may_ask_for_a_language(cast, client):
     assert english.status_code == french.status_code == 422
     assert english.json()["error"]["message"] == "The request does not match the expected format."
     assert french.json()["error"]["message"] != english.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("language", ["fr", "bm"])
+def test_dates_are_day_month_year_with_distinct_months(language):
+    """Issue 15: Bambara pages showed 06/03/2026 for the 3rd of June (the US order), French
+    ones "Jui" for June and "Jul" for July."""
+    june, july = datetime.date(2026, 6, 3), datetime.date(2026, 7, 3)
+    with translation.override(language):
+        assert date_format(june, "SHORT_DATE_FORMAT") == "03/06/2026"
+        assert date_format(june, "DATE_FORMAT") == "3 juin 2026"
+        assert date_format(july, "DATE_FORMAT") == "3 juil. 2026"
+        assert date_format(datetime.datetime(2026, 7, 3, 9, 5), "DATETIME_FORMAT") == (
+            "3 juil. 2026 09:05"
+        )
+        assert get_format("DATE_INPUT_FORMATS")[0] == "%d/%m/%Y"
+        assert forms.DateField().clean("02/12/2026") == datetime.date(2026, 12, 2)
+
+
+def test_english_dates_keep_their_own_format():
+    with translation.override("en"):
+        assert date_format(datetime.date(2026, 7, 3), "DATE_FORMAT") == "July 3, 2026"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("fr", "Nom\u00a0:"), ("bm", "Nom\u00a0:"), ("en", "Nom:")]
+)
+def test_a_colon_follows_the_typography_of_the_language(language, expected):
+    with translation.override(language):
+        assert Template("Nom{% colon %}").render(Context()) == expected
