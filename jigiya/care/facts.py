@@ -87,13 +87,17 @@ class Preloaded(Facts):
         ids = {p.pk for p in people}
         households = {p.household_id for p in people}
         self._coverages: dict[Any, list[Coverage]] = defaultdict(list)
-        for coverage in (
-            Coverage.objects.filter(person_id__in=ids, start__lte=last)
-            .filter(Q(end__isnull=True) | Q(end__gte=first))
-            .select_related("scheme")
-        ):
+        coverages = list(
+            Coverage.objects.filter(person_id__in=ids, start__lte=last).filter(
+                Q(end__isnull=True) | Q(end__gte=first)
+            )
+        )
+        # Each scheme read once and shared by its coverages (not one copy per coverage).
+        by_id = Scheme.objects.in_bulk({c.scheme_id for c in coverages})
+        for coverage in coverages:
+            Coverage.scheme.field.set_cached_value(coverage, by_id[coverage.scheme_id])
             self._coverages[coverage.person_id].append(coverage)
-        schemes = {c.scheme_id for rows in self._coverages.values() for c in rows}
+        schemes = set(by_id)
         self._centers: dict[Any, set[uuid.UUID]] = defaultdict(set)
         through = Scheme.health_centers.through.objects.filter(scheme_id__in=schemes)
         for scheme_id, center_id in through.values_list("scheme_id", "healthcenter_id"):

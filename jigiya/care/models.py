@@ -377,7 +377,7 @@ class BudgetNotice(BaseModel):
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("to"),
+        verbose_name=_("recipient"),
         on_delete=models.CASCADE,
         related_name="+",
     )
