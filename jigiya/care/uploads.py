@@ -253,10 +253,11 @@ def _insert_audit(who: Any, lines: list[CareLine]) -> None:
     if not lines:
         return
     meta = AuditEntry._meta
+    # The table's own column names (no `db_column` on `AuditEntry`).
     columns = ("at", "actor_id", "action", "model", "object_id", "object_repr", "changes")
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model, values bound
         connection.ops.quote_name(meta.db_table),
-        ", ".join(connection.ops.quote_name(meta.get_field(c).column) for c in columns),
+        ", ".join(connection.ops.quote_name(c) for c in columns),
         ", ".join(["%s"] * len(columns)),
     )
     at = meta.get_field("at").get_db_prep_save(timezone.now(), connection)

@@ -1,6 +1,8 @@
 """What every quality service shares: the change sources it declares and the one check that a
 record is about a health center in the actor's places."""
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -30,7 +32,7 @@ def require_center(actor: Actor, health_center: HealthCenter) -> None:
         )
 
 
-def coach_ids(health_center: HealthCenter) -> set[int]:
+def coach_ids(health_center: HealthCenter) -> set[uuid.UUID]:
     """The users holding the QI coach role at the health center's place or above it."""
     rows = Assignment.objects.filter(role=Role.QI_COACH, user__is_active=True).values_list(
         "user_id", "place__path"
