@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,7 @@ from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.care.claims import claim_for, close_referral, line_check
 from jigiya.care.common import SOURCE_LINES
-from jigiya.care.facts import Preloaded
+from jigiya.care.facts import Lasting, Preloaded
 from jigiya.care.models import CareLine, Claim, Service
 from jigiya.core.audit import audit_snapshot
 from jigiya.core.changes import records_changed
@@ -187,12 +187,17 @@ def _parsed(
 
 
 def _checked_lines(
-    center: HealthCenter, rows: list[_Row], claims: dict[datetime.date, Claim], result: UploadResult
+    center: HealthCenter,
+    rows: list[_Row],
+    claims: dict[datetime.date, Claim],
+    result: UploadResult,
+    lasting: Lasting,
 ) -> list[CareLine]:
     """Each row through `claims.line_check` (reading from memory); the lines to record."""
     if not rows:
         return []
-    facts = Preloaded([r.person for r in rows], min(r.day for r in rows), max(r.day for r in rows))
+    first, last = min(r.day for r in rows), max(r.day for r in rows)
+    facts = Preloaded([r.person for r in rows], first, last, lasting)
     lines = []
     for row in rows:
         try:
@@ -231,6 +236,9 @@ def _insert_many(objs: Iterable[models.Model]) -> None:
     if not objs:
         return
     meta = objs[0]._meta
+    # The connection itself, not `django.db.connection`: that proxy looks the connection up at
+    # every attribute read, and the field conversions below read it 150 000 times a file.
+    connection = connections[DEFAULT_DB_ALIAS]
     fields = [
         f
         for f in meta.concrete_fields
@@ -253,6 +261,7 @@ def _insert_audit(who: Any, lines: list[CareLine]) -> None:
     if not lines:
         return
     meta = AuditEntry._meta
+    connection = connections[DEFAULT_DB_ALIAS]
     # The table's own column names (no `db_column` on `AuditEntry`).
     columns = ("at", "actor_id", "action", "model", "object_id", "object_repr", "changes")
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model, values bound
@@ -315,9 +324,11 @@ def lines_upload(
     result = UploadResult()
     claims: dict[datetime.date, Claim] = {}
     people: dict[Any, Person] = {}
+    lasting = Lasting()
     rows = _rows(data)
     while chunk := list(itertools.islice(rows, CHUNK)):
-        lines = _checked_lines(health_center, _parsed(chunk, result, people), claims, result)
+        parsed = _parsed(chunk, result, people)
+        lines = _checked_lines(health_center, parsed, claims, result, lasting)
         _record(actor, lines)
         result.recorded += lines
         if progress is not None:
