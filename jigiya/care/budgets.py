@@ -12,15 +12,19 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user, require_perm_at
-from jigiya.accounts.roles import Perm
+from jigiya.accounts.models import Assignment
+from jigiya.accounts.roles import GRANTS, Perm
 from jigiya.care.common import SOURCE_LINES
 from jigiya.care.models import (
     ALERT_PERCENTS,
     Budget,
     BudgetAlert,
+    BudgetNotice,
+    BudgetRevision,
     CareLine,
     Claim,
     ClaimStatus,
@@ -28,8 +32,8 @@ from jigiya.care.models import (
     OverBudget,
     Scheme,
 )
-from jigiya.core.audit import create_audited
-from jigiya.core.bounds import not_before
+from jigiya.core.audit import audit_record, audit_snapshot, create_audited
+from jigiya.core.bounds import not_before, text_within
 from jigiya.core.changes import records_changed
 from jigiya.core.money import format_fcfa
 from jigiya.core.periods import Month, month_range
@@ -175,3 +179,106 @@ def _alerts(actor: Actor, budget: Budget, claim: Claim, used: int) -> None:
                 created_by=acting_user(actor),
             )  # fmt: skip
             create_audited(alert, actor=actor)
+            _notify(alert)
+
+
+def _notify(alert: BudgetAlert) -> None:
+    """One notice per person who pays the health center's claims (`CARE_PAY` there): the
+    alert reaches them in the header of every page, not only on the care page."""
+    path = alert.budget.health_center.place.path
+    holders = (
+        Assignment.objects.filter(role__in=GRANTS[Perm.CARE_PAY], user__is_active=True)
+        .select_related("place")
+        .order_by("user_id")
+    )
+    users = sorted({a.user_id for a in holders if path.startswith(a.place.path)}, key=str)
+    BudgetNotice.objects.bulk_create(
+        [BudgetNotice(alert=alert, user_id=user_id) for user_id in users]
+    )
+
+
+@transaction.atomic
+def notices_read(*, actor: Actor, notice_ids: list[uuid.UUID] | None = None) -> int:
+    """Mark the actor's notices read (those named, else all); returns how many changed. Only
+    the actor's own notices: another's id changes nothing."""
+    user = acting_user(actor)
+    rows = BudgetNotice.objects.filter(user=user, read_at__isnull=True)
+    if notice_ids is not None:
+        rows = rows.filter(pk__in=notice_ids)
+    return rows.update(read_at=timezone.now(), updated_at=timezone.now())
+
+
+@transaction.atomic
+def budget_edit(
+    *,
+    actor: Actor,
+    budget: Budget,
+    amount: int,
+    end: datetime.date,
+    over_budget: str,
+    reason: str,
+) -> Budget:
+    """Change a budget's amount, end or setting above 100 %, for a reason: the budget keeps
+    the figures in force, a `BudgetRevision` what they were (and the audit trail). Never
+    below what is already paid or committed, never ending before a month already counted,
+    never overlapping another budget of the scheme at the health center."""
+    require_perm_at(actor, Perm.CARE_PAY, budget.health_center.place)
+    budget = Budget.objects.select_for_update().select_related("scheme").get(pk=budget.pk)
+    _check_edit(budget, amount=amount, end=end, over_budget=over_budget, reason=reason)
+    before = audit_snapshot(budget)
+    revision = BudgetRevision(
+        budget=budget, amount_before=budget.amount, amount=amount, end_before=budget.end,
+        end=end, over_budget_before=budget.over_budget, over_budget=over_budget,
+        reason=reason.strip(), created_by=acting_user(actor),
+    )  # fmt: skip
+    old_end = budget.end
+    budget.amount, budget.end, budget.over_budget = amount, end, over_budget
+    budget.full_clean()
+    budget.save(update_fields=["amount", "end", "over_budget", "updated_at"])
+    audit_record(actor=actor, obj=budget, before=before)
+    create_audited(revision, actor=actor)
+    months = month_range(Month.of(budget.start), Month.of(max(end, old_end)))
+    records_changed(
+        source=SOURCE_LINES, cells=[(budget.health_center.place_id, m.first_day) for m in months]
+    )
+    return budget
+
+
+def _check_edit(
+    budget: Budget, *, amount: int, end: datetime.date, over_budget: str, reason: str
+) -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the change.")})
+    text_within("reason", reason.strip(), 300, _("The reason"))
+    if type(amount) is not int or amount <= 0:
+        raise ValidationError({"amount": _("Enter a whole, positive number of FCFA.")})
+    if over_budget not in OverBudget.values:
+        raise ValidationError({"over_budget": _("Choose what happens above 100 %.")})
+    not_before("end", end, budget.start, _("The end"), _("the start"))
+    if (amount, end, over_budget) == (budget.amount, budget.end, budget.over_budget):
+        raise ValidationError({"amount": _("Change the amount, the end or the setting.")})
+    used = budget_use(budget).used
+    if amount < used:
+        raise ValidationError(
+            {"amount": _("%(used)s is already paid or committed on this budget: it cannot be "
+                         "lowered below that.") % {"used": format_fcfa(used)}}
+        )  # fmt: skip
+    counted = CareLine.objects.filter(
+        status=LineStatus.APPROVED, coverage__scheme_id=budget.scheme_id,
+        claim__health_center_id=budget.health_center_id, claim__month__gt=end,
+        claim__month__lte=budget.end, claim__status__in=COMMITTED + CONSUMED,
+    )  # fmt: skip
+    if counted.exists():
+        raise ValidationError(
+            {"end": _("Claims after %(day)s are already counted on this budget: end it after "
+                      "them.") % {"day": end}}
+        )  # fmt: skip
+    overlapping = Budget.objects.filter(
+        health_center_id=budget.health_center_id, scheme_id=budget.scheme_id,
+        start__lte=end, end__gte=budget.start,
+    ).exclude(pk=budget.pk)  # fmt: skip
+    if overlapping.exists():
+        raise ValidationError(
+            {"end": _("Another budget of this scheme at this health center covers part of "
+                      "these dates.")}
+        )  # fmt: skip

@@ -11,6 +11,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user, require_perm_at
@@ -20,9 +21,11 @@ from jigiya.care.facts import DATABASE, Facts
 from jigiya.care.models import (
     CHILD_YEARS,
     POSTPARTUM_DAYS,
+    CareLine,
     Coverage,
     ExitReason,
     Level,
+    LineStatus,
     Scheme,
     Service,
 )
@@ -240,3 +243,63 @@ def coverage_renew(
         actor=actor, person=coverage.person, scheme=coverage.scheme, start=start, end=end,
         reason=reason, renews=coverage, id=id,
     )  # fmt: skip
+
+
+@transaction.atomic
+def scheme_close(
+    *, actor: Actor, scheme: Scheme, valid_until: datetime.date, reason: str
+) -> Scheme:
+    """Close a scheme on `valid_until` (its last day), for `reason`: the scheme and the
+    coverage decisions still open after that day end then ("Scheme ended"), each audited; no
+    line of care after it may be claimed. Refused when care after that day is already claimed,
+    or when the scheme already ended earlier."""
+    require_perm_at(actor, Perm.CARE_PAY, scheme.place)
+    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for closing the scheme.")})
+    text_within("reason", reason.strip(), 300, _("The reason"))
+    not_before("valid_until", valid_until, scheme.valid_from, _("The end"), _("the start"))
+    if scheme.valid_until is not None and scheme.valid_until <= valid_until:
+        raise ValidationError(
+            {"valid_until": _("%(scheme)s already ends on %(day)s.")
+            % {"scheme": scheme, "day": scheme.valid_until}}
+        )  # fmt: skip
+    last = (
+        CareLine.objects.filter(coverage__scheme=scheme, day__gt=valid_until)
+        .exclude(status=LineStatus.REJECTED)
+        .order_by("-day")
+        .first()
+    )
+    if last is not None:
+        raise ValidationError(
+            {"valid_until": _("Care on %(day)s was claimed under this scheme: close it on or "
+                              "after that day.") % {"day": last.day}}
+        )  # fmt: skip
+    before = audit_snapshot(scheme)
+    scheme.valid_until, scheme.closed_reason = valid_until, reason.strip()
+    scheme.full_clean()
+    scheme.save(update_fields=["valid_until", "closed_reason", "updated_at"])
+    audit_record(actor=actor, obj=scheme, before=before)
+    _end_coverages(actor, scheme, valid_until)
+    return scheme
+
+
+def _end_coverages(actor: Actor, scheme: Scheme, day: datetime.date) -> None:
+    """End every decision of `scheme` still in force after `day` on that day (one starting
+    after it ends on its own start: the day it was to begin)."""
+    rows = (
+        Coverage.objects.select_for_update()
+        .filter(scheme=scheme)
+        .filter(Q(end__isnull=True) | Q(end__gt=day))
+        .select_related("person__household")
+        .order_by("pk")
+    )
+    for coverage in rows:
+        before = audit_snapshot(coverage)
+        coverage.end = max(day, coverage.start)
+        coverage.exit_reason = ExitReason.SCHEME_ENDED
+        coverage.save(update_fields=["end", "exit_reason", "updated_at"])
+        audit_record(actor=actor, obj=coverage, before=before)
+        records_changed(
+            source=SOURCE_COVERAGE, cells=[(coverage.person.household.community_id, day)]
+        )

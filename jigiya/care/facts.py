@@ -14,8 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q
-
 from jigiya.care.models import REFERRAL_WINDOW_DAYS, CareLine, Coverage, LineStatus, Scheme
 from jigiya.followup.models import Referral
 from jigiya.registry.models import LeastAccessAssessment, Person, Pregnancy
@@ -79,33 +77,70 @@ class Facts:
 DATABASE = Facts()
 
 
+class Lasting:
+    """What does not change while a file is checked, read once per person over the whole file
+    (not once per chunk she appears in): her coverages (all of them, each scheme read once, with
+    its health centers), her household's assessments, her pregnancies. Bounded by the people of
+    the file (at most one per row)."""
+
+    def __init__(self) -> None:
+        self.coverages: dict[Any, list[Coverage]] = defaultdict(list)
+        self.centers: dict[Any, set[uuid.UUID]] = defaultdict(set)
+        self.assessments: dict[Any, list[LeastAccessAssessment]] = defaultdict(list)
+        self.pregnancies: dict[Any, list[Pregnancy]] = defaultdict(list)
+        self._people: set[Any] = set()
+        self._households: set[Any] = set()
+        self._schemes: dict[Any, Scheme] = {}
+
+    def load(self, people: Iterable[Person]) -> None:
+        """Read what is not read yet for `people` (a fixed number of queries)."""
+        people = list(people)
+        ids = {p.pk for p in people} - self._people
+        households = {p.household_id for p in people} - self._households
+        self._people |= ids
+        self._households |= households
+        coverages = list(Coverage.objects.filter(person_id__in=ids))
+        self._load_schemes({c.scheme_id for c in coverages} - self._schemes.keys())
+        for coverage in coverages:
+            # Each scheme shared by its coverages (not one copy per coverage).
+            Coverage.scheme.field.set_cached_value(coverage, self._schemes[coverage.scheme_id])
+            self.coverages[coverage.person_id].append(coverage)
+        for assessment in LeastAccessAssessment.objects.filter(
+            household_id__in=households
+        ).order_by("assessed_on", "created_at"):
+            self.assessments[assessment.household_id].append(assessment)
+        for pregnancy in Pregnancy.objects.filter(woman_id__in=ids, is_active=True):
+            self.pregnancies[pregnancy.woman_id].append(pregnancy)
+
+    def _load_schemes(self, ids: set[Any]) -> None:
+        if not ids:
+            return
+        self._schemes.update(Scheme.objects.in_bulk(ids))
+        through = Scheme.health_centers.through.objects.filter(scheme_id__in=ids)
+        for scheme_id, center_id in through.values_list("scheme_id", "healthcenter_id"):
+            self.centers[scheme_id].add(center_id)
+
+
 class Preloaded(Facts):
     """The same reads, from memory, for these people over these days (a fixed number of
-    queries whatever their number)."""
+    queries whatever their number); what lasts comes from `lasting` when given (an upload
+    shares one over its chunks)."""
 
-    def __init__(self, people: Iterable[Person], first: datetime.date, last: datetime.date):
+    def __init__(
+        self,
+        people: Iterable[Person],
+        first: datetime.date,
+        last: datetime.date,
+        lasting: Lasting | None = None,
+    ):
+        people = list(people)
         ids = {p.pk for p in people}
-        households = {p.household_id for p in people}
-        self._coverages: dict[Any, list[Coverage]] = defaultdict(list)
-        for coverage in (
-            Coverage.objects.filter(person_id__in=ids, start__lte=last)
-            .filter(Q(end__isnull=True) | Q(end__gte=first))
-            .select_related("scheme")
-        ):
-            self._coverages[coverage.person_id].append(coverage)
-        schemes = {c.scheme_id for rows in self._coverages.values() for c in rows}
-        self._centers: dict[Any, set[uuid.UUID]] = defaultdict(set)
-        through = Scheme.health_centers.through.objects.filter(scheme_id__in=schemes)
-        for scheme_id, center_id in through.values_list("scheme_id", "healthcenter_id"):
-            self._centers[scheme_id].add(center_id)
-        self._assessments: dict[Any, list[LeastAccessAssessment]] = defaultdict(list)
-        for assessment in LeastAccessAssessment.objects.filter(
-            household_id__in=households, assessed_on__lte=last
-        ).order_by("assessed_on", "created_at"):
-            self._assessments[assessment.household_id].append(assessment)
-        self._pregnancies: dict[Any, list[Pregnancy]] = defaultdict(list)
-        for pregnancy in Pregnancy.objects.filter(woman_id__in=ids, is_active=True):
-            self._pregnancies[pregnancy.woman_id].append(pregnancy)
+        self._lasting = lasting or Lasting()
+        self._lasting.load(people)
+        self._coverages = self._lasting.coverages
+        self._centers = self._lasting.centers
+        self._assessments = self._lasting.assessments
+        self._pregnancies = self._lasting.pregnancies
         self._referrals: dict[Any, list[Referral]] = defaultdict(list)
         for referral in Referral.objects.filter(
             person_id__in=ids, referred_on__lte=last, referred_on__gte=first - WINDOW

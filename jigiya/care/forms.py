@@ -119,3 +119,15 @@ class BudgetForm(forms.Form):
     def __init__(self, *args: Any, centers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["health_center"].queryset = centers  # type: ignore[attr-defined]
+
+
+class SchemeCloseForm(forms.Form):
+    valid_until = forms.DateField(label=_("Last day of the scheme"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class BudgetEditForm(forms.Form):
+    amount = forms.IntegerField(label=_("Amount (FCFA)"), min_value=1, widget=AMOUNT)
+    end = forms.DateField(label=_("End"), widget=DATE)
+    over_budget = forms.ChoiceField(label=_("Above 100 %"), choices=OverBudget.choices)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=300)

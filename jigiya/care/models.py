@@ -63,6 +63,8 @@ class Scheme(BaseModel):
     funding = models.ForeignKey(
         "donors.Funding", verbose_name=_("funding"), on_delete=models.PROTECT, related_name="+"
     )
+    # Set when the scheme is closed (`scheme_close`): why it ends on `valid_until`.
+    closed_reason = models.CharField(_("why it was closed"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -338,6 +340,60 @@ class BudgetAlert(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.budget} {self.percent} %"
+
+
+class BudgetRevision(BaseModel):
+    """One change to a budget (`budget_edit`): what it was, what it became, why. The budget
+    row holds the figures in force; its revisions are its history."""
+
+    budget = models.ForeignKey(
+        Budget, verbose_name=_("budget"), on_delete=models.PROTECT, related_name="revisions"
+    )
+    amount_before = models.PositiveBigIntegerField(_("amount before (FCFA)"))
+    amount = models.PositiveBigIntegerField(_("amount (FCFA)"))
+    end_before = models.DateField(_("end before"))
+    end = models.DateField(_("end"))
+    over_budget_before = models.CharField(
+        _("above 100 % before"), max_length=16, choices=OverBudget.choices
+    )
+    over_budget = models.CharField(_("above 100 %"), max_length=16, choices=OverBudget.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("budget revision")
+        verbose_name_plural = _("budget revisions")
+
+    def __str__(self) -> str:
+        return f"{self.budget}: {self.amount_before} → {self.amount}"
+
+
+class BudgetNotice(BaseModel):
+    """A budget alert delivered to one person who pays the health center's claims (in-app: the
+    header's "Alerts" and `/care/alerts/`), read or not. One per alert and person."""
+
+    alert = models.ForeignKey(
+        BudgetAlert, verbose_name=_("alert"), on_delete=models.PROTECT, related_name="notices"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("budget alert notice")
+        verbose_name_plural = _("budget alert notices")
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "user"], name="care_notice_once_per_user")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.alert} → {self.user}"
 
 
 class Method(models.TextChoices):

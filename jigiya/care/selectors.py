@@ -6,15 +6,17 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 
-from jigiya.accounts.access import Actor, get_in_scope, has_perm_at, scope_q
+from jigiya.accounts.access import Actor, acting_user, get_in_scope, has_perm_at, scope_q
 from jigiya.accounts.roles import Perm
 from jigiya.care import budgets
 from jigiya.care.models import (
     Budget,
     BudgetAlert,
+    BudgetNotice,
+    BudgetRevision,
     CareLine,
     Claim,
     ClaimStatus,
@@ -294,3 +296,32 @@ def scheme_choices(*, user: Actor) -> dict[str, Any]:
         "centers": HealthCenter.objects.filter(scope_q(user, Perm.CARE_PAY, "place__path")),
         "fundings": Funding.objects.filter(program="health").select_related("donor", "place"),
     }
+
+
+def budget_get(*, user: Actor, budget_id: Any, perm: Perm = Perm.CARE_VIEW) -> Budget:
+    """A budget at a health center where the user holds `perm` (404 otherwise)."""
+    return get_in_scope(
+        Budget.objects.select_related("scheme", "health_center__place"),
+        user,
+        perm,
+        "health_center__place__path",
+        pk=budget_id,
+    )
+
+
+def budget_revisions(*, scheme: Scheme, budgets: list[Budget]) -> QuerySet[BudgetRevision]:
+    """The history of the budgets shown (newest first)."""
+    return (
+        BudgetRevision.objects.filter(budget__in=budgets, budget__scheme=scheme)
+        .select_related("budget__health_center", "created_by")
+        .order_by("-created_at")
+    )
+
+
+def notices(*, user: Actor) -> QuerySet[BudgetNotice]:
+    """The user's own budget alert notices, unread first, then newest."""
+    return (
+        BudgetNotice.objects.filter(user=acting_user(user))
+        .select_related("alert__budget__scheme", "alert__budget__health_center", "alert__claim")
+        .order_by(F("read_at").asc(nulls_first=True), "-created_at")[:100]
+    )

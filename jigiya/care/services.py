@@ -1,7 +1,7 @@
 """Every write of the care app, in one place to import (views, API, demo, tests): each family
 of actions lives in its own module."""
 
-from jigiya.care.budgets import budget_set
+from jigiya.care.budgets import budget_edit, budget_set, notices_read
 from jigiya.care.claims import (
     care_line_record,
     claim_approve,
@@ -16,6 +16,7 @@ from jigiya.care.coverage import (
     coverage_decide,
     coverage_end,
     coverage_renew,
+    scheme_close,
     scheme_create,
 )
 from jigiya.care.payments import claim_pay, payment_reverse
@@ -25,6 +26,7 @@ __all__ = [
     "SOURCE_COVERAGE",
     "SOURCE_LINES",
     "UploadResult",
+    "budget_edit",
     "budget_set",
     "care_line_record",
     "claim_approve",
@@ -38,6 +40,8 @@ __all__ = [
     "line_check",
     "line_reject",
     "lines_upload",
+    "notices_read",
     "payment_reverse",
+    "scheme_close",
     "scheme_create",
 ]

@@ -51,12 +51,15 @@ def home(request: HttpRequest) -> HttpResponse:
 def scheme_detail(request: HttpRequest, scheme_id: str) -> HttpResponse:
     _viewer(request)
     scheme = selectors.scheme_get(user=request.user, scheme_id=scheme_id)
+    uses = selectors.budget_uses(user=request.user, scheme=scheme)
     context = {
         "scheme": scheme,
-        "uses": selectors.budget_uses(user=request.user, scheme=scheme),
+        "uses": uses,
+        "revisions": selectors.budget_revisions(scheme=scheme, budgets=[u.budget for u in uses]),
         "can_budget": selectors.scheme_centers(
             user=request.user, scheme=scheme, perm=Perm.CARE_PAY
         ).exists(),
+        "can_close": has_perm_at(request.user, Perm.CARE_PAY, scheme.place.path),
     }
     return render(request, "care/scheme.html", context)
 
@@ -92,6 +95,50 @@ def budget_new(request: HttpRequest, scheme_id: str) -> HttpResponse:
         done=lambda budget: scheme.get_absolute_url(),
         message=_("Budget set."),
     )
+
+
+@login_required
+def scheme_close(request: HttpRequest, scheme_id: str) -> HttpResponse:
+    _viewer(request)
+    scheme = selectors.scheme_get(user=request.user, scheme_id=scheme_id)
+    require_perm_at(request.user, Perm.CARE_PAY, scheme.place)
+    return form_page(
+        request,
+        forms.SchemeCloseForm(request.POST or None),
+        save=lambda data: services.scheme_close(actor=request.user, scheme=scheme, **data),
+        template=FORM,
+        context={"title": _("Close the scheme: %(scheme)s") % {"scheme": scheme}},
+        done=lambda closed: closed.get_absolute_url(),
+        message=_("Scheme closed."),
+    )
+
+
+@login_required
+def budget_edit(request: HttpRequest, budget_id: str) -> HttpResponse:
+    _viewer(request)
+    budget = selectors.budget_get(user=request.user, budget_id=budget_id)
+    require_perm_at(request.user, Perm.CARE_PAY, budget.health_center.place)
+    initial = {"amount": budget.amount, "end": budget.end, "over_budget": budget.over_budget}
+    return form_page(
+        request,
+        forms.BudgetEditForm(request.POST or None, initial=initial),
+        save=lambda data: services.budget_edit(actor=request.user, budget=budget, **data),
+        template=FORM,
+        context={"title": _("Change the budget: %(budget)s") % {"budget": budget}},
+        done=lambda changed: changed.scheme.get_absolute_url(),
+        message=_("Budget changed."),
+    )
+
+
+@login_required
+def alert_list(request: HttpRequest) -> HttpResponse:
+    """The user's own budget alerts, unread first; a POST marks them all read."""
+    _viewer(request)
+    if request.method == "POST":
+        services.notices_read(actor=request.user)
+        return redirect("care:alerts")
+    notices = list(selectors.notices(user=request.user))
+    return render(request, "care/alerts.html", {"notices": notices})
 
 
 @login_required

@@ -9,13 +9,10 @@ class IndicatorsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from jigiya.core import changes
-        from jigiya.indicators import (
-            engine,
-            governance,  # noqa: F401  (importing it registers the ASACO indicators)
-        )
+        from jigiya.indicators import engine
 
-        # Each app declares its indicators in its own `indicators.py`; load them all. ASACO
-        # governance reads places' records from `governance`: places stands below indicators.
+        # Each app declares its indicators in its own `indicators.py`; load them all (ASACO
+        # governance, which reads places' records, is the quality app's).
         autodiscover_modules("indicators")
         # Services tell `core.changes` which cells changed; the engine marks them stale.
         changes.listen(engine.mark_stale)

@@ -1,5 +1,6 @@
 """Health-center quality and governance: the writes a tablet at the CSCom sends (assessments,
-exit interviews, reported return to deliver), each idempotent per client UUID, and the league
+exit interviews, reported return to deliver; the QI program's team members, coaching sessions,
+projects, PDSA cycles and progress scores), each idempotent per client UUID, and the league
 table."""
 
 import uuid
@@ -19,11 +20,21 @@ from jigiya.quality.models import ITEM_KEYS
 from jigiya.quality.schemas import (
     AssessmentIn,
     AssessmentOut,
+    CoachingSessionIn,
+    CoachingSessionOut,
     ExitInterviewIn,
     ExitInterviewOut,
+    PdsaCycleIn,
+    PdsaCycleOut,
+    ProgressScoreIn,
+    ProgressScoreOut,
+    ProjectIn,
+    ProjectOut,
     RankedOut,
     ReportedReturnIn,
     ReportedReturnOut,
+    TeamMemberIn,
+    TeamMemberOut,
 )
 
 router = Router(tags=["quality"])
@@ -139,3 +150,97 @@ def ranking(request: HttpRequest, on: str = "") -> list[dict[str, Any]]:
         }
         for row in [*table.rows, *table.unranked]
     ]
+
+
+# --- The QI program: the writes a coach's or the team's tablet sends ----------------------
+
+
+@router.post(
+    "/quality/health-centers/{health_center_id}/team-members",
+    response={200: TeamMemberOut, 201: TeamMemberOut},
+    openapi_extra=_doc(TeamMemberIn),
+)
+def team_member_add(request: HttpRequest, health_center_id: uuid.UUID) -> Status:
+    """A member of the CSCom's QI team (body: `TeamMemberIn`). 201, the same again 200, the
+    same id with other content 409, a role not among the choices 400."""
+    center = selectors.center_get(user=request.user, health_center_id=health_center_id)
+    payload = _body(request, TeamMemberIn)
+    member = services.team_member_add(
+        actor=request.user, health_center=center, **payload.model_dump()
+    )
+    return created_or_replayed(member)
+
+
+@router.post(
+    "/quality/health-centers/{health_center_id}/coaching-sessions",
+    response={200: CoachingSessionOut, 201: CoachingSessionOut},
+    openapi_extra=_doc(CoachingSessionIn),
+)
+def coaching_session_record(request: HttpRequest, health_center_id: uuid.UUID) -> Status:
+    """A coaching session held at the CSCom (body: `CoachingSessionIn`)."""
+    center = selectors.center_get(user=request.user, health_center_id=health_center_id)
+    payload = _body(request, CoachingSessionIn)
+    session = services.coaching_session_record(
+        actor=request.user, health_center=center, **payload.model_dump()
+    )
+    return created_or_replayed(session)
+
+
+@router.post(
+    "/quality/health-centers/{health_center_id}/projects",
+    response={200: ProjectOut, 201: ProjectOut},
+    openapi_extra=_doc(ProjectIn),
+)
+def project_create(request: HttpRequest, health_center_id: uuid.UUID) -> Status:
+    """An improvement project with its measures (body: `ProjectIn`); a measure that is not an
+    indicator of the catalog: 400, nothing recorded."""
+    center = selectors.center_get(user=request.user, health_center_id=health_center_id)
+    payload = _body(request, ProjectIn)
+    project = services.project_create(
+        actor=request.user,
+        health_center=center,
+        title=payload.title,
+        aim=payload.aim,
+        started_on=payload.started_on,
+        change_ideas=payload.change_ideas,
+        measures=[(m.kind, m.indicator_code) for m in payload.measures],
+        id=payload.id,
+    )
+    return created_or_replayed(project)
+
+
+@router.post(
+    "/quality/projects/{project_id}/pdsa-cycles",
+    response={200: PdsaCycleOut, 201: PdsaCycleOut},
+    openapi_extra=_doc(PdsaCycleIn),
+)
+def pdsa_record(request: HttpRequest, project_id: uuid.UUID) -> Status:
+    """A PDSA cycle of the project (body: `PdsaCycleIn`); an act other than adopt, adapt or
+    abandon: 400."""
+    project = selectors.project_get(user=request.user, project_id=project_id)
+    payload = _body(request, PdsaCycleIn)
+    cycle = services.pdsa_record(actor=request.user, project=project, **payload.model_dump())
+    return created_or_replayed(cycle)
+
+
+@router.post(
+    "/quality/projects/{project_id}/progress-scores",
+    response={200: ProgressScoreOut, 201: ProgressScoreOut},
+    openapi_extra=_doc(ProgressScoreIn),
+)
+def progress_score_record(request: HttpRequest, project_id: uuid.UUID) -> Status:
+    """A progress score of the project (body: `ProgressScoreIn`); not by halves, or a second
+    score the same day: 400."""
+    project = selectors.project_get(user=request.user, project_id=project_id)
+    payload = _body(request, ProgressScoreIn)
+    record = services.progress_score_record(
+        actor=request.user,
+        project=project,
+        scored_on=payload.scored_on,
+        score=payload.score,
+        note=payload.note,
+        id=payload.id,
+    )
+    body = {"id": record.pk, "project_id": project.pk, "scored_on": record.scored_on,
+            "score": record.tenths / 10, "note": record.note}  # fmt: skip
+    return created_or_replayed(record, body)

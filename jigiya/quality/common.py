@@ -1,11 +1,14 @@
 """What every quality service shares: the change sources it declares and the one check that a
 record is about a health center in the actor's places."""
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, has_perm_at
-from jigiya.accounts.roles import Perm
+from jigiya.accounts.models import Assignment
+from jigiya.accounts.roles import Perm, Role
 from jigiya.core.changes import declare_source
 from jigiya.places.models import HealthCenter
 
@@ -27,3 +30,11 @@ def require_center(actor: Actor, health_center: HealthCenter) -> None:
                 )
             }
         )
+
+
+def coach_ids(health_center: HealthCenter) -> set[uuid.UUID]:
+    """The users holding the QI coach role at the health center's place or above it."""
+    rows = Assignment.objects.filter(role=Role.QI_COACH, user__is_active=True).values_list(
+        "user_id", "place__path"
+    )
+    return {user_id for user_id, path in rows if health_center.place.path.startswith(path)}

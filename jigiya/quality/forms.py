@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jigiya.accounts.models import User
 from jigiya.indicators import catalog
 from jigiya.quality.models import (
     ITEMS,
@@ -204,3 +205,17 @@ class ActionItemForm(forms.Form):
 
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
+
+
+class CoachForm(forms.Form):
+    coach: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("QI coach"), queryset=User.objects.none()
+    )
+    since = forms.DateField(label=_("Coach from"), widget=DATE)
+
+    def __init__(self, *args: Any, coaches: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["coach"].queryset = coaches  # type: ignore[attr-defined]
+        self.fields["coach"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda user: user.get_full_name() or user.username
+        )

@@ -19,6 +19,7 @@ from jigiya.indicators.catalog import (
     Unit,
     register,
 )
+from jigiya.quality import governance  # noqa: F401  (registers the ASACO assembly indicators)
 from jigiya.quality.common import (
     SOURCE_ASSESSMENT,
     SOURCE_INTERVIEW,

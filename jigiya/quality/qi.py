@@ -7,6 +7,7 @@ skips: a stage skipped without its criteria is refused. A stage is never reached
 before the one before it."""
 
 import datetime
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -20,9 +21,10 @@ from jigiya.core.audit import create_audited
 from jigiya.core.bounds import NOTES_LENGTH, text_within, within_program
 from jigiya.core.changes import records_changed
 from jigiya.core.periods import Month, month_range
+from jigiya.core.retries import replay
 from jigiya.indicators import catalog
 from jigiya.places.models import HealthCenter
-from jigiya.quality.common import SOURCE_QI, require_center
+from jigiya.quality.common import SOURCE_QI, coach_ids, require_center
 from jigiya.quality.models import (
     STAGES,
     Act,
@@ -63,9 +65,23 @@ def _changed(center: HealthCenter, day: datetime.date) -> None:
 
 @transaction.atomic
 def team_member_add(
-    *, actor: Actor, health_center: HealthCenter, full_name: str, role: str, since: datetime.date
+    *,
+    actor: Actor,
+    health_center: HealthCenter,
+    full_name: str,
+    role: str,
+    since: datetime.date,
+    id: uuid.UUID | None = None,
 ) -> TeamMember:
+    """A member of the CSCom's QI team. The same `id` and content again returns the first."""
+    expected = {"health_center": health_center, "full_name": full_name.strip(), "role": role,
+                "since": since}  # fmt: skip
+    if (existing := replay(TeamMember, id, expected)) is not None:
+        return existing
     require_center(actor, health_center)
+    if not full_name.strip():
+        raise ValidationError({"full_name": _("Give the member's full name.")})
+    text_within("full_name", full_name.strip(), 120, _("The name"))
     within_program("since", since, _("The date"))
     if role not in TeamRole.values:
         raise ValidationError({"role": _("Choose a role of the QI team.")})
@@ -73,15 +89,31 @@ def team_member_add(
         health_center=health_center, full_name=full_name.strip(), role=role, since=since
     )
     member.created_by = acting_user(actor)
-    return create_audited(member, actor=actor)
+    return create_audited(member, actor=actor, id=id)
 
 
 @transaction.atomic
 def coach_assign(
     *, actor: Actor, health_center: HealthCenter, coach: User, since: datetime.date
 ) -> CoachAssignment:
+    """Assign `coach` (a QI coach whose places include the health center) from `since`: a
+    change of coach is a new row, the earlier ones stay as the history. Refused: the coach
+    already assigned, a date before the current assignment's."""
     require_center(actor, health_center)
     within_program("since", since, _("The date"))
+    HealthCenter.objects.select_for_update().filter(pk=health_center.pk).first()
+    if coach.pk not in coach_ids(health_center):
+        raise ValidationError(
+            {"coach": _("%(user)s is not a QI coach for this health center.") % {"user": coach}}
+        )
+    current = health_center.coaches.order_by("-since", "-created_at").first()
+    if current is not None and current.coach_id == coach.pk:
+        raise ValidationError({"coach": _("%(user)s is already the coach.") % {"user": coach}})
+    if current is not None and since < current.since:
+        raise ValidationError(
+            {"since": _("The date is before the current coach's assignment (%(day)s).")
+            % {"day": current.since}}
+        )  # fmt: skip
     return create_audited(
         CoachAssignment(
             health_center=health_center, coach=coach, since=since, created_by=acting_user(actor)
@@ -100,13 +132,21 @@ def coaching_session_record(
     attendance: int,
     notes: str = "",
     next_steps: str = "",
+    id: uuid.UUID | None = None,
 ) -> CoachingSession:
+    """A coaching session held at the CSCom (the same `id` and content again: the first)."""
+    expected = {"health_center": health_center, "held_on": held_on, "topics": topics.strip(),
+                "attendance": attendance}  # fmt: skip
+    if (existing := replay(CoachingSession, id, expected)) is not None:
+        return existing
     require_center(actor, health_center)
     within_program("held_on", held_on, _("The session date"))
     text_within("notes", notes, NOTES_LENGTH, _("The notes"))
     text_within("next_steps", next_steps, NOTES_LENGTH, _("The next steps"))
     if not topics.strip():
         raise ValidationError({"topics": _("Name the topics of the session.")})
+    if type(attendance) is not int or not 0 <= attendance <= 500:
+        raise ValidationError({"attendance": _("Attendance is a number of people, 0 to 500.")})
     session = create_audited(
         CoachingSession(
             health_center=health_center,
@@ -118,6 +158,7 @@ def coaching_session_record(
             created_by=acting_user(actor),
         ),
         actor=actor,
+        id=id,
     )
     _changed(health_center, held_on)
     return session
@@ -133,8 +174,14 @@ def project_create(
     started_on: datetime.date,
     measures: list[tuple[str, str]],
     change_ideas: str = "",
+    id: uuid.UUID | None = None,
 ) -> Project:
-    """A project and its measures, each (kind, indicator code) of the catalog."""
+    """A project and its measures, each (kind, indicator code) of the catalog (the same `id`
+    and content again: the first)."""
+    expected = {"health_center": health_center, "title": title.strip(), "aim": aim.strip(),
+                "started_on": started_on}  # fmt: skip
+    if (existing := replay(Project, id, expected)) is not None:
+        return existing
     require_center(actor, health_center)
     within_program("started_on", started_on, _("The start date"))
     for kind, code in measures:
@@ -154,6 +201,7 @@ def project_create(
             created_by=acting_user(actor),
         ),
         actor=actor,
+        id=id,
     )
     for kind, code in measures:
         create_audited(Measure(project=project, kind=kind, indicator_code=code), actor=actor)
@@ -172,8 +220,18 @@ def pdsa_record(
     happened: str = "",
     study: str = "",
     act: str = "",
+    id: uuid.UUID | None = None,
 ) -> PdsaCycle:
+    """A PDSA cycle of the project (the same `id` and content again: the first)."""
+    expected = {"project": project, "started_on": started_on, "plan": plan.strip(),
+                "prediction": prediction.strip(), "act": act}  # fmt: skip
+    if (existing := replay(PdsaCycle, id, expected)) is not None:
+        return existing
     require_center(actor, project.health_center)
+    if not plan.strip() or not prediction.strip():
+        raise ValidationError(
+            {"plan" if not plan.strip() else "prediction": _("Write the plan and the prediction.")}
+        )
     within_program("started_on", started_on, _("The start date"))
     if act not in ("", *Act.values):
         raise ValidationError({"act": _("Act is adopt, adapt or abandon.")})
@@ -192,20 +250,29 @@ def pdsa_record(
             created_by=acting_user(actor),
         ),
         actor=actor,
+        id=id,
     )
 
 
 @transaction.atomic
 def progress_score_record(
-    *, actor: Actor, project: Project, scored_on: datetime.date, score: object, note: str = ""
+    *,
+    actor: Actor,
+    project: Project,
+    scored_on: datetime.date,
+    score: object,
+    note: str = "",
+    id: uuid.UUID | None = None,
 ) -> ProgressScore:
-    """A progress score on the 0.5 to 5.0 scale, by halves; earlier ones stay as its history."""
+    """A progress score on the 0.5 to 5.0 scale, by halves; earlier ones stay as its history
+    (the same `id` and content again: the first)."""
+    tenths = int(_decimal(score) * 10)
+    expected = {"project": project, "scored_on": scored_on, "tenths": tenths}
+    if (existing := replay(ProgressScore, id, expected)) is not None:
+        return existing
     require_center(actor, project.health_center)
     within_program("scored_on", scored_on, _("The date"))
-    try:
-        value = Decimal(str(score))
-    except InvalidOperation:
-        value = Decimal(-1)
+    value = _decimal(score)
     if not (Decimal("0.5") <= value <= 5 and (value * 2) == (value * 2).to_integral_value()):
         raise ValidationError(
             {
@@ -224,9 +291,17 @@ def progress_score_record(
             created_by=acting_user(actor),
         ),
         actor=actor,
+        id=id,
     )
     _changed(project.health_center, scored_on)
     return record
+
+
+def _decimal(score: object) -> Decimal:
+    try:
+        return Decimal(str(score))
+    except InvalidOperation:
+        return Decimal(-1)
 
 
 def current_stage(health_center: HealthCenter) -> HandoverStep | None:

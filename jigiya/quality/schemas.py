@@ -74,3 +74,86 @@ class RankedOut(Schema):
     quartile: int | None
     score: float | None
     assessed_on: datetime.date | None
+
+
+class TeamMemberIn(Schema):
+    """A member of the CSCom's QI team. `role`: lead, data, member or asaco."""
+
+    id: uuid.UUID
+    full_name: str = Field(min_length=1, max_length=120)
+    role: str = Field(max_length=12)
+    since: datetime.date
+
+
+class TeamMemberOut(TeamMemberIn):
+    health_center_id: uuid.UUID
+
+
+class CoachingSessionIn(Schema):
+    id: uuid.UUID
+    held_on: datetime.date
+    topics: str = Field(min_length=1, max_length=240)
+    attendance: StrictInt = Field(ge=0, le=500)
+    notes: str = Field(default="", max_length=2000)
+    next_steps: str = Field(default="", max_length=2000)
+
+
+class CoachingSessionOut(CoachingSessionIn):
+    health_center_id: uuid.UUID
+
+
+class MeasureIn(Schema):
+    """`kind`: outcome, process or balancing; `indicator_code`: a code of the catalog."""
+
+    kind: str = Field(max_length=10)
+    indicator_code: str = Field(max_length=64)
+
+
+class ProjectIn(Schema):
+    """An improvement project and its measures."""
+
+    id: uuid.UUID
+    title: str = Field(min_length=1, max_length=160)
+    aim: str = Field(min_length=1, max_length=400)
+    started_on: datetime.date
+    change_ideas: str = Field(default="", max_length=2000)
+    measures: list[MeasureIn] = Field(default=[], max_length=20)
+
+
+class ProjectOut(Schema):
+    id: uuid.UUID
+    health_center_id: uuid.UUID
+    title: str
+    aim: str
+    started_on: datetime.date
+    change_ideas: str
+
+
+class PdsaCycleIn(Schema):
+    """A PDSA cycle: plan and prediction, then what happened, study, and act (adopt, adapt,
+    abandon; empty while the cycle runs)."""
+
+    id: uuid.UUID
+    started_on: datetime.date
+    plan: str = Field(min_length=1, max_length=2000)
+    prediction: str = Field(min_length=1, max_length=2000)
+    happened: str = Field(default="", max_length=2000)
+    study: str = Field(default="", max_length=2000)
+    act: str = Field(default="", max_length=8)
+
+
+class PdsaCycleOut(PdsaCycleIn):
+    project_id: uuid.UUID
+
+
+class ProgressScoreIn(Schema):
+    """A progress score on the 0.5 to 5.0 scale, by halves; one per project and day."""
+
+    id: uuid.UUID
+    scored_on: datetime.date
+    score: float = Field(ge=0.5, le=5.0)
+    note: str = Field(default="", max_length=240)
+
+
+class ProgressScoreOut(ProgressScoreIn):
+    project_id: uuid.UUID

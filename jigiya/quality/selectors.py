@@ -20,17 +20,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, get_in_scope, has_perm_anywhere, has_perm_at, scope_q
+from jigiya.accounts.models import User
 from jigiya.accounts.roles import Perm
 from jigiya.core.periods import Month
 from jigiya.indicators import catalog, charts, runcharts
 from jigiya.indicators import selectors as figures
 from jigiya.indicators.areas import Area
 from jigiya.places.models import BoardMember, GeneralAssembly, HealthCenter, HealthCenterStatus
+from jigiya.quality.common import coach_ids
 from jigiya.quality.models import (
     ITEMS,
     ActionItem,
     Assessment,
     Choice,
+    CoachAssignment,
     Criterion,
     ExitInterview,
     InstrumentVersion,
@@ -589,3 +592,13 @@ def assemblies_of(center: HealthCenter) -> QuerySet[GeneralAssembly]:
 
 def board_of(center: HealthCenter) -> QuerySet[BoardMember]:
     return BoardMember.objects.filter(asaco__health_center=center)
+
+
+def coach_history(*, center: HealthCenter) -> QuerySet[CoachAssignment]:
+    """The health center's coach assignments, the current one first."""
+    return center.coaches.select_related("coach", "created_by").order_by("-since", "-created_at")
+
+
+def coaches_for(*, center: HealthCenter) -> QuerySet[User]:
+    """The users a coach assignment may name: QI coaches whose places include the center."""
+    return User.objects.filter(pk__in=coach_ids(center)).order_by("last_name", "username")

@@ -22,6 +22,7 @@ urlpatterns = [
         name="reported_return_new",
     ),
     path("centers/<uuid:health_center_id>/handover/", views.handover_new, name="handover_new"),
+    path("centers/<uuid:health_center_id>/coach/", views.coach_assign, name="coach"),
     path("centers/<uuid:health_center_id>/team/new/", views.team_member_new, name="team_new"),
     path("centers/<uuid:health_center_id>/sessions/new/", views.session_new, name="session_new"),
     path("centers/<uuid:health_center_id>/projects/new/", views.project_new, name="project_new"),

@@ -1,13 +1,19 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jigiya.accounts.access import has_perm_anywhere, require_perm_anywhere, require_perm_at
+from jigiya.accounts.access import (
+    has_perm_anywhere,
+    has_perm_at,
+    require_perm_anywhere,
+    require_perm_at,
+)
 from jigiya.accounts.roles import Perm
 from jigiya.core.params import parse_day
 from jigiya.core.views import form_page
@@ -202,6 +208,37 @@ def _qi_form(
         context={"center": center, "title": title},
         done=lambda _record: done,
         message=_("Saved."),
+    )
+
+
+@login_required
+def coach_assign(request: HttpRequest, health_center_id: str) -> HttpResponse:
+    """The CSCom's coaches, newest first (the history), and for who records quality work, the
+    form that assigns or changes the coach."""
+    center = selectors.center_get(user=request.user, health_center_id=health_center_id)
+    can_assign = has_perm_at(request.user, Perm.QUALITY_RECORD, center.place.path)
+    context = {
+        "center": center,
+        "history": selectors.coach_history(center=center),
+        "can_assign": can_assign,
+    }
+    if not can_assign:
+        if request.method == "POST":
+            raise PermissionDenied
+        return render(request, "quality/coach.html", context)
+    form = forms.CoachForm(
+        request.POST or None,
+        coaches=selectors.coaches_for(center=center),
+        initial={"since": timezone.localdate()},
+    )
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.coach_assign(actor=request.user, health_center=center, **data),
+        template="quality/coach.html",
+        context=context,
+        done=lambda _record: reverse("quality:coach", args=[center.pk]),
+        message=_("Coach assigned."),
     )
 
 

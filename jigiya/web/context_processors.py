@@ -14,5 +14,7 @@ def jigiya(request: HttpRequest) -> dict[str, Any]:
         "manage_users": has_perm_anywhere(user, Perm.USERS_VIEW),
         "view_audit": has_perm_everywhere(user, Perm.AUDIT_VIEW),
         "manage_places": has_perm_anywhere(user, Perm.PLACES_MANAGE),
+        # Budget alerts reach who pays care claims on every page (`/care/alerts/`).
+        "care_alerts": has_perm_anywhere(user, Perm.CARE_PAY),
     }
     return {"can": can, "demo_mode": settings.DEMO_MODE}

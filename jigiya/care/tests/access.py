@@ -8,7 +8,7 @@ from typing import Any
 
 from jigiya.accounts.roles import Role
 from jigiya.care import services
-from jigiya.care.models import CareLine, Claim, Coverage, PaymentEntry, Scheme
+from jigiya.care.models import Budget, CareLine, Claim, Coverage, PaymentEntry, Scheme
 from jigiya.donors.models import Donor, Funding
 from jigiya.registry.models import Household, LeastAccessAssessment, Person
 
@@ -29,6 +29,10 @@ def _world(cast: Any, where: str) -> Claim:
         actor=manager, name=f"Soins {where.upper()}", place=cast.region, level="free",
         services=["consultation"], health_centers=[center], valid_from=D(2025, 1, 1),
         funding=funding,
+    )  # fmt: skip
+    services.budget_set(
+        actor=manager, health_center=center, scheme=scheme, start=D(2025, 1, 1),
+        end=D(2025, 12, 31), amount=1_000_000,
     )  # fmt: skip
     household = Household.objects.create(community=cast.place(where), name=f"Foyer {where}")
     LeastAccessAssessment.objects.create(
@@ -60,6 +64,9 @@ OBJECTS = {
     "coverage_id": lambda cast, where: Coverage.objects.get(lines__claim=_world(cast, where)).pk,
     "claim_id": lambda cast, where: _world(cast, where).pk,
     "line_id": lambda cast, where: CareLine.objects.get(claim=_world(cast, where)).pk,
+    "budget_id": lambda cast, where: (
+        Budget.objects.get(health_center=_world(cast, where).health_center).pk
+    ),
     "payment_id": lambda cast, where: PaymentEntry.objects.get(claim=_world(cast, where)).pk,
 }
 # Text that must never appear on a page shown to a user of the other place.

@@ -160,3 +160,52 @@ def test_the_referral_closed_by_a_care_line_shows_on_the_persons_referrals(world
     client.force_login(world.decider)
     page = client.get(f"/registry/people/{world.child.pk}/", **EN).content.decode()
     assert "Care covered: Consultation, 2\xa0500\xa0FCFA of 2\xa0500\xa0FCFA (care line)." in page
+
+
+def test_a_manager_changes_a_budget_closes_the_scheme_and_reads_the_alerts(world, client):
+    from jigiya.care import services
+    from jigiya.care.models import Budget, BudgetNotice, Scheme
+
+    budget = services.budget_set(
+        actor=world.manager, health_center=world.center, scheme=world.scheme,
+        start=D(2026, 1, 1), end=D(2026, 12, 31), amount=10_000,
+    )  # fmt: skip
+    client.force_login(world.manager)
+    scheme_url = f"/care/schemes/{world.scheme.pk}/"
+    page = client.get(scheme_url).content.decode()
+    assert f"/care/budgets/{budget.pk}/edit/" in page and f"{scheme_url}close/" in page
+    edit = f"/care/budgets/{budget.pk}/edit/"
+    body = {"amount": "9000", "end": "2026-12-31", "over_budget": "refuse", "reason": "Cut"}
+    assert client.post(edit, {**body, "reason": ""}).status_code == 400
+    assert Budget.objects.get().amount == 10_000
+    assert client.post(edit, body)["Location"] == scheme_url
+    page = client.get(scheme_url).content.decode()
+    assert Budget.objects.get().amount == 9000 and "Cut" in page
+    line = world.line(amount=8000)
+    services.claim_verify(actor=world.verifier, claim=line.claim)
+    services.claim_approve(actor=world.verifier, claim=line.claim)
+    assert 'href="/care/alerts/"' in client.get("/care/").content.decode()  # the header
+    alerts = client.get("/care/alerts/").content.decode()
+    assert "Soins gratuits at CSCom A: 80 % of the budget reached" in alerts
+    assert client.post("/care/alerts/").status_code == 302
+    assert BudgetNotice.objects.get(user=world.manager).read_at is not None
+    close = {"valid_until": "2026-11-30", "reason": "Funding ended"}
+    assert client.post(f"{scheme_url}close/", close)["Location"] == scheme_url
+    assert Scheme.objects.get().valid_until == D(2026, 11, 30)
+
+
+def test_the_staff_cannot_change_budgets_nor_close_schemes(world, client):
+    from jigiya.care import services
+    from jigiya.care.models import Budget, Scheme
+
+    budget = services.budget_set(
+        actor=world.manager, health_center=world.center, scheme=world.scheme,
+        start=D(2026, 1, 1), end=D(2026, 12, 31), amount=10_000,
+    )  # fmt: skip
+    client.force_login(world.staff)
+    body = {"amount": "9000", "end": "2026-12-31", "over_budget": "refuse", "reason": "Cut"}
+    assert client.post(f"/care/budgets/{budget.pk}/edit/", body).status_code == 403
+    close = {"valid_until": "2026-11-30", "reason": "Funding ended"}
+    assert client.post(f"/care/schemes/{world.scheme.pk}/close/", close).status_code == 403
+    assert Budget.objects.get().amount == 10_000 and Scheme.objects.get().valid_until is None
+    assert 'href="/care/alerts/"' not in client.get("/care/").content.decode()

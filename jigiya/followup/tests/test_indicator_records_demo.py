@@ -29,14 +29,11 @@ AMOUNTS = {
     "savings.par30": ("principal_owed", 1),
     "savings.annual_return": ("earned", 365),
     "savings.health_grants": ("amount", 1),
+    "care.paid_against_budget": ("amount", 1),
+    "care.cost_per_consultation": ("covered", 1),
 }
-# The follow-up's and savings' figures (the care app's, also in community health, have no
-# record drill-down yet: issue 14's note).
-CODES = sorted(
-    i.code
-    for i in all_indicators()
-    if i.program in (Program.HEALTH, Program.SAVINGS) and not i.code.startswith("care.")
-)
+# The follow-up's, free care's (also community health) and savings' figures.
+CODES = sorted(i.code for i in all_indicators() if i.program in (Program.HEALTH, Program.SAVINGS))
 PLACE_DIMENSIONS = {Disaggregation.COMMUNITY, Disaggregation.HEALTH_CENTER}
 
 

@@ -1,8 +1,7 @@
-"""Indicators of ASACO governance that the places app's own records give.
-
-They live here, with the engine, until the quality program has its own app (issue 13): `places`
-stands below `indicators` and must not import it, so the catalog reads places' records instead.
-The indicators app loads this module when it is ready, beside each program's `indicators.py`."""
+"""Indicators of ASACO governance that the places app's own records give (its general
+assemblies): the quality program's, declared here since `places` stands below `indicators` and
+must not import it. `quality/indicators.py` imports this module, so the catalog's discovery of
+each app's `indicators.py` registers them; their codes and values are those they always had."""
 
 import datetime
 from collections.abc import Iterable

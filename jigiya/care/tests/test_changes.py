@@ -1,0 +1,197 @@
+"""Closing a scheme, changing a budget (history kept, audited) and the budget alerts that reach
+the program manager in the header of every page, once per threshold."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import translation
+
+from jigiya.accounts.roles import Role
+from jigiya.care import services
+from jigiya.care.models import Budget, BudgetNotice, BudgetRevision, Coverage, Scheme
+from jigiya.core.models import AuditEntry
+from jigiya.core.tests.refusals import refused_unchanged
+
+D = datetime.date
+
+
+def _scheme_state() -> tuple:
+    schemes = sorted(Scheme.objects.values_list("pk", "valid_until", "closed_reason"))
+    covers = sorted(Coverage.objects.values_list("pk", "end", "exit_reason"))
+    return schemes, covers, AuditEntry.objects.count()
+
+
+def _budget_state() -> tuple:
+    budgets = sorted(Budget.objects.values_list("pk", "amount", "end", "over_budget"))
+    return budgets, BudgetRevision.objects.count(), AuditEntry.objects.count()
+
+
+def _budget(world, amount=10_000, **kw):
+    fields = {"start": D(2026, 1, 1), "end": D(2026, 12, 31), **kw}
+    return services.budget_set(
+        actor=world.manager, health_center=world.center, scheme=world.scheme, amount=amount,
+        **fields,
+    )  # fmt: skip
+
+
+def _approve(world, *amounts):
+    for index, amount in enumerate(amounts):
+        line = world.line(day=D(2026, 11, 3 + index), amount=amount)
+    services.claim_verify(actor=world.verifier, claim=line.claim)
+    return services.claim_approve(actor=world.verifier, claim=line.claim)
+
+
+def test_closing_a_scheme_ends_its_open_coverages_audited(world):
+    audits = AuditEntry.objects.count()
+    scheme = services.scheme_close(
+        actor=world.manager, scheme=world.scheme, valid_until=D(2026, 11, 30),
+        reason="Funding ended",
+    )  # fmt: skip
+    assert (scheme.valid_until, scheme.closed_reason) == (D(2026, 11, 30), "Funding ended")
+    ends = sorted(Coverage.objects.values_list("person__given_name", "end", "exit_reason"))
+    assert ends == [
+        ("Awa", D(2026, 11, 30), "scheme_ended"),
+        ("Fanta", D(2026, 11, 30), "scheme_ended"),
+    ]
+    # The scheme and its two decisions, each audited with before and after.
+    entries = AuditEntry.objects.order_by("id")[audits:]
+    assert [(e.model, e.action) for e in entries] == [
+        ("care.scheme", "update"), ("care.coverage", "update"), ("care.coverage", "update"),
+    ]  # fmt: skip
+    assert entries[0].changes["valid_until"] == [None, "2026-11-30"]
+    # Care after the last day is refused.
+    with translation.override("en"):
+        errors = refused_unchanged(_scheme_state, world.line, day=D(2026, 12, 1))
+    assert "day" in errors
+
+
+def test_closing_a_scheme_is_refused_with_care_claimed_after_or_without_reason(world):
+    world.line(day=D(2026, 11, 20))
+    with translation.override("en"):
+        errors = refused_unchanged(
+            _scheme_state, services.scheme_close, actor=world.manager, scheme=world.scheme,
+            valid_until=D(2026, 11, 19), reason="Funding ended",
+        )  # fmt: skip
+        assert errors == {
+            "valid_until": [
+                "Care on 2026-11-20 was claimed under this scheme: close it on or after that day."
+            ]
+        }
+        errors = refused_unchanged(
+            _scheme_state, services.scheme_close, actor=world.manager, scheme=world.scheme,
+            valid_until=D(2026, 11, 30), reason="  ",
+        )  # fmt: skip
+        assert errors == {"reason": ["Give the reason for closing the scheme."]}
+        services.scheme_close(
+            actor=world.manager, scheme=world.scheme, valid_until=D(2026, 11, 30), reason="End"
+        )
+        errors = refused_unchanged(
+            _scheme_state, services.scheme_close, actor=world.manager, scheme=world.scheme,
+            valid_until=D(2026, 12, 31), reason="Again",
+        )  # fmt: skip
+    assert errors == {"valid_until": ["Soins gratuits already ends on 2026-11-30."]}
+
+
+def test_only_who_pays_closes_a_scheme(world):
+    before = _scheme_state()
+    with pytest.raises(PermissionDenied):
+        services.scheme_close(
+            actor=world.staff, scheme=world.scheme, valid_until=D(2026, 11, 30), reason="No"
+        )
+    assert _scheme_state() == before
+
+
+def test_a_budget_change_keeps_its_history(world):
+    budget = _budget(world)
+    changed = services.budget_edit(
+        actor=world.manager, budget=budget, amount=12_000, end=D(2026, 12, 31),
+        over_budget="second_approval", reason="Top-up from the donor",
+    )  # fmt: skip
+    assert (changed.amount, changed.over_budget) == (12_000, "second_approval")
+    revision = BudgetRevision.objects.get()
+    assert (revision.amount_before, revision.amount, revision.over_budget_before) == (
+        10_000, 12_000, "refuse",
+    )  # fmt: skip
+    assert (revision.reason, revision.created_by) == ("Top-up from the donor", world.manager)
+    entry = AuditEntry.objects.filter(model="care.budget", action="update").get()
+    assert entry.changes["amount"] == [10_000, 12_000]
+
+
+def test_a_budget_is_never_lowered_below_what_is_used(world):
+    budget = _budget(world)
+    _approve(world, 4000, 2000)  # 6 000 committed
+    with translation.override("en"):
+        errors = refused_unchanged(
+            _budget_state, services.budget_edit, actor=world.manager, budget=budget,
+            amount=5999, end=D(2026, 12, 31), over_budget="refuse", reason="Cut",
+        )  # fmt: skip
+        assert errors == {
+            "amount": [
+                "6\xa0000\xa0FCFA is already paid or committed on this budget: it cannot be "
+                "lowered below that."
+            ]
+        }
+        errors = refused_unchanged(
+            _budget_state, services.budget_edit, actor=world.manager, budget=budget,
+            amount=10_000, end=D(2026, 10, 31), over_budget="refuse", reason="Shorter",
+        )  # fmt: skip
+        assert errors == {
+            "end": [
+                "Claims after 2026-10-31 are already counted on this budget: end it after them."
+            ]
+        }
+        errors = refused_unchanged(
+            _budget_state, services.budget_edit, actor=world.manager, budget=budget,
+            amount=10_000, end=D(2026, 12, 31), over_budget="refuse", reason="Nothing",
+        )  # fmt: skip
+        assert errors == {"amount": ["Change the amount, the end or the setting."]}
+        errors = refused_unchanged(
+            _budget_state, services.budget_edit, actor=world.manager, budget=budget,
+            amount=11_000, end=D(2026, 12, 31), over_budget="refuse", reason="",
+        )  # fmt: skip
+        assert errors == {"reason": ["Give the reason for the change."]}
+    before = _budget_state()
+    with pytest.raises(PermissionDenied):
+        services.budget_edit(
+            actor=world.verifier, budget=budget, amount=11_000, end=D(2026, 12, 31),
+            over_budget="refuse", reason="Not mine",
+        )  # fmt: skip
+    assert _budget_state() == before
+
+
+def test_a_budget_does_not_grow_over_the_next_one(world):
+    budget = _budget(world, end=D(2026, 6, 30))
+    _budget(world, start=D(2026, 7, 1), end=D(2026, 12, 31))
+    with translation.override("en"):
+        errors = refused_unchanged(
+            _budget_state, services.budget_edit, actor=world.manager, budget=budget,
+            amount=10_000, end=D(2026, 7, 31), over_budget="refuse", reason="Longer",
+        )  # fmt: skip
+    assert errors == {
+        "end": ["Another budget of this scheme at this health center covers part of these dates."]
+    }
+
+
+def test_alerts_reach_who_pays_once_per_threshold(world):
+    admin = world.cast.user(Role.ADMIN, "above")
+    outsider = world.cast.user(Role.PROGRAM_MANAGER, "b")
+    _budget(world)
+    _approve(world, 8000)  # 80 %
+    notices = BudgetNotice.objects.order_by("user__username")
+    assert [(n.user, n.alert.percent) for n in notices] == [(admin, 80), (world.manager, 80)]
+    # A second claim past 100 % (a second approval): one more notice each, for 100 % only.
+    services.budget_edit(
+        actor=world.manager, budget=Budget.objects.get(), amount=10_000, end=D(2026, 12, 31),
+        over_budget="second_approval", reason="Allow",
+    )  # fmt: skip
+    line = world.line(day=D(2026, 10, 3), amount=3000)
+    services.claim_verify(actor=world.verifier, claim=line.claim)
+    services.claim_approve(actor=world.verifier, claim=line.claim)
+    mine = BudgetNotice.objects.filter(user=world.manager).order_by("alert__percent")
+    assert [n.alert.percent for n in mine] == [80, 100]
+    assert not BudgetNotice.objects.filter(user=outsider).exists()
+    # Read: the manager's only; another's notices stay unread.
+    assert services.notices_read(actor=world.manager) == 2
+    assert BudgetNotice.objects.filter(user=admin, read_at__isnull=True).count() == 2
+    assert services.notices_read(actor=world.manager) == 0
