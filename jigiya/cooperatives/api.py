@@ -163,7 +163,7 @@ def batch_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
         data=services.BatchData(
             id=data.id, product_id=data.product_id, quantity=data.quantity,
             made_on=data.made_on,
-            workers=[services.WorkerLine(w.member_id, w.pieces) for w in data.workers],
+            workers=[services.WorkerLine(w.member_id, w.pieces, w.hours) for w in data.workers],
             inputs=None if data.inputs is None
             else {line.product_id: line.quantity for line in data.inputs},
         ),

@@ -11,6 +11,7 @@ A positive surplus is shared among the members by the cooperative's rule:
 
 - "pieces": in proportion to the pieces each made in the period's batches;
 - "equal": one share each for the members on `ends_on`;
+- "hours": in proportion to the hours each worked in the period's batches;
 
 each gets ⌊surplus x her basis / total basis⌋ FCFA, to the franc; the remainder (less than
 one franc per member) stays in the cash, as stated on the close. Each payout is a cash entry.
@@ -200,7 +201,7 @@ def _bases(coop: Cooperative, rule: str, start: datetime.date, end: datetime.dat
     pieces: dict[Member, int] = defaultdict(int)
     rows = BatchWorker.objects.filter(
         batch__cooperative=coop, batch__made_on__gte=start, batch__made_on__lte=end
-    ).values_list("member_id", "pieces")
+    ).values_list("member_id", "hours" if rule == ShareRule.HOURS else "pieces")
     for member_id, count in rows:
         if member_id in members and count:
             pieces[members[member_id]] += count

@@ -257,6 +257,7 @@ class MovementKind(models.TextChoices):
     SALE = "sale", _("Sale")
     DISTRIBUTION = "distribution", _("Distribution")
     LOSS = "loss", _("Loss")
+    ADJUSTMENT = "adjustment", _("Count adjustment")
 
 
 class LedgerQuerySet(models.QuerySet):
@@ -385,6 +386,7 @@ class BatchWorker(models.Model):
     batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="workers")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="batches")
     pieces = models.PositiveIntegerField(_("pieces made"), default=0)
+    hours = models.PositiveIntegerField(_("hours worked"), default=0)
 
     class Meta:
         constraints = [
@@ -740,6 +742,9 @@ class Equipment(BaseModel):
     def __str__(self) -> str:
         return f"{self.quantity} x {self.item}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("cooperatives:equipment", args=[self.pk])
+
 
 class Maintenance(BaseModel):
     """One entry of an item's maintenance log: when, what was done, what it cost."""
@@ -818,6 +823,7 @@ class CashEntry(models.Model):
 class ShareRule(models.TextChoices):
     PIECES = "pieces", _("By pieces produced")
     EQUAL = "equal", _("Equal shares")
+    HOURS = "hours", _("By hours worked")
 
 
 class PeriodClose(BaseModel):
@@ -869,6 +875,169 @@ class Payout(models.Model):
         return f"{self.member_id}: {self.amount}"
 
 
+# --- the physical count ---------------------------------------------------------------------
+
+
+class CountStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a second officer")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class StockCount(BaseModel):
+    """A physical count of the stock: what was found of each product beside what the ledger
+    said. Its differences are posted (one `adjustment` entry) only when a second officer
+    approves; the officer who counted never approves her own count (a database constraint)."""
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="counts")
+    counted_on = models.DateField(_("counted on"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=CountStatus.choices, default=CountStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    entry = models.OneToOneField(
+        StockEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="count"
+    )
+
+    class Meta:
+        ordering = ["cooperative", "-counted_on", "-created_at"]
+        verbose_name = _("stock count")
+        verbose_name_plural = _("stock counts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("created_by")),
+                name="coop_count_second_officer",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_by__isnull=True)
+                | (~Q(status="pending") & Q(decided_by__isnull=False)),
+                name="coop_count_decided_by_someone",
+            ),
+            models.UniqueConstraint(
+                fields=["cooperative"],
+                condition=Q(status="pending"),
+                name="coop_count_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cooperative} {self.counted_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperatives:count", args=[self.pk])
+
+
+class CountLine(models.Model):
+    """One product of a count: what the ledger said when it was recorded, and what was found."""
+
+    count = models.ForeignKey(StockCount, on_delete=models.PROTECT, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    expected = models.BigIntegerField(_("in the books"))
+    counted = models.PositiveBigIntegerField(_("counted"))
+
+    class Meta:
+        ordering = ["count", "product__kind", "product__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["count", "product"], name="coop_count_line_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.counted} ({self.expected})"
+
+    @property
+    def difference(self) -> int:
+        return self.counted - self.expected
+
+
+# --- women's groups preparing a cooperative ---------------------------------------------------
+
+
+class PipelineStage(models.TextChoices):
+    INTEREST = "interest", _("Interest shown")
+    INFORMED = "informed", _("Informed on cooperatives")
+    TRAINED = "trained", _("Trained in cooperative management")
+    STATUTES = "statutes", _("Statutes drafted")
+    ASSEMBLY = "assembly", _("Constitutive assembly held")
+    FILED = "filed", _("Registration filed")
+    FORMED = "formed", _("Cooperative formed")
+    DROPPED = "dropped", _("Dropped out")
+
+
+class PreparingGroup(BaseModel):
+    """A women's group preparing a new cooperative, at one stage of the way (its history in
+    `PreparingStage`). `origin` says where it came from, in words (a savings group, say: the
+    cooperatives app stands beside savings, not above it, and does not link its records)."""
+
+    name = models.CharField(_("group name"), max_length=120)
+    community = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "community"},
+    )
+    activity = models.CharField(_("planned activity"), max_length=16, choices=Activity.choices)
+    women = models.PositiveIntegerField(_("women in the group"))
+    origin = models.CharField(_("grew out of"), max_length=160, blank=True)
+    contact = models.CharField(_("contact person"), max_length=120, blank=True)
+    stage = models.CharField(_("stage"), max_length=16, choices=PipelineStage.choices)
+    stage_since = models.DateField(_("at this stage since"))
+    cooperative = models.OneToOneField(
+        Cooperative,
+        verbose_name=_("the cooperative it became"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="preparing_group",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("group preparing a cooperative")
+        verbose_name_plural = _("groups preparing a cooperative")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "name"], name="coop_pipeline_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(stage="formed", cooperative__isnull=False)
+                | (~Q(stage="formed") & Q(cooperative__isnull=True)),
+                name="coop_pipeline_formed_has_cooperative",
+            ),
+            models.CheckConstraint(condition=Q(women__gt=0), name="coop_pipeline_women"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperatives:pipeline_group", args=[self.pk])
+
+
+class PreparingStage(BaseModel):
+    group = models.ForeignKey(PreparingGroup, on_delete=models.PROTECT, related_name="stages")
+    stage = models.CharField(_("stage"), max_length=16, choices=PipelineStage.choices)
+    on = models.DateField(_("from"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["group", "on", "created_at"]
+        verbose_name = _("stage reached")
+        verbose_name_plural = _("stages reached")
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.stage} {self.on}"
+
+
 # --- the union and trainings ------------------------------------------------------------------
 
 
@@ -898,6 +1067,9 @@ class Union(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperatives:union", args=[self.pk])
 
 
 class UnionMember(BaseModel):

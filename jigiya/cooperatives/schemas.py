@@ -60,6 +60,7 @@ class CoopMemberOut(Schema):
 class CoopWorkerIn(Schema):
     member_id: uuid.UUID
     pieces: StrictInt = 0
+    hours: StrictInt = 0
 
 
 class CoopInputIn(Schema):

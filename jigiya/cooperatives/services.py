@@ -379,12 +379,21 @@ def equipment_add(
 
 
 from jigiya.cooperatives.cash import expense_record, period_close  # noqa: E402
+from jigiya.cooperatives.counts import (  # noqa: E402
+    stock_count_approve,
+    stock_count_record,
+    stock_count_reject,
+)
 from jigiya.cooperatives.network import (  # noqa: E402
     equipment_dispose,
     equipment_maintain,
     training_record,
     union_create,
     union_join,
+)
+from jigiya.cooperatives.pipeline import (  # noqa: E402
+    preparing_group_advance,
+    preparing_group_create,
 )
 from jigiya.cooperatives.production import (  # noqa: E402
     BatchData,
@@ -440,11 +449,16 @@ __all__ = [
     "owed",
     "payment_record",
     "period_close",
+    "preparing_group_advance",
+    "preparing_group_create",
     "price_on",
     "price_set",
     "product_create",
     "purchase_record",
     "sale_record",
+    "stock_count_approve",
+    "stock_count_record",
+    "stock_count_reject",
     "training_record",
     "union_create",
     "union_join",

@@ -31,4 +31,28 @@ urlpatterns = [
     path("orders/<uuid:order_id>/deliveries/new/", views.delivery_new, name="delivery_new"),
     path("orders/<uuid:order_id>/payments/new/", views.order_payment, name="order_payment"),
     path("deliveries/<uuid:delivery_id>/", views.delivery_detail, name="delivery"),
+    path("<uuid:cooperative_id>/counts/new/", views.count_new, name="count_new"),
+    path("counts/<uuid:count_id>/", views.count_detail, name="count"),
+    path("counts/<uuid:count_id>/approve/", views.count_approve, name="count_approve"),
+    path("counts/<uuid:count_id>/reject/", views.count_reject, name="count_reject"),
+    path("customers/<uuid:customer_id>/", views.customer_statement, name="statement"),
+    path("pipeline/", views.pipeline, name="pipeline"),
+    path("pipeline/new/", views.pipeline_new, name="pipeline_new"),
+    path(
+        "pipeline/<uuid:preparing_group_id>/", views.pipeline_group, name="pipeline_group"
+    ),
+    path("unions/", views.union_list, name="unions"),
+    path("unions/new/", views.union_new, name="union_new"),
+    path("unions/<uuid:union_id>/", views.union_detail, name="union"),
+    path("equipment/<uuid:equipment_id>/", views.equipment_detail, name="equipment"),
+    path(
+        "equipment/<uuid:equipment_id>/maintenance/new/",
+        views.equipment_maintain,
+        name="equipment_maintain",
+    ),
+    path(
+        "equipment/<uuid:equipment_id>/dispose/",
+        views.equipment_dispose,
+        name="equipment_dispose",
+    ),
 ]
