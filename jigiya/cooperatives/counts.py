@@ -4,7 +4,7 @@
    Beside it the count keeps what the ledger said at that moment (`expected`); nothing is posted.
 2. A second officer — holding `cooperatives.approve` in the cooperative's community and not the
    one who counted (also a database constraint) — approves it (`stock_count_approve`): the
-   differences (found − in the books) are posted as ONE `adjustment` entry of the stock ledger,
+   differences (found - in the books) are posted as ONE `adjustment` entry of the stock ledger,
    through the same checks as every posting. Movements recorded between the count and the
    approval are real and stay: the difference is added to them. If an adjustment would take a
    product below zero now, the approval is refused and nothing is posted.
@@ -26,9 +26,9 @@ from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.cooperatives import stock
 from jigiya.cooperatives.models import (
+    Cooperative,
     CountLine,
     CountStatus,
-    Cooperative,
     MovementKind,
     StockCount,
 )

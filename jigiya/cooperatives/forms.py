@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jigiya.cooperatives import services
+from jigiya.cooperatives.common import household_code
 from jigiya.cooperatives.models import (
     Activity,
     Channel,
@@ -294,10 +295,20 @@ class DistributionForm(_WithId):
         label=_("The grant"), queryset=None, required=False
     )
 
-    def __init__(self, *args: Any, choices: dict[str, Any], **kw: Any) -> None:
+    def __init__(
+        self, *args: Any, choices: dict[str, Any], family_names: bool = False, **kw: Any
+    ) -> None:
         super().__init__(*args, **kw)
         for name, queryset in choices.items():
             self.fields[name].queryset = queryset  # type: ignore[attr-defined]
+        # A family's name is registry data: only a role that sees the registry reads it here;
+        # the others choose the code written on the family's voucher (see `household_code`).
+        self.fields["household"].label_from_instance = (  # type: ignore[attr-defined]
+            (lambda h: f"{h.name} · {household_code(h.pk)}")
+            if family_names
+            else (lambda h: household_code(h.pk))
+        )
+        self.fields["household"].label = _("Or to a family (the code on its voucher)")
 
     def data_out(self) -> Any:
         data = self.cleaned_data

@@ -1005,9 +1005,7 @@ class PreparingGroup(BaseModel):
         verbose_name = _("group preparing a cooperative")
         verbose_name_plural = _("groups preparing a cooperative")
         constraints = [
-            models.UniqueConstraint(
-                fields=["community", "name"], name="coop_pipeline_unique_name"
-            ),
+            models.UniqueConstraint(fields=["community", "name"], name="coop_pipeline_unique_name"),
             models.CheckConstraint(
                 condition=Q(stage="formed", cooperative__isnull=False)
                 | (~Q(stage="formed") & Q(cooperative__isnull=True)),

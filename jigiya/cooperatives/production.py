@@ -103,8 +103,7 @@ class BatchData:
             made_on=self.made_on,
             # hours only when given, so a batch sent before hours were kept replays the same
             workers=sorted(
-                [str(w.member_id), w.pieces] + ([w.hours] if w.hours else [])
-                for w in self.workers
+                [str(w.member_id), w.pieces] + ([w.hours] if w.hours else []) for w in self.workers
             ),
             inputs=sorted([str(k), v] for k, v in (self.inputs or {}).items()),
         )

@@ -12,7 +12,7 @@ from django.db.models import Count, Model, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from jigiya.accounts.access import Actor, get_in_scope, has_perm_at, scope_q
+from jigiya.accounts.access import Actor, get_in_scope, has_perm_at, scope_paths, scope_q
 from jigiya.accounts.roles import Perm
 from jigiya.cooperatives import trade
 from jigiya.cooperatives.models import (
@@ -204,9 +204,7 @@ def cooperative_page(*, user: Actor, cooperative: Cooperative) -> dict[str, Any]
         "production": month_production(cooperative),
         "members": members,
         "sales": cooperative.sales.select_related("customer")[:10],
-        "distributions": cooperative.distributions.select_related(
-            "product", "health_center", "household"
-        )[:10],
+        "distributions": cooperative.distributions.select_related("product", "health_center")[:10],
         "history": cooperative.status_changes.all(),
         "equipment": cooperative.equipment.select_related("funding__donor"),
         "closes": cooperative.closes.all()[:6],
@@ -246,9 +244,9 @@ def health_centers() -> QuerySet[HealthCenter]:
 
 
 def households(cooperative: Cooperative) -> QuerySet[Household]:
-    return Household.objects.filter(community=cooperative.community, is_active=True).order_by(
-        "name"
-    )
+    """The active households of the cooperative's community, by id (so by code: the form shows
+    names only to a role that sees the registry)."""
+    return Household.objects.filter(community=cooperative.community, is_active=True).order_by("id")
 
 
 def fundings() -> QuerySet[Funding]:
@@ -293,7 +291,7 @@ def order_detail(order: Order) -> dict[str, Any]:
         "deliveries": order.deliveries.select_related("health_center").prefetch_related(
             Prefetch("lines")
         ),
-        "distributions": order.distributions.select_related("product", "household"),
+        "distributions": order.distributions.select_related("product"),
         "payments": order.payments.all(),
         "invoiced": trade.order_invoiced(order),
         "owed": trade.owed(order=order),
@@ -382,32 +380,29 @@ def count_get(*, user: Actor, count_id: Any) -> StockCount:
     )
 
 
+def _sees_union(user: Actor, area: str, perm: Perm = Perm.COOPERATIVES_VIEW) -> bool:
+    """A union concerns a user whose places hold its area or lie within it."""
+    return any(path.startswith(area) or area.startswith(path) for path in scope_paths(user, perm))
+
+
 def union_get(*, user: Actor, union_id: Any) -> Union:
-    """A union the user may see: one whose area holds, or lies within, the user's places."""
+    """A union the user may see: its area holds, or lies within, one of the user's places.
+    Outside them it does not exist (404); inside them, a role without the cooperatives view is
+    refused (403)."""
     union = Union.objects.select_related("place").filter(pk=union_id).first()
-    if union is None or not any(
-        has_perm_at(user, Perm.COOPERATIVES_VIEW, path)
-        for path in [union.place.path]
-        + list(
-            union.members.values_list("cooperative__community__path", flat=True).order_by()
-        )
-    ):
+    if union is None:
+        raise Http404
+    if not _sees_union(user, union.place.path):
+        if _sees_union(user, union.place.path, Perm.PLACES_VIEW):
+            raise PermissionDenied
         raise Http404
     return union
 
 
-def unions(*, user: Actor) -> QuerySet[Union]:
-    """The unions with a member cooperative in the user's places, or whose area is in them."""
-    coops = Cooperative.objects.filter(scope_q(user, Perm.COOPERATIVES_VIEW, PATH))
-    return (
-        Union.objects.filter(
-            Q(members__cooperative__in=coops)
-            | Q(scope_q(user, Perm.COOPERATIVES_VIEW, "place__path"))
-        )
-        .distinct()
-        .select_related("place")
-        .order_by("name")
-    )
+def unions(*, user: Actor) -> list[Union]:
+    """The unions whose area holds, or lies within, one of the user's places."""
+    rows = Union.objects.select_related("place").order_by("name")
+    return [union for union in rows if _sees_union(user, union.place.path)]
 
 
 def union_page(*, user: Actor, union: Union) -> dict[str, Any]:
@@ -461,8 +456,7 @@ def by_product(cooperative: Cooperative, today: datetime.date | None = None) -> 
     start = today.replace(day=1)
     month = {"on__gte": start, "on__lte": today}
     rows: dict[Any, dict[str, Any]] = {
-        p.pk: {"product": p, "made": 0, "sold": 0, "given": 0}
-        for p in products(cooperative)
+        p.pk: {"product": p, "made": 0, "sold": 0, "given": 0} for p in products(cooperative)
     }
     lines = StockLine.objects.filter(cooperative=cooperative, product__in=list(rows), **month)
     kinds = {

@@ -38,9 +38,7 @@ urlpatterns = [
     path("customers/<uuid:customer_id>/", views.customer_statement, name="statement"),
     path("pipeline/", views.pipeline, name="pipeline"),
     path("pipeline/new/", views.pipeline_new, name="pipeline_new"),
-    path(
-        "pipeline/<uuid:preparing_group_id>/", views.pipeline_group, name="pipeline_group"
-    ),
+    path("pipeline/<uuid:preparing_group_id>/", views.pipeline_group, name="pipeline_group"),
     path("unions/", views.union_list, name="unions"),
     path("unions/new/", views.union_new, name="union_new"),
     path("unions/<uuid:union_id>/", views.union_detail, name="union"),

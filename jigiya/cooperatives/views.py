@@ -245,6 +245,7 @@ def distribution_new(request: HttpRequest, cooperative_id: str) -> HttpResponse:
             "order": selectors.ngo_orders(coop),
             "funding": selectors.fundings(),
         },
+        family_names=has_perm_at(request.user, Perm.HEALTH_VIEW, coop.community.path),
         initial={"given_on": timezone.localdate()},
     )
     return _entry_page(
@@ -444,8 +445,12 @@ def count_detail(request: HttpRequest, count_id: str) -> HttpResponse:
 def count_approve(request: HttpRequest, count_id: str) -> HttpResponse:
     count = selectors.count_get(user=request.user, count_id=count_id)
     require_perm_at(request.user, Perm.COOPERATIVES_APPROVE, count.cooperative.community)
-    return _decide(request, count, lambda: services.stock_count_approve(
-        actor=request.user, count=count), _("Count approved: the differences are posted."))  # fmt: skip
+    return _decide(
+        request,
+        count,
+        lambda: services.stock_count_approve(actor=request.user, count=count),
+        _("Count approved: the differences are posted."),
+    )
 
 
 @login_required
@@ -455,8 +460,12 @@ def count_reject(request: HttpRequest, count_id: str) -> HttpResponse:
     require_perm_at(request.user, Perm.COOPERATIVES_APPROVE, count.cooperative.community)
     form = forms.RejectForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _decide(request, count, lambda: services.stock_count_reject(
-        actor=request.user, count=count, reason=reason), _("Count rejected."))  # fmt: skip
+    return _decide(
+        request,
+        count,
+        lambda: services.stock_count_reject(actor=request.user, count=count, reason=reason),
+        _("Count rejected."),
+    )
 
 
 def _decide(request: HttpRequest, count: Any, act: Callable[[], Any], message: str) -> HttpResponse:

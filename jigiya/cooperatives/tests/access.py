@@ -94,9 +94,7 @@ OBJECTS = {
     "preparing_group_id": lambda cast, where: (
         PreparingGroup.objects.get(community=_world(cast, where).community).pk
     ),
-    "union_id": lambda cast, where: (
-        Union.objects.get(members__cooperative=_world(cast, where)).pk
-    ),
+    "union_id": lambda cast, where: Union.objects.get(members__cooperative=_world(cast, where)).pk,
 }
 # Text that must never appear on a page shown to a user of the other place.
 OUTSIDE_TEXT = {"b": ["Coopérative B", "ONG b", "Groupe B", "Union B"]}
