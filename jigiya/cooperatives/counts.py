@@ -36,7 +36,7 @@ from jigiya.cooperatives.production import check_day, product_of
 from jigiya.cooperatives.stock import Move, Posting
 from jigiya.core.audit import audit_record, audit_snapshot, create_audited
 from jigiya.core.bounds import not_in_future
-from jigiya.core.retries import replay
+from jigiya.core.retries import mark_replayed, replay
 
 
 def _counted(value: object, field_name: str) -> int:
@@ -100,6 +100,17 @@ def _decidable(actor: Actor, count: StockCount) -> StockCount:
     return count
 
 
+def _decided_again(actor: Actor, count: StockCount, status: str) -> StockCount | None:
+    """The same decision sent again by the officer who made it (a retry): the count as it
+    stands, nothing written."""
+    count = StockCount.objects.get(pk=count.pk)
+    user = acting_user(actor)
+    if count.status == status and user is not None and count.decided_by_id == user.pk:
+        mark_replayed(count)
+        return count
+    return None
+
+
 def _status(count: StockCount) -> str:
     return str(CountStatus(count.status).label).lower()
 
@@ -110,6 +121,9 @@ def stock_count_approve(*, actor: Actor, count: StockCount) -> StockCount:
     (none when the count matched the books). Refused, nothing posted: by the officer who
     counted, without `cooperatives.approve` in the community, once decided, in a closed period,
     or when an adjustment would take a product below zero now."""
+    again = _decided_again(actor, count, CountStatus.APPROVED)
+    if again is not None:
+        return again
     count = _decidable(actor, count)
     coop = count.cooperative
     lines = list(count.lines.select_related("product"))
@@ -136,6 +150,9 @@ def stock_count_approve(*, actor: Actor, count: StockCount) -> StockCount:
 @transaction.atomic
 def stock_count_reject(*, actor: Actor, count: StockCount, reason: str) -> StockCount:
     """A second officer rejects a count (a reason is required): nothing is posted."""
+    again = _decided_again(actor, count, CountStatus.REJECTED)
+    if again is not None:
+        return again
     count = _decidable(actor, count)
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the count is rejected.")]})

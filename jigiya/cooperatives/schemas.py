@@ -323,3 +323,65 @@ class CoopMaintenanceOut(Schema):
 class CoopDisposalIn(Schema):
     on: datetime.date
     reason: str = Field(max_length=200)
+
+
+class CoopCountLineIn(Schema):
+    product_id: uuid.UUID
+    counted: StrictInt
+
+
+class CoopCountIn(Schema):
+    """A physical count: what was found of each product. Nothing is posted until a second
+    officer approves (`POST /cooperatives/counts/{count_id}/approve`)."""
+
+    id: uuid.UUID
+    counted_on: datetime.date
+    lines: list[CoopCountLineIn]
+
+
+class CoopCountLineOut(Schema):
+    product_id: uuid.UUID
+    expected: int
+    counted: int
+    difference: int
+
+
+class CoopCountOut(Schema):
+    id: uuid.UUID
+    counted_on: datetime.date
+    status: str
+    entry_id: uuid.UUID | None
+    lines: list[CoopCountLineOut]
+
+
+class CoopRejectIn(Schema):
+    reason: str = Field(max_length=200)
+
+
+class CoopPreparingGroupIn(Schema):
+    id: uuid.UUID
+    name: str = Field(max_length=120)
+    activity: str
+    women: StrictInt
+    stage: str
+    since: datetime.date
+    origin: str = Field(default="", max_length=160)
+    contact: str = Field(default="", max_length=120)
+
+
+class CoopStageIn(Schema):
+    stage: str
+    on: datetime.date
+    note: str = Field(default="", max_length=200)
+    cooperative_id: uuid.UUID | None = None
+
+
+class CoopPreparingGroupOut(Schema):
+    id: uuid.UUID
+    name: str
+    community_id: uuid.UUID
+    activity: str
+    women: int
+    stage: str
+    stage_since: datetime.date
+    cooperative_id: uuid.UUID | None
