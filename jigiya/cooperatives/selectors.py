@@ -341,7 +341,7 @@ def customer_statement(customer: Customer) -> list[StatementLine]:
         for s in customer.sales.all()
     ]
     lines += [
-        StatementLine(d.delivered_on, _("Delivery"), d.get_absolute_url(), d.value, 0)
+        StatementLine(d.delivered_on, _("Products delivered"), d.get_absolute_url(), d.value, 0)
         for d in Delivery.objects.filter(order__customer=customer).select_related("order")
     ]
     lines += [

@@ -61,7 +61,7 @@ def test_the_statement_runs_the_balance_line_by_line(world, cast):
     lines = selectors.customer_statement(order.customer)
     rows = [(line.on, line.what, line.charged, line.paid, line.balance) for line in lines]
     assert rows == [
-        (D(2024, 6, 12), "Delivery", 18000, 0, 18000),
+        (D(2024, 6, 12), "Products delivered", 18000, 0, 18000),
         (D(2024, 6, 13), "Payment · Orange Money OM-1", 0, 10000, 8000),
         (D(2024, 6, 14), "Given out of the order", 2700, 0, 10700),
         (D(2024, 6, 15), "Sale", 2000, 0, 12700),
@@ -285,7 +285,7 @@ def test_the_cooperative_page_breaks_the_month_down_by_product(world, cast, clie
     assert rows == [("Adult mask", 12, 2, 3)]
     client.force_login(world.manager)
     page = client.get(world.coop.get_absolute_url()).content.decode()
-    assert "made 12 · sold 2 · given 3" in page
+    assert "made 12 · sold 2 · given away 3" in page
 
 
 def test_the_distribution_form_names_families_only_to_a_role_that_sees_the_registry(
