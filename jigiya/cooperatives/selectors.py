@@ -346,7 +346,11 @@ def customer_statement(customer: Customer) -> list[StatementLine]:
     ]
     lines += [
         StatementLine(
-            g.given_on, _("Given out of the order"), g.order.get_absolute_url(), g.value, 0
+            g.given_on,
+            _("Given out of the order"),
+            g.order.get_absolute_url(),  # type: ignore[union-attr]  # filtered on its order
+            g.value,
+            0,
         )
         for g in Distribution.objects.filter(order__customer=customer).select_related("order")
     ]
@@ -437,7 +441,7 @@ def pipeline(*, user: Actor) -> list[tuple[str, list[PreparingGroup]]]:
     by_stage: dict[str, list[PreparingGroup]] = {s: [] for s in PipelineStage.values}
     for group in rows.order_by("stage_since", "name"):
         by_stage[group.stage].append(group)
-    return [(PipelineStage(s).label, groups) for s, groups in by_stage.items()]
+    return [(str(PipelineStage(s).label), groups) for s, groups in by_stage.items()]
 
 
 def preparing_group_get(*, user: Actor, group_id: Any) -> PreparingGroup:
