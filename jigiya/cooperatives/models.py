@@ -8,8 +8,10 @@ balance on one row, so a posting can lock that row (`SELECT … FOR UPDATE`) and
 refuse a negative balance; `verify` checks it against the lines. Quantities are whole units.
 """
 
+import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -773,6 +775,7 @@ class CashKind(models.TextChoices):
     PURCHASE = "purchase", _("Input purchase")
     EXPENSE = "expense", _("Expense")
     PAYOUT = "payout", _("Payout to a member")
+    DUES = "dues", _("Union dues")
 
 
 class CashEntry(models.Model):
@@ -1104,6 +1107,12 @@ class Training(BaseModel):
     partner = models.CharField(_("partner organisation"), max_length=160, blank=True)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"))
+    min_days = models.PositiveSmallIntegerField(
+        _("days needed for the certificate"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: every day of the training."),
+    )
 
     class Meta:
         ordering = ["-ends_on"]
@@ -1118,6 +1127,17 @@ class Training(BaseModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def days(self) -> list[datetime.date]:
+        """Every day of the training, first to last."""
+        count = (self.ends_on - self.starts_on).days + 1
+        return [self.starts_on + datetime.timedelta(days=i) for i in range(count)]
+
+    @property
+    def days_needed(self) -> int:
+        """Days a participant must attend for the certificate: `min_days`, or every day."""
+        return self.min_days if self.min_days is not None else len(self.days)
+
 
 class Participant(models.Model):
     training = models.ForeignKey(Training, on_delete=models.PROTECT, related_name="participants")
@@ -1131,3 +1151,98 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} @ {self.training_id}"
+
+
+class Attendance(models.Model):
+    """A participant present on one day of a multi-day training."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="attendance"
+    )
+    day = models.DateField(_("day"))
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "day"], name="coop_attendance_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.day}"
+
+
+class DuesPayment(models.Model):
+    """A member cooperative's payment of its union dues for a year: the union's receipt,
+    written once with the cooperative's cash entry that paid it (append-only, like the cash)."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="dues_payments")
+    member = models.ForeignKey(UnionMember, on_delete=models.PROTECT, related_name="payments")
+    year = models.PositiveSmallIntegerField(_("year"))
+    paid_on = models.DateField(_("paid on"))
+    amount = models.PositiveBigIntegerField(_("amount (FCFA)"))
+    cash_entry = models.OneToOneField(
+        CashEntry, on_delete=models.PROTECT, related_name="dues_payment"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["paid_on", "created_at"]
+        verbose_name = _("union dues payment")
+        verbose_name_plural = _("union dues payments")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="coop_dues_paid")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.year}: {self.amount}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("Union dues payments are append-only.")
+        super().save(*args, **kwargs)
+
+
+class BoardRole(models.TextChoices):
+    PRESIDENT = "president", _("President")
+    VICE_PRESIDENT = "vice_president", _("Vice-president")
+    SECRETARY = "secretary", _("Secretary")
+    TREASURER = "treasurer", _("Treasurer")
+
+
+class BoardElection(BaseModel):
+    """The union's board elected on a day: it replaces the board of the election before, which
+    stays in the history."""
+
+    union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="elections")
+    held_on = models.DateField(_("held on"))
+
+    class Meta:
+        ordering = ["union", "-held_on"]
+        verbose_name = _("board election")
+        verbose_name_plural = _("board elections")
+        constraints = [
+            models.UniqueConstraint(fields=["union", "held_on"], name="coop_election_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.union} {self.held_on}"
+
+
+class BoardSeat(models.Model):
+    """A member of a member cooperative elected to a role of the union's board."""
+
+    election = models.ForeignKey(BoardElection, on_delete=models.PROTECT, related_name="seats")
+    role = models.CharField(_("role"), max_length=16, choices=BoardRole.choices)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="union_seats")
+
+    class Meta:
+        ordering = ["election", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "role"], name="coop_seat_role_once"),
+            models.UniqueConstraint(fields=["election", "member"], name="coop_seat_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.member_id}"

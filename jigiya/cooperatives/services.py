@@ -387,6 +387,8 @@ from jigiya.cooperatives.counts import (  # noqa: E402
 from jigiya.cooperatives.network import (  # noqa: E402
     equipment_dispose,
     equipment_maintain,
+    training_certify,
+    training_day,
     training_record,
     union_create,
     union_join,
@@ -420,6 +422,7 @@ from jigiya.cooperatives.trade import (  # noqa: E402
     price_on,
     sale_record,
 )
+from jigiya.cooperatives.union import board_elect, dues_pay  # noqa: E402
 
 __all__ = [
     "BatchData",
@@ -431,11 +434,13 @@ __all__ = [
     "SaleData",
     "WorkerLine",
     "batch_record",
+    "board_elect",
     "cooperative_create",
     "cooperative_status_change",
     "customer_create",
     "delivery_record",
     "distribution_record",
+    "dues_pay",
     "equipment_add",
     "equipment_dispose",
     "equipment_maintain",
@@ -459,6 +464,8 @@ __all__ = [
     "stock_count_approve",
     "stock_count_record",
     "stock_count_reject",
+    "training_certify",
+    "training_day",
     "training_record",
     "union_create",
     "union_join",
