@@ -418,8 +418,20 @@ def union_page(*, user: Actor, union: Union) -> dict[str, Any]:
             scope_q(user, Perm.COOPERATIVES_VIEW, PATH), unions__union=union
         ).values_list("pk", flat=True)
     )
+    from jigiya.cooperatives import union as union_money
+
+    year = timezone.localdate().year
     return {
         "union": union,
+        "dues_years": [
+            row
+            for row in union_money.dues(union, until_year=year)
+            if row.member.cooperative_id in visible
+        ],
+        "received": union_money.union_balance(union),
+        "board": union_money.board(union),
+        "visible": visible,
+        "elections": union.elections.order_by("-held_on")[1:],
         "members": [m for m in members if m.cooperative_id in visible],
         "others": sum(1 for m in members if m.cooperative_id not in visible),
         "dues": sum(m.yearly_dues for m in members),

@@ -277,3 +277,41 @@ def test_without_days_every_participant_was_there_every_day(world):
         D(2024, 6, 3), D(2024, 6, 4), D(2024, 6, 5),
     ]  # fmt: skip
     assert t.participants.get().certified is True
+
+
+def test_the_union_page_shows_dues_owed_and_paid_and_the_board(world, union, cast, client):
+    m = world.members
+    other = make_world(cast, "b", "Savon B")
+    services.union_join(
+        actor=other.manager, union=union, cooperative=other.coop, joined_on=D(2024, 1, 15),
+        yearly_dues=3000,
+    )  # fmt: skip
+    world.batch(10)
+    world.sale(10, paid=10000)
+    services.dues_pay(
+        actor=world.manager, member=union.members.get(cooperative=world.coop), year=2024,
+        amount=4000, paid_on=D(2024, 6, 21),
+    )  # fmt: skip
+    admin = cast.user(Role.ADMIN, "above")
+    services.board_elect(
+        actor=admin, union=union, held_on=D(2023, 7, 1), seats={"president": m[1].pk}
+    )
+    services.board_elect(
+        actor=admin, union=union, held_on=D(2024, 3, 1),
+        seats={"president": m[0].pk, "treasurer": other.members[0].pk},
+    )  # fmt: skip
+    client.force_login(world.manager)
+    page = client.get(union.get_absolute_url()).content.decode()
+    assert '<dd class="num" id="received">4\xa0000\xa0FCFA</dd>' in page
+    assert (
+        '<tr><td>Jèkafo masques</td><td>2023</td><td class="num">12\xa0000\xa0FCFA</td>'
+        '<td class="num">0\xa0FCFA</td><td class="num">12\xa0000\xa0FCFA</td></tr>'
+    ) in page
+    assert (
+        '<tr><td>Jèkafo masques</td><td>2024</td><td class="num">12\xa0000\xa0FCFA</td>'
+        '<td class="num">4\xa0000\xa0FCFA</td><td class="num">8\xa0000\xa0FCFA</td></tr>'
+    ) in page
+    assert "Savon B" not in page  # outside the manager's places: neither its dues nor its name
+    assert "<dt>President</dt><dd>Awa Coulibaly · Jèkafo masques</dd>" in page
+    assert "<dt>Treasurer</dt><dd>a member of a cooperative outside your places</dd>" in page
+    assert "Earlier boards elected on 1 Jul 2023" in page and "Elected on 1 Mar 2024" in page
