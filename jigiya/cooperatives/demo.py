@@ -33,6 +33,7 @@ from jigiya.cooperatives.models import (
     Channel,
     Cooperative,
     CoopStatus,
+    Member,
     MemberRole,
     PreparingGroup,
     Product,
@@ -331,6 +332,24 @@ def _union_and_training(actor: User) -> None:
             starts_on=D(2025, 10, 6), ends_on=D(2025, 10, 10), attended=officers,
             certified=officers[:2], id=_id(coop.pk, "training"),
         )  # fmt: skip
+    _union_board(actor, union)
+
+
+def _union_board(actor: User, union: Any) -> None:
+    """The union's first board, elected at its formation: Jèkafo Muso's president presides,
+    Sabunyuman's treasurer keeps the union's money."""
+    seats = {
+        "president": Member.objects.get(
+            cooperative_id=_id("Jèkafo Muso"), role=MemberRole.PRESIDENT
+        ),
+        "treasurer": Member.objects.get(
+            cooperative_id=_id("Sabunyuman"), role=MemberRole.TREASURER
+        ),
+    }
+    services.board_elect(
+        actor=actor, union=union, held_on=D(2025, 11, 15),
+        seats={role: m.pk for role, m in seats.items()}, id=_id("union board"),
+    )  # fmt: skip
 
 
 PIPELINE = [

@@ -56,6 +56,8 @@ def test_the_demo_tells_the_story_and_loads_twice_without_change(db):
     assert PeriodClose.objects.filter(cooperative=masks).count() == 17
     union = Union.objects.get()
     assert (union.status, union.members.count()) == ("forming", 2)
+    seats = union.elections.get().seats.values_list("role", "member__cooperative__name")
+    assert sorted(seats) == [("president", "Jèkafo Muso"), ("treasurer", "Sabunyuman")]
     assert Training.objects.filter(partner__startswith="DRDSES").count() == 2
     assert cash.verify() == []
     assert sorted(PreparingGroup.objects.values_list("name", "stage", "women")) == [
