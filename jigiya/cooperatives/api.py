@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import pydantic
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.errors import ValidationError as SchemaError
 from ninja.pagination import paginate
@@ -15,7 +16,7 @@ from ninja.pagination import paginate
 from jigiya.accounts.access import get_in_scope, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.cooperatives import selectors, services
-from jigiya.cooperatives.models import Cooperative, Equipment
+from jigiya.cooperatives.models import Cooperative, Equipment, UnionMember
 from jigiya.cooperatives.schemas import (
     CoopBatchIn,
     CoopBatchOut,
@@ -29,6 +30,8 @@ from jigiya.cooperatives.schemas import (
     CoopDisposalIn,
     CoopDistributionIn,
     CoopDistributionOut,
+    CoopDuesIn,
+    CoopDuesOut,
     CoopEquipmentIn,
     CoopEquipmentOut,
     CooperativeDetailOut,
@@ -348,6 +351,24 @@ def training_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     data = _body(request, CoopTrainingIn)
     training = services.training_record(actor=request.user, cooperative=coop, **data.model_dump())
     return created_or_replayed(training)
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/union-dues",
+    response={200: CoopDuesOut, 201: CoopDuesOut},
+    openapi_extra=_doc(CoopDuesIn),
+)
+def dues_pay(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """The cooperative pays (part of) its union dues for a year from its cash (body:
+    `CoopDuesIn`)."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, CoopDuesIn)
+    member = get_object_or_404(UnionMember, union_id=data.union_id, cooperative=coop)
+    payment = services.dues_pay(
+        actor=request.user, member=member, year=data.year, amount=data.amount,
+        paid_on=data.paid_on, id=data.id,
+    )  # fmt: skip
+    return created_or_replayed(payment)
 
 
 @router.post(

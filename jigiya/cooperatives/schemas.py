@@ -272,6 +272,9 @@ class CoopTrainingIn(Schema):
     attended: list[uuid.UUID]
     certified: list[uuid.UUID] = []
     partner: str = Field(default="", max_length=160)
+    min_days: StrictInt | None = None
+    # Who was present each day; not given: every participant every day.
+    days: dict[datetime.date, list[uuid.UUID]] | None = None
 
 
 class CoopTrainingOut(Schema):
@@ -280,6 +283,21 @@ class CoopTrainingOut(Schema):
     topic: str
     starts_on: datetime.date
     ends_on: datetime.date
+
+
+class CoopDuesIn(Schema):
+    id: uuid.UUID
+    union_id: uuid.UUID
+    year: StrictInt
+    amount: StrictInt
+    paid_on: datetime.date
+
+
+class CoopDuesOut(Schema):
+    id: uuid.UUID
+    year: int
+    amount: int
+    paid_on: datetime.date
 
 
 class CoopEquipmentIn(Schema):

@@ -315,3 +315,31 @@ def test_the_union_page_shows_dues_owed_and_paid_and_the_board(world, union, cas
     assert "<dt>President</dt><dd>Awa Coulibaly · Jèkafo masques</dd>" in page
     assert "<dt>Treasurer</dt><dd>a member of a cooperative outside your places</dd>" in page
     assert "Earlier boards elected on 1 Jul 2023" in page and "Elected on 1 Mar 2024" in page
+
+
+def test_dues_and_a_training_by_day_through_the_api(world, union, client):
+    m = world.members
+    world.batch(10)
+    world.sale(10, paid=10000)
+    client.force_login(world.manager)
+    path = f"/api/v1/cooperatives/{world.coop.pk}"
+    body = {"id": str(uuid.uuid4()), "union_id": str(union.pk), "year": 2024, "amount": 6000,
+            "paid_on": "2024-06-28"}  # fmt: skip
+    post = lambda url, b: client.post(url, b, content_type="application/json")  # noqa: E731
+    assert post(f"{path}/union-dues", body).status_code == 201
+    assert post(f"{path}/union-dues", body).status_code == 200
+    assert post(f"{path}/union-dues", {**body, "amount": 5000}).status_code == 409
+    too_much = post(f"{path}/union-dues", {**body, "id": str(uuid.uuid4()), "amount": 6001})
+    assert too_much.status_code == 400
+    assert (cash.balance(world.coop.pk), union_money.union_balance(union)) == (4000, 6000)
+    training_body = {
+        "id": str(uuid.uuid4()), "title": "Savon", "topic": "trade", "starts_on": "2024-06-03",
+        "ends_on": "2024-06-04", "attended": [str(m[0].pk), str(m[1].pk)], "min_days": 2,
+        "days": {"2024-06-03": [str(m[0].pk), str(m[1].pk)], "2024-06-04": [str(m[0].pk)]},
+        "certified": [str(m[0].pk)],
+    }  # fmt: skip
+    assert post(f"{path}/trainings", training_body).status_code == 201
+    assert sorted(Participant.objects.values_list("member__person__given_name", "certified")) == [
+        ("Awa", True), ("Fanta", False),
+    ]  # fmt: skip
+    assert Attendance.objects.count() == 3
