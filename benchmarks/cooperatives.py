@@ -27,13 +27,19 @@ from jigiya.cooperatives import generate, services, stock
 from jigiya.cooperatives.models import (
     CashEntry,
     Cooperative,
+    Customer,
     Delivery,
+    Equipment,
     Order,
+    PeriodClose,
+    PreparingGroup,
     Product,
     Sale,
+    StockCount,
     StockEntry,
     StockLevel,
     StockLine,
+    Union,
 )
 from jigiya.core.generate import Progress
 from jigiya.core.models import AuditEntry
@@ -48,6 +54,21 @@ PATH_PARAMS.setdefault("order_id", lambda: Order.objects.filter(cooperative__nam
 PATH_PARAMS.setdefault(
     "delivery_id", lambda: Delivery.objects.filter(order__cooperative__name=NAME).first()
 )
+# The pages added since the first cooperative pages: every route needs a real object.
+PATH_PARAMS.setdefault(
+    "close_id", lambda: PeriodClose.objects.filter(cooperative__name=NAME).first()
+)
+PATH_PARAMS.setdefault(
+    "equipment_id", lambda: Equipment.objects.filter(cooperative__name=NAME).first()
+)
+PATH_PARAMS.setdefault(
+    "count_id", lambda: StockCount.objects.filter(cooperative__name=NAME).first()
+)
+PATH_PARAMS.setdefault(
+    "customer_id", lambda: Customer.objects.filter(cooperative__name=NAME, kind="ngo").first()
+)
+PATH_PARAMS.setdefault("preparing_group_id", lambda: PreparingGroup.objects.first())
+PATH_PARAMS.setdefault("union_id", lambda: Union.objects.first())
 SALES = 40
 
 

@@ -44,6 +44,7 @@ class Perm(StrEnum):
     SAVINGS_APPROVE = "savings.approve"  # the second officer of a large posting (maker-checker)
     COOPERATIVES_VIEW = "cooperatives.view"
     COOPERATIVES_RECORD = "cooperatives.record"
+    COOPERATIVES_APPROVE = "cooperatives.approve"  # the second officer of a stock count
     QUALITY_VIEW = "quality.view"
     QUALITY_RECORD = "quality.record"
     # Free and subsidized care (the `care` app).
@@ -82,6 +83,7 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.SAVINGS_APPROVE: frozenset({R.ADMIN, R.PROGRAM_MANAGER, R.SAVINGS_FACILITATOR}),
     Perm.COOPERATIVES_VIEW: STAFF | {R.COOPERATIVE_MANAGER},
     Perm.COOPERATIVES_RECORD: frozenset({R.ADMIN, R.COOPERATIVE_MANAGER}),
+    Perm.COOPERATIVES_APPROVE: frozenset({R.ADMIN, R.PROGRAM_MANAGER, R.COOPERATIVE_MANAGER}),
     Perm.QUALITY_VIEW: STAFF | {R.QI_COACH, R.HEALTH_CENTER_STAFF},
     Perm.QUALITY_RECORD: frozenset({R.ADMIN, R.QI_COACH, R.HEALTH_CENTER_STAFF}),
     Perm.CARE_VIEW: STAFF | {R.CHW_SUPERVISOR, R.HEALTH_CENTER_STAFF},

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import pydantic
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.errors import ValidationError as SchemaError
 from ninja.pagination import paginate
@@ -15,18 +16,22 @@ from ninja.pagination import paginate
 from jigiya.accounts.access import get_in_scope, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.cooperatives import selectors, services
-from jigiya.cooperatives.models import Cooperative, Equipment
+from jigiya.cooperatives.models import Cooperative, Equipment, UnionMember
 from jigiya.cooperatives.schemas import (
     CoopBatchIn,
     CoopBatchOut,
     CoopCashOut,
     CoopCloseIn,
     CoopCloseOut,
+    CoopCountIn,
+    CoopCountOut,
     CoopDeliveryIn,
     CoopDeliveryOut,
     CoopDisposalIn,
     CoopDistributionIn,
     CoopDistributionOut,
+    CoopDuesIn,
+    CoopDuesOut,
     CoopEquipmentIn,
     CoopEquipmentOut,
     CooperativeDetailOut,
@@ -43,10 +48,14 @@ from jigiya.cooperatives.schemas import (
     CoopOrderOut,
     CoopPaymentIn,
     CoopPaymentOut,
+    CoopPreparingGroupIn,
+    CoopPreparingGroupOut,
     CoopPurchaseIn,
     CoopPurchaseOut,
+    CoopRejectIn,
     CoopSaleIn,
     CoopSaleOut,
+    CoopStageIn,
     CoopTrainingIn,
     CoopTrainingOut,
 )
@@ -163,7 +172,7 @@ def batch_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
         data=services.BatchData(
             id=data.id, product_id=data.product_id, quantity=data.quantity,
             made_on=data.made_on,
-            workers=[services.WorkerLine(w.member_id, w.pieces) for w in data.workers],
+            workers=[services.WorkerLine(w.member_id, w.pieces, w.hours) for w in data.workers],
             inputs=None if data.inputs is None
             else {line.product_id: line.quantity for line in data.inputs},
         ),
@@ -345,6 +354,24 @@ def training_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
 
 
 @router.post(
+    "/cooperatives/{cooperative_id}/union-dues",
+    response={200: CoopDuesOut, 201: CoopDuesOut},
+    openapi_extra=_doc(CoopDuesIn),
+)
+def dues_pay(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """The cooperative pays (part of) its union dues for a year from its cash (body:
+    `CoopDuesIn`)."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, CoopDuesIn)
+    member = get_object_or_404(UnionMember, union_id=data.union_id, cooperative=coop)
+    payment = services.dues_pay(
+        actor=request.user, member=member, year=data.year, amount=data.amount,
+        paid_on=data.paid_on, id=data.id,
+    )  # fmt: skip
+    return created_or_replayed(payment)
+
+
+@router.post(
     "/cooperatives/{cooperative_id}/equipment",
     response={200: CoopEquipmentOut, 201: CoopEquipmentOut},
     openapi_extra=_doc(CoopEquipmentIn),
@@ -390,3 +417,94 @@ def equipment_dispose(request: HttpRequest, equipment_id: uuid.UUID) -> Equipmen
     equipment = _equipment(request, equipment_id)
     data = _body(request, CoopDisposalIn)
     return services.equipment_dispose(actor=request.user, equipment=equipment, **data.model_dump())
+
+
+def _count_out(count: Any) -> dict[str, Any]:
+    return {
+        "id": count.pk,
+        "counted_on": count.counted_on,
+        "status": count.status,
+        "entry_id": count.entry_id,
+        "lines": [
+            {"product_id": line.product_id, "expected": line.expected, "counted": line.counted,
+             "difference": line.difference}
+            for line in count.lines.all()
+        ],
+    }  # fmt: skip
+
+
+@router.post(
+    "/cooperatives/{cooperative_id}/counts",
+    response={200: CoopCountOut, 201: CoopCountOut},
+    openapi_extra=_doc(CoopCountIn),
+)
+def stock_count_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
+    """A physical count (body: `CoopCountIn`), kept beside the books; nothing is posted."""
+    coop = _recording(request, cooperative_id)
+    data = _body(request, CoopCountIn)
+    count = services.stock_count_record(
+        actor=request.user, cooperative=coop, counted_on=data.counted_on, id=data.id,
+        counts={line.product_id: line.counted for line in data.lines},
+    )  # fmt: skip
+    return created_or_replayed(count, _count_out(count))
+
+
+def _count(request: HttpRequest, count_id: uuid.UUID) -> Any:
+    count = selectors.count_get(user=request.user, count_id=count_id)
+    require_perm_at(request.user, Perm.COOPERATIVES_APPROVE, count.cooperative.community)
+    return count
+
+
+@router.post("/cooperatives/counts/{count_id}/approve", response=CoopCountOut)
+def stock_count_approve(request: HttpRequest, count_id: uuid.UUID) -> dict[str, Any]:
+    """A second officer approves the count: its differences posted as one adjustment. The
+    officer who counted: 400; sent again by the one who approved: 200, nothing more posted."""
+    count = services.stock_count_approve(actor=request.user, count=_count(request, count_id))
+    return _count_out(count)
+
+
+@router.post(
+    "/cooperatives/counts/{count_id}/reject",
+    response=CoopCountOut,
+    openapi_extra=_doc(CoopRejectIn),
+)
+def stock_count_reject(request: HttpRequest, count_id: uuid.UUID) -> dict[str, Any]:
+    """A second officer rejects the count, with why (body: `CoopRejectIn`): nothing posted."""
+    count = _count(request, count_id)
+    data = _body(request, CoopRejectIn)
+    count = services.stock_count_reject(actor=request.user, count=count, reason=data.reason)
+    return _count_out(count)
+
+
+@router.post(
+    "/places/{place_id}/preparing-groups",
+    response={200: CoopPreparingGroupOut, 201: CoopPreparingGroupOut},
+    openapi_extra=_doc(CoopPreparingGroupIn),
+)
+def preparing_group_create(request: HttpRequest, place_id: uuid.UUID) -> Status:
+    """A women's group preparing a cooperative in the community `place_id`."""
+    place = get_in_scope(
+        Place.objects.all(), request.user, Perm.COOPERATIVES_RECORD, "path", pk=place_id
+    )
+    data = _body(request, CoopPreparingGroupIn)
+    group = services.preparing_group_create(
+        actor=request.user, community=place, **data.model_dump()
+    )
+    return created_or_replayed(group)
+
+
+@router.post(
+    "/cooperatives/preparing-groups/{preparing_group_id}/stages",
+    response=CoopPreparingGroupOut,
+    openapi_extra=_doc(CoopStageIn),
+)
+def preparing_group_advance(request: HttpRequest, preparing_group_id: uuid.UUID) -> Any:
+    """The group reaches a later stage (or drops out); "formed" names its cooperative."""
+    group = selectors.preparing_group_get(user=request.user, group_id=preparing_group_id)
+    require_perm_at(request.user, Perm.COOPERATIVES_RECORD, group.community)
+    data = _body(request, CoopStageIn).model_dump()
+    coop_id = data.pop("cooperative_id")
+    coop = selectors.cooperative_get(user=request.user, cooperative_id=coop_id) if coop_id else None
+    return services.preparing_group_advance(
+        actor=request.user, group=group, cooperative=coop, **data
+    )

@@ -2,15 +2,17 @@
 
 Cash (`CashEntry`): append-only, hash-chained per cooperative like the stock ledger, written only
 here. In: share capital a member pays in, payments received for sales and orders. Out: input
-purchases not paid by a grant, expenses, payouts. The cash never goes below zero. A posting
-takes the cooperative lock (`stock.lock_cooperative`), the one lock of every posting.
+purchases not paid by a grant, expenses, union dues, payouts. The cash never goes below zero. A
+posting takes the cooperative lock (`stock.lock_cooperative`), the one lock of every posting.
 
 Period close (`period_close`): from the day after the last close (or the formation) to `ends_on`,
-surplus = money received (payments) - money spent (purchases and expenses), share capital aside.
+surplus = money received (payments) - money spent (purchases, expenses, union dues), share
+capital aside.
 A positive surplus is shared among the members by the cooperative's rule:
 
 - "pieces": in proportion to the pieces each made in the period's batches;
 - "equal": one share each for the members on `ends_on`;
+- "hours": in proportion to the hours each worked in the period's batches;
 
 each gets ⌊surplus x her basis / total basis⌋ FCFA, to the franc; the remainder (less than
 one franc per member) stays in the cash, as stated on the close. Each payout is a cash entry.
@@ -49,7 +51,9 @@ from jigiya.core.hashchain import GENESIS, chain_hash
 from jigiya.core.money import format_fcfa
 from jigiya.core.retries import mark_replayed, replay
 
-OUT = {CashKind.PURCHASE, CashKind.EXPENSE, CashKind.PAYOUT}
+# Money spent in a period (payouts are the surplus shared, not spent).
+SPENT = [CashKind.PURCHASE, CashKind.EXPENSE, CashKind.DUES]
+OUT = {CashKind.PURCHASE, CashKind.EXPENSE, CashKind.PAYOUT, CashKind.DUES}
 
 
 def closed_until(cooperative_id: Any) -> datetime.date | None:
@@ -200,7 +204,7 @@ def _bases(coop: Cooperative, rule: str, start: datetime.date, end: datetime.dat
     pieces: dict[Member, int] = defaultdict(int)
     rows = BatchWorker.objects.filter(
         batch__cooperative=coop, batch__made_on__gte=start, batch__made_on__lte=end
-    ).values_list("member_id", "pieces")
+    ).values_list("member_id", "hours" if rule == ShareRule.HOURS else "pieces")
     for member_id, count in rows:
         if member_id in members and count:
             pieces[members[member_id]] += count
@@ -213,10 +217,7 @@ def plan(cooperative: Cooperative, *, ends_on: datetime.date, rule: str) -> Plan
     start = closed + datetime.timedelta(days=1) if closed else cooperative.formed_on
     moves = CashEntry.objects.filter(cooperative=cooperative, on__gte=start, on__lte=ends_on)
     received = int(moves.filter(kind=CashKind.RECEIPT).aggregate(t=Sum("amount"))["t"] or 0)
-    spent = -int(
-        moves.filter(kind__in=[CashKind.PURCHASE, CashKind.EXPENSE]).aggregate(t=Sum("amount"))["t"]
-        or 0
-    )
+    spent = -int(moves.filter(kind__in=SPENT).aggregate(t=Sum("amount"))["t"] or 0)
     result = Plan(start, ends_on, received, spent, received - spent)
     if result.surplus <= 0:
         return result

@@ -17,3 +17,10 @@ def changed(community_id: uuid.UUID, day: datetime.date, *, source: str, lasting
     every month from it to this one)."""
     months = month_range(Month.of(day), Month.current()) if lasting else [Month.of(day)]
     records_changed(source=source, cells=[(community_id, m.first_day) for m in months])
+
+
+def household_code(household_id: uuid.UUID) -> str:
+    """The code a family in need is known by on the cooperatives' pages: its name is registry
+    data, seen by the health roles only. The CHW reads the code on the household page and
+    writes it on the family's voucher; the cooperative records the code it was handed."""
+    return "F-" + household_id.hex[:6].upper()

@@ -12,6 +12,9 @@
   finished month closed and its surplus paid to the members.
 - The union of women's cooperatives of Bamako, forming, with both; a leadership and
   cooperative management training with the DRDSES for their officers.
+- Three women's groups preparing a cooperative (Korofina Nord, Sotuba, Banconi), one grown out
+  of a savings group; a stock count of Jèkafo Muso, two adult masks short, waiting for a
+  second officer.
 
 Idempotent: a cooperative already there is left as it is. Deterministic: the same every time.
 """
@@ -30,8 +33,11 @@ from jigiya.cooperatives.models import (
     Channel,
     Cooperative,
     CoopStatus,
+    Member,
     MemberRole,
+    PreparingGroup,
     Product,
+    StockLevel,
 )
 from jigiya.cooperatives.services import (
     BatchData,
@@ -326,6 +332,52 @@ def _union_and_training(actor: User) -> None:
             starts_on=D(2025, 10, 6), ends_on=D(2025, 10, 10), attended=officers,
             certified=officers[:2], id=_id(coop.pk, "training"),
         )  # fmt: skip
+    _union_board(actor, union)
+
+
+def _union_board(actor: User, union: Any) -> None:
+    """The union's first board, elected at its formation: Jèkafo Muso's president presides,
+    Sabunyuman's treasurer keeps the union's money."""
+    seats = {
+        "president": Member.objects.get(
+            cooperative_id=_id("Jèkafo Muso"), role=MemberRole.PRESIDENT
+        ),
+        "treasurer": Member.objects.get(
+            cooperative_id=_id("Sabunyuman"), role=MemberRole.TREASURER
+        ),
+    }
+    services.board_elect(
+        actor=actor, union=union, held_on=D(2025, 11, 15),
+        seats={role: m.pk for role, m in seats.items()}, id=_id("union board"),
+    )  # fmt: skip
+
+
+PIPELINE = [
+    ("BKO-C1-KOR", "Muso Jɛ", "peanut_butter", 16, "trained", D(2026, 9, 14),
+     "Groupe d'épargne Benkadi de Korofina"),
+    ("BKO-C1-SOT", "Sigida Muso", "soap", 11, "statutes", D(2026, 10, 20), ""),
+    ("BKO-C1-BAN", "Danaya", "other", 9, "interest", D(2026, 11, 5), ""),
+]  # fmt: skip
+
+
+def _pipeline_and_count(actor: User) -> None:
+    """Groups preparing a cooperative, and a count of the mask stock waiting for approval."""
+    for code, name, activity, women, stage, since, origin in PIPELINE:
+        services.preparing_group_create(
+            actor=actor, community=Place.objects.get(code=code), name=name, activity=activity,
+            women=women, stage=stage, since=since, origin=origin, id=_id("pipeline", name),
+        )  # fmt: skip
+    masks = Cooperative.objects.get(pk=_id("Jèkafo Muso"))
+    adult = masks.products.get(name="Masque adulte")
+    fabric = masks.products.get(name="Tissu wax")
+    level = {
+        p.product_id: p.quantity for p in StockLevel.objects.filter(product__in=[adult, fabric])
+    }
+    services.stock_count_record(
+        actor=actor, cooperative=masks, counted_on=timezone.localdate(),
+        counts={adult.pk: max(level[adult.pk] - 2, 0), fabric.pk: level[fabric.pk]},
+        id=_id(masks.pk, "count"),
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -352,3 +404,5 @@ def load(*, admin: User) -> None:
         _soap_story(actor, coop, made, women, timezone.localdate() - datetime.timedelta(days=20))
         _close_months(actor, coop, "equal")
     _union_and_training(actor)
+    if not PreparingGroup.objects.filter(pk=_id("pipeline", PIPELINE[0][1])).exists():
+        _pipeline_and_count(actor)

@@ -8,14 +8,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jigiya.cooperatives import services
+from jigiya.cooperatives.common import household_code
 from jigiya.cooperatives.models import (
     Activity,
     Channel,
+    Condition,
     CoopStatus,
     CustomerKind,
     MemberRole,
     PaidBy,
     PaymentMethod,
+    PipelineStage,
     ProductKind,
     ShareRule,
     TrainingTopic,
@@ -129,6 +132,13 @@ class BatchForm(_WithId):
     workers: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Members who worked"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
+    hours = forms.IntegerField(
+        label=_("Hours each worked (for sharing by hours)"),
+        min_value=0,
+        max_value=24,
+        required=False,
+        widget=_number(max=24),
+    )
 
     def __init__(self, *args: Any, products: Any, members: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -142,7 +152,10 @@ class BatchForm(_WithId):
             product_id=data["product"].pk,
             quantity=data["quantity"],
             made_on=data["made_on"],
-            workers=[services.WorkerLine(member_id=m.pk) for m in data["workers"]],
+            workers=[
+                services.WorkerLine(member_id=m.pk, hours=data.get("hours") or 0)
+                for m in data["workers"]
+            ],
         )
 
 
@@ -282,10 +295,20 @@ class DistributionForm(_WithId):
         label=_("The grant"), queryset=None, required=False
     )
 
-    def __init__(self, *args: Any, choices: dict[str, Any], **kw: Any) -> None:
+    def __init__(
+        self, *args: Any, choices: dict[str, Any], family_names: bool = False, **kw: Any
+    ) -> None:
         super().__init__(*args, **kw)
         for name, queryset in choices.items():
             self.fields[name].queryset = queryset  # type: ignore[attr-defined]
+        # A family's name is registry data: only a role that sees the registry reads it here;
+        # the others choose the code written on the family's voucher (see `household_code`).
+        self.fields["household"].label_from_instance = (  # type: ignore[attr-defined]
+            (lambda h: f"{h.name} · {household_code(h.pk)}")
+            if family_names
+            else (lambda h: household_code(h.pk))
+        )
+        self.fields["household"].label = _("Or to a family (the code on its voucher)")
 
     def data_out(self) -> Any:
         data = self.cleaned_data
@@ -350,3 +373,113 @@ class TrainingForm(_WithId):
         data["attended"] = [m.pk for m in data["attended"]]
         data["certified"] = [m.pk for m in data["certified"]]
         return data
+
+
+class CountForm(_WithId):
+    """The count sheet: one field per product and input, what was found on the shelf. The books
+    are not shown while counting (a blind count); the differences show on the count's page."""
+
+    counted_on = forms.DateField(label=_("Counted on"), widget=DATE)
+
+    def __init__(self, *args: Any, products: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.products = list(products)
+        for product in self.products:
+            self.fields[f"qty_{product.pk}"] = forms.IntegerField(
+                label=f"{product.name} ({product.get_unit_display()})",
+                min_value=0,
+                required=False,
+                widget=_number(),
+            )
+
+    def data_out(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "id": data["id"],
+            "counted_on": data["counted_on"],
+            "counts": {
+                p.pk: data[f"qty_{p.pk}"]
+                for p in self.products
+                if data.get(f"qty_{p.pk}") is not None
+            },
+        }
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Why it is rejected"), max_length=200)
+
+
+class PreparingGroupForm(_WithId):
+    name = forms.CharField(label=_("Group name"), max_length=120)
+    community: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Community"), queryset=Place.objects.none()
+    )
+    activity = forms.ChoiceField(label=_("Planned activity"), choices=Activity.choices)
+    women = forms.IntegerField(label=_("Women in the group"), min_value=1, widget=_number(min=1))
+    stage = forms.ChoiceField(
+        label=_("Stage now"),
+        choices=[c for c in PipelineStage.choices if c[0] not in ("formed", "dropped")],
+    )
+    since = forms.DateField(label=_("At this stage since"), widget=DATE)
+    origin = forms.CharField(
+        label=_("Grew out of (a savings group, say)"), max_length=160, required=False
+    )
+    contact = forms.CharField(label=_("Contact person"), max_length=120, required=False)
+
+    def __init__(self, *args: Any, communities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities  # type: ignore[attr-defined]
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("New stage"), choices=PipelineStage.choices)
+    on = forms.DateField(label=_("From"), widget=DATE)
+    cooperative: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("The cooperative it became (when formed)"), queryset=None, required=False
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, cooperatives: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cooperative"].queryset = cooperatives  # type: ignore[attr-defined]
+
+
+class UnionForm(_WithId):
+    name = forms.CharField(label=_("Name"), max_length=160)
+    place: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Area"), queryset=Place.objects.none()
+    )
+    formed_on = forms.DateField(label=_("Formed on"), widget=DATE)
+
+    def __init__(self, *args: Any, places: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = places  # type: ignore[attr-defined]
+
+
+class UnionJoinForm(forms.Form):
+    cooperative: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Cooperative"), queryset=None
+    )
+    joined_on = forms.DateField(label=_("Joined on"), widget=DATE)
+    yearly_dues = forms.IntegerField(
+        label=_("Yearly dues (FCFA)"), min_value=0, initial=0, widget=_number()
+    )
+    board_role = forms.CharField(label=_("Role on the board"), max_length=60, required=False)
+
+    def __init__(self, *args: Any, cooperatives: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cooperative"].queryset = cooperatives  # type: ignore[attr-defined]
+
+
+class MaintenanceForm(_WithId):
+    on = forms.DateField(label=_("Date"), widget=DATE)
+    description = forms.CharField(label=_("What was done"), max_length=200)
+    cost = forms.IntegerField(
+        label=_("Cost paid from the cash (FCFA)"), min_value=0, initial=0, widget=_number()
+    )
+    condition = forms.ChoiceField(label=_("Condition after"), choices=Condition.choices)
+
+
+class DisposalForm(forms.Form):
+    on = forms.DateField(label=_("Disposed of on"), widget=DATE)
+    reason = forms.CharField(label=_("Why (sold, scrapped, stolen…)"), max_length=200)

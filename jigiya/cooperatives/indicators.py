@@ -42,6 +42,7 @@ from jigiya.indicators.catalog import (
 
 Key = tuple[uuid.UUID, datetime.date]
 DIMENSIONS = (Disaggregation.COMMUNITY, Disaggregation.HEALTH_CENTER)
+BY_PRODUCT = (*DIMENSIONS, Disaggregation.PRODUCT)
 
 
 def _month_ends(cells: Cells) -> list[tuple[datetime.date, datetime.date]]:
@@ -131,37 +132,65 @@ def members(cells: Cells) -> Iterable[Fact]:
 # --- units and money --------------------------------------------------------------------
 
 
+ProductKey = tuple[uuid.UUID, datetime.date, str]
+
+
+def _by_product(
+    rows: QuerySet[Any], cells: Cells, community: str, day: str, product: str
+) -> dict[ProductKey, int]:
+    """(community, month, product name) → units of the rows dated in the cells' months."""
+    rows = _in_cells(rows, cells, community).filter(
+        **{f"{day}__gte": cells.first, f"{day}__lt": cells.end}
+    )
+    totals: dict[ProductKey, int] = defaultdict(int)
+    for place, month, name, total in (
+        rows.annotate(month=TruncMonth(day))
+        .values_list(community, "month", f"{product}__name")
+        .annotate(total=Sum("quantity"))
+        .order_by()
+    ):
+        if month in cells.months:
+            totals[(place, month, name)] += int(total or 0)
+    return totals
+
+
+def _product_facts(*parts: dict[ProductKey, int]) -> Iterable[Fact]:
+    """The total of each community and month, and its breakdown `product=<name>` (products of
+    one name in the community's cooperatives added together; the breakdowns add up to it)."""
+    merged: dict[ProductKey, int] = defaultdict(int)
+    for part in parts:
+        for key, value in part.items():
+            merged[key] += value
+    totals: dict[Key, int] = defaultdict(int)
+    for (place, month, name), value in sorted(merged.items()):
+        totals[(place, month)] += value
+        yield Fact(place, month, value, breakdown=f"product={name}"[:80])
+    yield from _facts(totals)
+
+
 def units_produced(cells: Cells) -> Iterable[Fact]:
-    yield from _facts(
-        _monthly(Batch.objects.all(), cells, "cooperative__community_id", "made_on", "quantity")
+    yield from _product_facts(
+        _by_product(Batch.objects.all(), cells, "cooperative__community_id", "made_on", "product")
     )
 
 
 def units_sold(cells: Cells) -> Iterable[Fact]:
     """Units sold walk-in plus units delivered on orders."""
-    walk_in = _monthly(
-        SaleLine.objects.filter(sale__isnull=False),
-        cells,
-        "sale__cooperative__community_id",
-        "sale__sold_on",
-        "quantity",
-    )
-    delivered = _monthly(
-        DeliveryLine.objects.all(),
-        cells,
-        "delivery__order__cooperative__community_id",
-        "delivery__delivered_on",
-        "quantity",
-    )
-    for key, value in delivered.items():
-        walk_in[key] = walk_in.get(key, 0) + value
-    yield from _facts(walk_in)
+    walk_in = _by_product(
+        SaleLine.objects.filter(sale__isnull=False), cells, "sale__cooperative__community_id",
+        "sale__sold_on", "product",
+    )  # fmt: skip
+    delivered = _by_product(
+        DeliveryLine.objects.all(), cells, "delivery__order__cooperative__community_id",
+        "delivery__delivered_on", "product",
+    )  # fmt: skip
+    yield from _product_facts(walk_in, delivered)
 
 
 def units_distributed(cells: Cells) -> Iterable[Fact]:
-    yield from _facts(
-        _monthly(
-            Distribution.objects.all(), cells, "cooperative__community_id", "given_on", "quantity"
+    yield from _product_facts(
+        _by_product(
+            Distribution.objects.all(), cells, "cooperative__community_id", "given_on", "product"
         )
     )
 
@@ -272,7 +301,7 @@ def _register(code: str, name: Any, definition: Any, unit: Unit, sources: tuple,
             unit=unit,
             sources=sources,
             compute=compute,
-            disaggregations=DIMENSIONS,
+            disaggregations=extra.pop("disaggregations", DIMENSIONS),
             **extra,
         )
     )
@@ -291,18 +320,24 @@ _register(
 )  # fmt: skip
 _register(
     "units_produced", _("Units produced"),
-    _("Units made in production batches dated in the month, all products."),
+    _("Units made in production batches dated in the month, all products (breakdown "
+      "product=<name>)."),
     Unit.COUNT, (SOURCE_STOCK,), units_produced,
+    disaggregations=BY_PRODUCT,
 )  # fmt: skip
 _register(
     "units_sold", _("Units sold"),
-    _("Units sold walk-in plus units delivered on orders, dated in the month."),
+    _("Units sold walk-in plus units delivered on orders, dated in the month (breakdown "
+      "product=<name>)."),
     Unit.COUNT, (SOURCE_STOCK,), units_sold,
+    disaggregations=BY_PRODUCT,
 )  # fmt: skip
 _register(
     "units_distributed", _("Units given to health centers and families"),
-    _("Units given out (distributions) in the month, whoever paid for them."),
+    _("Units given out (distributions) in the month, whoever paid for them (breakdown "
+      "product=<name>)."),
     Unit.COUNT, (SOURCE_STOCK,), units_distributed,
+    disaggregations=BY_PRODUCT,
 )  # fmt: skip
 _register(
     "revenue", _("Cooperative revenue"),

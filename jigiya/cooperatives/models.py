@@ -8,8 +8,10 @@ balance on one row, so a posting can lock that row (`SELECT … FOR UPDATE`) and
 refuse a negative balance; `verify` checks it against the lines. Quantities are whole units.
 """
 
+import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -257,6 +259,7 @@ class MovementKind(models.TextChoices):
     SALE = "sale", _("Sale")
     DISTRIBUTION = "distribution", _("Distribution")
     LOSS = "loss", _("Loss")
+    ADJUSTMENT = "adjustment", _("Count adjustment")
 
 
 class LedgerQuerySet(models.QuerySet):
@@ -385,6 +388,7 @@ class BatchWorker(models.Model):
     batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="workers")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="batches")
     pieces = models.PositiveIntegerField(_("pieces made"), default=0)
+    hours = models.PositiveIntegerField(_("hours worked"), default=0)
 
     class Meta:
         constraints = [
@@ -740,6 +744,9 @@ class Equipment(BaseModel):
     def __str__(self) -> str:
         return f"{self.quantity} x {self.item}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("cooperatives:equipment", args=[self.pk])
+
 
 class Maintenance(BaseModel):
     """One entry of an item's maintenance log: when, what was done, what it cost."""
@@ -768,6 +775,7 @@ class CashKind(models.TextChoices):
     PURCHASE = "purchase", _("Input purchase")
     EXPENSE = "expense", _("Expense")
     PAYOUT = "payout", _("Payout to a member")
+    DUES = "dues", _("Union dues")
 
 
 class CashEntry(models.Model):
@@ -818,6 +826,7 @@ class CashEntry(models.Model):
 class ShareRule(models.TextChoices):
     PIECES = "pieces", _("By pieces produced")
     EQUAL = "equal", _("Equal shares")
+    HOURS = "hours", _("By hours worked")
 
 
 class PeriodClose(BaseModel):
@@ -869,6 +878,167 @@ class Payout(models.Model):
         return f"{self.member_id}: {self.amount}"
 
 
+# --- the physical count ---------------------------------------------------------------------
+
+
+class CountStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a second officer")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class StockCount(BaseModel):
+    """A physical count of the stock: what was found of each product beside what the ledger
+    said. Its differences are posted (one `adjustment` entry) only when a second officer
+    approves; the officer who counted never approves her own count (a database constraint)."""
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="counts")
+    counted_on = models.DateField(_("counted on"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=CountStatus.choices, default=CountStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    entry = models.OneToOneField(
+        StockEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="count"
+    )
+
+    class Meta:
+        ordering = ["cooperative", "-counted_on", "-created_at"]
+        verbose_name = _("stock count")
+        verbose_name_plural = _("stock counts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("created_by")),
+                name="coop_count_second_officer",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_by__isnull=True)
+                | (~Q(status="pending") & Q(decided_by__isnull=False)),
+                name="coop_count_decided_by_someone",
+            ),
+            models.UniqueConstraint(
+                fields=["cooperative"],
+                condition=Q(status="pending"),
+                name="coop_count_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cooperative} {self.counted_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperatives:count", args=[self.pk])
+
+
+class CountLine(models.Model):
+    """One product of a count: what the ledger said when it was recorded, and what was found."""
+
+    count = models.ForeignKey(StockCount, on_delete=models.PROTECT, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    expected = models.BigIntegerField(_("in the books"))
+    counted = models.PositiveBigIntegerField(_("counted"))
+
+    class Meta:
+        ordering = ["count", "product__kind", "product__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["count", "product"], name="coop_count_line_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.counted} ({self.expected})"
+
+    @property
+    def difference(self) -> int:
+        return self.counted - self.expected
+
+
+# --- women's groups preparing a cooperative ---------------------------------------------------
+
+
+class PipelineStage(models.TextChoices):
+    INTEREST = "interest", _("Interest shown")
+    INFORMED = "informed", _("Informed on cooperatives")
+    TRAINED = "trained", _("Trained in cooperative management")
+    STATUTES = "statutes", _("Statutes drafted")
+    ASSEMBLY = "assembly", _("Constitutive assembly held")
+    FILED = "filed", _("Registration filed")
+    FORMED = "formed", _("Cooperative formed")
+    DROPPED = "dropped", _("Dropped out")
+
+
+class PreparingGroup(BaseModel):
+    """A women's group preparing a new cooperative, at one stage of the way (its history in
+    `PreparingStage`). `origin` says where it came from, in words (a savings group, say: the
+    cooperatives app stands beside savings, not above it, and does not link its records)."""
+
+    name = models.CharField(_("group name"), max_length=120)
+    community = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "community"},
+    )
+    activity = models.CharField(_("planned activity"), max_length=16, choices=Activity.choices)
+    women = models.PositiveIntegerField(_("women in the group"))
+    origin = models.CharField(_("grew out of"), max_length=160, blank=True)
+    contact = models.CharField(_("contact person"), max_length=120, blank=True)
+    stage = models.CharField(_("stage"), max_length=16, choices=PipelineStage.choices)
+    stage_since = models.DateField(_("at this stage since"))
+    cooperative = models.OneToOneField(
+        Cooperative,
+        verbose_name=_("the cooperative it became"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="preparing_group",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("group preparing a cooperative")
+        verbose_name_plural = _("groups preparing a cooperative")
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="coop_pipeline_unique_name"),
+            models.CheckConstraint(
+                condition=Q(stage="formed", cooperative__isnull=False)
+                | (~Q(stage="formed") & Q(cooperative__isnull=True)),
+                name="coop_pipeline_formed_has_cooperative",
+            ),
+            models.CheckConstraint(condition=Q(women__gt=0), name="coop_pipeline_women"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperatives:pipeline_group", args=[self.pk])
+
+
+class PreparingStage(BaseModel):
+    group = models.ForeignKey(PreparingGroup, on_delete=models.PROTECT, related_name="stages")
+    stage = models.CharField(_("stage"), max_length=16, choices=PipelineStage.choices)
+    on = models.DateField(_("from"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["group", "on", "created_at"]
+        verbose_name = _("stage reached")
+        verbose_name_plural = _("stages reached")
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.stage} {self.on}"
+
+
 # --- the union and trainings ------------------------------------------------------------------
 
 
@@ -898,6 +1068,9 @@ class Union(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperatives:union", args=[self.pk])
 
 
 class UnionMember(BaseModel):
@@ -934,6 +1107,12 @@ class Training(BaseModel):
     partner = models.CharField(_("partner organisation"), max_length=160, blank=True)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"))
+    min_days = models.PositiveSmallIntegerField(
+        _("days needed for the certificate"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: every day of the training."),
+    )
 
     class Meta:
         ordering = ["-ends_on"]
@@ -948,6 +1127,17 @@ class Training(BaseModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def days(self) -> list[datetime.date]:
+        """Every day of the training, first to last."""
+        count = (self.ends_on - self.starts_on).days + 1
+        return [self.starts_on + datetime.timedelta(days=i) for i in range(count)]
+
+    @property
+    def days_needed(self) -> int:
+        """Days a participant must attend for the certificate: `min_days`, or every day."""
+        return self.min_days if self.min_days is not None else len(self.days)
+
 
 class Participant(models.Model):
     training = models.ForeignKey(Training, on_delete=models.PROTECT, related_name="participants")
@@ -961,3 +1151,98 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} @ {self.training_id}"
+
+
+class Attendance(models.Model):
+    """A participant present on one day of a multi-day training."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="attendance"
+    )
+    day = models.DateField(_("day"))
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "day"], name="coop_attendance_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.day}"
+
+
+class DuesPayment(models.Model):
+    """A member cooperative's payment of its union dues for a year: the union's receipt,
+    written once with the cooperative's cash entry that paid it (append-only, like the cash)."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="dues_payments")
+    member = models.ForeignKey(UnionMember, on_delete=models.PROTECT, related_name="payments")
+    year = models.PositiveSmallIntegerField(_("year"))
+    paid_on = models.DateField(_("paid on"))
+    amount = models.PositiveBigIntegerField(_("amount (FCFA)"))
+    cash_entry = models.OneToOneField(
+        CashEntry, on_delete=models.PROTECT, related_name="dues_payment"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["paid_on", "created_at"]
+        verbose_name = _("union dues payment")
+        verbose_name_plural = _("union dues payments")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="coop_dues_paid")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.year}: {self.amount}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("Union dues payments are append-only.")
+        super().save(*args, **kwargs)
+
+
+class BoardRole(models.TextChoices):
+    PRESIDENT = "president", _("President")
+    VICE_PRESIDENT = "vice_president", _("Vice-president")
+    SECRETARY = "secretary", _("Secretary")
+    TREASURER = "treasurer", _("Treasurer")
+
+
+class BoardElection(BaseModel):
+    """The union's board elected on a day: it replaces the board of the election before, which
+    stays in the history."""
+
+    union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="elections")
+    held_on = models.DateField(_("held on"))
+
+    class Meta:
+        ordering = ["union", "-held_on"]
+        verbose_name = _("board election")
+        verbose_name_plural = _("board elections")
+        constraints = [
+            models.UniqueConstraint(fields=["union", "held_on"], name="coop_election_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.union} {self.held_on}"
+
+
+class BoardSeat(models.Model):
+    """A member of a member cooperative elected to a role of the union's board."""
+
+    election = models.ForeignKey(BoardElection, on_delete=models.PROTECT, related_name="seats")
+    role = models.CharField(_("role"), max_length=16, choices=BoardRole.choices)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="union_seats")
+
+    class Meta:
+        ordering = ["election", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "role"], name="coop_seat_role_once"),
+            models.UniqueConstraint(fields=["election", "member"], name="coop_seat_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.member_id}"

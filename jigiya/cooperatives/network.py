@@ -1,18 +1,21 @@
 """The union of cooperatives, the trainings of members and the equipment log: creating a
 union, a cooperative joining it (once, with its dues), recording a training with who attended
-and who was certified, logging maintenance of an item and disposing of it."""
+(per day) and who was certified (when present the days needed), logging maintenance of an item
+and disposing of it."""
 
 import datetime
 import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
 from jigiya.cooperatives.common import SOURCE_MEMBERS, changed
 from jigiya.cooperatives.models import (
+    Attendance,
     Condition,
     Cooperative,
     Equipment,
@@ -75,6 +78,81 @@ def union_join(
     return create_audited(member, actor=actor)
 
 
+def _check_training(
+    title: str, topic: str, starts_on: datetime.date, ends_on: datetime.date, min_days: int | None
+) -> None:
+    if topic not in TrainingTopic.values:
+        raise ValidationError({"topic": [_("Choose the training's topic.")]})
+    within_program("starts_on", starts_on)
+    within_program("ends_on", ends_on)
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": [_("The end comes before the start.")]})
+    text_within("title", title, 160)
+    count = (ends_on - starts_on).days + 1
+    if min_days is not None and (type(min_days) is not int or not 1 <= min_days <= count):
+        raise ValidationError(
+            {
+                "min_days": [
+                    _("The days needed are 1 to the %(count)s days of the training.")
+                    % {"count": count}
+                ]
+            }
+        )
+
+
+def _check_days(
+    training: Training, days: dict[datetime.date, list[uuid.UUID]], enrolled: set
+) -> None:
+    for day, present in days.items():
+        if not training.starts_on <= day <= training.ends_on:
+            raise ValidationError(
+                {
+                    "days": [
+                        _("%(day)s is not a day of the training (%(start)s to %(end)s).")
+                        % {"day": day, "start": training.starts_on, "end": training.ends_on}
+                    ]
+                }
+            )
+        if not set(present) <= enrolled:
+            raise ValidationError(
+                {
+                    "days": [
+                        _("Only a participant of the training is present on %(day)s.")
+                        % {"day": day}
+                    ]
+                }
+            )
+
+
+def _check_certified(training: Training, certified: set, attended: dict) -> None:
+    """Each member certified attended the days the certificate needs."""
+    needed = training.days_needed
+    for member_id in certified:
+        if member_id not in attended:
+            raise ValidationError({"certified": [_("Only a member who attended is certified.")]})
+        member, count = attended[member_id]
+        if count < needed:
+            raise ValidationError(
+                {
+                    "certified": [
+                        _("%(name)s was present %(count)s of %(days)s days; %(needed)s needed.")
+                        % {
+                            "name": member.person,
+                            "count": count,
+                            "days": len(training.days),
+                            "needed": needed,
+                        }
+                    ]
+                }
+            )
+
+
+def _attended(training: Training) -> dict:
+    """member id → (member, days present)."""
+    rows = training.participants.select_related("member__person").annotate(n=Count("attendance"))
+    return {p.member_id: (p.member, p.n) for p in rows}
+
+
 @transaction.atomic
 def training_record(
     *,
@@ -87,39 +165,93 @@ def training_record(
     attended: list[uuid.UUID],
     certified: list[uuid.UUID] | None = None,
     partner: str = "",
+    min_days: int | None = None,
+    days: dict[datetime.date, list[uuid.UUID]] | None = None,
     id: uuid.UUID | None = None,
 ) -> Training:
-    """A training with the members who attended (and those certified, among them)."""
+    """A training with its participants (`attended`) and, per day, who was present: `days`, or
+    when not given every participant on every day. A member is certified only when she was
+    present the days the certificate needs (`min_days`, or every day)."""
     require_perm_at(actor, Perm.COOPERATIVES_RECORD, cooperative.community)
     again = replay(Training, id, {"cooperative": cooperative, "title": title.strip()})
     if again is not None:
         return again
-    if topic not in TrainingTopic.values:
-        raise ValidationError({"topic": [_("Choose the training's topic.")]})
-    within_program("starts_on", starts_on)
-    within_program("ends_on", ends_on)
-    if ends_on < starts_on:
-        raise ValidationError({"ends_on": [_("The end comes before the start.")]})
-    text_within("title", title, 160)
+    _check_training(title, topic, starts_on, ends_on, min_days)
     members = {m.pk: m for m in cooperative.members.filter(pk__in=attended, joined_on__lte=ends_on)}
     if not attended or len(members) != len(set(attended)):
         raise ValidationError(
             {"attended": [_("Name the members who attended (members of this cooperative).")]}
         )
-    certified_ids = set(certified or [])
-    if not certified_ids <= set(members):
-        raise ValidationError({"certified": [_("Only a member who attended is certified.")]})
     training = Training(
         cooperative=cooperative, title=title.strip(), topic=topic, partner=partner.strip(),
-        starts_on=starts_on, ends_on=ends_on, created_by=acting_user(actor),
+        starts_on=starts_on, ends_on=ends_on, min_days=min_days, created_by=acting_user(actor),
     )  # fmt: skip
+    if days is None:
+        days = {day: list(members) for day in training.days}
+    _check_days(training, days, set(members))
     create_audited(training, actor=actor, id=id)
-    Participant.objects.bulk_create(
-        Participant(training=training, member=m, certified=m.pk in certified_ids)
-        for m in members.values()
+    parts = {
+        p.member_id: p
+        for p in Participant.objects.bulk_create(
+            Participant(training=training, member=m) for m in members.values()
+        )
+    }  # fmt: skip
+    Attendance.objects.bulk_create(
+        Attendance(participant=parts[m], day=day)
+        for day, present in days.items()
+        for m in set(present)
     )
+    if certified:
+        training_certify(actor=actor, training=training, members=certified)
     changed(cooperative.community_id, ends_on, source=SOURCE_MEMBERS, lasting=False)
     return training
+
+
+@transaction.atomic
+def training_day(
+    *, actor: Actor, training: Training, day: datetime.date, present: list[uuid.UUID]
+) -> list[uuid.UUID]:
+    """Who was present on one day of the training, recorded once; the same list again answers
+    the same, another list for a day already recorded is refused."""
+    require_perm_at(actor, Perm.COOPERATIVES_RECORD, training.cooperative.community)
+    training = Training.objects.select_for_update().get(pk=training.pk)
+    parts = {p.member_id: p for p in training.participants.all()}
+    _check_days(training, {day: present}, set(parts))
+    recorded = set(
+        Attendance.objects.filter(participant__training=training, day=day).values_list(
+            "participant__member_id", flat=True
+        )
+    )
+    if recorded:
+        if recorded == set(present):
+            return sorted(recorded)
+        raise ValidationError(
+            {"day": [_("The attendance of %(day)s was already recorded.") % {"day": day}]}
+        )
+    if not present:
+        raise ValidationError({"present": [_("Name who was present.")]})
+    Attendance.objects.bulk_create(Attendance(participant=parts[m], day=day) for m in set(present))
+    return sorted(set(present))
+
+
+@transaction.atomic
+def training_certify(*, actor: Actor, training: Training, members: list[uuid.UUID]) -> int:
+    """Certify members who attended the days the certificate needs (all refused if one did not);
+    the number newly certified."""
+    require_perm_at(actor, Perm.COOPERATIVES_RECORD, training.cooperative.community)
+    training = Training.objects.select_for_update().get(pk=training.pk)
+    _check_certified(training, set(members), _attended(training))
+    count = training.participants.filter(member_id__in=members, certified=False).update(
+        certified=True
+    )
+    if count:
+        changed(
+            training.cooperative.community_id,
+            training.ends_on,
+            source=SOURCE_MEMBERS,
+            lasting=False,
+        )
+    return count
 
 
 @transaction.atomic

@@ -81,6 +81,7 @@ def check_day(cooperative: Cooperative, day: datetime.date, field_name: str) -> 
 class WorkerLine:
     member_id: uuid.UUID
     pieces: int = 0
+    hours: int = 0
 
 
 @dataclass
@@ -100,7 +101,10 @@ class BatchData:
             product=self.product_id,
             quantity=self.quantity,
             made_on=self.made_on,
-            workers=sorted([str(w.member_id), w.pieces] for w in self.workers),
+            # hours only when given, so a batch sent before hours were kept replays the same
+            workers=sorted(
+                [str(w.member_id), w.pieces] + ([w.hours] if w.hours else []) for w in self.workers
+            ),
             inputs=sorted([str(k), v] for k, v in (self.inputs or {}).items()),
         )
 
@@ -112,7 +116,25 @@ def _bom_inputs(product: Product, made: int) -> dict[uuid.UUID, int]:
     }
 
 
-def _workers(cooperative: Cooperative, data: BatchData) -> list[tuple[Member, int]]:
+def _worker_numbers(worker: WorkerLine) -> None:
+    for value, message in (
+        (worker.pieces, _("Pieces made are whole numbers, ≥ 0 (got %(v)s).")),
+        (worker.hours, _("Hours worked are whole numbers from 0 to 24 a day (got %(v)s).")),
+    ):
+        if type(value) is not int or value < 0:
+            raise ValidationError({"workers": [message % {"v": value}]})
+    if worker.hours > 24:
+        raise ValidationError(
+            {
+                "workers": [
+                    _("Hours worked are whole numbers from 0 to 24 a day (got %(v)s).")
+                    % {"v": worker.hours}
+                ]
+            }
+        )
+
+
+def _workers(cooperative: Cooperative, data: BatchData) -> list[tuple[Member, WorkerLine]]:
     if not data.workers:
         raise ValidationError({"workers": [_("Say which members worked on the batch.")]})
     ids = [w.member_id for w in data.workers]
@@ -125,18 +147,11 @@ def _workers(cooperative: Cooperative, data: BatchData) -> list[tuple[Member, in
         member = members.get(worker.member_id)
         if member is None or member.joined_on > data.made_on:
             raise ValidationError({"workers": [_("A worker is not a member on that day.")]})
-        if type(worker.pieces) is not int or worker.pieces < 0:
-            raise ValidationError(
-                {
-                    "workers": [
-                        _("Pieces made are whole numbers, ≥ 0 (got %(v)s).") % {"v": worker.pieces}
-                    ]
-                }
-            )
-        rows.append((member, worker.pieces))
+        _worker_numbers(worker)
+        rows.append((member, worker))
     if len(members) != len(ids):
         raise ValidationError({"workers": [_("A member is named twice.")]})
-    pieces = sum(p for _m, p in rows)
+    pieces = sum(w.pieces for _m, w in rows)
     if pieces and pieces != data.quantity:
         raise ValidationError(
             {
@@ -189,7 +204,8 @@ def batch_record(*, actor: Actor, cooperative: Cooperative, data: BatchData) -> 
     )
     create_audited(batch, actor=actor, id=data.id)
     BatchWorker.objects.bulk_create(
-        BatchWorker(batch=batch, member=member, pieces=pieces) for member, pieces in workers
+        BatchWorker(batch=batch, member=member, pieces=line.pieces, hours=line.hours)
+        for member, line in workers
     )
     return batch
 

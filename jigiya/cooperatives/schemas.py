@@ -60,6 +60,7 @@ class CoopMemberOut(Schema):
 class CoopWorkerIn(Schema):
     member_id: uuid.UUID
     pieces: StrictInt = 0
+    hours: StrictInt = 0
 
 
 class CoopInputIn(Schema):
@@ -271,6 +272,9 @@ class CoopTrainingIn(Schema):
     attended: list[uuid.UUID]
     certified: list[uuid.UUID] = []
     partner: str = Field(default="", max_length=160)
+    min_days: StrictInt | None = None
+    # Who was present each day; not given: every participant every day.
+    days: dict[datetime.date, list[uuid.UUID]] | None = None
 
 
 class CoopTrainingOut(Schema):
@@ -279,6 +283,21 @@ class CoopTrainingOut(Schema):
     topic: str
     starts_on: datetime.date
     ends_on: datetime.date
+
+
+class CoopDuesIn(Schema):
+    id: uuid.UUID
+    union_id: uuid.UUID
+    year: StrictInt
+    amount: StrictInt
+    paid_on: datetime.date
+
+
+class CoopDuesOut(Schema):
+    id: uuid.UUID
+    year: int
+    amount: int
+    paid_on: datetime.date
 
 
 class CoopEquipmentIn(Schema):
@@ -322,3 +341,65 @@ class CoopMaintenanceOut(Schema):
 class CoopDisposalIn(Schema):
     on: datetime.date
     reason: str = Field(max_length=200)
+
+
+class CoopCountLineIn(Schema):
+    product_id: uuid.UUID
+    counted: StrictInt
+
+
+class CoopCountIn(Schema):
+    """A physical count: what was found of each product. Nothing is posted until a second
+    officer approves (`POST /cooperatives/counts/{count_id}/approve`)."""
+
+    id: uuid.UUID
+    counted_on: datetime.date
+    lines: list[CoopCountLineIn]
+
+
+class CoopCountLineOut(Schema):
+    product_id: uuid.UUID
+    expected: int
+    counted: int
+    difference: int
+
+
+class CoopCountOut(Schema):
+    id: uuid.UUID
+    counted_on: datetime.date
+    status: str
+    entry_id: uuid.UUID | None
+    lines: list[CoopCountLineOut]
+
+
+class CoopRejectIn(Schema):
+    reason: str = Field(max_length=200)
+
+
+class CoopPreparingGroupIn(Schema):
+    id: uuid.UUID
+    name: str = Field(max_length=120)
+    activity: str
+    women: StrictInt
+    stage: str
+    since: datetime.date
+    origin: str = Field(default="", max_length=160)
+    contact: str = Field(default="", max_length=120)
+
+
+class CoopStageIn(Schema):
+    stage: str
+    on: datetime.date
+    note: str = Field(default="", max_length=200)
+    cooperative_id: uuid.UUID | None = None
+
+
+class CoopPreparingGroupOut(Schema):
+    id: uuid.UUID
+    name: str
+    community_id: uuid.UUID
+    activity: str
+    women: int
+    stage: str
+    stage_since: datetime.date
+    cooperative_id: uuid.UUID | None

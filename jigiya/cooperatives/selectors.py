@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Model, Prefetch, QuerySet, Sum
+from django.db.models import Count, Model, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from jigiya.accounts.access import Actor, get_in_scope, scope_q
+from jigiya.accounts.access import Actor, get_in_scope, has_perm_at, scope_paths, scope_q
 from jigiya.accounts.roles import Perm
 from jigiya.cooperatives import trade
 from jigiya.cooperatives.models import (
@@ -27,11 +27,16 @@ from jigiya.cooperatives.models import (
     Member,
     Order,
     OrderStatus,
+    Payment,
     PeriodClose,
+    PreparingGroup,
     Price,
     Product,
     ProductKind,
     Sale,
+    StockCount,
+    StockLine,
+    Union,
 )
 from jigiya.donors.models import Funding
 from jigiya.places.models import HealthCenter, Place, PlaceKind
@@ -190,8 +195,6 @@ def month_production(cooperative: Cooperative, today: datetime.date | None = Non
 
 def cooperative_page(*, user: Actor, cooperative: Cooperative) -> dict[str, Any]:
     """Everything the cooperative's page shows, in a fixed number of queries."""
-    from jigiya.accounts.access import has_perm_at
-
     members = cooperative.members.filter(left_on__isnull=True).select_related("person")
     return {
         "coop": cooperative,
@@ -201,14 +204,15 @@ def cooperative_page(*, user: Actor, cooperative: Cooperative) -> dict[str, Any]
         "production": month_production(cooperative),
         "members": members,
         "sales": cooperative.sales.select_related("customer")[:10],
-        "distributions": cooperative.distributions.select_related(
-            "product", "health_center", "household"
-        )[:10],
+        "distributions": cooperative.distributions.select_related("product", "health_center")[:10],
         "history": cooperative.status_changes.all(),
         "equipment": cooperative.equipment.select_related("funding__donor"),
         "closes": cooperative.closes.all()[:6],
         "trainings": cooperative.trainings.annotate(people=Count("participants"))[:10],
         "unions": cooperative.unions.select_related("union"),
+        "by_product": by_product(cooperative),
+        "counts": cooperative.counts.all()[:3],
+        "customers": customers(cooperative),
         "can_record": has_perm_at(user, Perm.COOPERATIVES_RECORD, cooperative.community.path),
     }
 
@@ -240,9 +244,9 @@ def health_centers() -> QuerySet[HealthCenter]:
 
 
 def households(cooperative: Cooperative) -> QuerySet[Household]:
-    return Household.objects.filter(community=cooperative.community, is_active=True).order_by(
-        "name"
-    )
+    """The active households of the cooperative's community, by id (so by code: the form shows
+    names only to a role that sees the registry)."""
+    return Household.objects.filter(community=cooperative.community, is_active=True).order_by("id")
 
 
 def fundings() -> QuerySet[Funding]:
@@ -287,7 +291,7 @@ def order_detail(order: Order) -> dict[str, Any]:
         "deliveries": order.deliveries.select_related("health_center").prefetch_related(
             Prefetch("lines")
         ),
-        "distributions": order.distributions.select_related("product", "household"),
+        "distributions": order.distributions.select_related("product"),
         "payments": order.payments.all(),
         "invoiced": trade.order_invoiced(order),
         "owed": trade.owed(order=order),
@@ -304,3 +308,189 @@ def prices_on(products: Iterable[Product], channel: str, day: datetime.date) -> 
         .values_list("product_id", "amount")
     )
     return dict(rows)
+
+
+def customer_get(*, user: Actor, customer_id: Any) -> Customer:
+    return _get(
+        Customer.objects.select_related("cooperative__community"),
+        user,
+        f"cooperative__{PATH}",
+        pk=customer_id,
+    )
+
+
+@dataclass
+class StatementLine:
+    on: datetime.date
+    what: str
+    link: str
+    charged: int  # FCFA invoiced on that line (0 for a payment)
+    paid: int  # FCFA received on that line (0 for a charge)
+    balance: int = 0  # owed after the line
+
+
+def customer_statement(customer: Customer) -> list[StatementLine]:
+    """Everything a customer was invoiced (walk-in sales in her name, deliveries and NGO-paid
+    distributions of her orders, at the order's prices) and paid, by date — charges before
+    payments on one day — with the balance owed after each line. The last balance is what
+    `trade.owed` says of all her sales and orders together. Five queries."""
+    from django.utils.translation import gettext as _
+
+    lines = [
+        StatementLine(s.sold_on, _("Sale"), s.get_absolute_url(), s.total, 0)
+        for s in customer.sales.all()
+    ]
+    lines += [
+        StatementLine(d.delivered_on, _("Products delivered"), d.get_absolute_url(), d.value, 0)
+        for d in Delivery.objects.filter(order__customer=customer).select_related("order")
+    ]
+    lines += [
+        StatementLine(
+            g.given_on,
+            _("Given out of the order"),
+            g.order.get_absolute_url(),  # type: ignore[union-attr]  # filtered on its order
+            g.value,
+            0,
+        )
+        for g in Distribution.objects.filter(order__customer=customer).select_related("order")
+    ]
+    payments = Payment.objects.filter(
+        Q(sale__customer=customer) | Q(order__customer=customer)
+    ).select_related("sale", "order")
+    lines += [
+        StatementLine(
+            p.paid_on,
+            f"{_('Payment')} · {p.get_method_display()}{' ' + p.reference if p.reference else ''}",
+            (p.sale or p.order).get_absolute_url(),  # type: ignore[union-attr]
+            0,
+            p.amount,
+        )
+        for p in payments
+    ]
+    lines.sort(key=lambda line: (line.on, line.paid > 0))
+    running = 0
+    for line in lines:
+        running += line.charged - line.paid
+        line.balance = running
+    return lines
+
+
+def count_get(*, user: Actor, count_id: Any) -> StockCount:
+    return _get(
+        StockCount.objects.select_related("cooperative__community", "created_by", "decided_by"),
+        user,
+        f"cooperative__{PATH}",
+        pk=count_id,
+    )
+
+
+def _sees_union(user: Actor, area: str, perm: Perm = Perm.COOPERATIVES_VIEW) -> bool:
+    """A union concerns a user whose places hold its area or lie within it."""
+    return any(path.startswith(area) or area.startswith(path) for path in scope_paths(user, perm))
+
+
+def union_get(*, user: Actor, union_id: Any) -> Union:
+    """A union the user may see: its area holds, or lies within, one of the user's places.
+    Outside them it does not exist (404); inside them, a role without the cooperatives view is
+    refused (403)."""
+    union = Union.objects.select_related("place").filter(pk=union_id).first()
+    if union is None:
+        raise Http404
+    if not _sees_union(user, union.place.path):
+        if _sees_union(user, union.place.path, Perm.PLACES_VIEW):
+            raise PermissionDenied
+        raise Http404
+    return union
+
+
+def unions(*, user: Actor) -> list[Union]:
+    """The unions whose area holds, or lies within, one of the user's places."""
+    rows = Union.objects.select_related("place").order_by("name")
+    return [union for union in rows if _sees_union(user, union.place.path)]
+
+
+def union_page(*, user: Actor, union: Union) -> dict[str, Any]:
+    """The union, its members with their dues and board roles (cooperatives outside the user's
+    places are counted, not named)."""
+    members = union.members.select_related("cooperative__community").order_by("joined_on")
+    visible = set(
+        Cooperative.objects.filter(
+            scope_q(user, Perm.COOPERATIVES_VIEW, PATH), unions__union=union
+        ).values_list("pk", flat=True)
+    )
+    from jigiya.cooperatives import union as union_money
+
+    year = timezone.localdate().year
+    return {
+        "union": union,
+        "dues_years": [
+            row
+            for row in union_money.dues(union, until_year=year)
+            if row.member.cooperative_id in visible
+        ],
+        "received": union_money.union_balance(union),
+        "board": union_money.board(union),
+        "visible": visible,
+        "elections": union.elections.order_by("-held_on")[1:],
+        "members": [m for m in members if m.cooperative_id in visible],
+        "others": sum(1 for m in members if m.cooperative_id not in visible),
+        "dues": sum(m.yearly_dues for m in members),
+        "joinable": Cooperative.objects.filter(
+            scope_q(user, Perm.COOPERATIVES_RECORD, PATH),
+            community__path__startswith=union.place.path,
+        ).exclude(unions__union=union),
+    }
+
+
+def pipeline(*, user: Actor) -> list[tuple[str, list[PreparingGroup]]]:
+    """The women's groups preparing a cooperative in the user's places, by stage in the order
+    of the way (every stage shown, even empty): one query."""
+    from jigiya.cooperatives.models import PipelineStage
+
+    rows = PreparingGroup.objects.filter(
+        scope_q(user, Perm.COOPERATIVES_VIEW, PATH)
+    ).select_related("community", "cooperative")
+    by_stage: dict[str, list[PreparingGroup]] = {s: [] for s in PipelineStage.values}
+    for group in rows.order_by("stage_since", "name"):
+        by_stage[group.stage].append(group)
+    return [(str(PipelineStage(s).label), groups) for s, groups in by_stage.items()]
+
+
+def preparing_group_get(*, user: Actor, group_id: Any) -> PreparingGroup:
+    return _get(
+        PreparingGroup.objects.select_related("community", "cooperative"),
+        user,
+        PATH,
+        pk=group_id,
+    )
+
+
+def by_product(cooperative: Cooperative, today: datetime.date | None = None) -> list[dict]:
+    """This month's units made, sold (walk-in and delivered) and given, of each product for
+    sale: four queries."""
+    today = today or timezone.localdate()
+    start = today.replace(day=1)
+    month = {"on__gte": start, "on__lte": today}
+    rows: dict[Any, dict[str, Any]] = {
+        p.pk: {"product": p, "made": 0, "sold": 0, "given": 0} for p in products(cooperative)
+    }
+    lines = StockLine.objects.filter(cooperative=cooperative, product__in=list(rows), **month)
+    kinds = {
+        "made": ["production"],
+        "sold": ["sale"],
+        "given": ["distribution"],
+    }
+    totals = lines.values_list("product_id", "entry__kind").annotate(t=Sum("quantity")).order_by()
+    for product_id, kind, total in totals:
+        for key, names in kinds.items():
+            if kind in names:
+                rows[product_id][key] += abs(int(total))
+    return [row for row in rows.values() if row["made"] or row["sold"] or row["given"]]
+
+
+def union_areas(*, user: Actor) -> QuerySet[Place]:
+    """The places a union may be formed for: the active places where the user records
+    cooperatives (a cercle, a commune, a community)."""
+    return Place.objects.filter(scope_q(user, Perm.COOPERATIVES_RECORD), is_active=True).order_by(
+        "name"
+    )

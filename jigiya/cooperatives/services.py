@@ -379,12 +379,23 @@ def equipment_add(
 
 
 from jigiya.cooperatives.cash import expense_record, period_close  # noqa: E402
+from jigiya.cooperatives.counts import (  # noqa: E402
+    stock_count_approve,
+    stock_count_record,
+    stock_count_reject,
+)
 from jigiya.cooperatives.network import (  # noqa: E402
     equipment_dispose,
     equipment_maintain,
+    training_certify,
+    training_day,
     training_record,
     union_create,
     union_join,
+)
+from jigiya.cooperatives.pipeline import (  # noqa: E402
+    preparing_group_advance,
+    preparing_group_create,
 )
 from jigiya.cooperatives.production import (  # noqa: E402
     BatchData,
@@ -411,6 +422,7 @@ from jigiya.cooperatives.trade import (  # noqa: E402
     price_on,
     sale_record,
 )
+from jigiya.cooperatives.union import board_elect, dues_pay  # noqa: E402
 
 __all__ = [
     "BatchData",
@@ -422,11 +434,13 @@ __all__ = [
     "SaleData",
     "WorkerLine",
     "batch_record",
+    "board_elect",
     "cooperative_create",
     "cooperative_status_change",
     "customer_create",
     "delivery_record",
     "distribution_record",
+    "dues_pay",
     "equipment_add",
     "equipment_dispose",
     "equipment_maintain",
@@ -440,11 +454,18 @@ __all__ = [
     "owed",
     "payment_record",
     "period_close",
+    "preparing_group_advance",
+    "preparing_group_create",
     "price_on",
     "price_set",
     "product_create",
     "purchase_record",
     "sale_record",
+    "stock_count_approve",
+    "stock_count_record",
+    "stock_count_reject",
+    "training_certify",
+    "training_day",
     "training_record",
     "union_create",
     "union_join",

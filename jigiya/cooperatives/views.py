@@ -3,13 +3,21 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from jigiya.accounts.access import has_perm_anywhere, require_perm_anywhere, require_perm_at
+from jigiya.accounts.access import (
+    has_perm_anywhere,
+    has_perm_at,
+    require_perm_anywhere,
+    require_perm_at,
+)
 from jigiya.accounts.roles import Perm
 from jigiya.cooperatives import forms, selectors, services
 from jigiya.cooperatives.models import Channel, Cooperative, ProductKind
@@ -237,6 +245,7 @@ def distribution_new(request: HttpRequest, cooperative_id: str) -> HttpResponse:
             "order": selectors.ngo_orders(coop),
             "funding": selectors.fundings(),
         },
+        family_names=has_perm_at(request.user, Perm.HEALTH_VIEW, coop.community.path),
         initial={"given_on": timezone.localdate()},
     )
     return _entry_page(
@@ -386,4 +395,250 @@ def training_new(request: HttpRequest, cooperative_id: str) -> HttpResponse:
             actor=request.user, cooperative=coop, **form.data_out()
         ),
         _("Training"), _("Training recorded."),
+    )  # fmt: skip
+
+
+# --- the physical count, with a second officer ---------------------------------------------
+
+
+@login_required
+def count_new(request: HttpRequest, cooperative_id: str) -> HttpResponse:
+    """The count sheet: what was found of each product and input (the books are not shown)."""
+    coop = _recording(request, cooperative_id)
+    form = forms.CountForm(
+        request.POST or None,
+        products=[row.product for row in selectors.stock_rows(coop)],
+        initial={"counted_on": timezone.localdate()},
+    )
+    return _entry_page(
+        request, coop, form,
+        lambda _data: services.stock_count_record(
+            actor=request.user, cooperative=coop, **form.data_out()
+        ),
+        _("Stock count"), _("Count recorded: a second officer approves the differences."),
+        done=lambda count: count.get_absolute_url(),
+    )  # fmt: skip
+
+
+@login_required
+def count_detail(request: HttpRequest, count_id: str) -> HttpResponse:
+    """The count's differences beside the books (printable), and the second officer's decision."""
+    count = selectors.count_get(user=request.user, count_id=count_id)
+    coop = count.cooperative
+    can_decide = (
+        count.status == "pending"
+        and count.created_by_id != request.user.pk
+        and has_perm_at(request.user, Perm.COOPERATIVES_APPROVE, coop.community.path)
+    )
+    context = {
+        "count": count,
+        "coop": coop,
+        "lines": count.lines.select_related("product"),
+        "can_decide": can_decide,
+        "reject_form": forms.RejectForm(),
+    }
+    return render(request, "cooperatives/count.html", context)
+
+
+@login_required
+@require_POST
+def count_approve(request: HttpRequest, count_id: str) -> HttpResponse:
+    count = selectors.count_get(user=request.user, count_id=count_id)
+    require_perm_at(request.user, Perm.COOPERATIVES_APPROVE, count.cooperative.community)
+    return _decide(
+        request,
+        count,
+        lambda: services.stock_count_approve(actor=request.user, count=count),
+        _("Count approved: the differences are posted."),
+    )
+
+
+@login_required
+@require_POST
+def count_reject(request: HttpRequest, count_id: str) -> HttpResponse:
+    count = selectors.count_get(user=request.user, count_id=count_id)
+    require_perm_at(request.user, Perm.COOPERATIVES_APPROVE, count.cooperative.community)
+    form = forms.RejectForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _decide(
+        request,
+        count,
+        lambda: services.stock_count_reject(actor=request.user, count=count, reason=reason),
+        _("Count rejected."),
+    )
+
+
+def _decide(request: HttpRequest, count: Any, act: Callable[[], Any], message: str) -> HttpResponse:
+    try:
+        act()
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, message)
+    return redirect(count.get_absolute_url())
+
+
+# --- customers' statements -------------------------------------------------------------------
+
+
+@login_required
+def customer_statement(request: HttpRequest, customer_id: str) -> HttpResponse:
+    """A customer's statement (printable): invoiced, paid, and owed after each line."""
+    customer = selectors.customer_get(user=request.user, customer_id=customer_id)
+    lines = selectors.customer_statement(customer)
+    context = {
+        "customer": customer,
+        "coop": customer.cooperative,
+        "lines": lines,
+        "owed": lines[-1].balance if lines else 0,
+        "charged": sum(line.charged for line in lines),
+        "paid": sum(line.paid for line in lines),
+    }
+    return render(request, "cooperatives/statement.html", context)
+
+
+# --- the pipeline of groups preparing a cooperative ----------------------------------------
+
+
+@login_required
+def pipeline(request: HttpRequest) -> HttpResponse:
+    require_perm_anywhere(request.user, Perm.COOPERATIVES_VIEW)
+    context = {
+        "stages": selectors.pipeline(user=request.user),
+        "can_create": has_perm_anywhere(request.user, Perm.COOPERATIVES_RECORD),
+    }
+    return render(request, "cooperatives/pipeline.html", context)
+
+
+@login_required
+def pipeline_new(request: HttpRequest) -> HttpResponse:
+    require_perm_anywhere(request.user, Perm.COOPERATIVES_RECORD)
+    form = forms.PreparingGroupForm(
+        request.POST or None,
+        communities=selectors.communities_to_record(user=request.user),
+        initial={"since": timezone.localdate()},
+    )
+    return form_page(
+        request, form,
+        save=lambda data: services.preparing_group_create(actor=request.user, **data),
+        template=FORM, context={"title": _("A group preparing a cooperative")},
+        done=lambda group: group.get_absolute_url(), message=_("Group added."),
+    )  # fmt: skip
+
+
+@login_required
+def pipeline_group(request: HttpRequest, preparing_group_id: str) -> HttpResponse:
+    """A group's stages so far and, for who records, the form to move it on."""
+    group = selectors.preparing_group_get(user=request.user, group_id=preparing_group_id)
+    can_record = has_perm_at(request.user, Perm.COOPERATIVES_RECORD, group.community.path)
+    form = forms.StageForm(
+        request.POST or None,
+        cooperatives=Cooperative.objects.filter(community=group.community, preparing_group=None),
+        initial={"on": timezone.localdate()},
+    )
+    if request.method == "POST":
+        require_perm_at(request.user, Perm.COOPERATIVES_RECORD, group.community)
+    return form_page(
+        request, form,
+        save=lambda data: services.preparing_group_advance(
+            actor=request.user, group=group, **data
+        ),
+        template="cooperatives/pipeline_group.html",
+        context={"group": group, "stages": group.stages.all(), "can_record": can_record},
+        done=lambda g: g.get_absolute_url(), message=_("Stage saved."),
+    )  # fmt: skip
+
+
+# --- unions ----------------------------------------------------------------------------------
+
+
+@login_required
+def union_list(request: HttpRequest) -> HttpResponse:
+    require_perm_anywhere(request.user, Perm.COOPERATIVES_VIEW)
+    context = {
+        "unions": selectors.unions(user=request.user),
+        "can_create": has_perm_anywhere(request.user, Perm.COOPERATIVES_RECORD),
+    }
+    return render(request, "cooperatives/unions.html", context)
+
+
+@login_required
+def union_new(request: HttpRequest) -> HttpResponse:
+    require_perm_anywhere(request.user, Perm.COOPERATIVES_RECORD)
+    form = forms.UnionForm(
+        request.POST or None,
+        places=selectors.union_areas(user=request.user),
+        initial={"formed_on": timezone.localdate()},
+    )
+    return form_page(
+        request, form,
+        save=lambda data: services.union_create(actor=request.user, **data),
+        template=FORM, context={"title": _("New union of cooperatives")},
+        done=lambda union: union.get_absolute_url(), message=_("Union created."),
+    )  # fmt: skip
+
+
+@login_required
+def union_detail(request: HttpRequest, union_id: str) -> HttpResponse:
+    """The union: its member cooperatives, their dues and board roles; a cooperative joins."""
+    union = selectors.union_get(user=request.user, union_id=union_id)
+    context = selectors.union_page(user=request.user, union=union)
+    form = forms.UnionJoinForm(
+        request.POST or None,
+        cooperatives=context["joinable"],
+        initial={"joined_on": timezone.localdate()},
+    )
+    if request.method == "POST":
+        require_perm_anywhere(request.user, Perm.COOPERATIVES_RECORD)
+    return form_page(
+        request, form,
+        save=lambda data: services.union_join(actor=request.user, union=union, **data),
+        template="cooperatives/union.html", context=context,
+        done=lambda _member: union.get_absolute_url(), message=_("The cooperative joined."),
+    )  # fmt: skip
+
+
+# --- equipment: its log, maintenance and disposal --------------------------------------------
+
+
+@login_required
+def equipment_detail(request: HttpRequest, equipment_id: str) -> HttpResponse:
+    """An item of the register with its maintenance log."""
+    item = selectors.equipment_get(user=request.user, equipment_id=equipment_id)
+    context = {
+        "item": item,
+        "coop": item.cooperative,
+        "log": item.maintenance.all(),
+        "can_record": item.disposed_on is None
+        and has_perm_at(request.user, Perm.COOPERATIVES_RECORD, item.cooperative.community.path),
+    }
+    return render(request, "cooperatives/equipment.html", context)
+
+
+@login_required
+def equipment_maintain(request: HttpRequest, equipment_id: str) -> HttpResponse:
+    item = selectors.equipment_get(user=request.user, equipment_id=equipment_id)
+    coop = _recording(request, str(item.cooperative_id))
+    form = forms.MaintenanceForm(
+        request.POST or None, initial={"on": timezone.localdate(), "condition": item.condition}
+    )
+    return _entry_page(
+        request, coop, form,
+        lambda data: services.equipment_maintain(actor=request.user, equipment=item, **data),
+        _("Maintenance of %(item)s") % {"item": item.item}, _("Maintenance logged."),
+        done=lambda _log: item.get_absolute_url(),
+    )  # fmt: skip
+
+
+@login_required
+def equipment_dispose(request: HttpRequest, equipment_id: str) -> HttpResponse:
+    item = selectors.equipment_get(user=request.user, equipment_id=equipment_id)
+    coop = _recording(request, str(item.cooperative_id))
+    form = forms.DisposalForm(request.POST or None, initial={"on": timezone.localdate()})
+    return _entry_page(
+        request, coop, form,
+        lambda data: services.equipment_dispose(actor=request.user, equipment=item, **data),
+        _("Dispose of %(item)s") % {"item": item.item}, _("Item disposed of."),
+        done=lambda _item: item.get_absolute_url(),
     )  # fmt: skip

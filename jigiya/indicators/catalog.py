@@ -59,6 +59,7 @@ class Disaggregation(models.TextChoices):
     MUAC = "muac", _("MUAC band")
     TOPIC = "topic", _("education topic")
     PURPOSE = "purpose", _("care paid for")
+    PRODUCT = "product", _("product")
 
 
 class Direction(enum.StrEnum):

@@ -125,3 +125,52 @@ def test_a_manager_records_a_sale_from_the_cooperative_page_on_a_phone(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360  # no sideways scroll
     phone.close()
+
+
+def test_the_union_page_shows_dues_and_the_board_on_a_phone(
+    browser: Any, live_server: Any, demo_world: Any
+) -> None:
+    """A union of Bamako: Jèkafo Muso joined with 25 000 FCFA of yearly dues, paid 3 000 of them
+    from its cash; its president elected president of the union."""
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from jigiya.accounts.models import User
+    from jigiya.cooperatives import services
+    from jigiya.places.models import Place
+
+    today = timezone.localdate()
+    coop, mask = _cooperative(today)
+    manager = User.objects.get(username="cooperative")
+    services.sale_record(
+        actor=manager, cooperative=coop,
+        data=services.SaleData(
+            id=uuid.uuid4(), sold_on=today, lines=[services.LineData(mask.pk, 5)], paid=5000
+        ),
+    )  # fmt: skip
+    union = services.union_create(
+        actor=User.objects.get(username="admin"), place=Place.objects.get(code="BKO"),
+        name="Union des coopératives de femmes de Bamako", formed_on=today.replace(day=1),
+    )  # fmt: skip
+    member = services.union_join(
+        actor=manager, union=union, cooperative=coop, joined_on=today.replace(day=1),
+        yearly_dues=25000,
+    )  # fmt: skip
+    services.dues_pay(actor=manager, member=member, year=today.year, amount=3000, paid_on=today)
+    president = coop.members.get(role="president")
+    services.board_elect(
+        actor=User.objects.get(username="admin"), union=union, held_on=today,
+        seats={"president": president.pk},
+    )  # fmt: skip
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    phone = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 780})
+    phone.set_default_timeout(10_000)
+    page = phone.new_page()
+    log_in(page, live_server.url, "cooperative")
+    page.goto(f"{live_server.url}{union.get_absolute_url()}")
+    expect(page.locator("#received")).to_have_text("3\u00a0000\u00a0FCFA")
+    expect(page.locator("#dues-years")).to_contain_text("22\u00a0000\u00a0FCFA")
+    expect(page.locator("#board")).to_contain_text("Awa Coulibaly")
+    page.screenshot(path=str(SHOTS / "cooperative-union-360.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.close()

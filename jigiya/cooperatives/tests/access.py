@@ -8,7 +8,16 @@ import uuid
 from typing import Any
 
 from jigiya.cooperatives import services
-from jigiya.cooperatives.models import Cooperative, Delivery, Order, Sale
+from jigiya.cooperatives.models import (
+    Cooperative,
+    Customer,
+    Delivery,
+    Order,
+    PreparingGroup,
+    Sale,
+    StockCount,
+    Union,
+)
 from jigiya.cooperatives.services import DeliveryData, LineData, OrderData
 
 D = datetime.date
@@ -50,6 +59,22 @@ def _world(cast: Any, where: str) -> Cooperative:
     services.period_close(
         actor=world.manager, cooperative=world.coop, ends_on=D(2024, 6, 13), rule="pieces"
     )
+    services.stock_count_record(
+        actor=world.manager, cooperative=world.coop, counted_on=D(2024, 6, 20),
+        counts={world.mask.pk: 13, world.fabric.pk: 500},
+    )  # fmt: skip
+    services.preparing_group_create(
+        actor=world.manager, community=world.coop.community, name=f"Groupe {where.upper()}",
+        activity="soap", women=12, stage="informed", since=D(2024, 5, 2),
+    )  # fmt: skip
+    union = services.union_create(
+        actor=world.manager, place=world.coop.community, name=f"Union {where.upper()}",
+        formed_on=D(2024, 2, 1),
+    )  # fmt: skip
+    services.union_join(
+        actor=world.manager, union=union, cooperative=world.coop, joined_on=D(2024, 2, 1),
+        yearly_dues=10000, board_role="présidente",
+    )  # fmt: skip
     return world.coop
 
 
@@ -62,6 +87,14 @@ OBJECTS = {
     "delivery_id": lambda cast, where: (
         Delivery.objects.get(order__cooperative=_world(cast, where)).pk
     ),
+    "count_id": lambda cast, where: StockCount.objects.get(cooperative=_world(cast, where)).pk,
+    "customer_id": lambda cast, where: (
+        Customer.objects.get(cooperative=_world(cast, where), kind="ngo").pk
+    ),
+    "preparing_group_id": lambda cast, where: (
+        PreparingGroup.objects.get(community=_world(cast, where).community).pk
+    ),
+    "union_id": lambda cast, where: Union.objects.get(members__cooperative=_world(cast, where)).pk,
 }
 # Text that must never appear on a page shown to a user of the other place.
-OUTSIDE_TEXT = {"b": ["Coopérative B", "ONG b"]}
+OUTSIDE_TEXT = {"b": ["Coopérative B", "ONG b", "Groupe B", "Union B"]}

@@ -85,3 +85,47 @@ def test_a_member_is_added_through_the_api(world, client, cast):
     assert response.status_code == 201
     assert response.json()["role"] == "secretary"
     assert post(client, f"/cooperatives/{world.coop.pk}/members", body).status_code == 200
+
+
+def test_a_count_through_the_api_is_approved_once_by_a_second_officer(world, cast, client):
+    from jigiya.accounts.roles import Role
+    from jigiya.cooperatives.models import StockCount, StockEntry
+
+    world.batch(10)
+    client.force_login(world.manager)
+    body = {
+        "id": str(uuid.uuid4()), "counted_on": "2024-06-29",
+        "lines": [{"product_id": str(world.mask.pk), "counted": 7}],
+    }  # fmt: skip
+    path = f"/cooperatives/{world.coop.pk}/counts"
+    first = post(client, path, body)
+    assert (first.status_code, first.json()["lines"]) == (
+        201, [{"product_id": str(world.mask.pk), "expected": 10, "counted": 7, "difference": -3}],
+    )  # fmt: skip
+    assert post(client, path, body).status_code == 200
+    count = StockCount.objects.get()
+    entries = StockEntry.objects.count()
+    approve = f"/cooperatives/counts/{count.pk}/approve"
+    refused = post(client, approve, {})
+    assert refused.status_code == 400
+    assert StockEntry.objects.count() == entries
+    client.force_login(cast.user(Role.PROGRAM_MANAGER, "a"))
+    done = post(client, approve, {})
+    assert (done.status_code, done.json()["status"]) == (200, "approved")
+    again = post(client, approve, {})  # a retry: the same answer, nothing more posted
+    assert (again.status_code, again.json()["entry_id"]) == (200, done.json()["entry_id"])
+    assert StockEntry.objects.count() == entries + 1
+    assert StockLevel.objects.get(product=world.mask).quantity == 7
+
+
+def test_a_preparing_group_through_the_api(world, cast, client):
+    client.force_login(world.manager)
+    body = {"id": str(uuid.uuid4()), "name": "Muso Jigi", "activity": "peanut_butter",
+            "women": 14, "stage": "interest", "since": "2024-04-01"}  # fmt: skip
+    made = post(client, f"/places/{cast.community_a.pk}/preparing-groups", body)
+    assert (made.status_code, made.json()["women"]) == (201, 14)
+    moved = post(
+        client, f"/cooperatives/preparing-groups/{body['id']}/stages",
+        {"stage": "formed", "on": "2024-06-01", "cooperative_id": str(world.coop.pk)},
+    )  # fmt: skip
+    assert (moved.json()["stage"], moved.json()["cooperative_id"]) == ("formed", str(world.coop.pk))

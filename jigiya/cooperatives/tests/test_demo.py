@@ -12,7 +12,9 @@ from jigiya.cooperatives.models import (
     Equipment,
     Order,
     PeriodClose,
+    PreparingGroup,
     Price,
+    StockCount,
     Training,
     Union,
 )
@@ -54,10 +56,24 @@ def test_the_demo_tells_the_story_and_loads_twice_without_change(db):
     assert PeriodClose.objects.filter(cooperative=masks).count() == 17
     union = Union.objects.get()
     assert (union.status, union.members.count()) == ("forming", 2)
+    seats = union.elections.get().seats.values_list("role", "member__cooperative__name")
+    assert sorted(seats) == [("president", "Jèkafo Muso"), ("treasurer", "Sabunyuman")]
     assert Training.objects.filter(partner__startswith="DRDSES").count() == 2
     assert cash.verify() == []
-    counts = (Cooperative.objects.count(), Delivery.objects.count())
+    assert sorted(PreparingGroup.objects.values_list("name", "stage", "women")) == [
+        ("Danaya", "interest", 9), ("Muso Jɛ", "trained", 16), ("Sigida Muso", "statutes", 11),
+    ]  # fmt: skip
+    count = StockCount.objects.get(cooperative=masks)
+    assert count.status == "pending"
+    assert sorted((line.product.name, line.difference) for line in count.lines.all()) == [
+        ("Masque adulte", -2), ("Tissu wax", 0),
+    ]  # fmt: skip
+    counts = (Cooperative.objects.count(), Delivery.objects.count(), StockCount.objects.count())
     demo.load(admin=admin)
-    assert (Cooperative.objects.count(), Delivery.objects.count()) == counts
+    assert (
+        Cooperative.objects.count(),
+        Delivery.objects.count(),
+        StockCount.objects.count(),
+    ) == counts
     assert stock.verify().problems == []
     call_command("verify_stock")

@@ -45,3 +45,42 @@ def test_every_cooperative_indicator_is_in_the_catalog():
         "cooperatives.equipment_in_use", "cooperatives.income_per_member",
         "cooperatives.women_trained",
     }  # fmt: skip
+
+
+def test_units_are_broken_down_by_product_and_stored(world, cast):
+    from jigiya.indicators import engine
+    from jigiya.indicators.models import IndicatorValue
+
+    world.batch(40)
+    world.batch(
+        6, product_id=world.child_mask.pk, workers=[services.WorkerLine(world.members[1].pk)]
+    )
+    world.sale(3, lines=[LineData(world.mask.pk, 3), LineData(world.child_mask.pk, 2)])
+    order = ngo_order(world)
+    services.delivery_record(
+        actor=world.manager, order=order,
+        data=DeliveryData(
+            id=uuid.uuid4(), delivered_on=D(2024, 6, 12), received_by="Dr Diarra",
+            health_center_id=cast.center_a.pk, lines=[LineData(world.mask.pk, 20)],
+        ),
+    )  # fmt: skip
+    cells = Cells(place_ids=frozenset({cast.community_a.pk}), months=frozenset({JUNE}))
+    for code in ("units_produced", "units_sold"):
+        engine.recompute(catalog.by_code()[f"cooperatives.{code}"], cells)
+    stored = sorted(
+        IndicatorValue.objects.filter(
+            place=cast.community_a, month=JUNE, indicator__startswith="cooperatives.units_"
+        ).values_list("indicator", "breakdown", "numerator")
+    )
+    assert stored == [
+        ("cooperatives.units_produced", "", 46),
+        ("cooperatives.units_produced", "product=Adult mask", 40),
+        ("cooperatives.units_produced", "product=Child mask", 6),
+        ("cooperatives.units_sold", "", 25),  # 3 + 2 walk-in, 20 delivered
+        ("cooperatives.units_sold", "product=Adult mask", 23),
+        ("cooperatives.units_sold", "product=Child mask", 2),
+    ]
+    assert (
+        catalog.Disaggregation.PRODUCT
+        in catalog.by_code()["cooperatives.units_sold"].disaggregations
+    )

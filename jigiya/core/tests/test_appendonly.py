@@ -27,7 +27,8 @@ def test_every_append_only_table_keeps_its_triggers():
     # until that migration installs them again (`appendonly.guard`).
     assert appendonly.guarded_tables() == [
         "care_paymententry",
-        "cooperatives_cashentry", "cooperatives_stockentry", "cooperatives_stockline",
+        "cooperatives_cashentry", "cooperatives_duespayment", "cooperatives_stockentry",
+        "cooperatives_stockline",
         "core_auditentry", "savings_entry", "savings_entryline",
     ]  # fmt: skip
 
@@ -59,7 +60,8 @@ def test_suspended_lets_a_deliberate_delete_through_then_guards_again(cast):
     assert not AuditEntry.objects.filter(pk=entry.pk).exists()
     assert appendonly.guarded_tables() == [
         "care_paymententry",
-        "cooperatives_cashentry", "cooperatives_stockentry", "cooperatives_stockline",
+        "cooperatives_cashentry", "cooperatives_duespayment", "cooperatives_stockentry",
+        "cooperatives_stockline",
         "core_auditentry", "savings_entry", "savings_entryline",
     ]  # fmt: skip
     assert "append-only" in _refused("DELETE FROM core_auditentry WHERE id = %s", [other.pk])

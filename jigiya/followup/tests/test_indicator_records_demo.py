@@ -131,6 +131,9 @@ def test_every_stored_breakdown_is_a_declared_disaggregation(demo_world, db):
             declared = {str(d) for d in indicator.disaggregations} - PLACE_DIMENSIONS
             assert declared == stored.get(indicator.code, set()), indicator.code
     assert {code: sorted(keys) for code, keys in stored.items()} == {
+        "cooperatives.units_distributed": ["product"],
+        "cooperatives.units_produced": ["product"],
+        "cooperatives.units_sold": ["product"],
         "health.children_by_muac": ["muac"],
         "health.education_sessions": ["topic"],
         "savings.health_grants": ["purpose"],

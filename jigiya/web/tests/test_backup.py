@@ -66,7 +66,8 @@ def test_backup_wipe_restore_finds_every_record_and_hash(demo, tmp_path):
     # The restored ledger is still guarded by its triggers.
     assert appendonly.guarded_tables() == [
         "care_paymententry",
-        "cooperatives_cashentry", "cooperatives_stockentry", "cooperatives_stockline",
+        "cooperatives_cashentry", "cooperatives_duespayment", "cooperatives_stockentry",
+        "cooperatives_stockline",
         "core_auditentry", "savings_entry", "savings_entryline",
     ]  # fmt: skip
 
