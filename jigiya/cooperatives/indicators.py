@@ -320,22 +320,22 @@ _register(
 )  # fmt: skip
 _register(
     "units_produced", _("Units produced"),
-    _("Units made in production batches dated in the month, all products (breakdown "
-      "product=<name>)."),
+    _("Units made in production batches dated in the month, all products, by "
+      "product."),
     Unit.COUNT, (SOURCE_STOCK,), units_produced,
     disaggregations=BY_PRODUCT,
 )  # fmt: skip
 _register(
     "units_sold", _("Units sold"),
-    _("Units sold walk-in plus units delivered on orders, dated in the month (breakdown "
-      "product=<name>)."),
+    _("Units sold walk-in plus units delivered on orders, dated in the month, by "
+      "product."),
     Unit.COUNT, (SOURCE_STOCK,), units_sold,
     disaggregations=BY_PRODUCT,
 )  # fmt: skip
 _register(
     "units_distributed", _("Units given to health centers and families"),
-    _("Units given out (distributions) in the month, whoever paid for them (breakdown "
-      "product=<name>)."),
+    _("Units given out (distributions) in the month, whoever paid for them, by "
+      "product."),
     Unit.COUNT, (SOURCE_STOCK,), units_distributed,
     disaggregations=BY_PRODUCT,
 )  # fmt: skip

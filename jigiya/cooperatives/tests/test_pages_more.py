@@ -239,7 +239,7 @@ def test_equipment_is_maintained_and_disposed_of_from_its_pages(world, client):
         {"on": "2024-06-30", "reason": "Volée"},
     )
     page = client.get(item.get_absolute_url()).content.decode()
-    assert "Courroie changée" in page and "30 Jun 2024 — Volée" in page
+    assert "Courroie changée" in page and "June 30, 2024 — Volée" in page
     assert "Log maintenance" not in page
     assert Equipment.objects.get(pk=item.pk).disposed_on == D(2024, 6, 30)
 

@@ -315,7 +315,7 @@ def test_the_union_page_shows_dues_owed_and_paid_and_the_board(world, union, cas
     assert "Savon B" not in page  # outside the manager's places: neither its dues nor its name
     assert "<dt>President</dt><dd>Awa Coulibaly · Jèkafo masques</dd>" in page
     assert "<dt>Treasurer</dt><dd>a member of a cooperative outside your places</dd>" in page
-    assert "Earlier boards elected on 1 Jul 2023" in page and "Elected on 1 Mar 2024" in page
+    assert "Earlier boards elected on July 1, 2023" in page and "Elected on March 1, 2024" in page
 
 
 def test_dues_and_a_training_by_day_through_the_api(world, union, client):
