@@ -10,6 +10,7 @@ from jigiya.accounts.access import has_perm_anywhere
 from jigiya.accounts.roles import PROGRAMS, Perm
 from jigiya.accounts.selectors import assignment_list
 from jigiya.places import selectors as places
+from jigiya.web.middleware import error_page
 
 # Each program's own pages, linked from its card on the home page (added as programs land).
 PROGRAM_LINKS: dict[str, list[tuple[str, StrPromise]]] = {
@@ -61,3 +62,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent without its token (expired page, or sent from another site): nothing saved."""
     return render(request, "403_csrf.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the server error page in the user's language (the plain bilingual text if
+    even that cannot be drawn)."""
+    return error_page(request, 500)
