@@ -17,7 +17,7 @@ class PlaceChoiceField(forms.ModelChoiceField):
 class AssignmentForm(forms.Form):
     # No role is chosen for the administrator: the first of the list was Administrator, given
     # by a tap on "Create" to someone who needed far less.
-    role = forms.ChoiceField(label=_("Role"), choices=[("", _("Choose a role"))] + Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=[("", _("Choose a role")), *Role.choices])
     place = PlaceChoiceField(label=_("Place"), queryset=Place.objects.none())
 
     def __init__(self, *args: Any, places: Any, **kwargs: Any) -> None:

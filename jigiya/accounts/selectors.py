@@ -133,13 +133,16 @@ def audit_sentences(entries: list[AuditEntry]) -> list[tuple[AuditEntry, str]]:
     ("Awa Coulibaly recorded visit “Famille Cissé” (Sotuba) on 3 Dec 2026"). One query per
     kind of record on the page."""
     described = auditread.describe(entries)
-    return [(entry, _sentence(entry, described.get((entry.model, entry.object_id)))) for entry in entries]
+    return [
+        (entry, _sentence(entry, described.get((entry.model, entry.object_id))))
+        for entry in entries
+    ]
 
 
 def _sentence(entry: AuditEntry, described: auditread.Described | None) -> str:
     model = auditread.model_of(entry.model)
     values = {
-        "who": (entry.actor.get_full_name() or entry.actor.username) if entry.actor else _("Jigiya"),
+        "who": _actor_name(entry.actor),
         "kind": str(model._meta.verbose_name) if model else entry.model,
         "record": described.record if described else entry.object_repr,
         "place": f" ({described.place})" if described and described.place else "",
@@ -156,6 +159,12 @@ def _sentence(entry: AuditEntry, described: auditread.Described | None) -> str:
         AuditAction.CHECKPOINT: _("%(who)s noted %(kind)s “%(record)s”%(place)s on %(day)s"),
     }
     return templates.get(entry.action, templates[AuditAction.UPDATE]) % values
+
+
+def _actor_name(actor: User | None) -> str:
+    if actor is None:
+        return _("Jigiya")  # the nightly work, the demo loader
+    return actor.get_full_name() or actor.username
 
 
 def _field_name(model: Any, name: str) -> str:

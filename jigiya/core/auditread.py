@@ -7,6 +7,7 @@ or place its foreign keys lead to). Both are found by walking the model's foreig
 knows no app above it and a new program's records read as sentences without being taught.
 """
 
+import contextlib
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Replace
@@ -23,6 +25,7 @@ from jigiya.core.models import AuditEntry
 PLACE_MODEL = "places.place"
 SUBJECTS = ("person", "woman", "member", "household", "group", "cooperative")
 DEPTH = 4
+PREFERRED = ("community", "place")
 
 
 def model_of(label: str) -> type[models.Model] | None:
@@ -49,7 +52,7 @@ def place_lookup(model: type[models.Model]) -> str | None:
     for _depth in range(DEPTH):
         following = []
         for current, path in frontier:
-            keys = sorted(_forward_keys(current), key=lambda f: f.name not in ("community", "place"))
+            keys = sorted(_forward_keys(current), key=lambda f: f.name not in PREFERRED)
             for key in keys:
                 target = key.related_model
                 lookup = f"{path}__{key.name}" if path else key.name
@@ -101,17 +104,16 @@ def describe(entries: Iterable[AuditEntry]) -> dict[tuple[str, str], Described]:
 def _is_key(model: type[models.Model], name: str) -> bool:
     try:
         return isinstance(model._meta.get_field(name), models.ForeignKey)
-    except Exception:  # noqa: BLE001 — FieldDoesNotExist and the like: not a key
+    except FieldDoesNotExist:
         return False
 
 
 def _valid(model: type[models.Model], object_ids: set[str]) -> list[Any]:
     valid = []
     for object_id in object_ids:
-        try:
+        # An id of another shape: that record is gone.
+        with contextlib.suppress(ValueError, TypeError, ValidationError):
             valid.append(model._meta.pk.to_python(object_id))  # type: ignore[union-attr]
-        except Exception:  # noqa: BLE001 — an id of another shape: that record is gone
-            continue
     return valid
 
 

@@ -515,10 +515,7 @@ def _count_per_chw(
     enrolled = Q(
         person__enrollments__program=FollowupProgram.CHILD,
         person__enrollments__start__lte=month_end,
-    ) & (
-        Q(person__enrollments__end__isnull=True)
-        | Q(person__enrollments__end__gte=month_start)
-    )
+    ) & (Q(person__enrollments__end__isnull=True) | Q(person__enrollments__end__gte=month_start))
     children = (
         Person.objects.filter(household__in=households, is_active=True)
         .filter(

@@ -114,7 +114,7 @@ def error_page(request: HttpRequest, status: int) -> HttpResponse:
     be drawn falls back on the plain bilingual text."""
     try:
         return render(request, f"{status}.html", status=status)
-    except Exception:  # noqa: BLE001 — the error page itself must never fail
+    except Exception:  # the error page itself must never fail
         if status != 500:
             raise
         logger.exception("The server error page could not be drawn")

@@ -102,7 +102,9 @@ def test_last_month_counts_what_was_made_then_and_agrees_with_the_list(cast, thr
         f"/followup/referrals/?chw={three_open.pk}&month=2025-05&status=all"
     ).content.decode()
     assert "1 referral" in listed
-    assert "Djeneba Coulibaly" in listed and "closed after 21 days" in listed  # outcome recorded today
+    assert (
+        "Djeneba Coulibaly" in listed and "closed after 21 days" in listed
+    )  # outcome recorded today
 
 
 def test_the_counts_equal_the_lists_for_every_chw(cast, three_open):
