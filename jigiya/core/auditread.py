@@ -65,6 +65,8 @@ def place_lookup(model: type[models.Model]) -> str | None:
 
 
 def _subject_of(record: models.Model) -> str:
+    if record._meta.model_name in SUBJECTS:  # a person, a household…: named by itself
+        return str(record)
     for name in SUBJECTS:
         related = getattr(record, name, None) if hasattr(record, name) else None
         if isinstance(related, models.Model):
@@ -113,7 +115,7 @@ def _valid(model: type[models.Model], object_ids: set[str]) -> list[Any]:
     for object_id in object_ids:
         # An id of another shape: that record is gone.
         with contextlib.suppress(ValueError, TypeError, ValidationError):
-            valid.append(model._meta.pk.to_python(object_id))  # type: ignore[union-attr]
+            valid.append(model._meta.pk.to_python(object_id))
     return valid
 
 
