@@ -64,7 +64,7 @@ def test_a_supervisor_checks_a_chws_referrals_of_last_month_on_a_phone(
     SHOTS.mkdir(parents=True, exist_ok=True)
     base = live_server.url
     phone = browser.new_context(locale="fr-FR", viewport={"width": WIDTH, "height": HEIGHT})
-    phone.set_default_timeout(10_000)
+    phone.set_default_timeout(60_000)  # a shared, busy machine
     page = phone.new_page()
     log_in(page, base, "superviseur")
 
