@@ -9,7 +9,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jigiya.accounts.access import has_perm_anywhere, require_perm_anywhere, require_perm_at
+from jigiya.accounts.access import (
+    has_perm_anywhere,
+    has_perm_at,
+    require_perm_anywhere,
+    require_perm_at,
+)
 from jigiya.accounts.roles import Perm
 from jigiya.cooperatives import forms, selectors, services
 from jigiya.cooperatives.models import Channel, Cooperative, ProductKind
@@ -268,6 +273,10 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
     order = selectors.order_get(user=request.user, order_id=order_id)
     context = selectors.order_detail(order)
     context["coop"] = order.cooperative
+    # "Record a delivery" only for whoever may record it (a manager would meet a 403).
+    context["can_record"] = has_perm_at(
+        request.user, Perm.COOPERATIVES_RECORD, order.cooperative.community.path
+    )
     return render(request, "cooperatives/order.html", context)
 
 

@@ -26,6 +26,12 @@ PROGRAM_LINKS: dict[str, list[tuple[str, StrPromise]]] = {
     "cooperatives": [("cooperatives:list", _("Cooperatives"))],
 }
 
+# A link shown only to whoever may open its page (a program's view permission is not enough).
+LINK_PERMS: dict[str, Perm] = {
+    "followup:supervision": Perm.HEALTH_SUPERVISE,
+    "care:home": Perm.CARE_VIEW,
+}
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -36,7 +42,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "key": key,
             "label": label,
             "summary": summary,
-            "links": [(reverse(name), text) for name, text in PROGRAM_LINKS.get(key, [])],
+            "links": [
+                (reverse(name), text)
+                for name, text in PROGRAM_LINKS.get(key, [])
+                if name not in LINK_PERMS or has_perm_anywhere(request.user, LINK_PERMS[name])
+            ],
             "dashboard": reverse(f"indicators:program_{key}"),
         }
         for key, perm, label, summary in PROGRAMS

@@ -39,4 +39,4 @@ def test_every_link_on_a_page_the_role_opens_opens_for_it(role, cast, client):
         f"{page} → {link}" for link, page in links.items() if client.get(link).status_code == 403
     )
     assert len(links) >= 3  # every role opens the home page and finds its links
-    assert refused == []
+    assert refused == [], "\n".join(refused)
