@@ -149,7 +149,7 @@ def _sentence(entry: AuditEntry, described: auditread.Described | None) -> str:
         "day": date_format(timezone.localtime(entry.at), "DATE_FORMAT"),
         "fields": ", ".join(_field_name(model, name) for name in entry.changes),
     }
-    templates = {
+    templates: dict[str, str] = {
         AuditAction.CREATE: _("%(who)s recorded %(kind)s “%(record)s”%(place)s on %(day)s"),
         AuditAction.UPDATE: _(
             "%(who)s changed %(fields)s of %(kind)s “%(record)s”%(place)s on %(day)s"

@@ -277,7 +277,7 @@ def audit(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "kinds": selectors.audit_kinds(),
         "places": place_list(user=request.user, perm=Perm.AUDIT_VIEW).filter(is_active=True),
-        "query": urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v]),
+        "query": urlencode([(k, str(v)) for k, v in request.GET.items() if k != "page" and v]),
     }
     return render(request, "accounts/audit.html", context)
 
