@@ -263,6 +263,10 @@ def sale_detail(request: HttpRequest, sale_id: str) -> HttpResponse:
         "lines": sale.lines.select_related("product"),
         "payments": sale.payments.all(),
         "owed": services.owed(sale=sale),
+        # "Record a payment" only for whoever may record it (a manager would meet a 403).
+        "can_record": has_perm_at(
+            request.user, Perm.COOPERATIVES_RECORD, sale.cooperative.community.path
+        ),
     }
     return render(request, "cooperatives/sale.html", context)
 
