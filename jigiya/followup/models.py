@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jigiya.core.models import BaseModel
+from jigiya.core.models import BaseModel, made_at_field
 
 
 class TaskKind(models.TextChoices):
@@ -177,6 +177,7 @@ class Visit(BaseModel):
     )
     notes = models.TextField(_("notes"), blank=True)
     fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    made_at = made_at_field()
 
     class Meta:
         ordering = ["-date", "-created_at"]
@@ -360,6 +361,7 @@ class Referral(BaseModel):
     closed_via = models.CharField(
         _("closed by"), max_length=16, choices=ClosedVia.choices, blank=True
     )
+    made_at = made_at_field()
 
     class Meta:
         ordering = ["-referred_on"]

@@ -52,6 +52,7 @@ def pregnancy_register(
     edd: datetime.date | None = None,
     id: uuid.UUID | None = None,  # the device's id
     today: datetime.date | None = None,
+    made_at: datetime.datetime | None = None,  # when the device says it was made
 ) -> Pregnancy:
     """Register a pregnancy from the LMP or the EDD (one is needed; with both, the EDD must
     fall 24 to 44 weeks after the LMP). The LMP (given, or the one the EDD implies) is neither
@@ -66,7 +67,7 @@ def pregnancy_register(
     start = lmp or edd - datetime.timedelta(days=PREGNANCY_DAYS)
     _check_can_be_pregnant(woman, start=start, today=today, field="lmp" if lmp else "edd")
     pregnancy = Pregnancy(woman=woman, lmp=lmp, edd=edd, created_by=acting_user(actor))
-    create_audited(pregnancy, actor=actor, id=id)
+    create_audited(pregnancy, actor=actor, id=id, made_at=made_at)
     if not selectors.open_enrollments(person=woman, program=FollowupProgram.PREGNANCY).exists():
         enrollment_start(
             actor=actor, person=woman, program=FollowupProgram.PREGNANCY, start=min(today, edd)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from jigiya.core.models import BaseModel
+from jigiya.core.models import BaseModel, made_at_field
 
 
 class Sex(models.TextChoices):
@@ -61,6 +61,7 @@ class Household(BaseModel):
         related_name="households",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    made_at = made_at_field()
 
     class Meta:
         ordering = ["name"]
@@ -103,6 +104,7 @@ class Person(BaseModel):
     )
     # `name_key(given_name, family_name)`, kept by the services: what duplicates are found by.
     name_key = models.CharField(max_length=170, blank=True, editable=False)
+    made_at = made_at_field()
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -186,6 +188,7 @@ class Pregnancy(BaseModel):
         _("outcome"), max_length=16, choices=BirthOutcome.choices, blank=True
     )
     is_active = models.BooleanField(_("active"), default=True)
+    made_at = made_at_field()
 
     class Meta:
         ordering = ["-edd"]
