@@ -124,10 +124,23 @@
     await outbox.dropDraft(user, here());
     if (!navigator.onLine) {
       syncLater();
-      window.location.assign(entry.back + "#saved-offline");
+      goBack(entry.back);
       return;
     }
     HTMLFormElement.prototype.submit.call(form);
+  }
+
+  /* Where she came from, told the form is saved on the phone (the same page: loaded again,
+     empty, with a new id for the next record). */
+  function goBack(back) {
+    var target = new URL(back, window.location.href);
+    target.hash = "saved-offline";
+    if (target.pathname + target.search === here()) {
+      window.location.replace(target.href);
+      window.location.reload();
+    } else {
+      window.location.assign(target.href);
+    }
   }
 
   function keepDrafts(form) {
@@ -156,7 +169,11 @@
       return;
     }
     var draft = await outbox.getDraft(user, here());
-    if (!draft) return;
+    if (!draft) {
+      /* A new record: a new id, even when the page comes from the phone's cache. */
+      form.querySelector('input[name="id"]').value = crypto.randomUUID();
+      return;
+    }
     fill(form, draft.fields);
     banner(t("draft") + " (" + new Date(draft.saved_at).toLocaleString() + ").", t("discardDraft"),
       function () { outbox.dropDraft(user, here()).then(function () { window.location.reload(); }); });

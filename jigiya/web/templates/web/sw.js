@@ -4,7 +4,7 @@
    mix of old and new files). Pages are network first and kept per user for offline reading;
    a form sent while the network is down stays in the outbox (outbox.js) and is sent later. */
 importScripts({{ workbox_sw|safe }}, {{ idb_keyval|safe }}, {{ outbox_js|safe }});
-workbox.setConfig({ modulesPathPrefix: {{ workbox_prefix|safe }}, debug: false });
+workbox.setConfig({ modulePathPrefix: {{ workbox_prefix|safe }}, debug: false });
 workbox.loadModule("workbox-core");
 workbox.loadModule("workbox-precaching");
 workbox.loadModule("workbox-routing");
