@@ -3,6 +3,7 @@ browser talks to. `cut()` closes it (every connection, then the port: "connectio
 for the pages and the service worker alike, which the browser's offline emulation may not
 reach); `restore()` opens it again on the same port."""
 
+import contextlib
 import socket
 import threading
 from typing import Any
@@ -38,10 +39,8 @@ class Relay:
         if server is not None:
             server.close()
         for sock in sockets:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
     def _accept(self, server: socket.socket) -> None:
@@ -69,7 +68,5 @@ class Relay:
             pass
         finally:
             for sock in (source, sink):
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
