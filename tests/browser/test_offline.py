@@ -144,3 +144,69 @@ def test_a_visit_and_a_meeting_typed_offline_are_stored_once_on_a_shared_phone(
     assert visit is not None and visit.chw.username == "relais.sotuba"
     assert visit.made_at is not None and visit.made_at < visit.created_at
     assert Meeting.objects.filter(group=group).count() == 2
+
+
+def test_a_conflict_and_a_server_error_stay_in_the_outbox_across_a_new_release(
+    phone: Any, live_server: Any, demo_world: Any, settings: Any
+) -> None:
+    """A queued visit whose id the server already holds with other content: "needs attention"
+    with the server's message, then sent as a new record; a 500 keeps an entry for a later
+    try; a new release of the service worker, accepted, keeps what waits."""
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from jigiya.followup.models import Visit
+
+    today = timezone.localdate()
+    child = _child(today)
+    taken = Visit.objects.get(people=child)  # last week's visit: its id is taken
+    base = live_server.url
+    phone.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": base}])
+    page = phone.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    log_in(page, base, "relais.sotuba")
+    page.goto(f"{base}/followup/people/{child.pk}/visit/?next=/followup/")
+    _installed(page)
+    _until(page, "caches.open('jigiya-pages|relais.sotuba').then(c => c.match('/followup/'))"
+           ".then(Boolean)")  # fmt: skip
+
+    # Her form, queued under the id of a visit the server holds with other content.
+    page.locator("#id_weight_kg").fill("11.3")
+    page.evaluate(f"document.querySelector('input[name=id]').value = '{taken.pk}'")
+    phone.set_offline(True)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#outbox-count span")).to_have_text("1")
+    phone.set_offline(False)
+    page.goto(f"{base}/outbox/")
+    card = page.locator("#outbox-list li.attention")
+    expect(card).to_contain_text("A different visit was already sent with this id.")
+    expect(page.locator("#outbox-count")).to_have_class("outbox-count attention")
+    assert Visit.objects.filter(people=child).count() == 1  # nothing changed
+
+    # A new release while it waits: she is told, accepts, and the entry is still there.
+    settings.JIGIYA_CLIENT_RELEASE = "2"
+    page.reload()
+    page.locator("#field-banner button").click()
+    page.wait_for_load_state()
+    _until(page, "document.querySelectorAll('#outbox-list li.attention').length === 1")
+    expect(page.locator("#outbox-list li.attention")).to_contain_text("A different visit")
+
+    # The server answers 500 to the first try: the entry waits, then goes as a new record.
+    failures = []
+
+    def fail_once(route: Any) -> None:
+        if route.request.method == "POST" and not failures:
+            failures.append(route.request.url)
+            route.fulfill(status=500, body="boom")
+        else:
+            route.continue_()
+
+    page.route("**/followup/people/**", fail_once)
+    page.locator("#outbox-list li.attention button", has_text="new record").click()
+    _until(page, "document.querySelectorAll('#outbox-list li.pending').length === 1")
+    expect(page.locator("#outbox-list li.pending")).to_contain_text("HTTP 500")
+    assert len(failures) == 1 and Visit.objects.filter(people=child).count() == 1
+    page.locator("#outbox-send").click()
+    expect(page.locator("#outbox-count")).to_be_hidden()
+    assert Visit.objects.filter(people=child).count() == 2
+    assert Visit.objects.filter(people=child).exclude(pk=taken.pk).get().made_at is not None

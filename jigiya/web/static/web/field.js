@@ -449,6 +449,27 @@ function _slicedToArray(n,t){return _arrayWithHoles(n)||_iterableToArrayLimit(n,
     });
   }
 
+  /* While online, ask the service worker to keep the pages she needs offline: the start
+     pages of her programs and the pages this one links to (a worklist links to each visit
+     form and household). At most once every few minutes per page. */
+  var WARM_EVERY_MS = 5 * 60000;
+  var START_PAGES = ["/", "/followup/", "/registry/", "/savings/", "/outbox/"];
+  function warmArea() {
+    if (!navigator.onLine || !navigator.serviceWorker || !navigator.serviceWorker.controller) return;
+    var stamp = "jigiya-warm|" + user + "|" + here();
+    var last = Number(window.localStorage.getItem(stamp) || 0);
+    if (Date.now() - last < WARM_EVERY_MS) return;
+    window.localStorage.setItem(stamp, String(Date.now()));
+    var urls = START_PAGES.slice();
+    document.querySelectorAll("main a[href^='/']").forEach(function (link) {
+      var href = link.getAttribute("href");
+      if (urls.length < 150 && urls.indexOf(href) < 0 && !/export|download|\.(csv|xlsx|pdf)/.test(href)) {
+        urls.push(href);
+      }
+    });
+    navigator.serviceWorker.controller.postMessage({ warm: urls });
+  }
+
   function lastRefreshed() {
     var rendered = meta("jigiya-rendered");
     if (!rendered) return;
@@ -473,7 +494,7 @@ function _slicedToArray(n,t){return _arrayWithHoles(n)||_iterableToArrayLimit(n,
     guardLogout();
     var sendNow = document.getElementById("outbox-send");
     if (sendNow) sendNow.addEventListener("click", send);
-    count().then(renderOutbox).then(send);
+    count().then(renderOutbox).then(send).then(warmArea);
     window.addEventListener("online", send);
     setInterval(send, RETRY_MS);
   }

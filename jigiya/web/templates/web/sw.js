@@ -18,7 +18,22 @@ workbox.core.setCacheNameDetails({ prefix: "jigiya", precache: "static" });
 workbox.precaching.precacheAndRoute({{ precache|safe }});
 workbox.precaching.cleanupOutdatedCaches();
 
+/* Her area on the phone: the pages a page names (her worklist, its households and forms) are
+   fetched and kept while the network is there, one at a time, so they read offline later. */
+async function warm(urls) {
+  for (var i = 0; i < urls.length; i++) {
+    var url = new URL(urls[i], self.location.origin);
+    if (!keptPath(url)) continue;
+    try {
+      await page(new Request(url.href, { credentials: "same-origin", mode: "same-origin" }));
+    } catch (error) {
+      return; // the network went away: the rest another time
+    }
+  }
+}
+
 self.addEventListener("message", function (event) {
+  if (event.data && event.data.warm) event.waitUntil(warm(event.data.warm));
   if (event.data === "skip-waiting") self.skipWaiting();
   if (event.data === "release") event.source.postMessage({ release: RELEASE });
 });
