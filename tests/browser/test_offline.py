@@ -7,6 +7,7 @@ of the service worker keeps the outbox."""
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from tests.browser.test_savings_meeting import _group, log_in
 pytestmark = pytest.mark.browser
 
 WIDTH, HEIGHT = 360, 740
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 @pytest.fixture
@@ -181,6 +183,9 @@ def test_a_conflict_and_a_server_error_stay_in_the_outbox_across_a_new_release(
     card = page.locator("#outbox-list li.attention")
     expect(card).to_contain_text("A different visit was already sent with this id.")
     expect(page.locator("#outbox-count")).to_have_class("outbox-count attention")
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "outbox-attention-360.png"), full_page=True)
     assert Visit.objects.filter(people=child).count() == 1  # nothing changed
 
     # A new release while it waits: she is told, accepts, and the entry is still there.

@@ -56,7 +56,10 @@ async function page(request) {
   try {
     var response = await fetch(request);
     var user = decodeURIComponent(response.headers.get("X-Jigiya-User") || "");
-    if (user) await JigiyaOutbox.setMeta("user", user);
+    var html = (response.headers.get("Content-Type") || "").indexOf("text/html") === 0;
+    // The user the server names now; a page for nobody (the login page) forgets the last one,
+    // so a phone logged out never shows her pages offline to the next person.
+    if (html && response.ok) await JigiyaOutbox.setMeta("user", user);
     if (user && response.ok && !response.redirected && keptPath(url)) {
       var cache = await caches.open(pagesCache(user));
       await cache.put(url.pathname + url.search, response.clone());
