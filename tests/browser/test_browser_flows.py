@@ -157,7 +157,8 @@ def test_chw_on_a_phone_finds_the_child_to_see_and_records_the_visit(
     page.goto(f"{base}/followup/")
     today_list = page.locator("h2:has-text('Aujourd') + ul.cards")
     expect(today_list).to_contain_text("Awa Diarra")
-    expect(today_list).to_contain_text("Visite de suivi de l'enfant · Famille Diarra")
+    expect(today_list).to_contain_text("12 mois · Famille Diarra")
+    expect(today_list).to_contain_text("Visite de suivi de l'enfant · à faire le")
 
     page.get_by_role("link", name="Par ménage").click()
     expect(page).to_have_url(f"{base}/followup/?by=household")

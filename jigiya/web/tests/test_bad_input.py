@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from jigiya.accounts.roles import Role
 from jigiya.api import api
+from jigiya.core.typography import colon_for
 from jigiya.places.models import Place
 from jigiya.registry.models import Household
 from jigiya.registry.tests.access import household, person
@@ -103,7 +104,7 @@ def test_a_nul_in_a_page_search_answers_jigiyas_400_page(cast, client):
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
     assert "web/base.html" in [template.name for template in response.templates]
-    assert f'data-field="q">q: {escape(_french(NUL_MESSAGE))}</li>' in response.content.decode()
+    assert f'data-field="q">q{colon_for("fr")} {escape(_french(NUL_MESSAGE))}</li>' in response.content.decode()
 
 
 def test_a_nul_in_a_form_field_answers_400_and_changes_nothing(cast, client):
@@ -163,7 +164,7 @@ def test_pages_refuse_a_day_too_far_off_naming_it(cast, client, path, day, templ
     response = client.get(path, {"day": day})
     assert response.status_code == 400
     message = escape(_french(template) % values)  # as the page writes it ("n'est" → n&#x27;est)
-    assert f'data-field="day">day: {message}</li>' in response.content.decode()
+    assert f'data-field="day">day{colon_for("fr")} {message}</li>' in response.content.decode()
     assert client.get(path, {"day": "2025-06-10"}).status_code == 200
 
 
