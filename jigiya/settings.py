@@ -93,6 +93,8 @@ MIDDLEWARE = [
     # A password an administrator gave must be replaced before anything else.
     "jigiya.accounts.middleware.PasswordChangeRequiredMiddleware",
     "jigiya.web.middleware.LanguageMiddleware",
+    # Jigiya's own error pages in the user's language, even with DEBUG (web/middleware.py).
+    "jigiya.web.middleware.ErrorPageMiddleware",
     # Bad input (a body too large, a NUL character, a bad query parameter): 400/413/422 in the
     # API's JSON shape or on Jigiya's error page, never 500 (core/middleware.py).
     "jigiya.core.middleware.BadInputMiddleware",

@@ -29,3 +29,5 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("healthz", web_views.healthz, name="healthz"),
 ]
+
+handler500 = "jigiya.web.views.server_error"

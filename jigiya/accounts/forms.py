@@ -15,7 +15,9 @@ class PlaceChoiceField(forms.ModelChoiceField):
 
 
 class AssignmentForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    # No role is chosen for the administrator: the first of the list was Administrator, given
+    # by a tap on "Create" to someone who needed far less.
+    role = forms.ChoiceField(label=_("Role"), choices=[("", _("Choose a role")), *Role.choices])
     place = PlaceChoiceField(label=_("Place"), queryset=Place.objects.none())
 
     def __init__(self, *args: Any, places: Any, **kwargs: Any) -> None:
@@ -34,6 +36,12 @@ class UserDetailsForm(forms.Form):
 class UserCreateForm(UserDetailsForm, AssignmentForm):
     username = forms.CharField(label=_("Username"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    must_change_password = forms.BooleanField(
+        label=_("Must choose a new password at first login"),
+        help_text=_("You know this password: the person replaces it before anything else."),
+        required=False,
+        initial=True,
+    )
 
     field_order = [
         "username",
@@ -43,6 +51,7 @@ class UserCreateForm(UserDetailsForm, AssignmentForm):
         "email",
         "language",
         "password",
+        "must_change_password",
         "role",
         "place",
     ]

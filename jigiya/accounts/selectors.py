@@ -1,15 +1,22 @@
 """Every read of users, assignments and tokens, scoped to what the acting user may see."""
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user, get_in_scope, has_perm_everywhere, scope_q
 from jigiya.accounts.models import ApiToken, Assignment, User
 from jigiya.accounts.roles import Perm
-from jigiya.core.models import AuditEntry
+from jigiya.core import auditread
+from jigiya.core.models import AuditAction, AuditEntry
+from jigiya.places.models import Place
 
 
 def user_list(*, actor: Actor, search: str = "", role: str = "") -> QuerySet[User]:
@@ -75,14 +82,95 @@ def token_get(*, actor: Actor, token_id: Any) -> ApiToken:
     return token
 
 
-def audit_list(*, actor: Actor, model: str = "", object_id: str = "") -> QuerySet[AuditEntry]:
-    """The whole audit trail, newest first. Only administrators of the whole country read it:
-    entries name records of every place, so a narrower scope could not be kept."""
+@dataclass
+class AuditFilters:
+    """What the audit page narrows to; every one optional."""
+
+    model: str = ""  # a record kind, `app.model`
+    object_id: str = ""
+    who: str = ""  # part of a username or name
+    place: Place | None = None  # records there or below
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+
+
+def audit_list(*, actor: Actor, filters: AuditFilters | None = None) -> QuerySet[AuditEntry]:
+    """The whole audit trail, newest first, narrowed by `filters`. Only administrators of the
+    whole country read it: entries name records of every place, so a narrower scope could not
+    be kept."""
     if not has_perm_everywhere(actor, Perm.AUDIT_VIEW):
         raise PermissionDenied
+    filters = filters or AuditFilters()
     entries = AuditEntry.objects.select_related("actor")
-    if model:
-        entries = entries.filter(model=model)
-    if object_id:
-        entries = entries.filter(object_id=object_id)
+    if filters.model:
+        entries = entries.filter(model=filters.model)
+    if filters.object_id:
+        entries = entries.filter(object_id=filters.object_id)
+    if filters.who:
+        entries = entries.filter(
+            Q(actor__username__icontains=filters.who)
+            | Q(actor__first_name__icontains=filters.who)
+            | Q(actor__last_name__icontains=filters.who)
+        )
+    entries = entries.filter(auditread.day_bounds(filters.since, filters.until))
+    if filters.place is not None:
+        entries = auditread.in_place(entries, filters.place.path)
     return entries
+
+
+def audit_kinds() -> list[tuple[str, str]]:
+    """The kinds of record the trail holds, as (label, name) sorted by name."""
+    labels = AuditEntry.objects.order_by().values_list("model", flat=True).distinct()
+    kinds = []
+    for label in labels:
+        model = auditread.model_of(label)
+        kinds.append((label, str(model._meta.verbose_name) if model else label))
+    return sorted(kinds, key=lambda kind: kind[1])
+
+
+def audit_sentences(entries: list[AuditEntry]) -> list[tuple[AuditEntry, str]]:
+    """Each entry as a sentence with names: who did what to which record, where, when
+    ("Awa Coulibaly recorded visit “Famille Cissé” (Sotuba) on 3 Dec 2026"). One query per
+    kind of record on the page."""
+    described = auditread.describe(entries)
+    return [
+        (entry, _sentence(entry, described.get((entry.model, entry.object_id))))
+        for entry in entries
+    ]
+
+
+def _sentence(entry: AuditEntry, described: auditread.Described | None) -> str:
+    model = auditread.model_of(entry.model)
+    values = {
+        "who": _actor_name(entry.actor),
+        "kind": str(model._meta.verbose_name) if model else entry.model,
+        "record": described.record if described else entry.object_repr,
+        "place": f" ({described.place})" if described and described.place else "",
+        "day": date_format(timezone.localtime(entry.at), "DATE_FORMAT"),
+        "fields": ", ".join(_field_name(model, name) for name in entry.changes),
+    }
+    templates: dict[str, str] = {
+        AuditAction.CREATE: _("%(who)s recorded %(kind)s “%(record)s”%(place)s on %(day)s"),
+        AuditAction.UPDATE: _(
+            "%(who)s changed %(fields)s of %(kind)s “%(record)s”%(place)s on %(day)s"
+        ),
+        AuditAction.DEACTIVATE: _("%(who)s deactivated %(kind)s “%(record)s”%(place)s on %(day)s"),
+        AuditAction.DELETE: _("%(who)s deleted %(kind)s “%(record)s”%(place)s on %(day)s"),
+        AuditAction.CHECKPOINT: _("%(who)s noted %(kind)s “%(record)s”%(place)s on %(day)s"),
+    }
+    return templates.get(entry.action, templates[AuditAction.UPDATE]) % values
+
+
+def _actor_name(actor: User | None) -> str:
+    if actor is None:
+        return _("Jigiya")  # the nightly work, the demo loader
+    return actor.get_full_name() or actor.username
+
+
+def _field_name(model: Any, name: str) -> str:
+    if model is None:
+        return name
+    for field in model._meta.concrete_fields:
+        if name in (field.name, field.attname):
+            return str(field.verbose_name)
+    return name

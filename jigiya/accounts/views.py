@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +29,8 @@ from jigiya.accounts.models import User
 from jigiya.accounts.roles import Perm
 from jigiya.accounts.throttling import LoginThrottle
 from jigiya.core.errors import add_to_form
+from jigiya.core.params import parse_day
+from jigiya.places.models import Place
 from jigiya.places.selectors import place_list
 
 
@@ -262,12 +265,36 @@ def assignment_remove(request: HttpRequest, assignment_id: str) -> HttpResponse:
 
 @login_required
 def audit(request: HttpRequest) -> HttpResponse:
-    """The audit trail, newest first, for administrators."""
+    """The audit trail, newest first, for administrators: one sentence per change, narrowed
+    by who, kind of record, place and days."""
     require_perm_anywhere(request.user, Perm.AUDIT_VIEW)
-    entries = selectors.audit_list(
-        actor=request.user,
-        model=request.GET.get("model", ""),
-        object_id=request.GET.get("object", ""),
-    )
+    filters = _audit_filters(request)
+    entries = selectors.audit_list(actor=request.user, filters=filters)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/audit.html", {"page": page})
+    context = {
+        "page": page,
+        "sentences": selectors.audit_sentences(list(page)),
+        "filters": filters,
+        "kinds": selectors.audit_kinds(),
+        "places": place_list(user=request.user, perm=Perm.AUDIT_VIEW).filter(is_active=True),
+        "query": urlencode([(k, str(v)) for k, v in request.GET.items() if k != "page" and v]),
+    }
+    return render(request, "accounts/audit.html", context)
+
+
+def _audit_filters(request: HttpRequest) -> selectors.AuditFilters:
+    """The audit page's query: a bad day or an unknown place answers 400 naming it."""
+    place = None
+    if request.GET.get("place"):
+        try:
+            place = Place.objects.get(pk=request.GET["place"])
+        except (Place.DoesNotExist, ValidationError, ValueError) as exc:
+            raise ValidationError({"place": _("Unknown place.")}) from exc
+    return selectors.AuditFilters(
+        model=request.GET.get("kind", "") or request.GET.get("model", ""),
+        object_id=request.GET.get("object", ""),
+        who=request.GET.get("who", "").strip(),
+        place=place,
+        since=parse_day(request.GET["since"], field="since") if request.GET.get("since") else None,
+        until=parse_day(request.GET["until"], field="until") if request.GET.get("until") else None,
+    )

@@ -267,6 +267,10 @@ def sale_detail(request: HttpRequest, sale_id: str) -> HttpResponse:
         "lines": sale.lines.select_related("product"),
         "payments": sale.payments.all(),
         "owed": services.owed(sale=sale),
+        # "Record a payment" only for whoever may record it (a manager would meet a 403).
+        "can_record": has_perm_at(
+            request.user, Perm.COOPERATIVES_RECORD, sale.cooperative.community.path
+        ),
     }
     return render(request, "cooperatives/sale.html", context)
 
@@ -277,6 +281,10 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
     order = selectors.order_get(user=request.user, order_id=order_id)
     context = selectors.order_detail(order)
     context["coop"] = order.cooperative
+    # "Record a delivery" only for whoever may record it (a manager would meet a 403).
+    context["can_record"] = has_perm_at(
+        request.user, Perm.COOPERATIVES_RECORD, order.cooperative.community.path
+    )
     return render(request, "cooperatives/order.html", context)
 
 

@@ -70,6 +70,8 @@ def person_panel(user: Actor, person: Person) -> Panel:
             "tasks": selectors.person_tasks(person=person, today=today),
             "referrals": selectors.person_referrals(person=person),
             "can_record": has_perm_at(user, Perm.HEALTH_RECORD, person.household.community.path),
+            # The outcome link only for whoever may record it (a manager would meet a 403).
+            "can_close": has_perm_at(user, Perm.REFERRAL_CLOSE, person.household.community.path),
             "today": today,
         },
         facts="followup/panels/person_facts.html",

@@ -236,6 +236,8 @@ class ChwRowOut(Schema):
     visits: int
     overdue_tasks: int
     overdue_referrals: int
+    open_referrals: int  # every referral without an outcome (overdue ones included)
+    referrals: int  # made this month
 
     @staticmethod
     def resolve_chw_id(obj: object) -> uuid.UUID:

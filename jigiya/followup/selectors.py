@@ -52,6 +52,7 @@ from jigiya.registry.models import (
 )
 
 WEEK = datetime.timedelta(days=7)
+REFERRAL_OVERDUE = datetime.timedelta(days=schedules.REFERRAL_OVERDUE_DAYS)
 # A child is checked at a visit until five years and a month (the last visit may be late).
 CHILD_DAYS = schedules.CHILD_DAYS
 
@@ -86,21 +87,25 @@ WORKLIST_COLUMNS = (
 )
 
 
-def tasks_for_chw(user: Actor, today: datetime.date, search: str = "") -> Worklist:
+def tasks_for_chw(
+    user: Actor, today: datetime.date, search: str = "", *, chw: User | None = None
+) -> Worklist:
     """The CHW's worklist: open tasks of the households assigned to them, due within the week
     or overdue (window still open), and their referrals still open after 3 days. Only
     households of communities where the user still records health data count: a CHW whose
-    assignment was removed sees none of them. A `search` keeps the tasks and referrals where
-    every word is in the person's or the household's name, accents and case aside. Two
-    queries, whatever the data size."""
-    chw = acting_user(user)
+    assignment was removed sees none of them. With `chw`, a supervisor reads that CHW's
+    worklist, limited to the places where the supervisor supervises. A `search` keeps the
+    tasks and referrals where every word is in the person's or the household's name, accents
+    and case aside. Two queries, whatever the data size."""
+    perm = Perm.HEALTH_RECORD if chw is None else Perm.HEALTH_SUPERVISE
+    chw = acting_user(user) if chw is None else chw
     words = registry_selectors.search_words(search)
     # From her households to their tasks (the index on the task's household): joined the other
     # way, SQLite read every open task of the district first (4x slower at district scale).
     households = Household.objects.filter(chw=chw, is_active=True).values("pk")
     tasks = list(
         Task.objects.filter(
-            scope_q(user, Perm.HEALTH_RECORD, "household__community__path"),
+            scope_q(user, perm, "household__community__path"),
             *(_named(word, "person", "household") for word in words),
             household__in=households,
             state=TaskState.OPEN,
@@ -120,7 +125,7 @@ def tasks_for_chw(user: Actor, today: datetime.date, search: str = "") -> Workli
         groups.setdefault(task.household_id, HouseholdTasks(task.household)).tasks.append(task)
     referrals = list(
         Referral.objects.filter(
-            scope_q(user, Perm.HEALTH_RECORD, "person__household__community__path"),
+            scope_q(user, perm, "person__household__community__path"),
             *(_named(word, "person", "person__household") for word in words),
             person__household__chw=chw,
             person__is_active=True,  # someone who moved, died or left is off the worklist
@@ -144,11 +149,11 @@ def _named(word: str, person: str, household: str) -> Q:
     return registry_selectors.name_search_q(word, person=person, household=household)
 
 
-def chw_community_ids(user: Actor) -> list[Any]:
-    """The communities of the households assigned to the user (the worklist's cache key holds
-    their versions): one query on the households' (chw, active) index."""
+def chw_community_ids(user: Actor, *, chw: User | None = None) -> list[Any]:
+    """The communities of the households assigned to the user, or to `chw` (the worklist's
+    cache key holds their versions): one query on the households' (chw, active) index."""
     return list(
-        Household.objects.filter(chw=acting_user(user), is_active=True)
+        Household.objects.filter(chw=chw or acting_user(user), is_active=True)
         .values_list("community_id", flat=True)
         .distinct()
         .order_by()
@@ -308,12 +313,46 @@ def referral_centers(*, user: Actor, community: Place) -> QuerySet[HealthCenter]
     ).order_by("name")
 
 
-def referral_list(*, user: Actor, status: str = ReferralStatus.OPEN) -> QuerySet[Referral]:
-    """Referrals the user may see (from their communities or to their health centers)."""
+def referral_list(
+    *,
+    user: Actor,
+    status: str = ReferralStatus.OPEN,
+    chw: Any = None,
+    overdue_on: datetime.date | None = None,
+    month: Month | None = None,
+) -> QuerySet[Referral]:
+    """Referrals the user may see (from their communities or to their health centers), oldest
+    first; `chw` keeps those of her households, `overdue_on` those still open more than
+    `REFERRAL_OVERDUE_DAYS` days on that day, `month` those made in that month. The
+    supervisor's page counts these same querysets, so its figures and this list agree."""
     referrals = Referral.objects.filter(_referral_scope(user, Perm.HEALTH_VIEW))
     if status:
         referrals = referrals.filter(status=status)
-    return referrals.select_related("person__household", "health_center").order_by("referred_on")
+    if chw is not None:
+        referrals = referrals.filter(person__household__chw=chw)
+    if overdue_on is not None:
+        referrals = referrals.filter(
+            status=ReferralStatus.OPEN, referred_on__lt=overdue_on - REFERRAL_OVERDUE
+        )
+    if month is not None:
+        referrals = referrals.filter(
+            referred_on__gte=month.first_day, referred_on__lte=month.last_day
+        )
+    return referrals.select_related(
+        "person__household__chw",
+        "person__household__community",
+        "health_center__place",
+    ).order_by("referred_on", "created_at")
+
+
+def supervised_chw(*, user: Actor, chw_id: Any) -> User:
+    """A CHW the supervisor sees on the supervision page (assigned in the supervisor's places,
+    or the CHW of a household there), else 404."""
+    require_perm_anywhere(user, Perm.HEALTH_SUPERVISE)
+    try:
+        return _supervised_chws(user).get(pk=chw_id)
+    except (ObjectDoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise Http404 from exc
 
 
 def visit_get(*, user: Actor, visit_id: Any) -> Visit:
@@ -335,25 +374,25 @@ class ChwRow:
     chw: User
     households: int = 0
     children: int = 0
-    children_covered: int = 0  # at least two contacts this month
+    children_covered: int = 0  # at least two contacts in the month
     visits: int = 0
     overdue_tasks: int = 0
-    overdue_referrals: int = 0
+    overdue_referrals: int = 0  # open more than REFERRAL_OVERDUE_DAYS days
+    open_referrals: int = 0  # every referral without an outcome yet
+    referrals: int = 0  # made in the month
 
     @property
     def coverage(self) -> float | None:
         return 100 * self.children_covered / self.children if self.children else None
 
 
-def supervisor_overview(*, user: Actor, today: datetime.date) -> list[ChwRow]:
-    """Per CHW of the supervisor's places (assigned there, or the CHW of a household there;
-    one with no household yet shows zeros): households, enrolled children, children with two
-    contacts or more this month (coverage), visits this month, overdue tasks and referrals.
-    Six queries, whatever the number of CHWs."""
-    require_perm_anywhere(user, Perm.HEALTH_SUPERVISE)
-    households = Household.objects.filter(
+def _supervised_households(user: Actor) -> QuerySet[Household]:
+    return Household.objects.filter(
         scope_q(user, Perm.HEALTH_SUPERVISE, "community__path"), is_active=True, chw__isnull=False
     )
+
+
+def _supervised_chws(user: Actor) -> QuerySet[User]:
     # Every CHW assigned in the supervisor's places (with households or not yet), and whoever
     # is the CHW of a household there.
     assigned = Q(
@@ -361,14 +400,55 @@ def supervisor_overview(*, user: Actor, today: datetime.date) -> list[ChwRow]:
         assignments__role=Role.CHW,
         is_active=True,
     )
+    households = _supervised_households(user)
+    return User.objects.filter(assigned | Q(pk__in=households.values("chw"))).distinct()
+
+
+def supervisor_overview(
+    *, user: Actor, today: datetime.date, month: Month | None = None
+) -> list[ChwRow]:
+    """Per CHW of the supervisor's places (assigned there, or the CHW of a household there;
+    one with no household yet shows zeros), for `month` (today's without it; a month in
+    progress counts up to today): households, enrolled children, children with two contacts
+    or more in the month (coverage), visits and referrals made in the month; and, as of
+    today, overdue tasks, referrals without an outcome and those overdue — counted from
+    `referral_list`, so each equals the length of the referral list the page links to.
+    Eight queries, whatever the number of CHWs."""
+    require_perm_anywhere(user, Perm.HEALTH_SUPERVISE)
+    households = _supervised_households(user)
     chws = {
         chw.pk: ChwRow(chw)
-        for chw in User.objects.filter(assigned | Q(pk__in=households.values("chw")))
-        .distinct()
-        .order_by("first_name", "last_name", "username")
+        for chw in _supervised_chws(user).order_by("first_name", "last_name", "username")
     }
-    _count_per_chw(chws, households, today)
+    month = month or Month.of(today)
+    _count_per_chw(chws, households, today, month=month)
+    _count_referrals(chws, user=user, today=today, month=month)
     return list(chws.values())
+
+
+def _count_referrals(
+    chws: dict[Any, ChwRow], *, user: Actor, today: datetime.date, month: Month
+) -> None:
+    """Each CHW's referrals without an outcome, those overdue and those made in `month`, in
+    one query over `referral_list`'s own filters (so each equals the list's length)."""
+    is_open = Q(status=ReferralStatus.OPEN)
+    overdue = is_open & Q(referred_on__lt=today - REFERRAL_OVERDUE)
+    made = Q(referred_on__gte=month.first_day, referred_on__lte=month.last_day)
+    rows = (
+        referral_list(user=user, status="")
+        .filter(is_open | made, person__household__chw__in=list(chws))
+        .values("person__household__chw")
+        .annotate(
+            open=Count("id", filter=is_open),
+            overdue=Count("id", filter=overdue),
+            made=Count("id", filter=made),
+        )
+        .order_by()
+    )
+    for row in rows:
+        chw_row = chws[row["person__household__chw"]]
+        chw_row.open_referrals, chw_row.overdue_referrals = row["open"], row["overdue"]
+        chw_row.referrals = row["made"]
 
 
 @dataclass
@@ -397,6 +477,14 @@ def chw_month(*, user: Actor, today: datetime.date) -> ChwMonth:
     )
     rows = {chw.pk: ChwRow(chw)}
     _count_per_chw(rows, households, today)
+    referrals = Referral.objects.filter(
+        person__household__in=households, status=ReferralStatus.OPEN
+    )
+    counts = referrals.aggregate(
+        open=Count("id"), overdue=Count("id", filter=Q(referred_on__lt=today - REFERRAL_OVERDUE))
+    )
+    rows[chw.pk].open_referrals = counts["open"]
+    rows[chw.pk].overdue_referrals = counts["overdue"]
     children = list(
         Person.objects.filter(
             household__in=households,
@@ -431,24 +519,43 @@ def chw_month(*, user: Actor, today: datetime.date) -> ChwMonth:
     return ChwMonth(today=today, row=rows[chw.pk], target=target, to_see=to_see)
 
 
-def _count_per_chw(chws: dict[Any, ChwRow], households: QuerySet, today: datetime.date) -> None:
-    """Fill each row of `chws` (by CHW id) from `households`: five queries."""
-    month_start = today.replace(day=1)
+def _count_per_chw(
+    chws: dict[Any, ChwRow],
+    households: QuerySet,
+    today: datetime.date,
+    *,
+    month: Month | None = None,
+) -> None:
+    """Fill each row of `chws` (by CHW id) from `households` for `month` (today's without it;
+    a month in progress counts up to today): five queries."""
+    month = month or Month.of(today)
+    month_start, month_end = month.first_day, min(month.last_day, today)
     _fill(chws, households, "chw", "households")
-    children = Enrollment.objects.filter(
-        program=FollowupProgram.CHILD,
-        end__isnull=True,
-        person__household__in=households,
-        person__is_active=True,
+    # Enrolled any day of the month, as the coverage indicator counts them.
+    enrolled = Q(
+        person__enrollments__program=FollowupProgram.CHILD,
+        person__enrollments__start__lte=month_end,
+    ) & (Q(person__enrollments__end__isnull=True) | Q(person__enrollments__end__gte=month_start))
+    children = (
+        Person.objects.filter(household__in=households, is_active=True)
+        .filter(
+            Q(enrollments__program=FollowupProgram.CHILD, enrollments__start__lte=month_end)
+            & (Q(enrollments__end__isnull=True) | Q(enrollments__end__gte=month_start))
+        )
+        .values("household__chw")
+        .annotate(n=Count("id", distinct=True))
+        .order_by()
     )
-    _fill(chws, children, "person__household__chw", "children")
+    for row in children:
+        if row["household__chw"] in chws:
+            chws[row["household__chw"]].children = row["n"]
     seen = (
         Visit.people.through.objects.filter(
+            enrolled,
             visit__household__in=households,
             visit__date__gte=month_start,
-            visit__date__lte=today,
-            person__enrollments__program=FollowupProgram.CHILD,
-            person__enrollments__end__isnull=True,
+            visit__date__lte=month_end,
+            person__is_active=True,
         )
         .values("visit__household__chw", "person")
         .annotate(n=Count("visit", distinct=True))
@@ -461,18 +568,14 @@ def _count_per_chw(chws: dict[Any, ChwRow], households: QuerySet, today: datetim
     for chw_id, n in covered.items():
         if chw_id in chws:
             chws[chw_id].children_covered = n
-    visits = Visit.objects.filter(household__in=households, date__gte=month_start, date__lte=today)
+    visits = Visit.objects.filter(
+        household__in=households, date__gte=month_start, date__lte=month_end
+    )
     _fill(chws, visits, "household__chw", "visits")
     overdue = Task.objects.filter(
         household__in=households, state=TaskState.OPEN, due_date__lt=today
     )
     _fill(chws, overdue, "household__chw", "overdue_tasks")
-    referrals = Referral.objects.filter(
-        person__household__in=households,
-        status=ReferralStatus.OPEN,
-        referred_on__lt=today - datetime.timedelta(days=schedules.REFERRAL_OVERDUE_DAYS),
-    )
-    _fill(chws, referrals, "person__household__chw", "overdue_referrals")
 
 
 def _fill(chws: dict[Any, ChwRow], rows: QuerySet, chw_field: str, attribute: str) -> None:

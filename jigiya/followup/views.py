@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -26,9 +26,10 @@ from jigiya.accounts.access import (
 from jigiya.accounts.roles import Perm
 from jigiya.core import pagecache
 from jigiya.core.params import parse_day
+from jigiya.core.periods import Month
 from jigiya.core.views import form_page
 from jigiya.followup import forms, selectors, services
-from jigiya.followup.models import Urgency, Visit
+from jigiya.followup.models import ReferralStatus, Urgency, Visit
 from jigiya.followup.signs import REFERRAL_REASONS
 from jigiya.registry import selectors as registry_selectors
 from jigiya.registry.models import Household, Pregnancy
@@ -54,26 +55,32 @@ def worklist(request: HttpRequest) -> HttpResponse:
     same tasks by household. One view at a time: ~200 tasks shown twice made a long page and
     half the server time. The list is cached a few seconds (core.pagecache) under the user,
     her access, the language, the day, the view and her communities' versions: her own visit
-    shows at once, a change no service announces (a household renamed) within seconds."""
+    shows at once, a change no service announces (a household renamed) within seconds.
+    `?chw=<id>`: a supervisor reads one of her CHWs' worklists (her places only)."""
     require_perm_anywhere(request.user, Perm.HEALTH_VIEW)
     day = _day(request)
     search = request.GET.get("q", "").strip()[:100]
+    chw = None
+    if request.GET.get("chw"):
+        chw = selectors.supervised_chw(user=request.user, chw_id=request.GET["chw"])
     context = {
         "today": day,
         "search": search,
         "by_household": request.GET.get("by") == "household",
         "can_record": has_perm_anywhere(request.user, Perm.HEALTH_RECORD),
         "can_supervise": has_perm_anywhere(request.user, Perm.HEALTH_SUPERVISE),
+        "chw_id": str(chw.pk) if chw else "",
     }
 
     def body() -> str:
-        worklist = selectors.tasks_for_chw(request.user, day, search=search)
+        worklist = selectors.tasks_for_chw(request.user, day, search=search, chw=chw)
         return render_to_string("followup/_worklist.html", context | {"worklist": worklist})
 
-    communities = selectors.chw_community_ids(request.user)
+    communities = selectors.chw_community_ids(request.user, chw=chw)
     versions = pagecache.versions(WORKLIST, communities)
     key = (WORKLIST, access_key(request.user), get_language(), sorted(context.items()), versions)
     context["body"] = pagecache.fragment(key, body)
+    context["chw"] = chw
     return render(request, "followup/worklist.html", context)
 
 
@@ -87,13 +94,35 @@ def month(request: HttpRequest) -> HttpResponse:
 FLAGGED_DAYS = 60  # the supervision page lists the measurements confirmed this long back
 
 
+def _period(request: HttpRequest, today: datetime.date) -> Month:
+    """`?month=yyyy-mm` (this month without it); a month after this one answers 400."""
+    text = request.GET.get("month", "")
+    month = Month.parse(text, field="month") if text else Month.of(today)
+    if month > Month.of(today):
+        raise ValidationError({"month": _("%(month)s has not begun.") % {"month": month}})
+    return month
+
+
 @login_required
 def supervision(request: HttpRequest) -> HttpResponse:
+    """Per CHW, for a month (this one, the last one, any other): her counts, each linked to
+    the list it counts (her worklist, her referrals), and the measurements to check."""
     today = _day(request)
-    rows = selectors.supervisor_overview(user=request.user, today=today)
+    month = _period(request, today)
+    rows = selectors.supervisor_overview(user=request.user, today=today, month=month)
     since = today - datetime.timedelta(days=FLAGGED_DAYS)
     flagged = selectors.flagged_checks(user=request.user, since=since)
-    context = {"rows": rows, "today": today, "flagged": flagged, "since": since}
+    this_month = Month.of(today)
+    context = {
+        "rows": rows,
+        "today": today,
+        "flagged": flagged,
+        "since": since,
+        "month": month,
+        "this_month": this_month,
+        "last_month": this_month.previous(),
+        "in_progress": month == this_month,
+    }
     return render(request, "followup/supervision.html", context)
 
 
@@ -270,11 +299,55 @@ def visit_detail(request: HttpRequest, visit_id: str) -> HttpResponse:
     return render(request, "followup/visit_detail.html", {"visit": visit})
 
 
+REFERRAL_PAGE = 200  # the most a page lists; the count above it says how many in all
+
+
+def _referral_link(user: Any, referral: Any) -> str:
+    """Where a referral of the list leads: its outcome form for whoever may record it, else the
+    person's page for whoever may open it, else nowhere (never to a page that would refuse)."""
+    if referral.status == ReferralStatus.OPEN and selectors.can_close_referral(user, referral):
+        return reverse("followup:referral_close", args=[referral.pk])
+    if selectors.referral_person_visible(user, referral):
+        return str(referral.person.get_absolute_url())
+    return ""
+
+
 @login_required
 def referral_list(request: HttpRequest) -> HttpResponse:
+    """Referrals without an outcome (`?status=all`: every one), oldest first, with the days
+    each has been open and the CHW; `?chw=` keeps one CHW's, `?overdue=1` those open more
+    than 3 days, `?month=` those made in a month — the lists the supervisor's counts link to."""
     require_perm_anywhere(request.user, Perm.HEALTH_VIEW)
-    referrals = selectors.referral_list(user=request.user)[:200]
-    return render(request, "followup/referral_list.html", {"referrals": referrals})
+    today = timezone.localdate()
+    chw = None
+    if request.GET.get("chw"):
+        chw = selectors.supervised_chw(user=request.user, chw_id=request.GET["chw"])
+    overdue = request.GET.get("overdue") == "1"
+    every = request.GET.get("status") == "all"
+    month = Month.parse(request.GET["month"], field="month") if request.GET.get("month") else None
+    referrals = selectors.referral_list(
+        user=request.user,
+        status="" if every else ReferralStatus.OPEN,
+        chw=chw,
+        overdue_on=today if overdue else None,
+        month=month,
+    )
+    shown = list(referrals[:REFERRAL_PAGE])
+    for referral in shown:
+        end = referral.closed_on or today  # open: days so far; closed: days until its outcome
+        referral.days_open = (end - referral.referred_on).days  # type: ignore[attr-defined]
+        referral.link = _referral_link(request.user, referral)  # type: ignore[attr-defined]
+    filters = {"chw": str(chw.pk) if chw else "", "month": str(month) if month else ""}
+    context = {
+        "referrals": shown,
+        "total": referrals.count() if len(shown) == REFERRAL_PAGE else len(shown),
+        "chw": chw,
+        "overdue": overdue,
+        "every": every,
+        "month": month,
+        "query": urlencode({k: v for k, v in filters.items() if v}),
+    }
+    return render(request, "followup/referral_list.html", context)
 
 
 @login_required

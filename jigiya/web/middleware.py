@@ -1,8 +1,16 @@
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core import signals
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils import translation
+
+logger = logging.getLogger("django.request")
 
 HEALTHZ = "/healthz"
 
@@ -54,3 +62,67 @@ class LanguageMiddleware:
             if from_header in available:
                 return from_header
         return str(settings.LANGUAGE_CODE)
+
+
+class ErrorPageMiddleware:
+    """Jigiya's own error pages in the user's language, whatever `DEBUG` says: with `DEBUG`
+    Django would show its yellow technical pages for a 404, a 400 or a server error, and an
+    empty body for a 405. The API keeps its JSON errors (core.middleware). After the language
+    middleware (the page speaks the user's language) and CommonMiddleware (a missing slash is
+    still redirected first); before BadInputMiddleware, whose refusals (400 naming a field,
+    413) answer first."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.DEBUG and not request.path_info.startswith("/api/"):
+            try:  # an address no route answers: Django's technical 404 comes before any view
+                resolve(request.path_info)
+            except Resolver404:
+                return error_page(request, 404)
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and not _api(request):
+            page = error_page(request, 405)
+            if "Allow" in response.headers:
+                page.headers["Allow"] = response.headers["Allow"]
+            return page
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if _api(request):
+            return None
+        if isinstance(exception, Http404):
+            return error_page(request, 404)
+        if isinstance(exception, PermissionDenied):
+            return error_page(request, 403)
+        if isinstance(exception, BadRequest | SuspiciousOperation | MultiPartParserError):
+            return error_page(request, 400)
+        # What Django does for an unexpected error (the signal lets the test client raise it;
+        # the log keeps the traceback), with Jigiya's page even under DEBUG.
+        signals.got_request_exception.send(sender=None, request=request)
+        logger.error("Internal Server Error: %s", request.path, exc_info=exception)
+        return error_page(request, 500)
+
+
+def _api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def error_page(request: HttpRequest, status: int) -> HttpResponse:
+    """The page `<status>.html` in the request's language; a server error whose page cannot
+    be drawn falls back on the plain bilingual text."""
+    try:
+        return render(request, f"{status}.html", status=status)
+    except Exception:  # the error page itself must never fail
+        if status != 500:
+            raise
+        logger.exception("The server error page could not be drawn")
+        return HttpResponse(FALLBACK_500, status=500)
+
+
+FALLBACK_500 = (
+    "<!doctype html><title>Jigiya</title><h1>Erreur du serveur / Server error</h1>"
+    "<p>Rien n'a été enregistré ; réessayez dans un instant.</p>"
+    "<p>Nothing was saved; try again in a moment.</p>"
+)

@@ -11,6 +11,7 @@ from jigiya.accounts.roles import PROGRAMS, Perm, Role
 from jigiya.accounts.selectors import assignment_list
 from jigiya.indicators.summary import home_summaries
 from jigiya.places import selectors as places
+from jigiya.web.middleware import error_page
 
 # Each program's own pages, linked from its card on the home page (added as programs land).
 PROGRAM_LINKS: dict[str, list[tuple[str, StrPromise]]] = {
@@ -24,6 +25,12 @@ PROGRAM_LINKS: dict[str, list[tuple[str, StrPromise]]] = {
     "savings": [("savings:list", _("Savings groups")), ("savings:approvals", _("To check"))],
     "quality": [("quality:league", _("League table of partners"))],
     "cooperatives": [("cooperatives:list", _("Cooperatives"))],
+}
+
+# A link shown only to whoever may open its page (a program's view permission is not enough).
+LINK_PERMS: dict[str, Perm] = {
+    "followup:supervision": Perm.HEALTH_SUPERVISE,
+    "care:home": Perm.CARE_VIEW,
 }
 
 
@@ -45,7 +52,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "key": key,
             "label": label,
             "summary": summary,
-            "links": [(reverse(name), text) for name, text in PROGRAM_LINKS.get(key, [])],
+            "links": [
+                (reverse(name), text)
+                for name, text in PROGRAM_LINKS.get(key, [])
+                if name not in LINK_PERMS or has_perm_anywhere(request.user, LINK_PERMS[name])
+            ],
             "dashboard": reverse(f"indicators:program_{key}"),
         }
         for key, perm, label, summary in PROGRAMS
@@ -72,3 +83,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent without its token (expired page, or sent from another site): nothing saved."""
     return render(request, "403_csrf.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the server error page in the user's language (the plain bilingual text if
+    even that cannot be drawn)."""
+    return error_page(request, 500)

@@ -140,9 +140,7 @@ def test_a_girl_under_ten_is_not_followed_for_a_pregnancy(household: Any, chw: A
     with pytest.raises(ValidationError) as refused:
         services.enrollment_start(actor=chw, person=girl, program="pregnancy", start=TODAY)
 
-    assert refused.value.message_dict["person"] == [
-        "Awa Diarra a moins de 10 ans le 2025-06-10."
-    ]
+    assert refused.value.message_dict["person"] == ["Awa Diarra a moins de 10 ans le 2025-06-10."]
     assert not Enrollment.objects.filter(person=girl).exists()
 
 

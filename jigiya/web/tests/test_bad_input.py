@@ -104,7 +104,10 @@ def test_a_nul_in_a_page_search_answers_jigiyas_400_page(cast, client):
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
     assert "web/base.html" in [template.name for template in response.templates]
-    assert f'data-field="q">q{colon_for("fr")} {escape(_french(NUL_MESSAGE))}</li>' in response.content.decode()
+    assert (
+        f'data-field="q">q{colon_for("fr")} {escape(_french(NUL_MESSAGE))}</li>'
+        in response.content.decode()
+    )
 
 
 def test_a_nul_in_a_form_field_answers_400_and_changes_nothing(cast, client):

@@ -1,0 +1,68 @@
+"""The audit trail reads as sentences with names, filtered by user, kind of record, place and
+day (the page lives in accounts; the records here are the follow-up's)."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.conf import settings
+
+from jigiya.followup import services
+from jigiya.registry import services as registry
+
+DAY = datetime.datetime(2025, 6, 10, 9, 0)
+
+
+@pytest.fixture
+def visited(cast, chw):
+    with time_machine.travel(DAY, tick=False):
+        chw.first_name, chw.last_name = "Awa", "Coulibaly"
+        chw.save(update_fields=["first_name", "last_name"])
+        household = registry.household_create(
+            actor=chw, community=cast.community_a, name="Famille Cissé", chw=chw
+        )
+        child = registry.person_register(
+            actor=chw, household=household, given_name="Fanta", family_name="Cissé", sex="F",
+            relationship="child", birth_date=datetime.date(2024, 1, 1),
+        )  # fmt: skip
+        services.visit_record(actor=chw, household=household, date=DAY.date(), people=[child.pk])
+    return household
+
+
+def _sentences(client, query):
+    response = client.get(f"/accounts/audit/?{query}")
+    assert response.status_code == 200
+    return [sentence for _entry, sentence in response.context["sentences"]]
+
+
+def test_a_visit_reads_as_a_sentence_with_names(cast, admin_user, client, visited):
+    client.force_login(admin_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert _sentences(client, "kind=followup.visit") == [
+        "Awa Coulibaly recorded visit “Famille Cissé” (Community A) on June 10, 2025"
+    ]
+    assert _sentences(client, "kind=registry.person") == [
+        "Awa Coulibaly recorded person “Fanta Cissé” (Community A) on June 10, 2025"
+    ]
+    body = client.get("/accounts/audit/?kind=followup.visit").content.decode()
+    assert "Awa Coulibaly recorded visit “Famille Cissé” (Community A) on June 10, 2025" in body
+
+
+def test_the_trail_is_filtered_by_user_place_and_day(cast, admin_user, client, visited):
+    client.force_login(admin_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    everything = _sentences(client, "kind=followup.visit&who=coulibaly")
+    assert len(everything) == 1
+    assert _sentences(client, "kind=followup.visit&who=diarra") == []
+    assert len(_sentences(client, f"kind=followup.visit&place={cast.commune_a.pk}")) == 1
+    assert _sentences(client, f"kind=followup.visit&place={cast.community_b.pk}") == []
+    assert len(_sentences(client, "kind=followup.visit&since=2025-06-10&until=2025-06-10")) == 1
+    assert _sentences(client, "kind=followup.visit&since=2025-06-11") == []
+    assert client.get("/accounts/audit/?since=juin").status_code == 400
+
+
+def test_only_a_national_administrator_reads_the_trail(cast, client, visited):
+    from jigiya.accounts.roles import Role
+
+    client.force_login(cast.user(Role.ADMIN, "a"))  # an administrator of Community A only
+    assert client.get("/accounts/audit/").status_code == 403
