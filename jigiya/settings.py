@@ -93,6 +93,8 @@ MIDDLEWARE = [
     # A password an administrator gave must be replaced before anything else.
     "jigiya.accounts.middleware.PasswordChangeRequiredMiddleware",
     "jigiya.web.middleware.LanguageMiddleware",
+    # Names the user on every HTML page, error pages too (the offline cache is per user).
+    "jigiya.web.middleware.OfflineUserMiddleware",
     # Jigiya's own error pages in the user's language, even with DEBUG (web/middleware.py).
     "jigiya.web.middleware.ErrorPageMiddleware",
     # Bad input (a body too large, a NUL character, a bad query parameter): 400/413/422 in the
@@ -254,6 +256,9 @@ JIGIYA_INDICATORS_REFRESH_INLINE = env_bool("JIGIYA_INDICATORS_REFRESH_INLINE", 
 # The busiest pages' costliest parts (worklist, dashboard cards) cached this many seconds per
 # user (core.pagecache); 0 turns it off.
 JIGIYA_PAGE_CACHE_SECONDS = env_int("JIGIYA_PAGE_CACHE_SECONDS", 20)
+# The field client's release tag (web/offline.py): mixed into the service worker's version, so
+# a deployment may force phones to take a new worker even when no static file changed.
+JIGIYA_CLIENT_RELEASE = env_str("JIGIYA_CLIENT_RELEASE", "1")
 # Savings: the ceiling of one movement of money, and the movement above which a posting waits
 # for a second officer (FCFA; a cycle's constitution may set its own, up to 10^12 FCFA).
 SAVINGS_MAX_MOVEMENT_FCFA = env_int("SAVINGS_MAX_MOVEMENT_FCFA", 5_000_000)

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from jigiya.api import api, unknown_route
+from jigiya.web import offline as web_offline
 from jigiya.web import views as web_views
 
 urlpatterns = [
@@ -28,6 +29,10 @@ urlpatterns = [
     ),
     path("django-admin/", admin.site.urls),
     path("healthz", web_views.healthz, name="healthz"),
+    # The field client (web/offline.py): the service worker and manifest at the site root.
+    path("sw.js", web_offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", web_offline.manifest, name="web_manifest"),
+    path("outbox/", web_offline.outbox, name="outbox"),
 ]
 
 handler500 = "jigiya.web.views.server_error"

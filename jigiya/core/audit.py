@@ -21,6 +21,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from jigiya.core.models import AuditAction, AuditEntry
+from jigiya.core.retries import made_on_phone
 
 Snapshot = dict[str, Any]
 M = TypeVar("M", bound=models.Model)
@@ -91,12 +92,17 @@ def create_audited(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
     id: uuid.UUID | None = None,
+    made_at: datetime.datetime | None = None,
 ) -> M:
     """Insert a new record and audit its creation: under the id a device sent when there is
     one (so the same record sent again is found by it, `core.retries`), after `full_clean()`;
-    an insert, never an update of a row that has this id. Returns the record."""
+    an insert, never an update of a row that has this id. `made_at`, the time the device
+    says it was made, goes to the record's `made_at` (`core.retries.made_on_phone`). Returns
+    the record."""
     if id is not None:
         record.pk = id
+    if made_at is not None:
+        record.made_at = made_on_phone(made_at)  # type: ignore[attr-defined]
     record.full_clean()
     record.save(force_insert=True)
     audit_record(actor=actor, obj=record)

@@ -46,3 +46,21 @@ class DateTimeField(forms.DateTimeField):
 
 # The widget the existing forms name (`widget=DATE`).
 DATE = DateInput()
+
+
+class MadeAtField(forms.Field):
+    """The time a record was made on the phone (ISO 8601, set by the field client, web/field.js
+    when the form is submitted or queued offline): hidden, optional, and never a reason to refuse
+    a form. A value that is not a time gives None; one ahead of the server's clock (a phone set
+    wrong) gives now (`core.retries.made_on_phone`)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        from jigiya.core.retries import made_on_phone
+
+        text = str(value or "").strip()
+        return made_on_phone(text) if 0 < len(text) <= 40 else None

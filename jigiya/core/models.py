@@ -70,3 +70,10 @@ class AuditEntry(models.Model):
         if not self._state.adding:
             raise ValueError("Audit entries are append-only.")
         super().save(*args, **kwargs)
+
+
+def made_at_field() -> models.DateTimeField:
+    """When a record was made on the phone that sent it (null when typed straight into the
+    server or sent by a client that does not say): kept beside `created_at`, the time it was
+    received, so a visit typed offline on Monday and sent on Wednesday is dated Monday's hour."""
+    return models.DateTimeField(_("made on the phone at"), null=True, blank=True, editable=False)

@@ -16,6 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Model
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from ninja import Status
 
@@ -44,6 +46,24 @@ def replay(model: type[Model], record_id: uuid.UUID | None, expected: dict[str, 
             )
     mark_replayed(existing)
     return existing
+
+
+def made_on_phone(value: str | datetime.datetime | None) -> datetime.datetime | None:
+    """The time a device says a record was made (kept beside the time the server received it,
+    never part of what a replay compares): an aware datetime, None when not given or not a
+    time, and never later than now (a phone's clock set ahead is not believed)."""
+    if value is None or isinstance(value, datetime.datetime):
+        moment = value
+    else:
+        try:
+            moment = parse_datetime(value.strip())
+        except ValueError:
+            moment = None
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, datetime.UTC)
+    return min(moment, timezone.now())
 
 
 def fingerprint(**content: Any) -> str:

@@ -6,7 +6,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from jigiya.core.bounds import NOTES_LENGTH
-from jigiya.core.forms import DATE
+from jigiya.core.forms import DATE, MadeAtField
 from jigiya.followup.models import BirthPlan, EducationTopic, Urgency
 from jigiya.followup.schedules import VACCINES
 from jigiya.followup.signs import CHILD_DANGER_SIGNS, PREGNANCY_DANGER_SIGNS, REFERRAL_REASONS
@@ -35,6 +35,7 @@ class VisitForm(forms.Form):
     form is shown: sending the page twice records one visit."""
 
     id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    made_at = MadeAtField()
     date = forms.DateField(label=_("Date of the visit"), widget=DATE)
     weight_kg = forms.DecimalField(
         label=_("Weight (kg)"), required=False, max_digits=5, decimal_places=2
@@ -139,6 +140,7 @@ class ReferralForm(forms.Form):
     """A referral made by hand, from the person's page."""
 
     id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    made_at = MadeAtField()
     health_center = forms.ModelChoiceField(
         label=_("Health center"), queryset=HealthCenter.objects.none()
     )
@@ -260,6 +262,7 @@ class HouseholdVisitForm(forms.Form):
     Their fields are named `c<n>_<field>` and `p<n>_<field>` (n: the section's position)."""
 
     id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    made_at = MadeAtField()
     date = forms.DateField(label=_("Date of the visit"), widget=DATE)
     people = forms.MultipleChoiceField(
         label=_("Other members seen"),
@@ -370,6 +373,8 @@ class EnrollmentForm(forms.Form):
 
 
 class PregnancyForm(forms.Form):
+    id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    made_at = MadeAtField()
     lmp = forms.DateField(label=_("Last menstrual period"), required=False, widget=DATE)
     edd = forms.DateField(label=_("Expected delivery date"), required=False, widget=DATE)
     months_pregnant = forms.IntegerField(

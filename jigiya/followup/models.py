@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from jigiya.core.models import BaseModel
+from jigiya.core.models import BaseModel, made_at_field
 
 
 class TaskKind(models.TextChoices):
@@ -178,6 +178,7 @@ class Visit(BaseModel):
     )
     notes = models.TextField(_("notes"), blank=True)
     fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    made_at = made_at_field()
 
     class Meta:
         ordering = ["-date", "-created_at"]
@@ -392,6 +393,7 @@ class Referral(BaseModel):
     closed_via = models.CharField(
         _("closed by"), max_length=16, choices=ClosedVia.choices, blank=True
     )
+    made_at = made_at_field()
 
     class Meta:
         ordering = ["-referred_on"]

@@ -65,6 +65,7 @@ def pregnancy_register(
     months_pregnant: int | None = None,
     id: uuid.UUID | None = None,  # the device's id
     today: datetime.date | None = None,
+    made_at: datetime.datetime | None = None,  # when the device says it was made
 ) -> Pregnancy:
     """Register a pregnancy from the LMP or the EDD (one is needed; with both, the EDD must
     fall 24 to 44 weeks after the LMP), or, when she knows neither, from the months she has
@@ -76,8 +77,12 @@ def pregnancy_register(
     today = today or timezone.localdate()
     if months_pregnant is not None:
         with _errors_on("months_pregnant"):
-            return _pregnancy_from_months(actor, woman, months_pregnant, lmp, edd, id, today)
-    return _pregnancy_create(actor, woman, lmp=lmp, edd=edd, estimated=False, id=id, today=today)
+            return _pregnancy_from_months(
+                actor, woman, months_pregnant, lmp, edd, id, today, made_at
+            )
+    return _pregnancy_create(
+        actor, woman, lmp=lmp, edd=edd, estimated=False, id=id, today=today, made_at=made_at
+    )
 
 
 @contextlib.contextmanager
@@ -103,6 +108,7 @@ def _pregnancy_from_months(
     edd: datetime.date | None,
     id: uuid.UUID | None,
     today: datetime.date,
+    made_at: datetime.datetime | None,
 ) -> Pregnancy:
     if lmp is not None or edd is not None:
         raise ValidationError(
@@ -118,7 +124,9 @@ def _pregnancy_from_months(
             }
         )
     lmp = lmp_from_months(months, today)
-    return _pregnancy_create(actor, woman, lmp=lmp, edd=None, estimated=True, id=id, today=today)
+    return _pregnancy_create(
+        actor, woman, lmp=lmp, edd=None, estimated=True, id=id, today=today, made_at=made_at
+    )
 
 
 def _pregnancy_create(
@@ -130,6 +138,7 @@ def _pregnancy_create(
     estimated: bool,
     id: uuid.UUID | None,
     today: datetime.date,
+    made_at: datetime.datetime | None = None,
 ) -> Pregnancy:
     edd = _expected_date(lmp, edd, today)
     existing = replay(
@@ -142,7 +151,7 @@ def _pregnancy_create(
     pregnancy = Pregnancy(
         woman=woman, lmp=lmp, lmp_estimated=estimated, edd=edd, created_by=acting_user(actor)
     )
-    create_audited(pregnancy, actor=actor, id=id)
+    create_audited(pregnancy, actor=actor, id=id, made_at=made_at)
     if not selectors.open_enrollments(person=woman, program=FollowupProgram.PREGNANCY).exists():
         enrollment_start(
             actor=actor, person=woman, program=FollowupProgram.PREGNANCY, start=min(today, edd)

@@ -39,6 +39,7 @@ def referral_create(
     reason_text: str = "",
     visit: Visit | None = None,
     id: uuid.UUID | None = None,  # the device's id
+    made_at: datetime.datetime | None = None,  # when the device says it was made
 ) -> Referral:
     """Refer an active person to a health center; the follow-up visit is scheduled 3 days
     later."""
@@ -69,7 +70,7 @@ def referral_create(
         urgency=urgency,
         created_by=acting_user(actor),
     )
-    create_audited(referral, actor=actor, id=id)
+    create_audited(referral, actor=actor, id=id, made_at=made_at)
     engine.schedule_referral_followup(referral, actor=actor)
     records_changed(source=SOURCE_REFERRAL, cells=[(person.household.community_id, referred_on)])
     return referral

@@ -235,6 +235,7 @@ def _visit_record(
                 for topic in data.get("topics") or []
             ],
             notes=data.get("notes") or "",
+            made_at=data.get("made_at"),
         )
     except ValidationError as exc:
         raise renamed(exc) from exc

@@ -208,6 +208,7 @@ def visit_record(
     referral_outcomes: list[ReferralOutcomeIn] | None = None,
     notes: str = "",
     refer: bool = True,
+    made_at: datetime.datetime | None = None,  # when the device says it was made
 ) -> Visit:
     """Record a home visit by the actor (a CHW of the household's community).
 
@@ -237,7 +238,7 @@ def visit_record(
     checked = _checked(household, date, people, children, pregnancies, education)
     visit = Visit(household=household, chw=chw, date=date, notes=notes.strip())
     visit.fingerprint, visit.created_by = sent, chw
-    create_audited(visit, actor=chw, id=id)
+    create_audited(visit, actor=chw, id=id, made_at=made_at)
     visit.people.set(list(checked.seen))  # type: ignore[arg-type]
     suggestions = _save_child_checks(visit, children, checked)
     suggestions += _save_pregnancy_checks(visit, pregnancies, checked)

@@ -1,9 +1,10 @@
+import uuid
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jigiya.core.forms import DATE
+from jigiya.core.forms import DATE, MadeAtField
 from jigiya.places.models import Place
 from jigiya.registry.models import (
     LEAST_ACCESS_CRITERIA,
@@ -15,6 +16,8 @@ from jigiya.registry.models import (
 
 
 class HouseholdForm(forms.Form):
+    id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)  # the device's id
+    made_at = MadeAtField()
     community = forms.ModelChoiceField(label=_("Community"), queryset=Place.objects.none())
     name = forms.CharField(label=_("Household name"), max_length=120)
     landmark = forms.CharField(label=_("How to find it"), max_length=200, required=False)
@@ -56,6 +59,14 @@ class PersonForm(forms.Form):
     confirm_duplicate = forms.BooleanField(
         label=_("I checked: this is not someone already registered"), required=False
     )
+
+
+class PersonNewForm(PersonForm):
+    """A person registered from the household page: with the device's id, so the same form
+    sent twice (a network that dropped, the outbox sending it again) registers her once."""
+
+    id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    made_at = MadeAtField()
 
 
 class HouseholdEditForm(forms.Form):

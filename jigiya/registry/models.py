@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from jigiya.core.models import BaseModel
+from jigiya.core.models import BaseModel, made_at_field
 
 
 class Sex(models.TextChoices):
@@ -63,6 +63,7 @@ class Household(BaseModel):
         related_name="households",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    made_at = made_at_field()
 
     class Meta:
         ordering = ["name"]
@@ -105,6 +106,7 @@ class Person(BaseModel):
     )
     # `name_key(given_name, family_name)`, kept by the services: what duplicates are found by.
     name_key = models.CharField(max_length=170, blank=True, editable=False)
+    made_at = made_at_field()
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -214,6 +216,7 @@ class Pregnancy(BaseModel):
         _("outcome"), max_length=16, choices=BirthOutcome.choices, blank=True
     )
     is_active = models.BooleanField(_("active"), default=True)
+    made_at = made_at_field()
 
     class Meta:
         ordering = ["-edd"]

@@ -60,6 +60,7 @@ def household_create(
     community: Place,
     name: str,
     id: uuid.UUID | None = None,  # the device's id
+    made_at: datetime.datetime | None = None,  # when the device says it was made
     landmark: str = "",
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
@@ -91,7 +92,7 @@ def household_create(
     if chw is not None and not has_perm_at(chw, Perm.HEALTH_RECORD, community.path):
         raise ValidationError({"chw": _("This CHW does not work in this community.")})
     household = Household(created_by=acting_user(actor), **fields)
-    create_audited(household, actor=actor, id=id)
+    create_audited(household, actor=actor, id=id, made_at=made_at)
     return household
 
 
@@ -230,6 +231,7 @@ def person_register(
     sex: str,
     relationship: str,
     id: uuid.UUID | None = None,  # the device's id
+    made_at: datetime.datetime | None = None,  # when the device says it was made
     birth_date: datetime.date | None = None,
     age_years: int | None = None,
     phone: str = "",
@@ -257,7 +259,7 @@ def person_register(
         _refuse_duplicates(household.community, fields)
     person = Person(birth_date_estimated=estimated, created_by=acting_user(actor), **fields)
     person.name_key = name_key(person.given_name, person.family_name)
-    create_audited(person, actor=actor, id=id)
+    create_audited(person, actor=actor, id=id, made_at=made_at)
     if relationship == Relationship.HEAD and household.head_id is None:
         Household.objects.filter(pk=household.pk).update(head=person)
         household.head = person

@@ -98,7 +98,7 @@ def person_create(request: HttpRequest, household_id: str) -> HttpResponse:
     household = _household_for_record(request, household_id)
     return form_page(
         request,
-        forms.PersonForm(request.POST or None),
+        forms.PersonNewForm(request.POST or None),
         save=lambda data: services.person_register(actor=request.user, household=household, **data),
         template=FORM,
         context={"title": _("New member of %(household)s") % {"household": household}},

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jigiya.core.forms import DATE
+from jigiya.core.forms import DATE, MadeAtField
 from jigiya.places.models import Place
 from jigiya.registry.models import Person
 from jigiya.savings.models import (
@@ -194,6 +194,7 @@ class MeetingForm(forms.Form):
     the first time), paying the health contribution; the facilitator changes only exceptions."""
 
     id = forms.UUIDField(widget=forms.HiddenInput)
+    made_at = MadeAtField()
     held_on = forms.DateField(label=_("Date"), widget=DATE)
     counted_loan_fund = forms.IntegerField(label=_("Loan fund cash counted"), min_value=0)
     counted_health_fund = forms.IntegerField(label=_("Health fund cash counted"), min_value=0)
@@ -415,4 +416,5 @@ class MeetingForm(forms.Form):
             counted_health_fund=data["counted_health_fund"],
             difference_note=data.get("difference_note") or "",
             confirmed_by_id=data["confirmed_by"].pk if data.get("confirmed_by") else None,
+            made_at=data.get("made_at"),
         )

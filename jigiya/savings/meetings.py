@@ -24,7 +24,7 @@ from jigiya.core.audit import audit_record
 from jigiya.core.bounds import not_before, text_within, within_program
 from jigiya.core.errors import Conflict
 from jigiya.core.money import format_fcfa
-from jigiya.core.retries import fingerprint, replay
+from jigiya.core.retries import fingerprint, made_on_phone, replay
 from jigiya.core.typography import colon
 from jigiya.savings import ledger, limits, selectors
 from jigiya.savings.common import (
@@ -106,11 +106,15 @@ class MeetingData:
     expenses: list[CashLine] = field(default_factory=list)
     difference_note: str = ""
     confirmed_by_id: uuid.UUID | None = None
+    # When the facilitator's phone says the meeting was made: kept on the meeting, not part
+    # of its content (the same meeting sent again later is the same meeting).
+    made_at: datetime.datetime | None = None
 
     def fingerprint(self) -> str:
         """A hash of the content: the same meeting sent twice has the same fingerprint (the
         order of the member lines does not matter)."""
         content = asdict(self)
+        del content["made_at"]
         content["members"] = sorted(content["members"], key=lambda line: str(line["membership_id"]))
         return fingerprint(**content)
 
@@ -139,6 +143,7 @@ class MeetingData:
             counted_health_fund=payload["counted_health_fund"],
             difference_note=payload["difference_note"],
             confirmed_by_id=uid(payload["confirmed_by_id"]),
+            made_at=made_on_phone(payload.get("made_at")),
         )
 
 
@@ -850,6 +855,7 @@ def _seal(
         difference_note=data.difference_note.strip(),
         confirmed_by=confirmed_by,
         sealed_at=timezone.now(),
+        made_at=made_on_phone(data.made_at),
         created_by=acting_user(actor),
     )
     meeting.full_clean()

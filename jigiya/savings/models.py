@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from jigiya.core.models import BaseModel
+from jigiya.core.models import BaseModel, made_at_field
 
 
 class GroupStatus(models.TextChoices):
@@ -366,6 +366,7 @@ class Meeting(BaseModel):
         related_name="+",
     )
     sealed_at = models.DateTimeField(_("sealed at"))
+    made_at = made_at_field()
 
     class Meta:
         ordering = ["group", "-held_on"]

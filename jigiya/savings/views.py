@@ -128,6 +128,7 @@ def meeting_new(request: HttpRequest, group_id: str) -> HttpResponse:
         cycle=cycle,
         last_shares=selectors.last_shares(group),
     )
+    conflict = False
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_record(actor=request.user, group=group, data=form.to_data())
@@ -138,6 +139,7 @@ def meeting_new(request: HttpRequest, group_id: str) -> HttpResponse:
                     form.add_error(target, error)
         except Conflict as exc:
             form.add_error(None, exc.message)
+            conflict = True
         else:
             if isinstance(meeting, Approval):
                 messages.warning(
@@ -150,7 +152,7 @@ def meeting_new(request: HttpRequest, group_id: str) -> HttpResponse:
             else:
                 messages.success(request, _("Meeting recorded and sealed."))
             return redirect(meeting.get_absolute_url())
-    status = 400 if form.errors else 200
+    status = 409 if conflict else 400 if form.errors else 200
     totals = form.totals(selectors.cash_in_boxes(group))
     return render(
         request,

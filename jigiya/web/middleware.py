@@ -1,5 +1,6 @@
 import logging
 from collections.abc import Callable
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core import signals
@@ -126,3 +127,21 @@ FALLBACK_500 = (
     "<p>Rien n'a été enregistré ; réessayez dans un instant.</p>"
     "<p>Nothing was saved; try again in a moment.</p>"
 )
+
+
+class OfflineUserMiddleware:
+    """Names the logged-in user on every HTML page (`X-Jigiya-User`): the service worker keeps
+    a page in that user's own cache only, so on a shared phone nobody reads another's pages
+    offline (web/offline.py, issue 16)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.headers.get("Content-Type", "").startswith("text/html"):
+            return response
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers["X-Jigiya-User"] = quote(user.get_username())
+        return response

@@ -6,6 +6,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from jigiya.core.errors import Conflict
 from jigiya.core.retries import created_or_replayed, fingerprint, replay, was_replayed
@@ -55,3 +56,29 @@ def test_the_api_answers_201_for_a_new_record_and_200_for_a_replay_with_the_body
 
     assert (created.status_code, created.value) == (201, body)
     assert (replayed.status_code, replayed.value) == (200, body)
+
+
+def test_the_time_a_phone_made_a_record_is_kept_unless_it_is_not_a_time_or_ahead():
+    from jigiya.core.forms import MadeAtField
+    from jigiya.core.retries import made_on_phone
+
+    utc = datetime.UTC
+    with time_machine.travel(datetime.datetime(2025, 6, 10, 9, 0, tzinfo=utc), tick=False):
+        assert made_on_phone("2025-06-08T07:15:00Z") == datetime.datetime(
+            2025, 6, 8, 7, 15, tzinfo=utc
+        )
+        assert made_on_phone("2025-06-08T07:15:00") == datetime.datetime(
+            2025, 6, 8, 7, 15, tzinfo=utc
+        )
+        assert made_on_phone("2030-01-01T00:00:00Z") == datetime.datetime(
+            2025, 6, 10, 9, 0, tzinfo=utc
+        )
+        assert made_on_phone("yesterday") is None
+        assert made_on_phone("2025-13-45T99:00:00Z") is None
+        assert made_on_phone(None) is None
+        field = MadeAtField()
+        assert field.clean("") is None
+        assert field.clean("x" * 41) is None
+        assert field.clean("2025-06-08T07:15:00.123Z") == datetime.datetime(
+            2025, 6, 8, 7, 15, 0, 123000, tzinfo=utc
+        )

@@ -22,7 +22,8 @@ from jigiya.accounts.roles import Role
 from jigiya.api import api
 
 SKIPPED_PREFIXES = ("django-admin/", "i18n/", "api/v1/", "static/")
-PUBLIC = {"accounts:login", "accounts:logout", "healthz"}
+# The field client's service worker and manifest hold no data: public, like the static files.
+PUBLIC = {"accounts:login", "accounts:logout", "healthz", "service_worker", "web_manifest"}
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
