@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from jigiya.core.appendonly import AppendOnlyModel
 from jigiya.core.models import BaseModel
 
 # Days after a delivery during which a woman stays eligible (postpartum).
@@ -408,15 +409,7 @@ class EntryKind(models.TextChoices):
     REVERSAL = "reversal", _("reversal")
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> int:
-        raise ValueError("The care payments ledger is append-only.")
-
-    def delete(self) -> Any:
-        raise ValueError("The care payments ledger is append-only.")
-
-
-class PaymentEntry(models.Model):
+class PaymentEntry(AppendOnlyModel):
     """One entry of a health center's payments ledger: a claim paid (a positive amount) or a
     payment reversed (negative, pointing at it). Append-only and hash-chained (`ledger.py`)."""
 
@@ -457,8 +450,6 @@ class PaymentEntry(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["health_center", "seq"]
         verbose_name = _("payment entry")
@@ -474,11 +465,3 @@ class PaymentEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.get_kind_display()} {self.amount}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ValueError("Payment entries are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("Payment entries are append-only.")

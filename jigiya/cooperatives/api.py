@@ -4,13 +4,11 @@ content → 409). Bodies are read only once the object in the path is known to b
 (outside: 404, never 422)."""
 
 import uuid
-from typing import Any, TypeVar
+from typing import Any
 
-import pydantic
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
-from ninja.errors import ValidationError as SchemaError
 from ninja.pagination import paginate
 
 from jigiya.accounts.access import get_in_scope, require_perm_at
@@ -59,32 +57,13 @@ from jigiya.cooperatives.schemas import (
     CoopTrainingIn,
     CoopTrainingOut,
 )
-from jigiya.core.api import Pagination
+from jigiya.core.api import Pagination, body_doc, parse_body
 from jigiya.core.retries import created_or_replayed
 from jigiya.donors.models import Funding
 from jigiya.places.models import Place
 from jigiya.registry.models import Person
 
 router = Router(tags=["cooperatives"])
-S = TypeVar("S", bound=pydantic.BaseModel)
-
-
-def _body(request: HttpRequest, schema: type[S]) -> S:
-    try:
-        return schema.model_validate_json(request.body or b"{}")
-    except pydantic.ValidationError as exc:
-        raise SchemaError(
-            [{**error, "loc": ("body", *error.get("loc", ()))} for error in exc.errors()]
-        ) from exc
-
-
-def _doc(schema: type[pydantic.BaseModel]) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": schema.model_json_schema()}},
-        }
-    }
 
 
 def _recording(request: HttpRequest, cooperative_id: uuid.UUID) -> Cooperative:
@@ -122,14 +101,14 @@ def cooperative_detail(request: HttpRequest, cooperative_id: uuid.UUID) -> dict[
 @router.post(
     "/places/{place_id}/cooperatives",
     response={200: CooperativeOut, 201: CooperativeOut},
-    openapi_extra=_doc(CooperativeIn),
+    openapi_extra=body_doc(CooperativeIn),
 )
 def cooperative_create(request: HttpRequest, place_id: uuid.UUID) -> Status:
     """A new cooperative in the community `place_id` (body: `CooperativeIn`)."""
     place = get_in_scope(
         Place.objects.all(), request.user, Perm.COOPERATIVES_RECORD, "path", pk=place_id
     )
-    data = _body(request, CooperativeIn)
+    data = parse_body(CooperativeIn, request)
     coop = services.cooperative_create(
         actor=request.user, community=place, name=data.name, activity=data.activity,
         formed_on=data.formed_on, id=data.id,
@@ -140,12 +119,12 @@ def cooperative_create(request: HttpRequest, place_id: uuid.UUID) -> Status:
 @router.post(
     "/cooperatives/{cooperative_id}/members",
     response={200: CoopMemberOut, 201: CoopMemberOut},
-    openapi_extra=_doc(CoopMemberIn),
+    openapi_extra=body_doc(CoopMemberIn),
 )
 def member_add(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     """A woman of the registry joins (body: `CoopMemberIn`); a member added twice: 400."""
     coop = _recording(request, cooperative_id)
-    data = _body(request, CoopMemberIn)
+    data = parse_body(CoopMemberIn, request)
     person = get_in_scope(
         Person.objects.select_related("household__community"), request.user,
         Perm.COOPERATIVES_RECORD, "household__community__path", pk=data.person_id,
@@ -160,12 +139,12 @@ def member_add(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
 @router.post(
     "/cooperatives/{cooperative_id}/batches",
     response={200: CoopBatchOut, 201: CoopBatchOut},
-    openapi_extra=_doc(CoopBatchIn),
+    openapi_extra=body_doc(CoopBatchIn),
 )
 def batch_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     """A production batch (body: `CoopBatchIn`): inputs out and output in, in one stock entry."""
     coop = _recording(request, cooperative_id)
-    data = _body(request, CoopBatchIn)
+    data = parse_body(CoopBatchIn, request)
     batch = services.batch_record(
         actor=request.user,
         cooperative=coop,
@@ -183,11 +162,11 @@ def batch_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
 @router.post(
     "/cooperatives/{cooperative_id}/purchases",
     response={200: CoopPurchaseOut, 201: CoopPurchaseOut},
-    openapi_extra=_doc(CoopPurchaseIn),
+    openapi_extra=body_doc(CoopPurchaseIn),
 )
 def purchase_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     coop = _recording(request, cooperative_id)
-    data = _body(request, CoopPurchaseIn)
+    data = parse_body(CoopPurchaseIn, request)
     purchase = services.purchase_record(
         actor=request.user, cooperative=coop, data=services.PurchaseData(**data.model_dump())
     )
@@ -201,12 +180,12 @@ def _lines(lines: list[Any]) -> list[services.LineData]:
 @router.post(
     "/cooperatives/{cooperative_id}/sales",
     response={200: CoopSaleOut, 201: CoopSaleOut},
-    openapi_extra=_doc(CoopSaleIn),
+    openapi_extra=body_doc(CoopSaleIn),
 )
 def sale_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     """A walk-in sale (body: `CoopSaleIn`) at the walk-in prices of its day."""
     coop = _recording(request, cooperative_id)
-    data = _body(request, CoopSaleIn)
+    data = parse_body(CoopSaleIn, request)
     sale = services.sale_record(
         actor=request.user,
         cooperative=coop,
@@ -227,11 +206,11 @@ def _order_out(order: Any) -> dict[str, Any]:
 @router.post(
     "/cooperatives/{cooperative_id}/orders",
     response={200: CoopOrderOut, 201: CoopOrderOut},
-    openapi_extra=_doc(CoopOrderIn),
+    openapi_extra=body_doc(CoopOrderIn),
 )
 def order_create(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     coop = _recording(request, cooperative_id)
-    data = _body(request, CoopOrderIn)
+    data = parse_body(CoopOrderIn, request)
     order = services.order_create(
         actor=request.user,
         cooperative=coop,
@@ -248,12 +227,12 @@ def order_detail(request: HttpRequest, order_id: uuid.UUID) -> dict[str, Any]:
 @router.post(
     "/cooperatives/orders/{order_id}/deliveries",
     response={200: CoopDeliveryOut, 201: CoopDeliveryOut},
-    openapi_extra=_doc(CoopDeliveryIn),
+    openapi_extra=body_doc(CoopDeliveryIn),
 )
 def delivery_record(request: HttpRequest, order_id: uuid.UUID) -> Status:
     order = selectors.order_get(user=request.user, order_id=order_id)
     require_perm_at(request.user, Perm.COOPERATIVES_RECORD, order.cooperative.community)
-    data = _body(request, CoopDeliveryIn)
+    data = parse_body(CoopDeliveryIn, request)
     delivery = services.delivery_record(
         actor=request.user,
         order=order,
@@ -265,12 +244,12 @@ def delivery_record(request: HttpRequest, order_id: uuid.UUID) -> Status:
 @router.post(
     "/cooperatives/{cooperative_id}/payments",
     response={200: CoopPaymentOut, 201: CoopPaymentOut},
-    openapi_extra=_doc(CoopPaymentIn),
+    openapi_extra=body_doc(CoopPaymentIn),
 )
 def payment_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     """A payment for a sale or an order of this cooperative, never above what it owes."""
     coop = _recording(request, cooperative_id)
-    data = _body(request, CoopPaymentIn)
+    data = parse_body(CoopPaymentIn, request)
     sale = coop.sales.filter(pk=data.sale_id).first() if data.sale_id else None
     order = coop.orders.filter(pk=data.order_id).first() if data.order_id else None
     payment = services.payment_record(
@@ -283,11 +262,11 @@ def payment_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
 @router.post(
     "/cooperatives/{cooperative_id}/distributions",
     response={200: CoopDistributionOut, 201: CoopDistributionOut},
-    openapi_extra=_doc(CoopDistributionIn),
+    openapi_extra=body_doc(CoopDistributionIn),
 )
 def distribution_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     coop = _recording(request, cooperative_id)
-    data = _body(request, CoopDistributionIn)
+    data = parse_body(CoopDistributionIn, request)
     given = services.distribution_record(
         actor=request.user, cooperative=coop, data=services.DistributionData(**data.model_dump())
     )
@@ -297,12 +276,12 @@ def distribution_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Stat
 @router.post(
     "/cooperatives/{cooperative_id}/losses",
     response={200: CoopLossOut, 201: CoopLossOut},
-    openapi_extra=_doc(CoopLossIn),
+    openapi_extra=body_doc(CoopLossIn),
 )
 def loss_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     """Units lost, with the reason (body: `CoopLossIn`): stock out."""
     coop = _recording(request, cooperative_id)
-    data = _body(request, CoopLossIn)
+    data = parse_body(CoopLossIn, request)
     entry = services.loss_record(actor=request.user, cooperative=coop, **data.model_dump())
     return created_or_replayed(entry)
 
@@ -310,12 +289,12 @@ def loss_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
 @router.post(
     "/cooperatives/{cooperative_id}/expenses",
     response={200: CoopCashOut, 201: CoopCashOut},
-    openapi_extra=_doc(CoopExpenseIn),
+    openapi_extra=body_doc(CoopExpenseIn),
 )
 def expense_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     """An expense paid from the cash (body: `CoopExpenseIn`); never more than the cash holds."""
     coop = _recording(request, cooperative_id)
-    data = _body(request, CoopExpenseIn)
+    data = parse_body(CoopExpenseIn, request)
     entry = services.expense_record(actor=request.user, cooperative=coop, **data.model_dump())
     return created_or_replayed(entry)
 
@@ -323,13 +302,13 @@ def expense_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
 @router.post(
     "/cooperatives/{cooperative_id}/closes",
     response={200: CoopCloseOut, 201: CoopCloseOut},
-    openapi_extra=_doc(CoopCloseIn),
+    openapi_extra=body_doc(CoopCloseIn),
 )
 def period_close(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     """Close the period up to `ends_on` (body: `CoopCloseIn`): the surplus shared by the rule, to
     the franc. The same close again: 200; the same period with another rule: 409."""
     coop = _recording(request, cooperative_id)
-    data = _body(request, CoopCloseIn)
+    data = parse_body(CoopCloseIn, request)
     close = services.period_close(
         actor=request.user, cooperative=coop, ends_on=data.ends_on, rule=data.rule
     )
@@ -343,12 +322,12 @@ def period_close(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
 @router.post(
     "/cooperatives/{cooperative_id}/trainings",
     response={200: CoopTrainingOut, 201: CoopTrainingOut},
-    openapi_extra=_doc(CoopTrainingIn),
+    openapi_extra=body_doc(CoopTrainingIn),
 )
 def training_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     """A training with who attended and who was certified (body: `CoopTrainingIn`)."""
     coop = _recording(request, cooperative_id)
-    data = _body(request, CoopTrainingIn)
+    data = parse_body(CoopTrainingIn, request)
     training = services.training_record(actor=request.user, cooperative=coop, **data.model_dump())
     return created_or_replayed(training)
 
@@ -356,13 +335,13 @@ def training_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
 @router.post(
     "/cooperatives/{cooperative_id}/union-dues",
     response={200: CoopDuesOut, 201: CoopDuesOut},
-    openapi_extra=_doc(CoopDuesIn),
+    openapi_extra=body_doc(CoopDuesIn),
 )
 def dues_pay(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     """The cooperative pays (part of) its union dues for a year from its cash (body:
     `CoopDuesIn`)."""
     coop = _recording(request, cooperative_id)
-    data = _body(request, CoopDuesIn)
+    data = parse_body(CoopDuesIn, request)
     member = get_object_or_404(UnionMember, union_id=data.union_id, cooperative=coop)
     payment = services.dues_pay(
         actor=request.user, member=member, year=data.year, amount=data.amount,
@@ -374,12 +353,12 @@ def dues_pay(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
 @router.post(
     "/cooperatives/{cooperative_id}/equipment",
     response={200: CoopEquipmentOut, 201: CoopEquipmentOut},
-    openapi_extra=_doc(CoopEquipmentIn),
+    openapi_extra=body_doc(CoopEquipmentIn),
 )
 def equipment_add(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     """An item of the equipment register, maybe paid by a grant (body: `CoopEquipmentIn`)."""
     coop = _recording(request, cooperative_id)
-    data = _body(request, CoopEquipmentIn).model_dump()
+    data = parse_body(CoopEquipmentIn, request).model_dump()
     funding_id = data.pop("funding_id")
     funding = Funding.objects.filter(pk=funding_id).first() if funding_id else None
     equipment = services.equipment_add(
@@ -397,12 +376,12 @@ def _equipment(request: HttpRequest, equipment_id: uuid.UUID) -> Equipment:
 @router.post(
     "/cooperatives/equipment/{equipment_id}/maintenance",
     response={200: CoopMaintenanceOut, 201: CoopMaintenanceOut},
-    openapi_extra=_doc(CoopMaintenanceIn),
+    openapi_extra=body_doc(CoopMaintenanceIn),
 )
 def equipment_maintain(request: HttpRequest, equipment_id: uuid.UUID) -> Status:
     """Log maintenance of an item and its condition after; a cost is paid from the cash."""
     equipment = _equipment(request, equipment_id)
-    data = _body(request, CoopMaintenanceIn)
+    data = parse_body(CoopMaintenanceIn, request)
     log = services.equipment_maintain(actor=request.user, equipment=equipment, **data.model_dump())
     return created_or_replayed(log)
 
@@ -410,12 +389,12 @@ def equipment_maintain(request: HttpRequest, equipment_id: uuid.UUID) -> Status:
 @router.post(
     "/cooperatives/equipment/{equipment_id}/disposal",
     response=CoopEquipmentOut,
-    openapi_extra=_doc(CoopDisposalIn),
+    openapi_extra=body_doc(CoopDisposalIn),
 )
 def equipment_dispose(request: HttpRequest, equipment_id: uuid.UUID) -> Equipment:
     """The item leaves the register, with why (body: `CoopDisposalIn`); the same again: 200."""
     equipment = _equipment(request, equipment_id)
-    data = _body(request, CoopDisposalIn)
+    data = parse_body(CoopDisposalIn, request)
     return services.equipment_dispose(actor=request.user, equipment=equipment, **data.model_dump())
 
 
@@ -436,12 +415,12 @@ def _count_out(count: Any) -> dict[str, Any]:
 @router.post(
     "/cooperatives/{cooperative_id}/counts",
     response={200: CoopCountOut, 201: CoopCountOut},
-    openapi_extra=_doc(CoopCountIn),
+    openapi_extra=body_doc(CoopCountIn),
 )
 def stock_count_record(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
     """A physical count (body: `CoopCountIn`), kept beside the books; nothing is posted."""
     coop = _recording(request, cooperative_id)
-    data = _body(request, CoopCountIn)
+    data = parse_body(CoopCountIn, request)
     count = services.stock_count_record(
         actor=request.user, cooperative=coop, counted_on=data.counted_on, id=data.id,
         counts={line.product_id: line.counted for line in data.lines},
@@ -466,12 +445,12 @@ def stock_count_approve(request: HttpRequest, count_id: uuid.UUID) -> dict[str, 
 @router.post(
     "/cooperatives/counts/{count_id}/reject",
     response=CoopCountOut,
-    openapi_extra=_doc(CoopRejectIn),
+    openapi_extra=body_doc(CoopRejectIn),
 )
 def stock_count_reject(request: HttpRequest, count_id: uuid.UUID) -> dict[str, Any]:
     """A second officer rejects the count, with why (body: `CoopRejectIn`): nothing posted."""
     count = _count(request, count_id)
-    data = _body(request, CoopRejectIn)
+    data = parse_body(CoopRejectIn, request)
     count = services.stock_count_reject(actor=request.user, count=count, reason=data.reason)
     return _count_out(count)
 
@@ -479,14 +458,14 @@ def stock_count_reject(request: HttpRequest, count_id: uuid.UUID) -> dict[str, A
 @router.post(
     "/places/{place_id}/preparing-groups",
     response={200: CoopPreparingGroupOut, 201: CoopPreparingGroupOut},
-    openapi_extra=_doc(CoopPreparingGroupIn),
+    openapi_extra=body_doc(CoopPreparingGroupIn),
 )
 def preparing_group_create(request: HttpRequest, place_id: uuid.UUID) -> Status:
     """A women's group preparing a cooperative in the community `place_id`."""
     place = get_in_scope(
         Place.objects.all(), request.user, Perm.COOPERATIVES_RECORD, "path", pk=place_id
     )
-    data = _body(request, CoopPreparingGroupIn)
+    data = parse_body(CoopPreparingGroupIn, request)
     group = services.preparing_group_create(
         actor=request.user, community=place, **data.model_dump()
     )
@@ -496,13 +475,13 @@ def preparing_group_create(request: HttpRequest, place_id: uuid.UUID) -> Status:
 @router.post(
     "/cooperatives/preparing-groups/{preparing_group_id}/stages",
     response=CoopPreparingGroupOut,
-    openapi_extra=_doc(CoopStageIn),
+    openapi_extra=body_doc(CoopStageIn),
 )
 def preparing_group_advance(request: HttpRequest, preparing_group_id: uuid.UUID) -> Any:
     """The group reaches a later stage (or drops out); "formed" names its cooperative."""
     group = selectors.preparing_group_get(user=request.user, group_id=preparing_group_id)
     require_perm_at(request.user, Perm.COOPERATIVES_RECORD, group.community)
-    data = _body(request, CoopStageIn).model_dump()
+    data = parse_body(CoopStageIn, request).model_dump()
     coop_id = data.pop("cooperative_id")
     coop = selectors.cooperative_get(user=request.user, cooperative_id=coop_id) if coop_id else None
     return services.preparing_group_advance(

@@ -9,7 +9,6 @@ refuse a negative balance; `verify` checks it against the lines. Quantities are 
 """
 
 import datetime
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from jigiya.core.appendonly import AppendOnlyModel
 from jigiya.core.models import BaseModel
 
 
@@ -262,15 +262,7 @@ class MovementKind(models.TextChoices):
     ADJUSTMENT = "adjustment", _("Count adjustment")
 
 
-class LedgerQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> int:
-        raise ValueError("Stock ledger rows are append-only.")
-
-    def delete(self) -> Any:
-        raise ValueError("Stock ledger rows are append-only.")
-
-
-class StockEntry(models.Model):
+class StockEntry(AppendOnlyModel):
     """One posting to a cooperative's stock: one or more lines, each a product and a signed
     whole quantity. Numbered 1, 2, 3… per cooperative; `hash` chains it to the one before."""
 
@@ -289,8 +281,6 @@ class StockEntry(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = LedgerQuerySet.as_manager()
-
     class Meta:
         ordering = ["cooperative", "seq"]
         verbose_name = _("stock entry")
@@ -302,16 +292,8 @@ class StockEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.cooperative_id} #{self.seq} {self.kind}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ValueError("Stock ledger rows are append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("Stock ledger rows are append-only.")
-
-
-class StockLine(models.Model):
+class StockLine(AppendOnlyModel):
     id = models.BigAutoField(primary_key=True)
     entry = models.ForeignKey(StockEntry, on_delete=models.PROTECT, related_name="lines")
     cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
@@ -320,8 +302,6 @@ class StockLine(models.Model):
     on = models.DateField()
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="stock_lines")
     quantity = models.BigIntegerField()
-
-    objects = LedgerQuerySet.as_manager()
 
     class Meta:
         ordering = ["cooperative", "seq", "position"]
@@ -332,14 +312,6 @@ class StockLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} {self.quantity:+d}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ValueError("Stock ledger rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("Stock ledger rows are append-only.")
 
 
 class StockLevel(models.Model):
@@ -778,7 +750,7 @@ class CashKind(models.TextChoices):
     DUES = "dues", _("Union dues")
 
 
-class CashEntry(models.Model):
+class CashEntry(AppendOnlyModel):
     """One movement of the cooperative's cash: a signed whole amount of FCFA (+ in, - out).
     Append-only and hash-chained per cooperative, like the stock ledger; the cash never goes
     below zero."""
@@ -799,8 +771,6 @@ class CashEntry(models.Model):
     hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = LedgerQuerySet.as_manager()
-
     class Meta:
         ordering = ["cooperative", "seq"]
         verbose_name = _("cash entry")
@@ -813,14 +783,6 @@ class CashEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cooperative_id} #{self.seq} {self.kind} {self.amount:+d}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ValueError("Cash ledger rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("Cash ledger rows are append-only.")
 
 
 class ShareRule(models.TextChoices):
@@ -1171,7 +1133,7 @@ class Attendance(models.Model):
         return f"{self.participant_id} {self.day}"
 
 
-class DuesPayment(models.Model):
+class DuesPayment(AppendOnlyModel):
     """A member cooperative's payment of its union dues for a year: the union's receipt,
     written once with the cooperative's cash entry that paid it (append-only, like the cash)."""
 
@@ -1197,11 +1159,6 @@ class DuesPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.year}: {self.amount}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ValueError("Union dues payments are append-only.")
-        super().save(*args, **kwargs)
 
 
 class BoardRole(models.TextChoices):

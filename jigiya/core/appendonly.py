@@ -1,8 +1,10 @@
-"""Append-only tables refuse UPDATE and DELETE in the database itself.
+"""Append-only tables refuse UPDATE and DELETE, in the ORM and in the database itself.
 
-The models already refuse an update or a delete (`save`, `delete`, their querysets) and
-`jigiya verify-ledgers` finds a change made behind their back; these triggers make a direct SQL
-edit (psql, the sqlite3 shell, a script on the server) fail instead of being only found later.
+In the ORM: a ledger (or the audit trail) subclasses `AppendOnlyModel`, whose `save` of an
+existing row, `delete`, and queryset `update()` / `delete()` raise `AppendOnlyError`. A correction
+is a new row (a reversal), never an edit. `jigiya verify-ledgers` finds a change made behind the
+ORM's back; the triggers below make a direct SQL edit (psql, the sqlite3 shell, a script on the
+server) fail instead of being only found later.
 
 A migration installs them, one table at a time (`guard("savings_entry")`):
 
@@ -23,10 +25,53 @@ holds the owner's rights. Disabling a trigger takes the table owner's rights, as
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
-from django.db import DEFAULT_DB_ALIAS, connections, migrations, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, migrations, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+
+
+class AppendOnlyError(ValueError):
+    """An update or a delete of a row in an append-only table (a programming error: the
+    services only ever add rows). Its message is the database trigger's."""
+
+    def __init__(self, table: str, operation: str) -> None:
+        super().__init__(f"{table} is append-only: {operation} refused")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses `update()`, `bulk_update()` and `delete()`."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(self.model._meta.db_table, "UPDATE")
+
+    # Django's own would call `update()` inside an atomic block, which the refusal would break.
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(self.model._meta.db_table, "UPDATE")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError(self.model._meta.db_table, "DELETE")
+
+
+class AppendOnlyModel(models.Model):
+    """A row written once: saving it again or deleting it raises `AppendOnlyError`.
+
+    The manager keeps the name `objects` and stays out of migrations, so a model that takes this
+    base changes no schema. Install the database's own guard with `guard(table)`."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(self._meta.db_table, "UPDATE")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(self._meta.db_table, "DELETE")
+
 
 _PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$

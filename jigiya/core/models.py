@@ -1,9 +1,10 @@
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from jigiya.core.appendonly import AppendOnlyModel
 
 
 class BaseModel(models.Model):
@@ -34,7 +35,7 @@ class AuditAction(models.TextChoices):
     CHECKPOINT = "checkpoint", _("recorded")
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """One change to a health, money or governance record: who, when, what, before and after.
 
     Append-only: written by `core.audit.audit_record`, never updated or deleted.
@@ -65,11 +66,6 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ValueError("Audit entries are append-only.")
-        super().save(*args, **kwargs)
 
 
 def made_at_field() -> models.DateTimeField:

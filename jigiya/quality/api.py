@@ -4,15 +4,14 @@ projects, PDSA cycles and progress scores), each idempotent per client UUID, and
 table."""
 
 import uuid
-from typing import Any, TypeVar
+from typing import Any
 
-import pydantic
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.errors import ValidationError as SchemaError
 
 from jigiya.accounts.access import require_perm_anywhere
 from jigiya.accounts.roles import Perm
+from jigiya.core.api import body_doc, parse_body
 from jigiya.core.params import parse_day
 from jigiya.core.retries import created_or_replayed
 from jigiya.quality import selectors, services
@@ -38,28 +37,6 @@ from jigiya.quality.schemas import (
 )
 
 router = Router(tags=["quality"])
-S = TypeVar("S", bound=pydantic.BaseModel)
-
-
-def _body(request: HttpRequest, schema: type[S]) -> S:
-    """The body, read only once the health center is known to be the caller's (outside: 404,
-    not 422)."""
-    try:
-        return schema.model_validate_json(request.body or b"{}")
-    except pydantic.ValidationError as exc:
-        raise SchemaError(
-            [{**error, "loc": ("body", *error.get("loc", ()))} for error in exc.errors()]
-        ) from exc
-
-
-def _doc(schema: type[pydantic.BaseModel]) -> dict[str, Any]:
-    body = schema.model_json_schema()
-    defs = body.pop("$defs", {})
-    for prop in body.get("properties", {}).values():
-        ref = prop.get("items", {}).get("$ref")
-        if ref:
-            prop["items"] = defs[ref.rsplit("/", 1)[-1]]
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": body}}}}
 
 
 def _assessment_out(assessment: Any) -> dict[str, Any]:
@@ -69,14 +46,14 @@ def _assessment_out(assessment: Any) -> dict[str, Any]:
 @router.post(
     "/quality/health-centers/{health_center_id}/assessments",
     response={200: AssessmentOut, 201: AssessmentOut},
-    openapi_extra=_doc(AssessmentIn),
+    openapi_extra=body_doc(AssessmentIn),
 )
 def assessment_record(request: HttpRequest, health_center_id: uuid.UUID) -> Status:
     """Record an assessment on the current scorecard version (body: `AssessmentIn`). 201 the
     first time, 200 for the same one again, 409 for the same id with other content; a criterion
     answered twice or a score outside its scale: 400, nothing recorded."""
     center = selectors.center_get(user=request.user, health_center_id=health_center_id)
-    payload = _body(request, AssessmentIn)
+    payload = parse_body(AssessmentIn, request)
     version = selectors.current_version()
     assert version is not None  # shipped by a migration
     assessment = services.assessment_record(
@@ -95,13 +72,13 @@ def assessment_record(request: HttpRequest, health_center_id: uuid.UUID) -> Stat
 @router.post(
     "/quality/health-centers/{health_center_id}/exit-interviews",
     response={200: ExitInterviewOut, 201: ExitInterviewOut},
-    openapi_extra=_doc(ExitInterviewIn),
+    openapi_extra=body_doc(ExitInterviewIn),
 )
 def exit_interview_record(request: HttpRequest, health_center_id: uuid.UUID) -> Status:
     """One respondent's exit interview (body: `ExitInterviewIn`); an answer that is not one of
     the choices: 400, nothing recorded."""
     center = selectors.center_get(user=request.user, health_center_id=health_center_id)
-    payload = _body(request, ExitInterviewIn)
+    payload = parse_body(ExitInterviewIn, request)
     interview = services.exit_interview_record(
         actor=request.user,
         health_center=center,
@@ -115,13 +92,13 @@ def exit_interview_record(request: HttpRequest, health_center_id: uuid.UUID) -> 
 @router.post(
     "/quality/health-centers/{health_center_id}/reported-returns",
     response={200: ReportedReturnOut, 201: ReportedReturnOut},
-    openapi_extra=_doc(ReportedReturnIn),
+    openapi_extra=body_doc(ReportedReturnIn),
 )
 def reported_return_record(request: HttpRequest, health_center_id: uuid.UUID) -> Status:
     """Return to deliver as the health center reports it for a month (body:
     `ReportedReturnIn`): numerator and denominator."""
     center = selectors.center_get(user=request.user, health_center_id=health_center_id)
-    payload = _body(request, ReportedReturnIn)
+    payload = parse_body(ReportedReturnIn, request)
     record = services.reported_return_record(
         actor=request.user,
         health_center=center,
@@ -158,13 +135,13 @@ def ranking(request: HttpRequest, on: str = "") -> list[dict[str, Any]]:
 @router.post(
     "/quality/health-centers/{health_center_id}/team-members",
     response={200: TeamMemberOut, 201: TeamMemberOut},
-    openapi_extra=_doc(TeamMemberIn),
+    openapi_extra=body_doc(TeamMemberIn),
 )
 def team_member_add(request: HttpRequest, health_center_id: uuid.UUID) -> Status:
     """A member of the CSCom's QI team (body: `TeamMemberIn`). 201, the same again 200, the
     same id with other content 409, a role not among the choices 400."""
     center = selectors.center_get(user=request.user, health_center_id=health_center_id)
-    payload = _body(request, TeamMemberIn)
+    payload = parse_body(TeamMemberIn, request)
     member = services.team_member_add(
         actor=request.user, health_center=center, **payload.model_dump()
     )
@@ -174,12 +151,12 @@ def team_member_add(request: HttpRequest, health_center_id: uuid.UUID) -> Status
 @router.post(
     "/quality/health-centers/{health_center_id}/coaching-sessions",
     response={200: CoachingSessionOut, 201: CoachingSessionOut},
-    openapi_extra=_doc(CoachingSessionIn),
+    openapi_extra=body_doc(CoachingSessionIn),
 )
 def coaching_session_record(request: HttpRequest, health_center_id: uuid.UUID) -> Status:
     """A coaching session held at the CSCom (body: `CoachingSessionIn`)."""
     center = selectors.center_get(user=request.user, health_center_id=health_center_id)
-    payload = _body(request, CoachingSessionIn)
+    payload = parse_body(CoachingSessionIn, request)
     session = services.coaching_session_record(
         actor=request.user, health_center=center, **payload.model_dump()
     )
@@ -189,13 +166,13 @@ def coaching_session_record(request: HttpRequest, health_center_id: uuid.UUID) -
 @router.post(
     "/quality/health-centers/{health_center_id}/projects",
     response={200: ProjectOut, 201: ProjectOut},
-    openapi_extra=_doc(ProjectIn),
+    openapi_extra=body_doc(ProjectIn),
 )
 def project_create(request: HttpRequest, health_center_id: uuid.UUID) -> Status:
     """An improvement project with its measures (body: `ProjectIn`); a measure that is not an
     indicator of the catalog: 400, nothing recorded."""
     center = selectors.center_get(user=request.user, health_center_id=health_center_id)
-    payload = _body(request, ProjectIn)
+    payload = parse_body(ProjectIn, request)
     project = services.project_create(
         actor=request.user,
         health_center=center,
@@ -212,13 +189,13 @@ def project_create(request: HttpRequest, health_center_id: uuid.UUID) -> Status:
 @router.post(
     "/quality/projects/{project_id}/pdsa-cycles",
     response={200: PdsaCycleOut, 201: PdsaCycleOut},
-    openapi_extra=_doc(PdsaCycleIn),
+    openapi_extra=body_doc(PdsaCycleIn),
 )
 def pdsa_record(request: HttpRequest, project_id: uuid.UUID) -> Status:
     """A PDSA cycle of the project (body: `PdsaCycleIn`); an act other than adopt, adapt or
     abandon: 400."""
     project = selectors.project_get(user=request.user, project_id=project_id)
-    payload = _body(request, PdsaCycleIn)
+    payload = parse_body(PdsaCycleIn, request)
     cycle = services.pdsa_record(actor=request.user, project=project, **payload.model_dump())
     return created_or_replayed(cycle)
 
@@ -226,13 +203,13 @@ def pdsa_record(request: HttpRequest, project_id: uuid.UUID) -> Status:
 @router.post(
     "/quality/projects/{project_id}/progress-scores",
     response={200: ProgressScoreOut, 201: ProgressScoreOut},
-    openapi_extra=_doc(ProgressScoreIn),
+    openapi_extra=body_doc(ProgressScoreIn),
 )
 def progress_score_record(request: HttpRequest, project_id: uuid.UUID) -> Status:
     """A progress score of the project (body: `ProgressScoreIn`); not by halves, or a second
     score the same day: 400."""
     project = selectors.project_get(user=request.user, project_id=project_id)
-    payload = _body(request, ProgressScoreIn)
+    payload = parse_body(ProgressScoreIn, request)
     record = services.progress_score_record(
         actor=request.user,
         project=project,

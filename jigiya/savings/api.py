@@ -1,13 +1,11 @@
 import uuid
-from typing import Any, TypeVar
+from typing import Any
 
-import pydantic
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.errors import ValidationError as SchemaError
 from ninja.pagination import paginate
 
-from jigiya.core.api import Pagination
+from jigiya.core.api import Pagination, body_doc, parse_body
 from jigiya.core.retries import created_or_replayed
 from jigiya.savings import ledger, selectors, services
 from jigiya.savings.models import Approval, Group, Meeting, Membership
@@ -24,7 +22,6 @@ from jigiya.savings.schemas import (
 )
 
 router = Router(tags=["savings"])
-S = TypeVar("S", bound=pydantic.BaseModel)
 
 
 @router.get("/savings/groups", response=list[GroupOut])
@@ -60,18 +57,8 @@ def group_detail(request: HttpRequest, group_id: uuid.UUID) -> dict[str, Any]:
     }
 
 
-def _body(request: HttpRequest, schema: type[S]) -> S:
-    """The body, read only once the object is known to be the caller's (outside: 404, not 422)."""
-    try:
-        return schema.model_validate_json(request.body or b"{}")
-    except pydantic.ValidationError as exc:
-        raise SchemaError(
-            [{**error, "loc": ("body", *error.get("loc", ()))} for error in exc.errors()]
-        ) from exc
-
-
 def _meeting_data(request: HttpRequest) -> services.MeetingData:
-    payload = _body(request, MeetingIn)
+    payload = parse_body(MeetingIn, request)
     return services.MeetingData(
         id=payload.id,
         held_on=payload.held_on,
@@ -86,31 +73,10 @@ def _meeting_data(request: HttpRequest) -> services.MeetingData:
     )
 
 
-def _inline(schema: dict[str, Any]) -> dict[str, Any]:
-    """The JSON schema with its `$defs` written in place (for the API documentation)."""
-    defs = schema.pop("$defs", {})
-
-    def walk(node: Any) -> Any:
-        if isinstance(node, dict):
-            if "$ref" in node:
-                return walk(dict(defs[node["$ref"].rsplit("/", 1)[-1]]))
-            return {key: walk(value) for key, value in node.items()}
-        if isinstance(node, list):
-            return [walk(item) for item in node]
-        return node
-
-    return walk(schema)
-
-
 @router.post(
     "/savings/groups/{group_id}/meetings",
     response={200: MeetingOut, 201: MeetingOut, 202: ApprovalOut},
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": _inline(MeetingIn.model_json_schema())}},
-        }
-    },
+    openapi_extra=body_doc(MeetingIn),
 )
 def meeting_record(request: HttpRequest, group_id: uuid.UUID) -> Status:
     """Record a whole meeting at once (body: `MeetingIn`). The first time: 201. The same meeting
@@ -145,17 +111,12 @@ def _membership_out(membership: Membership) -> dict[str, Any]:
 @router.post(
     "/savings/members/{membership_id}/role",
     response=MembershipOut,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": RoleIn.model_json_schema()}},
-        }
-    },
+    openapi_extra=body_doc(RoleIn),
 )
 def member_role(request: HttpRequest, membership_id: uuid.UUID) -> dict[str, Any]:
     """Change a member's role (body: `RoleIn`)."""
     membership = selectors.membership_get(user=request.user, membership_id=membership_id)
-    payload = _body(request, RoleIn)
+    payload = parse_body(RoleIn, request)
     return _membership_out(
         services.membership_update(actor=request.user, membership=membership, role=payload.role)
     )
@@ -164,18 +125,13 @@ def member_role(request: HttpRequest, membership_id: uuid.UUID) -> dict[str, Any
 @router.post(
     "/savings/members/{membership_id}/leave",
     response=MembershipOut,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": LeaveIn.model_json_schema()}},
-        }
-    },
+    openapi_extra=body_doc(LeaveIn),
 )
 def member_leave(request: HttpRequest, membership_id: uuid.UUID) -> dict[str, Any]:
     """A member leaves (body: `LeaveIn`); mid-cycle her settlement is posted and returned.
     The same request again returns the same answer; another date is refused (400)."""
     membership = selectors.membership_get(user=request.user, membership_id=membership_id)
-    payload = _body(request, LeaveIn)
+    payload = parse_body(LeaveIn, request)
     return _membership_out(
         services.membership_leave(
             actor=request.user, membership=membership, left_on=payload.left_on
@@ -206,15 +162,10 @@ def approval_approve(request: HttpRequest, approval_id: uuid.UUID) -> Approval:
 @router.post(
     "/savings/approvals/{approval_id}/reject",
     response=ApprovalOut,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": RejectIn.model_json_schema()}},
-        }
-    },
+    openapi_extra=body_doc(RejectIn),
 )
 def approval_reject(request: HttpRequest, approval_id: uuid.UUID) -> Approval:
     """A second officer rejects (body: `RejectIn`, a reason): nothing is posted."""
     approval = selectors.approval_get(user=request.user, approval_id=approval_id)
-    payload = _body(request, RejectIn)
+    payload = parse_body(RejectIn, request)
     return services.approval_reject(actor=request.user, approval=approval, reason=payload.reason)

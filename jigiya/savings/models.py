@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from jigiya.core.appendonly import AppendOnlyModel
 from jigiya.core.models import BaseModel, made_at_field
 
 
@@ -579,17 +580,7 @@ class GrantPurpose(models.TextChoices):
     OTHER = "other", _("Other care")
 
 
-class LedgerQuerySet(models.QuerySet):
-    """Entries and lines are never updated or deleted through the ORM."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise ValueError("The savings ledger is append-only.")
-
-    def delete(self) -> Any:
-        raise ValueError("The savings ledger is append-only.")
-
-
-class Entry(models.Model):
+class Entry(AppendOnlyModel):
     """One balanced posting in a group's ledger, chained to the previous one by its hash.
 
     `hash` = sha256(previous entry's hash + canonical JSON of this entry and its lines), see
@@ -651,8 +642,6 @@ class Entry(models.Model):
         related_name="+",
     )
 
-    objects = LedgerQuerySet.as_manager()
-
     class Meta:
         ordering = ["group", "seq"]
         verbose_name = _("ledger entry")
@@ -665,16 +654,8 @@ class Entry(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.get_kind_display()} {self.on:%Y-%m-%d}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ValueError("Ledger entries are append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("Ledger entries are append-only.")
-
-
-class EntryLine(models.Model):
+class EntryLine(AppendOnlyModel):
     """One debit or credit of an entry. `group`, `seq` and `on` repeat the entry's, so balances
     and the chain check read lines alone, in index order."""
 
@@ -695,8 +676,6 @@ class EntryLine(models.Model):
     loan = models.ForeignKey(
         Loan, on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
     )
-
-    objects = LedgerQuerySet.as_manager()
 
     class Meta:
         ordering = ["group", "seq", "position"]
@@ -719,14 +698,6 @@ class EntryLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} D{self.debit} C{self.credit}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ValueError("Ledger lines are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("Ledger lines are append-only.")
 
     @property
     def signed(self) -> int:

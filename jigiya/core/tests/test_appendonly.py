@@ -1,10 +1,13 @@
-"""The audit trail refuses UPDATE and DELETE in the database itself (triggers installed by the
-migrations, on SQLite and PostgreSQL alike: the suite runs on both)."""
+"""Append-only tables refuse UPDATE and DELETE in the ORM (`AppendOnlyModel`) and in the
+database itself (triggers installed by the migrations, on SQLite and PostgreSQL alike: the suite
+runs on both). The audit trail stands for them all here."""
 
 import pytest
+from django.apps import apps
 from django.db import DatabaseError, connection, transaction
 
 from jigiya.core import appendonly
+from jigiya.core.appendonly import AppendOnlyError, AppendOnlyModel
 from jigiya.core.audit import audit_record
 from jigiya.core.models import AuditEntry
 
@@ -82,3 +85,42 @@ def test_a_failure_inside_suspended_rolls_back_and_keeps_the_guard(cast):
 
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
     assert "append-only" in _refused("DELETE FROM core_auditentry WHERE id = %s", [entry.pk])
+
+
+def _rows() -> list[tuple]:
+    return list(AuditEntry.objects.values_list("id", "action", "object_repr", "changes"))
+
+
+def test_an_append_only_row_is_written_once_then_refuses_every_change_in_the_orm(cast):
+    # Given a row written once
+    entry = audit_record(actor=None, obj=cast.community_a)
+    assert entry is not None
+    before = _rows()
+
+    # When it is saved again, updated or deleted, one row or in bulk
+    entry.object_repr = "forged"
+    with pytest.raises(AppendOnlyError) as saved:
+        entry.save()
+    with pytest.raises(AppendOnlyError) as updated:
+        AuditEntry.objects.filter(pk=entry.pk).update(object_repr="forged")
+    with pytest.raises(AppendOnlyError) as bulk_updated:
+        AuditEntry.objects.bulk_update([entry], ["object_repr"])
+    with pytest.raises(AppendOnlyError) as deleted:
+        entry.delete()
+    with pytest.raises(AppendOnlyError) as bulk_deleted:
+        AuditEntry.objects.all().delete()
+
+    # Then each is refused with the database trigger's words, and nothing changed
+    assert [str(e.value) for e in (saved, updated, bulk_updated)] == [
+        "core_auditentry is append-only: UPDATE refused"
+    ] * 3
+    assert [str(e.value) for e in (deleted, bulk_deleted)] == [
+        "core_auditentry is append-only: DELETE refused"
+    ] * 2
+    assert _rows() == before
+    assert before[0][2] == str(cast.community_a)
+
+
+def test_the_orm_guard_and_the_database_triggers_cover_the_same_tables():
+    models = [model for model in apps.get_models() if issubclass(model, AppendOnlyModel)]
+    assert sorted(model._meta.db_table for model in models) == appendonly.guarded_tables()
