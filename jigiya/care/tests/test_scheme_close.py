@@ -6,6 +6,9 @@ cells once), so the refactor is proven to give the same decisions, audit trail a
 
 import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from jigiya.care import services
 from jigiya.care.models import Coverage
 from jigiya.care.tests.conftest import covered_person
@@ -111,3 +114,38 @@ def test_closing_a_scheme_gives_exact_decisions_audit_entries_and_marks(world):
         ("care.coverage", world.cast.community_a.pk, november),
         ("care.coverage", world.cast.community_b.pk, november),
     }
+
+
+def test_closing_a_scheme_costs_the_same_queries_however_many_decisions(world):
+    """Set-based: 3 decisions or 3 + 30 to end (in the same two communities), the same number
+    of queries."""
+    household, assessment = _other_household(world)
+
+    def child(n):
+        person = covered_person(
+            world.cast, household, given_name=f"Enfant {n}", sex="F", birth_date=D(2024, 2, 2)
+        )
+        _cover(person, world.scheme, assessment, D(2026, 1, 1))
+
+    child(0)
+    with CaptureQueriesContext(connection) as few:
+        services.scheme_close(
+            actor=world.manager, scheme=world.scheme, valid_until=D(2026, 12, 31), reason="A"
+        )
+    for n in range(1, 31):
+        child(n)
+    Coverage.objects.filter(scheme=world.scheme).update(end=None, exit_reason="")
+    with CaptureQueriesContext(connection) as many:
+        services.scheme_close(
+            actor=world.manager, scheme=world.scheme, valid_until=LAST_DAY, reason="B"
+        )
+    assert Coverage.objects.filter(scheme=world.scheme, end=LAST_DAY).count() == 33
+    # The cached worklists' versions (the database cache) cost what the cache holds, not
+    # what is closed: they are left out.
+    assert len(_database(many)) == len(_database(few)) == 15
+
+
+def _database(queries):
+    return [
+        q["sql"] for q in queries if "jigiya_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+    ]
