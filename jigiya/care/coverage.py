@@ -272,12 +272,13 @@ def scheme_close(
         CareLine.objects.filter(coverage__scheme=scheme, day__gt=valid_until)
         .exclude(status=LineStatus.REJECTED)
         .order_by("-day")
+        .values_list("day", flat=True)
         .first()
     )
     if last is not None:
         raise ValidationError(
             {"valid_until": _("Care on %(day)s was claimed under this scheme: close it on or "
-                              "after that day.") % {"day": last.day}}
+                              "after that day.") % {"day": last}}
         )  # fmt: skip
     before = audit_snapshot(scheme)
     scheme.valid_until, scheme.closed_reason = valid_until, reason.strip()

@@ -219,10 +219,12 @@ def _raise(world, budget, amount, reason="Top-up"):
 
 
 def _alerts():
+    """The alerts by threshold and use (the clock stands still in these tests)."""
+    alerts = BudgetAlert.objects.select_related("claim", "cleared_by").order_by("percent", "used")
     return [
         (a.percent, a.used, a.budget_amount, f"{a.claim.month:%Y-%m}",
          a.cleared_by.reason if a.cleared_by else None)
-        for a in BudgetAlert.objects.select_related("claim", "cleared_by").order_by("created_at")
+        for a in alerts
     ]  # fmt: skip
 
 
@@ -250,7 +252,7 @@ def test_a_raised_budget_re_arms_its_alert_and_a_new_crossing_alerts_again(world
     _claim(world, D(2026, 9, 3), 100)
     assert len(_alerts()) == 2
     for user in (admin, world.manager):
-        mine = BudgetNotice.objects.filter(user=user).order_by("created_at")
+        mine = BudgetNotice.objects.filter(user=user).order_by("alert__used")
         assert [(n.alert.percent, n.alert.used) for n in mine] == [(80, 8500), (80, 11_900)]
     assert BudgetNotice.objects.count() == 4
 
@@ -265,3 +267,21 @@ def test_a_refused_budget_change_re_arms_nothing(world):
         )  # fmt: skip
     assert errors == {"reason": ["Give the reason for the change."]}
     assert _alerts() == [(80, 8500, 10_000, "2026-11", None)]
+
+
+def test_only_the_thresholds_the_use_is_back_under_re_arm(world):
+    budget = _budget(world, over_budget="second_approval")  # 10 000
+    claim = _approve(world, 6000, 4500)  # 10 500: 105 %, held for a second approval
+    assert claim.status == "held"
+    assert _alerts() == [(80, 10_500, 10_000, "2026-11", None),
+                         (100, 10_500, 10_000, "2026-11", None)]  # fmt: skip
+    services.budget_edit(
+        actor=world.manager, budget=budget, amount=11_500, end=D(2026, 12, 31),
+        over_budget="second_approval", reason="Top-up",
+    )  # fmt: skip
+    # 10 500 of 11 500 = 91 %: the 100 % alert re-arms, the 80 % one stays.
+    assert _alerts() == [(80, 10_500, 10_000, "2026-11", None),
+                         (100, 10_500, 10_000, "2026-11", "Top-up")]  # fmt: skip
+    _claim(world, D(2026, 10, 3), 1000)  # 11 500 of 11 500: 100 % again
+    assert _alerts()[2:] == [(100, 11_500, 11_500, "2026-10", None)]
+    assert len(_alerts()) == 3
