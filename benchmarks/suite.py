@@ -34,6 +34,7 @@ BENCHMARKS: list[Callable[[Context], Section]] = [
     quality.quality_server_time,
     cooperatives.cooperative_figures,
     care.care_upload,
+    care.care_scheme_close,
     load.load_scenario,  # last: it writes visits and meetings through the production server
 ]
 
@@ -49,4 +50,5 @@ NATIONAL: list[Callable[[Context], Section]] = [
     savings.savings_figures,
     quality.quality_server_time,
     cooperatives.cooperative_figures,
+    care.care_scheme_close,
 ]

@@ -173,10 +173,10 @@ def check_claim(*, actor: Actor, claim: Claim) -> bool:
 def _alerts(actor: Actor, budget: Budget, claim: Claim, used: int) -> None:
     for percent in ALERT_PERCENTS:
         crossed = used * 100 >= percent * budget.amount
-        if crossed and not budget.alerts.filter(percent=percent).exists():
+        if crossed and not budget.alerts.filter(percent=percent, cleared_by=None).exists():
             alert = BudgetAlert(
                 budget=budget, percent=percent, claim=claim, used=used,
-                created_by=acting_user(actor),
+                budget_amount=budget.amount, created_by=acting_user(actor),
             )  # fmt: skip
             create_audited(alert, actor=actor)
             _notify(alert)
@@ -237,11 +237,27 @@ def budget_edit(
     budget.save(update_fields=["amount", "end", "over_budget", "updated_at"])
     audit_record(actor=actor, obj=budget, before=before)
     create_audited(revision, actor=actor)
+    _rearm(actor, revision)
     months = month_range(Month.of(budget.start), Month.of(max(end, old_end)))
     records_changed(
         source=SOURCE_LINES, cells=[(budget.health_center.place_id, m.first_day) for m in months]
     )
     return budget
+
+
+def _rearm(actor: Actor, revision: BudgetRevision) -> None:
+    """Re-arm the alerts whose threshold the budget's use is back under after `revision` (a
+    budget raised): each is marked cleared by it, audited, and crossing the threshold again
+    raises a new alert. An alert still crossed stays armed (no new one)."""
+    budget = revision.budget
+    use = budget_use(budget)
+    under = [p for p in ALERT_PERCENTS if use.used * 100 < p * budget.amount]
+    rows = budget.alerts.select_for_update().filter(percent__in=under, cleared_by=None)
+    for alert in rows.order_by("percent"):
+        before = audit_snapshot(alert)
+        alert.cleared_by = revision
+        alert.save(update_fields=["cleared_by", "updated_at"])
+        audit_record(actor=actor, obj=alert, before=before)
 
 
 def _check_edit(

@@ -11,11 +11,14 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
+from jigiya.care.bulk import Entry, insert_audit
 from jigiya.care.common import SOURCE_COVERAGE
 from jigiya.care.facts import DATABASE, Facts
 from jigiya.care.models import (
@@ -32,6 +35,7 @@ from jigiya.care.models import (
 from jigiya.core.audit import audit_record, audit_snapshot, create_audited
 from jigiya.core.bounds import not_before, text_within, within_program
 from jigiya.core.changes import records_changed
+from jigiya.core.models import AuditAction
 from jigiya.core.retries import replay
 from jigiya.donors.models import Funding
 from jigiya.places.models import HealthCenter, Place
@@ -268,12 +272,13 @@ def scheme_close(
         CareLine.objects.filter(coverage__scheme=scheme, day__gt=valid_until)
         .exclude(status=LineStatus.REJECTED)
         .order_by("-day")
+        .values_list("day", flat=True)
         .first()
     )
     if last is not None:
         raise ValidationError(
             {"valid_until": _("Care on %(day)s was claimed under this scheme: close it on or "
-                              "after that day.") % {"day": last.day}}
+                              "after that day.") % {"day": last}}
         )  # fmt: skip
     before = audit_snapshot(scheme)
     scheme.valid_until, scheme.closed_reason = valid_until, reason.strip()
@@ -284,22 +289,61 @@ def scheme_close(
     return scheme
 
 
+# Decisions ended per statement when a scheme closes (keyset chunks: memory bounded).
+CLOSE_CHUNK = 2_000
+
+
 def _end_coverages(actor: Actor, scheme: Scheme, day: datetime.date) -> None:
     """End every decision of `scheme` still in force after `day` on that day (one starting
-    after it ends on its own start: the day it was to begin)."""
-    rows = (
-        Coverage.objects.select_for_update()
-        .filter(scheme=scheme)
-        .filter(Q(end__isnull=True) | Q(end__gt=day))
-        .select_related("person__household")
-        .order_by("pk")
-    )
-    for coverage in rows:
-        before = audit_snapshot(coverage)
-        coverage.end = max(day, coverage.start)
-        coverage.exit_reason = ExitReason.SCHEME_ENDED
-        coverage.save(update_fields=["end", "exit_reason", "updated_at"])
-        audit_record(actor=actor, obj=coverage, before=before)
-        records_changed(
-            source=SOURCE_COVERAGE, cells=[(coverage.person.household.community_id, day)]
+    after it ends on its own start: the day it was to begin), each audited as `audit_record`
+    would. Set-based: per chunk of `CLOSE_CHUNK` decisions, one read (rows locked), one UPDATE
+    and one insert of the audit entries; the communities' figures are marked stale once."""
+    who, communities, after = acting_user(actor), set(), None
+    while True:
+        rows = _open_after(scheme, day, after)
+        if not rows:
+            break
+        Coverage.objects.filter(pk__in=[row[0] for row in rows]).update(
+            end=Greatest(Value(day), F("start")),
+            exit_reason=ExitReason.SCHEME_ENDED,
+            updated_at=timezone.now(),
         )
+        insert_audit(who, AuditAction.UPDATE, Coverage._meta.label_lower, _ended(rows, scheme, day))
+        communities |= {row[-1] for row in rows}
+        after = rows[-1][0]
+    if communities:
+        records_changed(
+            source=SOURCE_COVERAGE, cells=[(community, day) for community in sorted(communities)]
+        )
+
+
+def _open_after(scheme: Scheme, day: datetime.date, after: uuid.UUID | None) -> list[tuple]:
+    """The next chunk of the scheme's decisions in force after `day`, by id, locked."""
+    rows = Coverage.objects.filter(scheme=scheme).filter(Q(end__isnull=True) | Q(end__gt=day))
+    if after is not None:
+        rows = rows.filter(pk__gt=after)
+    return list(
+        rows.select_for_update(of=("self",))
+        .order_by("pk")
+        .values_list(
+            "pk", "start", "end", "exit_reason", "person__given_name", "person__family_name",
+            "person__household__community_id",
+        )[:CLOSE_CHUNK]
+    )  # fmt: skip
+
+
+def _ended(rows: list[tuple], scheme: Scheme, day: datetime.date) -> list[Entry]:
+    """The audit entries of these decisions ended on `day`: the fields that changed, before and
+    after (none when nothing did, as `audit_record`)."""
+    entries: list[Entry] = []
+    reason = ExitReason.SCHEME_ENDED.value
+    for pk, start, end, exit_reason, given, family, _community in rows:
+        changes: dict[str, list] = {}
+        new_end = max(day, start)
+        if end != new_end:
+            changes["end"] = [end and end.isoformat(), new_end.isoformat()]
+        if exit_reason != reason:
+            changes["exit_reason"] = [exit_reason, reason]
+        if changes:
+            entries.append((str(pk), f"{given} {family} · {scheme}", changes))
+    return entries

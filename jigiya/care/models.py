@@ -320,7 +320,9 @@ class Budget(BaseModel):
 
 
 class BudgetAlert(BaseModel):
-    """A budget crossed 80 % or 100 % (consumed + committed) when a claim was approved."""
+    """A budget crossed 80 % or 100 % (consumed + committed) when a claim was approved. Once
+    per threshold while armed: a budget change that brings the use back under the threshold
+    re-arms it (`cleared_by`), and crossing it again raises a new alert."""
 
     budget = models.ForeignKey(
         Budget, verbose_name=_("budget"), on_delete=models.PROTECT, related_name="alerts"
@@ -330,13 +332,27 @@ class BudgetAlert(BaseModel):
         Claim, verbose_name=_("claim"), on_delete=models.PROTECT, related_name="+"
     )
     used = models.PositiveBigIntegerField(_("used (FCFA)"))
+    # The budget's amount when the threshold was crossed (the budget may be changed since).
+    budget_amount = models.PositiveBigIntegerField(_("budget (FCFA)"))
+    cleared_by = models.ForeignKey(
+        "BudgetRevision",
+        verbose_name=_("re-armed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cleared",
+    )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("budget alert")
         verbose_name_plural = _("budget alerts")
         constraints = [
-            models.UniqueConstraint(fields=["budget", "percent"], name="care_alert_once")
+            models.UniqueConstraint(
+                fields=["budget", "percent"],
+                condition=Q(cleared_by__isnull=True),
+                name="care_alert_once_while_armed",
+            )
         ]
 
     def __str__(self) -> str:

@@ -216,7 +216,8 @@ def budget_uses(
 def alerts(*, user: Actor) -> QuerySet[BudgetAlert]:
     return (
         BudgetAlert.objects.filter(
-            scope_q(user, Perm.CARE_PAY, "budget__health_center__place__path")
+            scope_q(user, Perm.CARE_PAY, "budget__health_center__place__path"),
+            cleared_by=None,  # in force: not re-armed by a budget change since
         )
         .select_related("budget__scheme", "budget__health_center", "claim")
         .order_by("-created_at")[:20]
@@ -314,14 +315,28 @@ def budget_revisions(*, scheme: Scheme, budgets: list[Budget]) -> QuerySet[Budge
     return (
         BudgetRevision.objects.filter(budget__in=budgets, budget__scheme=scheme)
         .select_related("budget__health_center", "created_by")
+        .prefetch_related("cleared")
         .order_by("-created_at")
     )
+
+
+def unread_badge(user: Actor) -> str:
+    """The header's badge: how many of the user's budget alert notices are unread ("" for none,
+    "99+" past 99), in one COUNT over the (user, read_at) index, of at most 100 rows."""
+    unread = BudgetNotice.objects.filter(user=acting_user(user), read_at=None).order_by()
+    count = unread[:100].count()
+    return "" if not count else "99+" if count > 99 else str(count)
 
 
 def notices(*, user: Actor) -> QuerySet[BudgetNotice]:
     """The user's own budget alert notices, unread first, then newest."""
     return (
         BudgetNotice.objects.filter(user=acting_user(user))
-        .select_related("alert__budget__scheme", "alert__budget__health_center", "alert__claim")
+        .select_related(
+            "alert__budget__scheme",
+            "alert__budget__health_center",
+            "alert__claim",
+            "alert__cleared_by",
+        )
         .order_by(F("read_at").asc(nulls_first=True), "-created_at")[:100]
     )

@@ -21,18 +21,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jigiya.accounts.access import Actor, acting_user, require_perm_at
 from jigiya.accounts.roles import Perm
+from jigiya.care.bulk import insert_audit
 from jigiya.care.claims import claim_for, close_referral, line_check
 from jigiya.care.common import SOURCE_LINES
 from jigiya.care.facts import Lasting, Preloaded
 from jigiya.care.models import CareLine, Claim, Service
 from jigiya.core.audit import audit_snapshot
 from jigiya.core.changes import records_changed
-from jigiya.core.models import AuditAction, AuditEntry
+from jigiya.core.models import AuditAction
 from jigiya.core.money import parse_fcfa
 from jigiya.core.periods import Month
 from jigiya.core.spreadsheets import xlsx_bytes
@@ -258,34 +259,19 @@ def _insert_audit(who: Any, lines: list[CareLine]) -> None:
     """The lines' audit entries, as `core.audit.audit_record` writes them for a creation, in
     one prepared statement built from plain values (no model instance per entry: half of the
     upload's object building)."""
-    if not lines:
-        return
-    meta = AuditEntry._meta
-    connection = connections[DEFAULT_DB_ALIAS]
-    # The table's own column names (no `db_column` on `AuditEntry`).
-    columns = ("at", "actor_id", "action", "model", "object_id", "object_repr", "changes")
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model, values bound
-        connection.ops.quote_name(meta.db_table),
-        ", ".join(connection.ops.quote_name(c) for c in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
-    at = meta.get_field("at").get_db_prep_save(timezone.now(), connection)
-    actor_id = meta.get_field("actor").get_db_prep_save(None if who is None else who.pk, connection)
-    changes = meta.get_field("changes")
-    label = CareLine._meta.label_lower
-    rows = [
+    insert_audit(
+        who,
+        AuditAction.CREATE,
+        CareLine._meta.label_lower,
         (
-            at, actor_id, AuditAction.CREATE.value, label, str(line.pk),
-            f"{line.person} {line.day:%Y-%m-%d} {line.service}"[:200],
-            changes.get_db_prep_save(
+            (
+                str(line.pk),
+                f"{line.person} {line.day:%Y-%m-%d} {line.service}",
                 {k: [None, v] for k, v in audit_snapshot(line).items() if v not in (None, "")},
-                connection,
-            ),
-        )
-        for line in lines
-    ]  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+            )
+            for line in lines
+        ),
+    )
 
 
 def _record(actor: Actor, lines: list[CareLine]) -> None:

@@ -1,13 +1,14 @@
 """The care pages: thin — each finds its object in the user's places (404 outside), checks the
 permission of its action (403), then calls one service or selector."""
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -132,13 +133,19 @@ def budget_edit(request: HttpRequest, budget_id: str) -> HttpResponse:
 
 @login_required
 def alert_list(request: HttpRequest) -> HttpResponse:
-    """The user's own budget alerts, unread first; a POST marks them all read."""
+    """The user's own budget alerts, unread first; a POST marks the one named (`notice`) read,
+    or all of them."""
     _viewer(request)
     if request.method == "POST":
-        services.notices_read(actor=request.user)
+        try:
+            named = [uuid.UUID(value) for value in request.POST.getlist("notice")]
+        except ValueError:
+            return HttpResponseBadRequest()
+        services.notices_read(actor=request.user, notice_ids=named or None)
         return redirect("care:alerts")
     notices = list(selectors.notices(user=request.user))
-    return render(request, "care/alerts.html", {"notices": notices})
+    unread = any(notice.read_at is None for notice in notices)
+    return render(request, "care/alerts.html", {"notices": notices, "unread": unread})
 
 
 @login_required

@@ -2,9 +2,11 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from jigiya.accounts.access import has_perm_anywhere, has_perm_everywhere
 from jigiya.accounts.roles import Perm
+from jigiya.care.selectors import unread_badge
 
 
 def jigiya(request: HttpRequest) -> dict[str, Any]:
@@ -17,4 +19,7 @@ def jigiya(request: HttpRequest) -> dict[str, Any]:
         # Budget alerts reach who pays care claims on every page (`/care/alerts/`).
         "care_alerts": has_perm_anywhere(user, Perm.CARE_PAY),
     }
-    return {"can": can, "demo_mode": settings.DEMO_MODE}
+    # The header's count of unread budget alerts: one indexed COUNT, made only when a page shows
+    # the header to who sees the alerts (lazy), none for anyone else.
+    unread = SimpleLazyObject(lambda: unread_badge(user)) if can["care_alerts"] else ""
+    return {"can": can, "care_unread": unread, "demo_mode": settings.DEMO_MODE}

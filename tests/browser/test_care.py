@@ -112,3 +112,52 @@ def test_a_health_center_records_a_care_line_and_the_manager_verifies_it(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360  # no sideways scroll
     phone.close()
+
+
+def test_the_manager_reads_her_budget_alerts_on_a_phone(
+    browser: Any, live_server: Any, demo_world: Any
+) -> None:
+    """A tight Sotuba budget (2 500 FCFA used of 3 000) alerts the program manager: the
+    header's badge counts her unread notice; marked read on `/care/alerts/` at 360 px, the
+    badge goes."""
+    from django.utils import timezone
+
+    from jigiya.accounts.models import User
+    from jigiya.care import services
+    from jigiya.care.models import BudgetNotice, Scheme
+
+    today = timezone.localdate()
+    center, child = _covered_child(today)
+    manager, staff = (User.objects.get(username=n) for n in ("manager", "cscom.sotuba"))
+    services.budget_set(
+        actor=manager, health_center=center, scheme=Scheme.objects.get(),
+        start=today - datetime.timedelta(days=400), end=today + datetime.timedelta(days=30),
+        amount=3000,
+    )  # fmt: skip
+    line = services.care_line_record(
+        actor=staff, health_center=center, person=child, service="consultation", amount=2500,
+        day=today - datetime.timedelta(days=1),
+    )  # fmt: skip
+    services.claim_verify(actor=manager, claim=line.claim)
+    services.claim_approve(actor=manager, claim=line.claim)
+    unread = BudgetNotice.objects.filter(user=manager, read_at=None).count()
+    assert unread == 1
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    phone, page = _phone(browser)
+    log_in(page, live_server.url, "manager")
+    page.goto(f"{live_server.url}/care/alerts/")
+    badge = page.locator("header a[href='/care/alerts/'] .badge")
+    assert badge.inner_text().split()[0] == str(unread)
+    page.screenshot(path=str(SHOTS / "care-alerts-360.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    button = page.locator("main input[name=notice] + button").first
+    box = button.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 360
+    with page.expect_navigation():
+        button.click()
+    assert BudgetNotice.objects.filter(user=manager, read_at=None).count() == unread - 1
+    if unread > 1:
+        assert badge.inner_text().split()[0] == str(unread - 1)
+    else:
+        assert badge.count() == 0
+    phone.close()

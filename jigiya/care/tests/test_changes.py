@@ -9,7 +9,14 @@ from django.utils import translation
 
 from jigiya.accounts.roles import Role
 from jigiya.care import services
-from jigiya.care.models import Budget, BudgetNotice, BudgetRevision, Coverage, Scheme
+from jigiya.care.models import (
+    Budget,
+    BudgetAlert,
+    BudgetNotice,
+    BudgetRevision,
+    Coverage,
+    Scheme,
+)
 from jigiya.core.models import AuditEntry
 from jigiya.core.tests.refusals import refused_unchanged
 
@@ -24,7 +31,8 @@ def _scheme_state() -> tuple:
 
 def _budget_state() -> tuple:
     budgets = sorted(Budget.objects.values_list("pk", "amount", "end", "over_budget"))
-    return budgets, BudgetRevision.objects.count(), AuditEntry.objects.count()
+    alerts = sorted(BudgetAlert.objects.values_list("pk", "cleared_by"))
+    return budgets, BudgetRevision.objects.count(), alerts, AuditEntry.objects.count()
 
 
 def _budget(world, amount=10_000, **kw):
@@ -195,3 +203,85 @@ def test_alerts_reach_who_pays_once_per_threshold(world):
     assert services.notices_read(actor=world.manager) == 2
     assert BudgetNotice.objects.filter(user=admin, read_at__isnull=True).count() == 2
     assert services.notices_read(actor=world.manager) == 0
+
+
+def _claim(world, day, amount):
+    line = world.line(day=day, amount=amount)
+    services.claim_verify(actor=world.verifier, claim=line.claim)
+    return services.claim_approve(actor=world.verifier, claim=line.claim)
+
+
+def _raise(world, budget, amount, reason="Top-up"):
+    return services.budget_edit(
+        actor=world.manager, budget=budget, amount=amount, end=D(2026, 12, 31),
+        over_budget="refuse", reason=reason,
+    )  # fmt: skip
+
+
+def _alerts():
+    """The alerts by threshold and use (the clock stands still in these tests)."""
+    alerts = BudgetAlert.objects.select_related("claim", "cleared_by").order_by("percent", "used")
+    return [
+        (a.percent, a.used, a.budget_amount, f"{a.claim.month:%Y-%m}",
+         a.cleared_by.reason if a.cleared_by else None)
+        for a in alerts
+    ]  # fmt: skip
+
+
+def test_a_raised_budget_re_arms_its_alert_and_a_new_crossing_alerts_again(world):
+    admin = world.cast.user(Role.ADMIN, "above")
+    budget = _budget(world)  # 10 000
+    _claim(world, D(2026, 11, 3), 8500)  # 85 %: the 80 % alert
+    assert _alerts() == [(80, 8500, 10_000, "2026-11", None)]
+    # Raised a little, still above 80 % (8 500 of 10 500 = 80.9 %): the alert stays armed.
+    _raise(world, budget, 10_500, "A little")
+    assert _alerts() == [(80, 8500, 10_000, "2026-11", None)]
+    # Raised so the use is 60 % (8 500 of 14 000): the alert is re-armed, audited.
+    _raise(world, budget, 14_000, "Donor top-up")
+    assert _alerts() == [(80, 8500, 10_000, "2026-11", "Donor top-up")]
+    cleared = AuditEntry.objects.filter(model="care.budgetalert", action="update").get()
+    revision = BudgetRevision.objects.get(reason="Donor top-up")
+    assert cleared.changes == {"cleared_by_id": [None, str(revision.pk)]}
+    # Consumed to 85 % again (11 900 of 14 000): a second alert, notices to each payer again.
+    _claim(world, D(2026, 10, 3), 3400)
+    assert _alerts() == [
+        (80, 8500, 10_000, "2026-11", "Donor top-up"),
+        (80, 11_900, 14_000, "2026-10", None),
+    ]
+    # Past 80 % still (12 000 of 14 000 = 85.7 %): nothing more.
+    _claim(world, D(2026, 9, 3), 100)
+    assert len(_alerts()) == 2
+    for user in (admin, world.manager):
+        mine = BudgetNotice.objects.filter(user=user).order_by("alert__used")
+        assert [(n.alert.percent, n.alert.used) for n in mine] == [(80, 8500), (80, 11_900)]
+    assert BudgetNotice.objects.count() == 4
+
+
+def test_a_refused_budget_change_re_arms_nothing(world):
+    budget = _budget(world)
+    _claim(world, D(2026, 11, 3), 8500)
+    with translation.override("en"):
+        errors = refused_unchanged(
+            _budget_state, services.budget_edit, actor=world.manager, budget=budget,
+            amount=20_000, end=D(2026, 12, 31), over_budget="refuse", reason=" ",
+        )  # fmt: skip
+    assert errors == {"reason": ["Give the reason for the change."]}
+    assert _alerts() == [(80, 8500, 10_000, "2026-11", None)]
+
+
+def test_only_the_thresholds_the_use_is_back_under_re_arm(world):
+    budget = _budget(world, over_budget="second_approval")  # 10 000
+    claim = _approve(world, 6000, 4500)  # 10 500: 105 %, held for a second approval
+    assert claim.status == "held"
+    assert _alerts() == [(80, 10_500, 10_000, "2026-11", None),
+                         (100, 10_500, 10_000, "2026-11", None)]  # fmt: skip
+    services.budget_edit(
+        actor=world.manager, budget=budget, amount=11_500, end=D(2026, 12, 31),
+        over_budget="second_approval", reason="Top-up",
+    )  # fmt: skip
+    # 10 500 of 11 500 = 91 %: the 100 % alert re-arms, the 80 % one stays.
+    assert _alerts() == [(80, 10_500, 10_000, "2026-11", None),
+                         (100, 10_500, 10_000, "2026-11", "Top-up")]  # fmt: skip
+    _claim(world, D(2026, 10, 3), 1000)  # 11 500 of 11 500: 100 % again
+    assert _alerts()[2:] == [(100, 11_500, 11_500, "2026-10", None)]
+    assert len(_alerts()) == 3
