@@ -101,7 +101,7 @@ def audit_list(*, actor: Actor, filters: AuditFilters | None = None) -> QuerySet
     if not has_perm_everywhere(actor, Perm.AUDIT_VIEW):
         raise PermissionDenied
     filters = filters or AuditFilters()
-    entries = AuditEntry.objects.select_related("actor")
+    entries: QuerySet[AuditEntry] = AuditEntry.objects.select_related("actor")
     if filters.model:
         entries = entries.filter(model=filters.model)
     if filters.object_id:
