@@ -356,3 +356,36 @@ def test_the_new_operations_declare_their_errors_in_the_openapi_document():
     ):
         responses = paths[path]["post"]["responses"]
         assert {"200", "201", "400", "401", "403", "404", "409", "422"} <= set(responses), path
+
+
+def test_dues_through_the_api_store_exactly_what_was_sent(world, union, client):
+    client.force_login(world.manager)
+    path = f"/cooperatives/{world.coop.pk}/union-dues"
+    payment_id = str(uuid.uuid4())
+    body = {"id": payment_id, "union_id": str(union.pk), "year": 2023, "amount": 12000,
+            "paid_on": "2024-06-27"}  # fmt: skip
+    first = api_post(client, path, body)
+    assert (first.status_code, first.json()) == (
+        201, {"id": payment_id, "year": 2023, "amount": 12000, "paid_on": "2024-06-27"},
+    )  # fmt: skip
+    assert money_state()[1] == [(2023, 12000, D(2024, 6, 27))]
+    assert api_post(client, path, body).json() == first.json()
+    before = money_state()
+    refused = api_post(client, path, {**body, "id": str(uuid.uuid4()), "amount": 1})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["fields"] == {
+        "amount": ["1\xa0FCFA is more than the 0\xa0FCFA left owed for 2023."]
+    }
+    assert money_state() == before
+
+
+def test_a_day_recorded_with_the_training_sent_again_answers_the_same(world, training, client):
+    m = world.members
+    client.force_login(world.manager)
+    before = attendance_state()
+    body = {"id": str(uuid.uuid4()), "day": "2024-06-03",
+            "present": [str(x.pk) for x in reversed(m)]}  # fmt: skip
+    again = api_post(client, f"/cooperatives/trainings/{training.pk}/days", body)
+    assert again.status_code == 200
+    assert again.json()["present"] == sorted(str(x.pk) for x in m)
+    assert attendance_state() == before
