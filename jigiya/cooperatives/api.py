@@ -18,6 +18,8 @@ from jigiya.cooperatives.models import Cooperative, Equipment, UnionMember
 from jigiya.cooperatives.schemas import (
     CoopBatchIn,
     CoopBatchOut,
+    CoopBoardIn,
+    CoopBoardOut,
     CoopCashOut,
     CoopCloseIn,
     CoopCloseOut,
@@ -54,6 +56,8 @@ from jigiya.cooperatives.schemas import (
     CoopSaleIn,
     CoopSaleOut,
     CoopStageIn,
+    CoopTrainingDayIn,
+    CoopTrainingDayOut,
     CoopTrainingIn,
     CoopTrainingOut,
 )
@@ -348,6 +352,50 @@ def dues_pay(request: HttpRequest, cooperative_id: uuid.UUID) -> Status:
         paid_on=data.paid_on, id=data.id,
     )  # fmt: skip
     return created_or_replayed(payment)
+
+
+@router.post(
+    "/cooperatives/unions/{union_id}/board",
+    response={200: CoopBoardOut, 201: CoopBoardOut},
+    openapi_extra=body_doc(CoopBoardIn),
+)
+def board_elect(request: HttpRequest, union_id: uuid.UUID) -> Status:
+    """The union's board elected on a day (body: `CoopBoardIn`), by who records for the union's
+    whole area: it replaces the board before it. The same election again: 200; other content
+    under its id: 409."""
+    union = selectors.union_get(user=request.user, union_id=union_id)
+    require_perm_at(request.user, Perm.COOPERATIVES_RECORD, union.place)
+    data = parse_body(CoopBoardIn, request)
+    election = services.board_elect(
+        actor=request.user, union=union, held_on=data.held_on, seats=data.seats, id=data.id
+    )
+    body = {
+        "id": election.pk, "union_id": election.union_id, "held_on": election.held_on,
+        "seats": {seat.role: seat.member_id for seat in election.seats.all()},
+    }  # fmt: skip
+    return created_or_replayed(election, body)
+
+
+@router.post(
+    "/cooperatives/trainings/{training_id}/days",
+    response={200: CoopTrainingDayOut, 201: CoopTrainingDayOut},
+    openapi_extra=body_doc(CoopTrainingDayIn),
+)
+def training_day(request: HttpRequest, training_id: uuid.UUID) -> Status:
+    """Who was present on one day of the training (body: `CoopTrainingDayIn`), once a day. The
+    same day again (same women): 200; other content under its id: 409; other women for a day
+    already recorded: 400."""
+    training = selectors.training_get(user=request.user, training_id=training_id)
+    require_perm_at(request.user, Perm.COOPERATIVES_RECORD, training.cooperative.community)
+    data = parse_body(CoopTrainingDayIn, request)
+    record = services.training_day(
+        actor=request.user, training=training, day=data.day, present=data.present, id=data.id
+    )
+    body = {
+        "id": record.pk, "training_id": training.pk, "day": record.day,
+        "present": record.present(),
+    }  # fmt: skip
+    return created_or_replayed(record, body)
 
 
 @router.post(

@@ -1,16 +1,19 @@
 """The entry forms of the cooperative pages. Lines of a sale, an order or a delivery are one
 number field per product (`qty_<product id>`): a thumb types a count beside each product."""
 
+import datetime
 import uuid
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from jigiya.cooperatives import services
 from jigiya.cooperatives.common import household_code
 from jigiya.cooperatives.models import (
     Activity,
+    BoardRole,
     Channel,
     Condition,
     CoopStatus,
@@ -483,3 +486,75 @@ class MaintenanceForm(_WithId):
 class DisposalForm(forms.Form):
     on = forms.DateField(label=_("Disposed of on"), widget=DATE)
     reason = forms.CharField(label=_("Why (sold, scrapped, stolen…)"), max_length=200)
+
+
+class DuesForm(_WithId):
+    """The cooperative pays (part of) its union dues for a year, from its cash."""
+
+    membership: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Union"), queryset=None)
+    year = forms.IntegerField(label=_("For the year"), widget=_number(min=2000))
+    amount = forms.IntegerField(label=_("Amount (FCFA)"), min_value=1, widget=_number(min=1))
+    paid_on = forms.DateField(label=_("Paid on"), widget=DATE)
+
+    def __init__(self, *args: Any, memberships: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["membership"]
+        field.queryset = memberships  # type: ignore[attr-defined]
+        field.label_from_instance = lambda m: (  # type: ignore[attr-defined]
+            f"{m.union.name} · {format_fcfa(m.yearly_dues)}"
+        )
+
+
+class _MemberChoice(forms.ModelChoiceField):
+    """A member of one of the union's cooperatives: her name and her cooperative."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.person} · {obj.cooperative.name}"
+
+
+class BoardForm(_WithId):
+    """The union's board elected on a day: one member per role, a president required."""
+
+    held_on = forms.DateField(label=_("Elected on"), widget=DATE)
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for role, label in BoardRole.choices:
+            self.fields[role] = _MemberChoice(
+                label=label, queryset=candidates, required=role == BoardRole.PRESIDENT
+            )
+
+    def data_out(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "id": data["id"],
+            "held_on": data["held_on"],
+            "seats": {role: data[role].pk for role in BoardRole.values if data.get(role)},
+        }
+
+
+class TrainingDayForm(_WithId):
+    """Who was present on one day of a training."""
+
+    day = forms.TypedChoiceField(label=_("Day"), coerce=datetime.date.fromisoformat)
+    present: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Who was present"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, days: list[datetime.date], members: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].choices = [  # type: ignore[attr-defined]
+            (day.isoformat(), date_format(day, "DATE_FORMAT")) for day in days
+        ]
+        self.fields["present"].queryset = members  # type: ignore[attr-defined]
+
+    def data_out(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "id": data["id"],
+            "day": data["day"],
+            "present": [m.pk for m in data["present"]],
+        }

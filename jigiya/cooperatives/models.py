@@ -9,6 +9,7 @@ refuse a negative balance; `verify` checks it against the lines. Quantities are 
 """
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -1089,6 +1090,9 @@ class Training(BaseModel):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("cooperatives:training", args=[self.pk])
+
     @property
     def days(self) -> list[datetime.date]:
         """Every day of the training, first to last."""
@@ -1131,6 +1135,38 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} {self.day}"
+
+
+class TrainingDay(models.Model):
+    """One day's attendance sent after the training was recorded (`network.training_day`),
+    under the device's id: who was present is its `Attendance` rows of that day."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    training = models.ForeignKey(Training, on_delete=models.PROTECT, related_name="recorded_days")
+    day = models.DateField(_("day"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["training", "day"]
+        verbose_name = _("training day")
+        verbose_name_plural = _("training days")
+        constraints = [
+            models.UniqueConstraint(fields=["training", "day"], name="coop_training_day_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.training_id} {self.day}"
+
+    def present(self) -> list[Any]:
+        """The member ids present that day, sorted."""
+        return sorted(
+            Attendance.objects.filter(
+                participant__training_id=self.training_id, day=self.day
+            ).values_list("participant__member_id", flat=True)
+        )
 
 
 class DuesPayment(AppendOnlyModel):

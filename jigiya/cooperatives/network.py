@@ -22,13 +22,15 @@ from jigiya.cooperatives.models import (
     Maintenance,
     Participant,
     Training,
+    TrainingDay,
     TrainingTopic,
     Union,
     UnionMember,
 )
 from jigiya.core.audit import audit_record, audit_snapshot, create_audited
 from jigiya.core.bounds import not_before, text_within, within_program
-from jigiya.core.retries import replay
+from jigiya.core.errors import Conflict
+from jigiya.core.retries import mark_replayed, replay
 from jigiya.places.models import Place
 
 
@@ -207,14 +209,39 @@ def training_record(
     return training
 
 
+def _day_replayed(
+    training: Training, day: datetime.date, present: list[uuid.UUID], id: uuid.UUID | None
+) -> TrainingDay | None:
+    """The day already sent under `id` (the same training, day and women), or a Conflict."""
+    existing = TrainingDay.objects.filter(pk=id).first() if id is not None else None
+    if existing is None:
+        return None
+    sent = (existing.training_id, existing.day, existing.present())
+    if sent != (training.pk, day, sorted(set(present))):
+        raise Conflict(_("A different attendance of a day was already sent with this id."))
+    mark_replayed(existing)
+    return existing
+
+
 @transaction.atomic
 def training_day(
-    *, actor: Actor, training: Training, day: datetime.date, present: list[uuid.UUID]
-) -> list[uuid.UUID]:
-    """Who was present on one day of the training, recorded once; the same list again answers
-    the same, another list for a day already recorded is refused."""
+    *,
+    actor: Actor,
+    training: Training,
+    day: datetime.date,
+    present: list[uuid.UUID],
+    id: uuid.UUID | None = None,
+) -> TrainingDay:
+    """Who was present on one day of the training, recorded once (a `TrainingDay` under the
+    device's id and the day's `Attendance`). The same id again with the same day and women: the
+    same record; with other content: a Conflict. A day already recorded (here or with the
+    training): the same women again answer the same and write nothing, other women are
+    refused."""
     require_perm_at(actor, Perm.COOPERATIVES_RECORD, training.cooperative.community)
     training = Training.objects.select_for_update().get(pk=training.pk)
+    again = _day_replayed(training, day, present, id)
+    if again is not None:
+        return again
     parts = {p.member_id: p for p in training.participants.all()}
     _check_days(training, {day: present}, set(parts))
     recorded = set(
@@ -223,15 +250,23 @@ def training_day(
         )
     )
     if recorded:
-        if recorded == set(present):
-            return sorted(recorded)
-        raise ValidationError(
-            {"day": [_("The attendance of %(day)s was already recorded.") % {"day": day}]}
+        if recorded != set(present):
+            raise ValidationError(
+                {"day": [_("The attendance of %(day)s was already recorded.") % {"day": day}]}
+            )
+        same = training.recorded_days.filter(day=day).first() or TrainingDay(
+            id=id or uuid.uuid4(), training=training, day=day
         )
+        mark_replayed(same)
+        return same
     if not present:
         raise ValidationError({"present": [_("Name who was present.")]})
     Attendance.objects.bulk_create(Attendance(participant=parts[m], day=day) for m in set(present))
-    return sorted(set(present))
+    record = TrainingDay(
+        id=id or uuid.uuid4(), training=training, day=day, created_by=acting_user(actor)
+    )
+    record.save(force_insert=True)
+    return record
 
 
 @transaction.atomic

@@ -300,6 +300,37 @@ class CoopDuesOut(Schema):
     paid_on: datetime.date
 
 
+class CoopBoardIn(Schema):
+    """The union's board elected on `held_on`: role (president, vice_president, secretary,
+    treasurer) → the member elected; a president is required."""
+
+    id: uuid.UUID
+    held_on: datetime.date
+    seats: dict[str, uuid.UUID]
+
+
+class CoopBoardOut(Schema):
+    id: uuid.UUID
+    union_id: uuid.UUID
+    held_on: datetime.date
+    seats: dict[str, uuid.UUID]
+
+
+class CoopTrainingDayIn(Schema):
+    """Who was present on one day of the training (members who take part in it)."""
+
+    id: uuid.UUID
+    day: datetime.date
+    present: list[uuid.UUID]
+
+
+class CoopTrainingDayOut(Schema):
+    id: uuid.UUID
+    training_id: uuid.UUID
+    day: datetime.date
+    present: list[uuid.UUID]
+
+
 class CoopEquipmentIn(Schema):
     id: uuid.UUID
     item: str = Field(max_length=120)

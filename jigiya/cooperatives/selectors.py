@@ -36,7 +36,9 @@ from jigiya.cooperatives.models import (
     Sale,
     StockCount,
     StockLine,
+    Training,
     Union,
+    UnionMember,
 )
 from jigiya.donors.models import Funding
 from jigiya.places.models import HealthCenter, Place, PlaceKind
@@ -375,6 +377,39 @@ def customer_statement(customer: Customer) -> list[StatementLine]:
     return lines
 
 
+def training_get(*, user: Actor, training_id: Any) -> Training:
+    return _get(
+        Training.objects.select_related("cooperative__community"),
+        user,
+        f"cooperative__{PATH}",
+        pk=training_id,
+    )
+
+
+def training_days(training: Training) -> list[tuple[datetime.date, list[Member]]]:
+    """Each day of the training with the members present (none: not recorded yet)."""
+    by_day: dict[datetime.date, list[Member]] = {day: [] for day in training.days}
+    rows = training.participants.select_related("member__person").prefetch_related("attendance")
+    for participant in sorted(rows, key=lambda p: str(p.member.person)):
+        for attendance in participant.attendance.all():
+            by_day.setdefault(attendance.day, []).append(participant.member)
+    return sorted(by_day.items())
+
+
+def union_memberships(cooperative: Cooperative) -> QuerySet[UnionMember]:
+    """The unions the cooperative belongs to (for paying its dues)."""
+    return cooperative.unions.select_related("union").order_by("joined_on")
+
+
+def board_candidates(union: Union) -> QuerySet[Member]:
+    """Members now of the union's member cooperatives, by cooperative and name."""
+    return (
+        Member.objects.filter(cooperative__unions__union=union, left_on__isnull=True)
+        .select_related("person", "cooperative")
+        .order_by("cooperative__name", "person__family_name", "person__given_name")
+    )
+
+
 def count_get(*, user: Actor, count_id: Any) -> StockCount:
     return _get(
         StockCount.objects.select_related("cooperative__community", "created_by", "decided_by"),
@@ -435,6 +470,12 @@ def union_page(*, user: Actor, union: Union) -> dict[str, Any]:
         "members": [m for m in members if m.cooperative_id in visible],
         "others": sum(1 for m in members if m.cooperative_id not in visible),
         "dues": sum(m.yearly_dues for m in members),
+        "can_elect": has_perm_at(user, Perm.COOPERATIVES_RECORD, union.place.path),
+        "can_pay": set(
+            Cooperative.objects.filter(
+                scope_q(user, Perm.COOPERATIVES_RECORD, PATH), unions__union=union
+            ).values_list("pk", flat=True)
+        ),
         "joinable": Cooperative.objects.filter(
             scope_q(user, Perm.COOPERATIVES_RECORD, PATH),
             community__path__startswith=union.place.path,

@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
@@ -110,10 +110,12 @@ def dues_pay(
     """A member cooperative pays (part of) its dues of `year` from its cash to the union."""
     coop = member.cooperative
     require_perm_at(actor, Perm.COOPERATIVES_RECORD, coop.community)
+    # Read under the cooperative lock: two devices sending one payment at once queue up here,
+    # and the second finds the first's receipt (a replay), never a duplicate key.
+    lock_cooperative(coop.pk)
     again = _replayed(id, member, year, amount)
     if again is not None:
         return again
-    lock_cooperative(coop.pk)
     within_program("paid_on", paid_on)
     not_before("paid_on", paid_on, member.joined_on, floor_label=_("joining the union"))
     if type(year) is not int or not member.joined_on.year <= year <= paid_on.year:
@@ -146,7 +148,11 @@ def dues_pay(
         id=id or uuid.uuid4(), union=member.union, member=member, year=year, paid_on=paid_on,
         amount=amount, cash_entry=entry, created_by=acting_user(actor),
     )  # fmt: skip
-    payment.save(force_insert=True)
+    try:
+        with transaction.atomic():
+            payment.save(force_insert=True)
+    except IntegrityError as exc:  # the same id sent at once for another cooperative's dues
+        raise Conflict(_("A different union dues payment was already sent with this id.")) from exc
     return payment
 
 

@@ -42,6 +42,10 @@ urlpatterns = [
     path("unions/", views.union_list, name="unions"),
     path("unions/new/", views.union_new, name="union_new"),
     path("unions/<uuid:union_id>/", views.union_detail, name="union"),
+    path("unions/<uuid:union_id>/board/new/", views.board_new, name="board_new"),
+    path("<uuid:cooperative_id>/dues/new/", views.dues_new, name="dues_new"),
+    path("trainings/<uuid:training_id>/", views.training_detail, name="training"),
+    path("trainings/<uuid:training_id>/days/new/", views.training_day_new, name="training_day_new"),
     path("equipment/<uuid:equipment_id>/", views.equipment_detail, name="equipment"),
     path(
         "equipment/<uuid:equipment_id>/maintenance/new/",

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +21,7 @@ from jigiya.accounts.access import (
 )
 from jigiya.accounts.roles import Perm
 from jigiya.cooperatives import forms, selectors, services
-from jigiya.cooperatives.models import Channel, Cooperative, ProductKind
+from jigiya.cooperatives.models import Channel, Cooperative, Member, ProductKind
 from jigiya.core.views import form_page
 
 FORM = "cooperatives/form.html"
@@ -649,4 +650,131 @@ def equipment_dispose(request: HttpRequest, equipment_id: str) -> HttpResponse:
         lambda data: services.equipment_dispose(actor=request.user, equipment=item, **data),
         _("Dispose of %(item)s") % {"item": item.item}, _("Item disposed of."),
         done=lambda _item: item.get_absolute_url(),
+    )  # fmt: skip
+
+
+# --- union dues, the union's board, a training's days -----------------------------------------
+
+
+def _dues_initial(request: HttpRequest, memberships: Any) -> dict[str, Any]:
+    """The form's first values: the union asked for (`?union=`), else the first; the year asked
+    for (`?year=`), else the first with dues left; the amount left for that year."""
+    from jigiya.cooperatives import union as union_money
+
+    today = timezone.localdate()
+    rows = list(memberships)
+    wanted = request.GET.get("union", "")
+    member = next((m for m in rows if str(m.union_id) == wanted), rows[0] if rows else None)
+    initial: dict[str, Any] = {"paid_on": today, "year": today.year}
+    if member is None:
+        return initial
+    left = {
+        row.year: row.left
+        for row in union_money.dues(member.union, until_year=today.year)
+        if row.member.pk == member.pk
+    }
+    asked = request.GET.get("year", "")
+    year = int(asked) if asked.isdigit() and int(asked) in left else None
+    if year is None:
+        year = next((y for y, amount in sorted(left.items()) if amount > 0), today.year)
+    initial.update(membership=member, year=year)
+    if left.get(year):
+        initial["amount"] = left[year]
+    return initial
+
+
+@login_required
+def dues_new(request: HttpRequest, cooperative_id: str) -> HttpResponse:
+    """The cooperative pays its union dues for a year, from its cash."""
+    from jigiya.cooperatives import union as union_money
+
+    coop = _recording(request, cooperative_id)
+    memberships = selectors.union_memberships(coop)
+    form = forms.DuesForm(
+        request.POST or None,
+        memberships=memberships,
+        initial=_dues_initial(request, memberships),
+    )
+    year = timezone.localdate().year
+    owed = [
+        row
+        for member in memberships
+        for row in union_money.dues(member.union, until_year=year)
+        if row.member.pk == member.pk and row.left
+    ]
+    return form_page(
+        request, form,
+        save=lambda data: services.dues_pay(
+            actor=request.user, member=data["membership"], year=data["year"],
+            amount=data["amount"], paid_on=data["paid_on"], id=data["id"],
+        ),
+        template="cooperatives/dues_form.html",
+        context={"title": _("Union dues of %(coop)s") % {"coop": coop}, "coop": coop,
+                 "owed": owed},
+        done=lambda payment: payment.union.get_absolute_url(), message=_("Dues paid."),
+    )  # fmt: skip
+
+
+@login_required
+def board_new(request: HttpRequest, union_id: str) -> HttpResponse:
+    """The union's board elected on a day, by who records for the union's whole area."""
+    union = selectors.union_get(user=request.user, union_id=union_id)
+    require_perm_at(request.user, Perm.COOPERATIVES_RECORD, union.place)
+    form = forms.BoardForm(
+        request.POST or None,
+        candidates=selectors.board_candidates(union),
+        initial={"held_on": timezone.localdate()},
+    )
+    return form_page(
+        request, form,
+        save=lambda _data: services.board_elect(
+            actor=request.user, union=union, **form.data_out()
+        ),
+        template=FORM, context={"title": _("Board of %(union)s") % {"union": union},
+                                "back": union.get_absolute_url()},
+        done=lambda _election: union.get_absolute_url(), message=_("Board elected."),
+    )  # fmt: skip
+
+
+@login_required
+def training_detail(request: HttpRequest, training_id: str) -> HttpResponse:
+    """A training: who was present each day and who was certified."""
+    training = selectors.training_get(user=request.user, training_id=training_id)
+    coop = training.cooperative
+    context = {
+        "training": training,
+        "coop": coop,
+        "days": selectors.training_days(training),
+        "participants": training.participants.select_related("member__person")
+        .annotate(present=Count("attendance"))
+        .order_by("member__person__family_name", "member__person__given_name"),
+        "can_record": has_perm_at(request.user, Perm.COOPERATIVES_RECORD, coop.community.path),
+    }
+    return render(request, "cooperatives/training.html", context)
+
+
+@login_required
+def training_day_new(request: HttpRequest, training_id: str) -> HttpResponse:
+    """Who was present on one day of a training."""
+    training = selectors.training_get(user=request.user, training_id=training_id)
+    coop = _recording(request, str(training.cooperative_id))
+    days = selectors.training_days(training)
+    first_open = next((day for day, present in days if not present), training.starts_on)
+    form = forms.TrainingDayForm(
+        request.POST or None,
+        days=training.days,
+        members=Member.objects.filter(trainings__training=training)
+        .select_related("person")
+        .order_by("person__family_name", "person__given_name"),
+        initial={"day": first_open.isoformat()},
+    )
+    return form_page(
+        request, form,
+        save=lambda _data: services.training_day(
+            actor=request.user, training=training, **form.data_out()
+        ),
+        template=FORM,
+        context={"title": _("Attendance of a day of %(training)s") % {"training": training},
+                 "coop": coop, "back": training.get_absolute_url()},
+        done=lambda _day: training.get_absolute_url(), message=_("Attendance recorded."),
     )  # fmt: skip

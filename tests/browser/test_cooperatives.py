@@ -174,3 +174,101 @@ def test_the_union_page_shows_dues_and_the_board_on_a_phone(
     page.screenshot(path=str(SHOTS / "cooperative-union-360.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     phone.close()
+
+
+def _tap(page: Any, locator: Any) -> None:
+    """A thumb's target: at least 44 px high, on the 360-px screen; then tapped."""
+    box = locator.bounding_box()
+    assert box is not None and box["height"] >= 44 and box["x"] + box["width"] <= 360, box
+    with page.expect_navigation():
+        locator.click()
+
+
+def test_dues_a_training_day_and_the_board_are_recorded_on_a_phone(
+    browser: Any, live_server: Any, demo_world: Any
+) -> None:
+    """Jèkafo Muso (5 000 FCFA in its cash) pays 3 000 of its 25 000 FCFA of union dues from the
+    union page, records who came on the second day of a training; the admin, who records for
+    the union's whole area, elects its president president of the union."""
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from jigiya.accounts.models import User
+    from jigiya.cooperatives import services
+    from jigiya.cooperatives.models import Attendance, BoardSeat, DuesPayment
+    from jigiya.places.models import Place
+
+    today = timezone.localdate()
+    coop, mask = _cooperative(today)
+    manager = User.objects.get(username="cooperative")
+    admin = User.objects.get(username="admin")
+    services.sale_record(
+        actor=manager, cooperative=coop,
+        data=services.SaleData(
+            id=uuid.uuid4(), sold_on=today, lines=[services.LineData(mask.pk, 5)], paid=5000
+        ),
+    )  # fmt: skip
+    union = services.union_create(
+        actor=admin, place=Place.objects.get(code="BKO"), name="Union de Bamako",
+        formed_on=today - datetime.timedelta(days=30),
+    )  # fmt: skip
+    services.union_join(
+        actor=manager, union=union, cooperative=coop,
+        joined_on=today - datetime.timedelta(days=30), yearly_dues=25000,
+    )  # fmt: skip
+    members = list(coop.members.order_by("person__given_name"))
+    training = services.training_record(
+        actor=manager, cooperative=coop, title="Leadership", topic="leadership",
+        partner="DRDSES", starts_on=today - datetime.timedelta(days=2), ends_on=today,
+        attended=[m.pk for m in members],
+        days={today - datetime.timedelta(days=2): [m.pk for m in members]},
+    )  # fmt: skip
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    base = live_server.url
+    phone = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 780})
+    phone.set_default_timeout(10_000)
+    page = phone.new_page()
+    log_in(page, base, "cooperative")
+
+    # Dues: from the union page's "Pay" on this year's line; the year and what is left filled in.
+    page.goto(f"{base}{union.get_absolute_url()}")
+    _tap(page, page.locator("#dues-years a.button").first)
+    expect(page.locator("#id_amount")).to_have_value("25000")
+    page.locator("#id_amount").fill("3000")
+    page.screenshot(path=str(SHOTS / "cooperative-dues-360.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    _tap(page, page.locator("main form button[type=submit]"))
+    expect(page.locator("#received")).to_have_text("3\u00a0000\u00a0FCFA")
+    assert list(DuesPayment.objects.values_list("amount", flat=True)) == [3000]
+
+    # A training's second day: Awa came, Bintou did not.
+    page.goto(f"{base}{training.get_absolute_url()}")
+    _tap(page, page.locator(f"a[href='/cooperatives/trainings/{training.pk}/days/new/']"))
+    expect(page.locator("#id_day")).to_have_value((today - datetime.timedelta(days=1)).isoformat())
+    awa = page.locator("label[for=id_present_0]")
+    box = awa.bounding_box()
+    assert box is not None and box["height"] >= 44, box
+    awa.click()
+    page.screenshot(path=str(SHOTS / "cooperative-training-day-360.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    _tap(page, page.locator("main form button[type=submit]"))
+    expect(page.locator("#days")).to_contain_text("Awa Coulibaly")
+    assert Attendance.objects.filter(day=today - datetime.timedelta(days=1)).count() == 1
+    phone.close()
+
+    # The board: elected by the admin, who records for the whole of Bamako.
+    phone = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 780})
+    phone.set_default_timeout(10_000)
+    page = phone.new_page()
+    log_in(page, base, "admin")
+    page.goto(f"{base}{union.get_absolute_url()}")
+    _tap(page, page.locator(f"a[href='/cooperatives/unions/{union.pk}/board/new/']"))
+    page.locator("#id_president").select_option(str(members[0].pk))
+    page.screenshot(path=str(SHOTS / "cooperative-board-360.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    _tap(page, page.locator("main form button[type=submit]"))
+    expect(page.locator("#board")).to_contain_text("Awa Coulibaly")
+    assert list(BoardSeat.objects.values_list("role", "member_id")) == [
+        ("president", members[0].pk)
+    ]
+    phone.close()

@@ -1,7 +1,8 @@
 """Objects of this app for the access matrix: path parameter → object id in place "a" or "b".
 
-Each place gets the test world's mask cooperative (made through the services), a sale, and an
-NGO order with one delivery."""
+Each place gets the test world's mask cooperative (made through the services), a sale, an NGO
+order with one delivery, a close, a count, a preparing group, a union and a training (its
+first day recorded, the second not)."""
 
 import datetime
 import uuid
@@ -75,6 +76,11 @@ def _world(cast: Any, where: str) -> Cooperative:
         actor=world.manager, union=union, cooperative=world.coop, joined_on=D(2024, 2, 1),
         yearly_dues=10000, board_role="présidente",
     )  # fmt: skip
+    services.training_record(
+        actor=world.manager, cooperative=world.coop, title=f"Formation {where.upper()}",
+        topic="leadership", starts_on=D(2024, 6, 3), ends_on=D(2024, 6, 4),
+        attended=[m.pk for m in world.members], days={D(2024, 6, 3): [world.members[0].pk]},
+    )  # fmt: skip
     return world.coop
 
 
@@ -95,6 +101,7 @@ OBJECTS = {
         PreparingGroup.objects.get(community=_world(cast, where).community).pk
     ),
     "union_id": lambda cast, where: Union.objects.get(members__cooperative=_world(cast, where)).pk,
+    "training_id": lambda cast, where: _world(cast, where).trainings.get().pk,
 }
 # Text that must never appear on a page shown to a user of the other place.
-OUTSIDE_TEXT = {"b": ["Coopérative B", "ONG b", "Groupe B", "Union B"]}
+OUTSIDE_TEXT = {"b": ["Coopérative B", "ONG b", "Groupe B", "Union B", "Formation B"]}

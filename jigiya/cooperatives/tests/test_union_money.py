@@ -344,3 +344,61 @@ def test_dues_and_a_training_by_day_through_the_api(world, union, client):
         ("Awa", True), ("Fanta", False),
     ]  # fmt: skip
     assert Attendance.objects.count() == 3
+
+
+def test_a_dues_payment_sent_twice_at_once_is_read_again_under_the_lock(world, union, monkeypatch):
+    """Two devices send one payment: the second waits on the cooperative lock while the first
+    writes. Simulated here by writing the first while the second takes the lock: the second
+    then finds it (a replay, not a duplicate key), and other content under its id is a
+    conflict, nothing written twice."""
+    world.batch(30)
+    world.sale(30, paid=30000)
+    member = union.members.get()
+    payment_id = uuid.uuid4()
+    values = {"member": member, "year": 2024, "amount": 5000, "paid_on": D(2024, 6, 21)}
+    real_lock = union_money.lock_cooperative
+    first: list = []
+
+    def lock_while_the_other_device_writes(cooperative_id):
+        if not first:
+            monkeypatch.setattr(union_money, "lock_cooperative", real_lock)
+            first.append(services.dues_pay(actor=world.manager, id=payment_id, **values))
+        return real_lock(cooperative_id)
+
+    monkeypatch.setattr(union_money, "lock_cooperative", lock_while_the_other_device_writes)
+    second = services.dues_pay(actor=world.manager, id=payment_id, **values)
+    assert (second.pk, second.amount, second.cash_entry_id) == (
+        payment_id, 5000, first[0].cash_entry_id,
+    )  # fmt: skip
+    assert DuesPayment.objects.count() == 1
+    assert list(CashEntry.objects.filter(kind="dues").values_list("amount", flat=True)) == [-5000]
+    monkeypatch.setattr(union_money, "lock_cooperative", lock_while_the_other_device_writes)
+    first.clear()
+    with pytest.raises(Conflict):
+        services.dues_pay(actor=world.manager, id=payment_id, **{**values, "amount": 4000})
+    assert DuesPayment.objects.count() == 1
+    assert list(CashEntry.objects.filter(kind="dues").values_list("amount", flat=True)) == [-5000]
+
+
+def test_dues_lower_the_surplus_of_their_period_by_exactly_their_amount(world, union):
+    """Cash basis: dues count in the period they were paid in (whatever year they are for),
+    as money spent, like purchases and expenses; payouts share what is left."""
+    world.batch(30)
+    world.sale(30, paid=30000)  # received 30 000; inputs bought 15 000 (conftest)
+    before = cash.plan(world.coop, ends_on=D(2024, 6, 30), rule="equal")
+    assert (before.received, before.spent, before.surplus) == (30000, 15000, 15000)
+    services.dues_pay(
+        actor=world.manager, member=union.members.get(), year=2023, amount=4000,
+        paid_on=D(2024, 6, 25),
+    )  # fmt: skip
+    # Paid on 25 June: a period ending the day before does not see them.
+    earlier = cash.plan(world.coop, ends_on=D(2024, 6, 24), rule="equal")
+    assert (earlier.spent, earlier.surplus) == (15000, 15000)
+    close = services.period_close(
+        actor=world.manager, cooperative=world.coop, ends_on=D(2024, 6, 30), rule="equal"
+    )
+    assert (close.received, close.spent, close.surplus) == (30000, 19000, 11000)
+    assert before.surplus - close.surplus == 4000
+    assert sorted(close.payouts.values_list("amount", flat=True)) == [3666, 3666, 3666]
+    assert (close.shared, close.remainder) == (10998, 2)
+    assert cash.balance(world.coop.pk) == 15000 + 15000 - 4000 - 10998  # capital + surplus
