@@ -3,6 +3,7 @@ programs a person may be enrolled in, a pregnancy from "months pregnant", and th
 a delivery enrolled and scheduled with no step of its own."""
 
 import datetime
+import uuid
 from typing import Any
 
 import pytest
@@ -276,7 +277,9 @@ def test_the_pregnancy_page_registers_from_the_months(mother: Any, chw: Any, cli
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
     response = client.post(
-        f"/registry/people/{mother.pk}/pregnancy/", {"months_pregnant": "5"}, follow=True
+        f"/registry/people/{mother.pk}/pregnancy/",
+        {"id": str(uuid.uuid4()), "months_pregnant": "5"},  # the page's client id
+        follow=True,
     )
 
     pregnancy = Pregnancy.objects.get(woman=mother)

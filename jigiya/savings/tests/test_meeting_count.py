@@ -139,7 +139,7 @@ def test_the_meeting_page_shows_the_totals_and_labels_every_input(world, client)
     assert f'data-sum="expected_loan">8{NBSP}000{NBSP}FCFA<' in body
     assert f'data-sum="expected_health">800{NBSP}FCFA<' in body
     inputs = set(re.findall(r'<(?:input|select|textarea)[^>]*\bid="(id_[^"]+)"', body))
-    inputs.discard("id_id")  # the hidden id of the meeting
+    inputs -= {"id_id", "id_made_at"}  # the hidden id of the meeting, the time made on the phone
     labelled = set(re.findall(r'<label for="(id_[^"]+)"', body))
     assert len(inputs) == 4 * 7 + 2 * 3 + 4 * 2 + 5  # members, grants, income/expenses, the rest
     assert inputs - labelled == set()
