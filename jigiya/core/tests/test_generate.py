@@ -5,6 +5,7 @@ communes, 3 + 3 + 2 communities), so uneven splits are exercised.
 """
 
 import io
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from django.db.models import Count
 from jigiya.accounts.models import Assignment, User
 from jigiya.accounts.roles import Role
 from jigiya.core.generate import SCALES, STEPS, discover_steps, split
+from jigiya.core.tests.worlds import rolled_back
 from jigiya.places.models import (
     Asaco,
     BoardMember,
@@ -26,6 +28,21 @@ from jigiya.places.models import (
 GENERATED = {"code__startswith": "GEN-"}
 DEMO_PLACES = 15
 DEMO_USERS = 17  # one login per role, a CHW per other community, a facilitator in Sikasso
+
+
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """The demo world, loaded once for the module (a minute each time): `generate` loads it
+    first and, finding it there, only checks it, as on a server where it was loaded before."""
+    with rolled_back(django_db_blocker):
+        call_command("demo", stdout=io.StringIO())
+        yield
+
+
+@pytest.fixture
+def db(demo_world: None, db: Any) -> Any:
+    """Each test's transaction, inside the module's demo world."""
+    return db
 
 
 @pytest.fixture(autouse=True)
@@ -311,4 +328,5 @@ def test_same_seed_same_data_other_seed_other_data(db: Any) -> None:
 def test_unknown_scale_is_refused(db: Any) -> None:
     with pytest.raises(CommandError, match="Unknown scale “huge”"):
         generate("--scale", "huge")
-    assert not Place.objects.exists()
+    assert Place.objects.count() == DEMO_PLACES
+    assert not Place.objects.filter(**GENERATED).exists()

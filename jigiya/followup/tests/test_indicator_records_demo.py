@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, Sum
 
 from jigiya.accounts.roles import Role
 from jigiya.accounts.tests.factories import AssignmentFactory, UserFactory
 from jigiya.core.periods import Month
+from jigiya.core.tests.worlds import rolled_back
 from jigiya.indicators import selectors
 from jigiya.indicators.areas import Area
 from jigiya.indicators.catalog import Disaggregation, Program, all_indicators, get
@@ -42,20 +42,11 @@ def demo_world(django_db_setup: Any, django_db_blocker: Any) -> Any:
     """The demo world with its indicators rebuilt, rolled back after the module. Built inside
     a transaction marked as a test case's, as Django's TestCase does, so the services' durable
     transactions nest in it."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic._from_testcase = True  # type: ignore[attr-defined]
-        atomic.__enter__()
-        try:
-            call_command("demo", stdout=io.StringIO())
-            admin = UserFactory(username="records-admin")
-            AssignmentFactory(
-                user=admin, role=Role.ADMIN, place=Place.objects.get(parent__isnull=True)
-            )
-            yield admin
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with rolled_back(django_db_blocker):
+        call_command("demo", stdout=io.StringIO())
+        admin = UserFactory(username="records-admin")
+        AssignmentFactory(user=admin, role=Role.ADMIN, place=Place.objects.get(parent__isnull=True))
+        yield admin
 
 
 def _figure(records: Any, code: str) -> int:
