@@ -155,7 +155,8 @@ def _keep_area(page: Any, base: str) -> None:
     for path in START_PAGES:
         page.goto(base + path)
     count, stable = -1, time.monotonic()
-    while time.monotonic() - stable < 3 and time.monotonic() - stable < 60:
+    deadline = stable + 90
+    while time.monotonic() - stable < 3 and time.monotonic() < deadline:
         now = page.evaluate(
             "caches.keys().then(names => Promise.all(names.map(n => caches.open(n)"
             ".then(c => c.keys())))).then(lists => lists.flat().length)"
