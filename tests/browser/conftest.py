@@ -99,3 +99,13 @@ def phone(browser: Any) -> Iterator[Any]:
     context.set_default_timeout(15_000)
     yield context
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def patient_pages(monkeypatch: Any) -> None:
+    """On a busy test machine a page may take more than the 4 s after which the service worker
+    reads it from the phone (web/offline.py): the browser tests wait longer, so they see the
+    server's page; the test of a slow network sets it back."""
+    from jigiya.web import offline
+
+    monkeypatch.setattr(offline, "SLOW_PAGE_MS", 15_000)

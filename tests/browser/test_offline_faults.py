@@ -172,7 +172,7 @@ def test_storage_cleared_by_the_browser_takes_the_outbox_with_it(
 
 
 def test_a_3g_load_of_the_worklist_reads_it_from_the_phone(
-    phone: Any, relay: Relay, demo_world: Any
+    phone: Any, relay: Relay, demo_world: Any, monkeypatch: Any
 ) -> None:
     """Slow 3G in the page (CDP) and a network holding every answer 30 s (the relay, which
     the service worker feels too): the worklist kept on the phone shows, without waiting for
@@ -180,6 +180,9 @@ def test_a_3g_load_of_the_worklist_reads_it_from_the_phone(
     from django.utils import timezone
     from playwright.sync_api import expect
 
+    from jigiya.web import offline
+
+    monkeypatch.setattr(offline, "SLOW_PAGE_MS", 4000)  # as on a phone
     page, _kept_child = _open(phone, relay, "/followup/")
     relay.delay = 30.0
     slowed = timezone.now()
