@@ -22,9 +22,18 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 def _until(page: Any, script: str, seconds: float = 15) -> None:
-    """Poll `script` in the page (not `wait_for_function`: the CSP forbids its eval)."""
+    """Poll `script` in the page (not `wait_for_function`: the CSP forbids its eval). A page
+    navigating meanwhile (a reload after a new release) is polled again once loaded."""
+    from playwright.sync_api import Error
+
     deadline = time.monotonic() + seconds
-    while not page.evaluate(script):
+    while True:
+        try:
+            if page.evaluate(script):
+                return
+        except Error as error:
+            if "context was destroyed" not in str(error):
+                raise
         assert time.monotonic() < deadline, f"still false after {seconds} s: {script}"
         page.wait_for_timeout(100)
 

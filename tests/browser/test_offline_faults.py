@@ -62,6 +62,16 @@ def _queued(phone: Any, relay: Relay) -> tuple[Any, Any]:
     return page, child
 
 
+def _flush(page: Any) -> Any:
+    """The outbox sent from the test, once the page's own send (on load, on a timer) is done:
+    the lock answers "busy" while it runs."""
+    deadline = time.monotonic() + 15
+    while (result := page.evaluate("JigiyaOutbox.flush()"))["state"] == "busy":
+        assert time.monotonic() < deadline, "the outbox stayed busy"
+        page.wait_for_timeout(100)
+    return result
+
+
 SEND = """() => {
   window.result = undefined;
   JigiyaOutbox.session()
@@ -89,9 +99,11 @@ def test_the_same_entry_sent_from_two_tabs_at_once_is_stored_once(
     # Each hears a success, or a server error (the test database, one SQLite connection
     # shared by the live server's threads, may refuse the second write: "table is locked")
     # and keeps the entry for the next try. Never a second visit.
+    # A 500 may even come after the visit was stored: then it is on the server and still in
+    # the outbox, and the next try finds it there (stored once).
     assert set(results) <= {"sent", "retry"}
-    assert _visits(child) == (2 if "sent" in results else 1)
-    page.evaluate("JigiyaOutbox.flush()")
+    assert _visits(child) in (1, 2)
+    assert _flush(page)["state"] == "done"
     assert _visits(child) == 2
     assert page.evaluate(WAITING) == 0
 
@@ -104,12 +116,12 @@ def test_the_network_dying_as_the_answer_comes_back_neither_loses_nor_doubles(
     page, child = _queued(phone, relay)
     relay.lose_answer = True
     relay.restore()
-    assert page.evaluate("JigiyaOutbox.flush()") == {"state": "offline", "sent": 0}
+    assert _flush(page) == {"state": "offline", "sent": 0}
     assert not relay.lose_answer  # the answer was lost
     assert _visits(child) == 2  # the server has it
     assert page.evaluate(WAITING) == 1  # the phone keeps it
     relay.restore()
-    assert page.evaluate("JigiyaOutbox.flush()") == {"state": "done", "sent": 1}
+    assert _flush(page)["state"] == "done"
     assert _visits(child) == 2
     assert page.evaluate(WAITING) == 0
 
