@@ -13,6 +13,7 @@ from benchmarks import (
     indicators,
     interop,
     load,
+    offline,
     pages,
     quality,
     savings,
@@ -35,6 +36,7 @@ BENCHMARKS: list[Callable[[Context], Section]] = [
     cooperatives.cooperative_figures,
     care.care_upload,
     care.care_scheme_close,
+    offline.offline_field_client,
     load.load_scenario,  # last: it writes visits and meetings through the production server
 ]
 

@@ -101,6 +101,8 @@ MIDDLEWARE = [
     # API's JSON shape or on Jigiya's error page, never 500 (core/middleware.py).
     "jigiya.core.middleware.BadInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A form the phone's outbox sends gets 204, not the page its redirect leads to (issue 16).
+    "jigiya.web.middleware.OutboxAnswerMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",

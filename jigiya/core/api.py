@@ -11,12 +11,14 @@ from typing import Annotated, Any, Self, TypeVar
 
 import pydantic
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 from ninja.errors import ValidationError as SchemaError
 from ninja.pagination import PageNumberPagination
 from pydantic_core import PydanticCustomError
 
+from jigiya.core.bounds import program_start
 from jigiya.core.params import EARLIEST_DAY, LATEST_DAY
 
 # A page beyond this would ask the database for an offset past its integers (500 on SQLite and
@@ -27,6 +29,37 @@ S = TypeVar("S", bound=pydantic.BaseModel)
 
 # A day in a query (`?day=`): bounded, so that the weeks and months around it exist.
 Day = Annotated[datetime.date, Field(ge=EARLIEST_DAY, le=LATEST_DAY)]
+
+# A phone's clock may run a little ahead of the server's (what is ahead within it is stored as
+# now, `core.retries.made_on_phone`); further ahead, or before the program started, the time a
+# record says it was made on the phone is a mistake.
+MADE_AT_SKEW = datetime.timedelta(minutes=5)
+
+
+def _made_at(value: datetime.datetime | None) -> datetime.datetime | None:
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    if value > timezone.now() + MADE_AT_SKEW:
+        message = _("The time made on the phone (%(made_at)s) is in the future.")
+        raise PydanticCustomError("made_at_future", str(message) % {"made_at": value.isoformat()})
+    start = datetime.datetime.combine(program_start(), datetime.time.min)
+    if value < timezone.make_aware(start):
+        message = _(
+            "The time made on the phone (%(made_at)s) is before the start of the program "
+            "(%(start)s)."
+        )
+        raise PydanticCustomError(
+            "made_at_early",
+            str(message) % {"made_at": value.isoformat(), "start": program_start().isoformat()},
+        )
+    return value
+
+
+# `made_at` in a field client's write: when the record was made on the phone (ISO 8601),
+# optional, kept on the record beside the time the server received it.
+MadeAt = Annotated[datetime.datetime | None, pydantic.AfterValidator(_made_at)]
 
 
 class ErrorDetail(Schema):

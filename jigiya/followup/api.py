@@ -92,6 +92,7 @@ def visit_record(request: HttpRequest, household_id: uuid.UUID) -> Status:
         ],
         notes=payload.notes,
         refer=payload.refer,
+        made_at=payload.made_at,
     )
     return created_or_replayed(
         visit, body=selectors.visit_get(user=request.user, visit_id=visit.pk)
@@ -137,6 +138,7 @@ def referral_create(request: HttpRequest, person_id: uuid.UUID) -> Status:
         reasons=payload.reasons,
         reason_text=payload.reason_text,
         urgency=payload.urgency,
+        made_at=payload.made_at,
     )
     return created_or_replayed(referral)
 

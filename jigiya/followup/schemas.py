@@ -6,6 +6,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from jigiya.core.api import MadeAt
 from jigiya.core.bounds import NOTES_LENGTH
 from jigiya.followup.models import BirthPlan, EducationTopic, Urgency
 from jigiya.registry.schemas import TaskOut
@@ -56,6 +57,7 @@ class VisitIn(Schema):
     referral_outcomes: list[ReferralOutcomeSchema] = []
     notes: str = Field(default="", max_length=NOTES_LENGTH)
     refer: bool = True
+    made_at: MadeAt = None
 
 
 class ChildCheckOut(Schema):
@@ -146,6 +148,7 @@ class ReferralIn(Schema):
     reason_text: str = Field(default="", max_length=300)
     urgency: Urgency
     health_center_id: uuid.UUID | None = None
+    made_at: MadeAt = None
 
 
 class ReferralCloseIn(Schema):

@@ -72,6 +72,7 @@ def household_create(request: HttpRequest, place_id: uuid.UUID) -> Status:
         longitude=payload.longitude,
         phone=payload.phone,
         chw=chw,
+        made_at=payload.made_at,
     )
     return created_or_replayed(household)
 

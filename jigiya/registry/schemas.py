@@ -7,7 +7,7 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import Field
 
-from jigiya.core.api import ErrorOut, PatchSchema
+from jigiya.core.api import ErrorOut, MadeAt, PatchSchema
 from jigiya.registry.models import (
     BirthOutcome,
     DeliveryPlace,
@@ -122,6 +122,7 @@ class HouseholdIn(Schema):
     longitude: Decimal | None = Field(default=None, ge=-180, le=180)
     phone: str = Field(default="", max_length=20)
     chw_id: uuid.UUID | None = None
+    made_at: MadeAt = None
 
 
 class PersonIn(Schema):
@@ -134,6 +135,7 @@ class PersonIn(Schema):
     age_years: int | None = None
     phone: str = Field(default="", max_length=20)
     confirm_duplicate: bool = False
+    made_at: MadeAt = None
 
 
 class DuplicateOut(Schema):
@@ -169,6 +171,7 @@ class PregnancyIn(Schema):
     edd: datetime.date | None = None
     # When she knows neither date: the LMP is estimated from the months (1 to 10).
     months_pregnant: int | None = Field(None, ge=1, le=10)
+    made_at: MadeAt = None
 
 
 class AncContactIn(Schema):

@@ -70,6 +70,7 @@ def _meeting_data(request: HttpRequest) -> services.MeetingData:
         counted_health_fund=payload.counted_health_fund,
         difference_note=payload.difference_note,
         confirmed_by_id=payload.confirmed_by_id,
+        made_at=payload.made_at,
     )
 
 

@@ -4,6 +4,8 @@ import uuid
 from ninja import Schema
 from pydantic import Field, StrictInt
 
+from jigiya.core.api import MadeAt
+
 
 class MemberLineIn(Schema):
     membership_id: uuid.UUID
@@ -43,6 +45,7 @@ class MeetingIn(Schema):
     counted_health_fund: StrictInt
     difference_note: str = Field(default="", max_length=500)  # meetings.DIFFERENCE_NOTE_LENGTH
     confirmed_by_id: uuid.UUID | None = None
+    made_at: MadeAt = None
 
 
 class MeetingOut(Schema):

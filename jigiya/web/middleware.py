@@ -1,13 +1,14 @@
 import logging
 from collections.abc import Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.core import signals
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
@@ -145,3 +146,32 @@ class OfflineUserMiddleware:
         if user is not None and user.is_authenticated:
             response.headers["X-Jigiya-User"] = quote(user.get_username())
         return response
+
+
+class OutboxAnswerMiddleware:
+    """A form sent by the phone's outbox (`X-Jigiya-Outbox: 1`, web/static/web/outbox.js) and
+    saved by its view answers 204 with the redirect's target in `X-Jigiya-Saved`, instead of
+    the redirect: the outbox would otherwise download the page it leads to for every entry
+    (50 queued visits, 50 worklists on a costly network). The view's "saved" message is
+    consumed with it. A redirect to the login page stays a redirect (the outbox asks her to
+    log in again). Inside MessageMiddleware, so the consumed messages are dropped."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.method != "POST"
+            or request.headers.get("X-Jigiya-Outbox") != "1"
+            or response.status_code not in {301, 302, 303}
+        ):
+            return response
+        target = response.headers.get("Location", "")
+        if urlsplit(target).path == resolve_url(settings.LOGIN_URL):
+            return response
+        for _message in messages.get_messages(request):
+            pass  # read: MessageMiddleware drops it
+        answer = HttpResponse(status=204)
+        answer.headers["X-Jigiya-Saved"] = target
+        return answer

@@ -33,6 +33,9 @@ PRECACHED = (
 # person; a facilitator's groups and meeting form; the outbox.
 OFFLINE_PREFIXES = ("/", "/outbox/", "/followup/", "/registry/", "/savings/")
 THEME = "#0f6b4f"
+# A page the network has not answered within this many ms is read from the phone when it is
+# kept there (a slow 3G network at the edge of town); the late answer refreshes the copy.
+SLOW_PAGE_MS = 4000
 
 
 @cache
@@ -68,6 +71,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "outbox_js": json.dumps(static("web/outbox.js")),
         "precache": json.dumps(entries),
         "offline_prefixes": json.dumps(OFFLINE_PREFIXES),
+        "slow_ms": json.dumps(SLOW_PAGE_MS),
     }
     response = render(request, "web/sw.js", context, content_type="text/javascript")
     response["Cache-Control"] = "no-cache"

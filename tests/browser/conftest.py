@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.netcut import Relay
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -80,3 +82,30 @@ def demo_world(transactional_db: Any, settings: Any) -> Any:
     admin = accounts_demo.load_admin()
     places_demo.load(admin=admin)
     return accounts_demo.load(admin=admin)
+
+
+# The field client offline (issue 16): a relay that really fails in front of the live server,
+# and a phone (360 px) whose pages share one service worker.
+@pytest.fixture
+def relay(live_server: Any) -> Iterator[Relay]:
+    relay = Relay(live_server.url)
+    yield relay
+    relay.cut()
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740})
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def patient_pages(monkeypatch: Any) -> None:
+    """On a busy test machine a page may take more than the 4 s after which the service worker
+    reads it from the phone (web/offline.py): the browser tests wait longer, so they see the
+    server's page; the test of a slow network sets it back."""
+    from jigiya.web import offline
+
+    monkeypatch.setattr(offline, "SLOW_PAGE_MS", 15_000)

@@ -1,12 +1,18 @@
 """A network that really fails (issue 16): a TCP relay in front of the live server that the
 browser talks to. `cut()` closes it (every connection, then the port: "connection refused",
 for the pages and the service worker alike, which the browser's offline emulation may not
-reach); `restore()` opens it again on the same port."""
+reach); `restore()` opens it again on the same port. `lose_answer = True`: the network dies
+as the answer to the next POST comes back (the server has it, the phone never hears);
+`delay`: seconds each answer is held, a network slower than any page's patience."""
 
 import contextlib
+import re
 import socket
 import threading
+import time
 from typing import Any
+
+REQUEST_LINE = re.compile(rb"[A-Z]+ /")
 
 
 class Relay:
@@ -17,6 +23,8 @@ class Relay:
         self.server: socket.socket | None = None
         self.sockets: list[socket.socket] = []
         self.lock = threading.Lock()
+        self.lose_answer = False
+        self.delay = 0.0
         self.restore()
 
     @property
@@ -37,6 +45,8 @@ class Relay:
             server, self.server = self.server, None
             sockets, self.sockets = self.sockets, []
         if server is not None:
+            with contextlib.suppress(OSError):
+                server.shutdown(socket.SHUT_RDWR)  # wakes the thread in accept(): port freed
             server.close()
         for sock in sockets:
             with contextlib.suppress(OSError):
@@ -56,13 +66,26 @@ class Relay:
                     upstream.close()
                     return
                 self.sockets += [client, upstream]
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+            state = {"post": False, "asked": False}
+            for source, sink, up in ((client, upstream, True), (upstream, client, False)):
+                threading.Thread(
+                    target=self._pipe, args=(source, sink, up, state), daemon=True
+                ).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: Any) -> None:
+    def _pipe(self, source: socket.socket, sink: Any, up: bool, state: dict[str, bool]) -> None:
         try:
             while data := source.recv(65536):
+                if up:
+                    if REQUEST_LINE.match(data):
+                        state["post"] = data.startswith(b"POST ")
+                    state["asked"] = True
+                elif state["post"] and self.lose_answer:
+                    self.lose_answer = False
+                    self.cut()
+                    return
+                elif state["asked"] and self.delay:
+                    state["asked"] = False
+                    time.sleep(self.delay)
                 sink.sendall(data)
         except OSError:
             pass

@@ -6,13 +6,12 @@ shared phone each user's outbox is her own; a conflict is shown and resolved; a 
 of the service worker keeps the outbox."""
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.netcut import Relay
+from tests.browser.netcut import Relay  # the `relay` fixture (conftest.py)
 from tests.browser.test_child_visit import _child
 from tests.browser.test_savings_meeting import _group, log_in
 
@@ -22,25 +21,19 @@ WIDTH, HEIGHT = 360, 740
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
-@pytest.fixture
-def relay(live_server: Any) -> Iterator[Relay]:
-    relay = Relay(live_server.url)
-    yield relay
-    relay.cut()
-
-
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="fr-FR", viewport={"width": WIDTH, "height": HEIGHT})
-    context.set_default_timeout(15_000)
-    yield context
-    context.close()
-
-
 def _until(page: Any, script: str, seconds: float = 15) -> None:
-    """Poll `script` in the page (not `wait_for_function`: the CSP forbids its eval)."""
+    """Poll `script` in the page (not `wait_for_function`: the CSP forbids its eval). A page
+    navigating meanwhile (a reload after a new release) is polled again once loaded."""
+    from playwright.sync_api import Error
+
     deadline = time.monotonic() + seconds
-    while not page.evaluate(script):
+    while True:
+        try:
+            if page.evaluate(script):
+                return
+        except Error as error:
+            if "context was destroyed" not in str(error):
+                raise
         assert time.monotonic() < deadline, f"still false after {seconds} s: {script}"
         page.wait_for_timeout(100)
 

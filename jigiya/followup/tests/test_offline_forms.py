@@ -93,3 +93,21 @@ def test_a_pregnancy_sent_twice_is_registered_once(client, chw, mother):
     conflict = client.post(url, data | {"lmp": "2025-03-08"})
     assert conflict.status_code == 409
     assert Pregnancy.objects.get().lmp == datetime.date(2025, 3, 1)
+
+
+def test_a_visit_sent_by_the_outbox_answers_204_without_the_next_page(client, chw, adult):
+    """The outbox needs to know it was saved, not the worklist the redirect leads to: 204
+    naming the target (web.middleware.OutboxAnswerMiddleware), the "saved" message consumed;
+    sent again, the same; logged out, still the redirect to the login page."""
+    url = f"/followup/people/{adult.pk}/visit/"
+    data = {"id": str(uuid.uuid4()), "made_at": MADE, "date": "2025-06-08", "next": "/followup/"}
+    outbox = {"X-Jigiya-Outbox": "1"}
+    anonymous = client.post(url, data, headers=outbox)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
+    assert not Visit.objects.exists()
+    client.force_login(chw)
+    first, again = client.post(url, data, headers=outbox), client.post(url, data, headers=outbox)
+    assert (first.status_code, first["X-Jigiya-Saved"], first.content) == (204, "/followup/", b"")
+    assert (again.status_code, again["X-Jigiya-Saved"]) == (204, "/followup/")
+    assert str(Visit.objects.get().pk) == data["id"]
+    assert list(client.get("/followup/").context["messages"]) == []

@@ -8,7 +8,8 @@ function _slicedToArray(n,t){return _arrayWithHoles(n)||_iterableToArrayLimit(n,
 
    An entry: {key, id, user, action, page, title, fields: [[name, value], …], made_at,
    status: "pending" | "attention", message, tries, saved_at}. Nothing here drops an entry
-   except a success (2xx after the form's redirect) or the user's own "discard".
+   except a success (204 from the server, or 2xx after the form's redirect) or the user's own
+   "discard".
 
    Sending is idempotent on the server (each form carries its client UUID, core/retries.py):
    an entry sent twice (two tabs, a response lost mid-way) is stored once, the second answer
@@ -37,6 +38,16 @@ function _slicedToArray(n,t){return _arrayWithHoles(n)||_iterableToArrayLimit(n,
     return entry;
   }
 
+  /* A request that gets no answer within `api.timeout` ms (30 s; a test shortens it) is given
+     up, so a hung server never holds the outbox's lock: the entry stays, the next try sends it
+     again (stored once: the server may have stored it and lost the answer). */
+  function timed(url, options) {
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, api.timeout);
+    options.signal = controller.signal;
+    return fetch(url, options).finally(function () { clearTimeout(timer); });
+  }
+
   async function get(key) { return idb.get(key, store); }
   async function remove(key) { return idb.del(key, store); }
   async function setMeta(name, value) { return idb.set("meta|" + name, value, store); }
@@ -45,7 +56,7 @@ function _slicedToArray(n,t){return _arrayWithHoles(n)||_iterableToArrayLimit(n,
   /* Who is logged in right now, and a fresh CSRF token: the outbox page's meta tags. An
      expired session answers with the login page: then nothing is sent until she logs in. */
   async function session() {
-    var response = await fetch("/outbox/?fresh=1", { credentials: "same-origin", cache: "no-store" });
+    var response = await timed("/outbox/?fresh=1", { credentials: "same-origin", cache: "no-store" });
     if (response.redirected && new URL(response.url).pathname === LOGIN_PATH) {
       return { user: "", token: "" };
     }
@@ -82,15 +93,23 @@ function _slicedToArray(n,t){return _arrayWithHoles(n)||_iterableToArrayLimit(n,
     body.append("csrfmiddlewaretoken", token);
     var response;
     try {
-      response = await fetch(entry.action, {
+      response = await timed(entry.action, {
         method: "POST", body: body, credentials: "same-origin", redirect: "follow",
         headers: { "X-Jigiya-Outbox": "1" },
       });
     } catch (error) {
+      if (error && error.name === "AbortError") {
+        entry.tries = (entry.tries || 0) + 1;
+        entry.status = "pending";
+        entry.message = "timeout";
+        await put(entry);
+      }
       return "offline";
     }
     if (response.redirected && new URL(response.url).pathname === LOGIN_PATH) return "login";
-    if (response.ok && response.redirected) {
+    // Saved: 204 naming where the page would go (web.middleware.OutboxAnswerMiddleware), or
+    // the form's own redirect.
+    if (response.status === 204 || (response.ok && response.redirected)) {
       await remove(entry.key);
       return "sent";
     }
@@ -133,7 +152,8 @@ function _slicedToArray(n,t){return _arrayWithHoles(n)||_iterableToArrayLimit(n,
     return run();
   }
 
-  scope.JigiyaOutbox = {
+  var api = scope.JigiyaOutbox = {
+    timeout: 30000,
     store: store, entries: entries, put: put, get: get, remove: remove, send: send,
     flush: flush, session: session, errorsOf: errorsOf, outboxKey: outboxKey,
     draftKey: draftKey, setMeta: setMeta, getMeta: getMeta,
@@ -397,7 +417,7 @@ function _slicedToArray(n,t){return _arrayWithHoles(n)||_iterableToArrayLimit(n,
     if (entry.message) {
       var message = document.createElement("p");
       message.className = entry.status === "attention" ? "errorlist" : "muted";
-      message.textContent = entry.message;
+      message.textContent = entry.message === "timeout" ? t("timeout") : entry.message;
       item.appendChild(message);
     }
     var open = document.createElement("a");
@@ -484,6 +504,9 @@ function _slicedToArray(n,t){return _arrayWithHoles(n)||_iterableToArrayLimit(n,
     register();
     if (!user) return;
     outbox.setMeta("user", user);
+    // Ask that the outbox and her pages be kept when the phone runs short of space (the
+    // browser decides; a user's own "clear site data" still clears them).
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
     lastRefreshed();
     if (window.location.hash === "#saved-offline") banner(t("saved"));
     fieldForms().forEach(function (form) {

@@ -252,7 +252,7 @@
     if (entry.message) {
       var message = document.createElement("p");
       message.className = entry.status === "attention" ? "errorlist" : "muted";
-      message.textContent = entry.message;
+      message.textContent = entry.message === "timeout" ? t("timeout") : entry.message;
       item.appendChild(message);
     }
     var open = document.createElement("a");
@@ -339,6 +339,9 @@
     register();
     if (!user) return;
     outbox.setMeta("user", user);
+    // Ask that the outbox and her pages be kept when the phone runs short of space (the
+    // browser decides; a user's own "clear site data" still clears them).
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
     lastRefreshed();
     if (window.location.hash === "#saved-offline") banner(t("saved"));
     fieldForms().forEach(function (form) {

@@ -4,7 +4,8 @@
 
    An entry: {key, id, user, action, page, title, fields: [[name, value], …], made_at,
    status: "pending" | "attention", message, tries, saved_at}. Nothing here drops an entry
-   except a success (2xx after the form's redirect) or the user's own "discard".
+   except a success (204 from the server, or 2xx after the form's redirect) or the user's own
+   "discard".
 
    Sending is idempotent on the server (each form carries its client UUID, core/retries.py):
    an entry sent twice (two tabs, a response lost mid-way) is stored once, the second answer
@@ -33,6 +34,16 @@
     return entry;
   }
 
+  /* A request that gets no answer within `api.timeout` ms (30 s; a test shortens it) is given
+     up, so a hung server never holds the outbox's lock: the entry stays, the next try sends it
+     again (stored once: the server may have stored it and lost the answer). */
+  function timed(url, options) {
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, api.timeout);
+    options.signal = controller.signal;
+    return fetch(url, options).finally(function () { clearTimeout(timer); });
+  }
+
   async function get(key) { return idb.get(key, store); }
   async function remove(key) { return idb.del(key, store); }
   async function setMeta(name, value) { return idb.set("meta|" + name, value, store); }
@@ -41,7 +52,7 @@
   /* Who is logged in right now, and a fresh CSRF token: the outbox page's meta tags. An
      expired session answers with the login page: then nothing is sent until she logs in. */
   async function session() {
-    var response = await fetch("/outbox/?fresh=1", { credentials: "same-origin", cache: "no-store" });
+    var response = await timed("/outbox/?fresh=1", { credentials: "same-origin", cache: "no-store" });
     if (response.redirected && new URL(response.url).pathname === LOGIN_PATH) {
       return { user: "", token: "" };
     }
@@ -78,15 +89,23 @@
     body.append("csrfmiddlewaretoken", token);
     var response;
     try {
-      response = await fetch(entry.action, {
+      response = await timed(entry.action, {
         method: "POST", body: body, credentials: "same-origin", redirect: "follow",
         headers: { "X-Jigiya-Outbox": "1" },
       });
     } catch (error) {
+      if (error && error.name === "AbortError") {
+        entry.tries = (entry.tries || 0) + 1;
+        entry.status = "pending";
+        entry.message = "timeout";
+        await put(entry);
+      }
       return "offline";
     }
     if (response.redirected && new URL(response.url).pathname === LOGIN_PATH) return "login";
-    if (response.ok && response.redirected) {
+    // Saved: 204 naming where the page would go (web.middleware.OutboxAnswerMiddleware), or
+    // the form's own redirect.
+    if (response.status === 204 || (response.ok && response.redirected)) {
       await remove(entry.key);
       return "sent";
     }
@@ -129,7 +148,8 @@
     return run();
   }
 
-  scope.JigiyaOutbox = {
+  var api = scope.JigiyaOutbox = {
+    timeout: 30000,
     store: store, entries: entries, put: put, get: get, remove: remove, send: send,
     flush: flush, session: session, errorsOf: errorsOf, outboxKey: outboxKey,
     draftKey: draftKey, setMeta: setMeta, getMeta: getMeta,

@@ -25,7 +25,7 @@ async function warm(urls) {
     var url = new URL(urls[i], self.location.origin);
     if (!keptPath(url)) continue;
     try {
-      await page(new Request(url.href, { credentials: "same-origin", mode: "same-origin" }));
+      await fromNetwork(new Request(url.href, { credentials: "same-origin", mode: "same-origin" }));
     } catch (error) {
       return; // the network went away: the rest another time
     }
@@ -50,27 +50,44 @@ function keptPath(url) {
 /* A page: from the network (kept in the user's own cache when it is hers and whole), else
    from her cache, marked so the page says when it was last refreshed. The user is the one
    the server names on the response (X-Jigiya-User), so a page never lands in another
-   user's cache on a shared phone. */
+   user's cache on a shared phone. A network too slow to answer within SLOW_MS (3G at the
+   edge of town) gives her kept copy at once, and the network's answer refreshes it later. */
+var SLOW_MS = {{ slow_ms }};
+
+async function fromNetwork(request) {
+  var url = new URL(request.url);
+  var response = await fetch(request);
+  var user = decodeURIComponent(response.headers.get("X-Jigiya-User") || "");
+  var html = (response.headers.get("Content-Type") || "").indexOf("text/html") === 0;
+  // The user the server names now; a page for nobody (the login page) forgets the last one,
+  // so a phone logged out never shows her pages offline to the next person.
+  if (html && response.ok) await JigiyaOutbox.setMeta("user", user);
+  if (user && response.ok && !response.redirected && keptPath(url)) {
+    var cache = await caches.open(pagesCache(user));
+    await cache.put(url.pathname + url.search, response.clone());
+  }
+  return response;
+}
+
+async function kept(url) {
+  var current = (await JigiyaOutbox.getMeta("user")) || "";
+  var cache = await caches.open(pagesCache(current));
+  return (await cache.match(url.pathname + url.search)) || (await cache.match(url.pathname));
+}
+
 async function page(request) {
   var url = new URL(request.url);
+  var network = fromNetwork(request);
+  network.catch(function () { return null; }); // answered from the cache: no unhandled error
+  var slow = new Promise(function (resolve) { setTimeout(resolve, SLOW_MS, null); });
+  var first = await Promise.race([network.catch(function () { return null; }), slow]);
+  if (first) return first;
+  var found = await kept(url);
+  if (found) return found;
   try {
-    var response = await fetch(request);
-    var user = decodeURIComponent(response.headers.get("X-Jigiya-User") || "");
-    var html = (response.headers.get("Content-Type") || "").indexOf("text/html") === 0;
-    // The user the server names now; a page for nobody (the login page) forgets the last one,
-    // so a phone logged out never shows her pages offline to the next person.
-    if (html && response.ok) await JigiyaOutbox.setMeta("user", user);
-    if (user && response.ok && !response.redirected && keptPath(url)) {
-      var cache = await caches.open(pagesCache(user));
-      await cache.put(url.pathname + url.search, response.clone());
-    }
-    return response;
+    return await network;
   } catch (error) {
-    var current = (await JigiyaOutbox.getMeta("user")) || "";
-    var kept = await caches.open(pagesCache(current));
-    var found = (await kept.match(url.pathname + url.search)) || (await kept.match(url.pathname));
-    if (found) return found;
-    var fallback = await kept.match("/outbox/");
+    var fallback = await kept(new URL("/outbox/", self.location.origin));
     if (fallback) return fallback;
     throw error;
   }
