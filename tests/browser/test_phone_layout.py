@@ -3,7 +3,6 @@ a menu button; the links, 44 px each, behind it), run charts within the screen, 
 summary's rows first on the screen. Measured, not guessed: the sizes come from the browser.
 Screenshots at 360 px go to var/screenshots/."""
 
-import datetime
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +59,6 @@ def test_every_role_has_a_compact_header_on_a_phone(
         page = phone.new_page()
         log_in(page, live_server.url, username)
         measured = _measure(page)
-        print(username, measured)  # noqa: T201 - the figures for the report
         if username in ("manager", "relais.sotuba"):
             _shot(page, f"header-{username}-360")
         assert measured["header"] <= HEADER_MAX, (username, measured)
