@@ -111,3 +111,54 @@ def test_the_outbox_count_shows_beside_the_closed_menu_and_desktops_keep_the_lin
     _shot(page, "header-manager-desktop-after")
     assert _measure(page)["header"] <= HEADER_MAX
     desktop.close()
+
+
+def _chart_font(page: Any, selector: str) -> float:
+    """The on-screen size of a chart's 12-unit labels, in px."""
+    return page.evaluate(
+        """(selector) => { const svg = document.querySelector(selector);
+            return svg.getBoundingClientRect().width / svg.viewBox.baseVal.width * 12; }""",
+        selector,
+    )
+
+
+def test_run_charts_fit_the_phone_with_readable_labels(
+    browser: Any, live_server: Any, demo_world: Any
+) -> None:
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from jigiya.places.models import HealthCenter
+    from jigiya.quality import services
+
+    sotuba = HealthCenter.objects.get(code="CSCOM-SOT")
+    services.project_create(
+        actor=get_user_model().objects.get(username="coach"),
+        health_center=sotuba,
+        title="Accueil des femmes enceintes",
+        aim="90 % des femmes suivies accouchent au CSCom",
+        started_on=datetime.date(2024, 1, 1),
+        measures=[("outcome", "health.return_to_deliver")],
+    )
+    phone = _phone(browser)
+    page = phone.new_page()
+    log_in(page, live_server.url, "manager")
+    page.goto(f"{live_server.url}/indicators/run-chart/")
+    _shot(page, "run-chart-360-after", full=True)
+    measured = _measure(page)
+    assert measured["scroll"] <= WIDTH and measured["header"] <= HEADER_MAX, measured
+    box = page.locator(".chart-scroll").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= WIDTH
+    assert _chart_font(page, ".chart-scroll svg.chart") >= 10  # 5.7 px when squeezed to fit
+    phone.close()
+
+    phone = _phone(browser)
+    page = phone.new_page()
+    log_in(page, live_server.url, "coach")
+    page.goto(f"{live_server.url}/quality/centers/{sotuba.pk}/")
+    page.locator(".chart-scroll svg.chart").first.scroll_into_view_if_needed()
+    _shot(page, "quality-profile-360-after")
+    assert _measure(page)["scroll"] <= WIDTH
+    assert _chart_font(page, ".chart-scroll svg.chart") >= 10
+    phone.close()
