@@ -162,3 +162,41 @@ def test_run_charts_fit_the_phone_with_readable_labels(
     assert _measure(page)["scroll"] <= WIDTH
     assert _chart_font(page, ".chart-scroll svg.chart") >= 10
     phone.close()
+
+
+def _rows_on_first_screen(page: Any) -> dict[str, Any]:
+    return page.evaluate(
+        """(height) => { const rows = [...document.querySelectorAll('.summary .srow')];
+            const seen = rows.filter(r => r.getBoundingClientRect().bottom <= height);
+            const panel = document.querySelector('.summary');
+            return {rows: rows.length, seen: seen.length,
+                    top: rows.length ? rows[0].getBoundingClientRect().top : null,
+                    tallest: Math.max(...rows.map(r => r.getBoundingClientRect().height)),
+                    shortest: Math.min(...rows.map(r => r.getBoundingClientRect().height)),
+                    list: panel ? panel.getBoundingClientRect().height : null}; }""",
+        HEIGHT,
+    )
+
+
+def test_the_health_summary_fills_the_first_screen(
+    browser: Any, live_server: Any, demo_world: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    phone = _phone(browser)
+    page = phone.new_page()
+    log_in(page, live_server.url, "manager")
+    page.goto(f"{live_server.url}/indicators/programs/health/")
+    dashboard = _rows_on_first_screen(page)
+    # A rate keeps its numerator and denominator in sight.
+    fraction = page.locator('.summary li[data-indicator="health.children_two_contacts"] .sfrac')
+    expect(fraction).to_be_visible()
+    expect(fraction).to_have_text("0\u202f/\u202f—")
+    _shot(page, "dashboard-health-360-after")
+    page.goto(f"{live_server.url}/")
+    home = _rows_on_first_screen(page)
+    _shot(page, "home-manager-360-after")
+    # Before issue 15's last pass: 4 rows on the dashboard's first screen, 5 on the home page.
+    assert dashboard["seen"] >= 10 and home["seen"] >= 9, (dashboard, home)
+    assert dashboard["tallest"] <= 50, dashboard  # 53 px before
+    phone.close()
