@@ -200,3 +200,44 @@ def test_the_health_summary_fills_the_first_screen(
     assert dashboard["seen"] >= 10 and home["seen"] >= 9, (dashboard, home)
     assert dashboard["tallest"] <= 50, dashboard  # 53 px before
     phone.close()
+
+
+def test_the_audit_details_read_with_labels_on_a_phone(
+    browser: Any, live_server: Any, demo_world: Any
+) -> None:
+    import datetime
+
+    from django.contrib.auth import get_user_model
+    from playwright.sync_api import expect
+
+    from jigiya.places.models import Place
+    from jigiya.registry import services as registry
+
+    chw = get_user_model().objects.get(username="relais.sotuba")
+    household = registry.household_create(
+        actor=chw, community=Place.objects.get(code="BKO-C1-SOT"), name="Famille Cissé", chw=chw
+    )
+    registry.person_register(
+        actor=chw, household=household, given_name="Fanta", family_name="Cissé", sex="F",
+        relationship="child", birth_date=datetime.date(2024, 1, 1),
+    )  # fmt: skip
+    get_user_model().objects.filter(username="admin").update(language="en")  # the text checked
+    phone = _phone(browser, locale="en-GB")
+    page = phone.new_page()
+    log_in(page, live_server.url, "admin")
+    page.goto(f"{live_server.url}/accounts/audit/?kind=registry.person")
+    details = page.locator(".cards.audit details").first
+    details.locator("summary").click()
+    details.scroll_into_view_if_needed()
+    _shot(page, "audit-details-360")
+    assert _measure(page)["scroll"] <= WIDTH
+    for line in (
+        "Sex: Female",
+        "Date of birth: Jan. 1, 2024",
+        "Relationship to the head: Child",
+        "Household: Famille Cissé",
+        "Active: Yes",
+    ):
+        expect(details).to_contain_text(line)
+    expect(details).not_to_contain_text("household_id")
+    phone.close()
