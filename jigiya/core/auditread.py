@@ -26,6 +26,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from jigiya.core.models import AuditAction, AuditEntry
+from jigiya.core.typography import colon
 
 PLACE_MODEL = "places.place"
 SUBJECTS = ("person", "woman", "member", "household", "group", "cooperative")
@@ -234,15 +235,12 @@ def _change_line(
 ) -> str:
     before, after = (_shown(field, value, names) for value in _pair(pair))
     label = capfirst(str(field.verbose_name)) if field is not None else name
+    # "Sexe : Femme" in French and Bambara, "Sex: Female" in English (core.typography).
     if action == AuditAction.CREATE:
-        return _("%(field)s: %(value)s") % {"field": label, "value": after}
+        return f"{label}{colon()} {after}"
     if action == AuditAction.DELETE:
-        return _("%(field)s: %(value)s") % {"field": label, "value": before}
-    return _("%(field)s: %(before)s → %(after)s") % {
-        "field": label,
-        "before": before,
-        "after": after,
-    }
+        return f"{label}{colon()} {before}"
+    return f"{label}{colon()} {before} → {after}"
 
 
 def _shown(

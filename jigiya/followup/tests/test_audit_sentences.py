@@ -104,3 +104,11 @@ def test_the_details_show_labels_not_stored_codes(cast, admin_user, chw, client,
     body = client.get("/accounts/audit/?kind=registry.person").content.decode()
     assert "Relationship to the head: Child → Grandchild" in body
     assert "<code>" not in body and "child →" not in body
+
+
+def test_the_details_follow_french_typography(cast, admin_user, client, visited):
+    client.force_login(admin_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    (created,) = _details(client, "kind=registry.person")
+    assert created[4] == "Sexe\u00a0: Femme"
+    assert created[5] == "Date de naissance\u00a0: 1 jan. 2024"
