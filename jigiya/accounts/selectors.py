@@ -128,13 +128,15 @@ def audit_kinds() -> list[tuple[str, str]]:
     return sorted(kinds, key=lambda kind: kind[1])
 
 
-def audit_sentences(entries: list[AuditEntry]) -> list[tuple[AuditEntry, str]]:
+def audit_sentences(entries: list[AuditEntry]) -> list[tuple[AuditEntry, str, list[str]]]:
     """Each entry as a sentence with names: who did what to which record, where, when
-    ("Awa Coulibaly recorded visit “Famille Cissé” (Sotuba) on 3 Dec 2026"). One query per
-    kind of record on the page."""
+    ("Awa Coulibaly recorded visit “Famille Cissé” (Sotuba) on 3 Dec 2026"), and its changes
+    one line per field with labels ("Sex: Female"). One query per kind of record on the page
+    and per kind its changed keys lead to."""
     described = auditread.describe(entries)
+    lines = auditread.change_lines(entries)
     return [
-        (entry, _sentence(entry, described.get((entry.model, entry.object_id))))
+        (entry, _sentence(entry, described.get((entry.model, entry.object_id))), lines[entry.pk])
         for entry in entries
     ]
 

@@ -19,8 +19,14 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Replace
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
-from jigiya.core.models import AuditEntry
+from jigiya.core.models import AuditAction, AuditEntry
+from jigiya.core.typography import colon
 
 PLACE_MODEL = "places.place"
 SUBJECTS = ("person", "woman", "member", "household", "group", "cooperative")
@@ -160,3 +166,111 @@ def day_bounds(since: datetime.date | None, until: datetime.date | None) -> Q:
     if until:
         condition &= Q(at__date__lte=until)
     return condition
+
+
+# What changed, read with labels: each field by its name, each value as the pages show it
+# (a choice's label, a date in DATE_FORMAT, yes or no, the name of the record a key leads to),
+# never the stored code ('F', 'child', True, '2024-01-01').
+EMPTY = "—"
+
+
+def change_lines(entries: Iterable[AuditEntry]) -> dict[Any, list[str]]:
+    """entry pk → one line per changed field ("Sex: — → Female"): one query per kind of
+    record the changed keys lead to."""
+    entries = list(entries)
+    names = _key_names(entries)
+    lines: dict[Any, list[str]] = {}
+    for entry in entries:
+        model = model_of(entry.model)
+        lines[entry.pk] = [
+            _change_line(entry.action, field, name, pair, names)
+            for name, pair in entry.changes.items()
+            if (field := _field(model, name)) is None or _shown_field(field)
+        ]
+    return lines
+
+
+def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any] | None:
+    if model is None:
+        return None
+    for field in model._meta.concrete_fields:
+        if name in (field.name, field.attname):
+            return field
+    return None
+
+
+def _shown_field(field: models.Field[Any, Any]) -> bool:
+    """Not the record's id nor a key kept for search (`name_key`): nothing a person reads."""
+    return not field.primary_key and field.editable
+
+
+def _key_names(entries: list[AuditEntry]) -> dict[tuple[str, str], str]:
+    """(kind, id) → the name of each record a changed foreign key leads to."""
+    wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
+    for entry in entries:
+        model = model_of(entry.model)
+        for name, pair in entry.changes.items():
+            field = _field(model, name)
+            if isinstance(field, models.ForeignKey) and isinstance(field.related_model, type):
+                wanted[field.related_model] |= {v for v in _pair(pair) if v not in (None, "")}
+    names = {}
+    for related, ids in wanted.items():
+        for pk, record in related._default_manager.in_bulk(_valid(related, ids)).items():
+            names[(related._meta.label_lower, str(pk))] = str(record)
+    return names
+
+
+def _pair(pair: Any) -> tuple[Any, Any]:
+    if isinstance(pair, list | tuple) and len(pair) == 2:
+        return pair[0], pair[1]
+    return None, pair
+
+
+def _change_line(
+    action: str,
+    field: models.Field[Any, Any] | None,
+    name: str,
+    pair: Any,
+    names: dict[tuple[str, str], str],
+) -> str:
+    before, after = (_shown(field, value, names) for value in _pair(pair))
+    label = capfirst(str(field.verbose_name)) if field is not None else name
+    # "Sexe : Femme" in French and Bambara, "Sex: Female" in English (core.typography).
+    if action == AuditAction.CREATE:
+        return f"{label}{colon()} {after}"
+    if action == AuditAction.DELETE:
+        return f"{label}{colon()} {before}"
+    return f"{label}{colon()} {before} → {after}"
+
+
+def _shown(
+    field: models.Field[Any, Any] | None, value: Any, names: dict[tuple[str, str], str]
+) -> str:
+    """A stored value as the pages show it."""
+    if value is None or value == "":
+        return EMPTY
+    if field is None:
+        return str(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(field, models.ForeignKey) and isinstance(field.related_model, type):
+        return names.get((field.related_model._meta.label_lower, str(value)), str(value))
+    return _shown_plain(field, value)
+
+
+def _shown_plain(field: models.Field[Any, Any], value: Any) -> str:
+    if isinstance(field, models.DateTimeField):
+        moment = parse_datetime(str(value))
+        if moment is not None:
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return date_format(moment, "DATETIME_FORMAT")
+    elif isinstance(field, models.DateField):
+        day = parse_date(str(value))
+        if day is not None:
+            return date_format(day, "DATE_FORMAT")
+    elif isinstance(field, models.DecimalField | models.FloatField):
+        return number_format(value)
+    return str(value)

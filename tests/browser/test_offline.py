@@ -51,6 +51,7 @@ def _count(page: Any) -> str:
 
 
 def _log_out(page: Any) -> None:
+    page.locator("header details.menu > summary").click()  # on a phone the menu is folded
     with page.expect_navigation():
         page.locator("header form[action$='/logout/'] button").click()
 

@@ -32,7 +32,7 @@ def visited(cast, chw):
 def _sentences(client, query):
     response = client.get(f"/accounts/audit/?{query}")
     assert response.status_code == 200
-    return [sentence for _entry, sentence in response.context["sentences"]]
+    return [sentence for _entry, sentence, _lines in response.context["sentences"]]
 
 
 def test_a_visit_reads_as_a_sentence_with_names(cast, admin_user, client, visited):
@@ -66,3 +66,49 @@ def test_only_a_national_administrator_reads_the_trail(cast, client, visited):
 
     client.force_login(cast.user(Role.ADMIN, "a"))  # an administrator of Community A only
     assert client.get("/accounts/audit/").status_code == 403
+
+
+def _details(client, query):
+    response = client.get(f"/accounts/audit/?{query}")
+    assert response.status_code == 200
+    return [lines for _entry, _sentence, lines in response.context["sentences"]]
+
+
+def test_the_details_show_labels_not_stored_codes(cast, admin_user, chw, client, visited):
+    from jigiya.registry.models import Person
+
+    child = Person.objects.get(given_name="Fanta")
+    with time_machine.travel(DAY + datetime.timedelta(days=1), tick=False):
+        registry.person_update(
+            actor=chw, person=child, given_name="Fanta", family_name="Cissé", sex="F",
+            relationship="grandchild", birth_date=datetime.date(2024, 2, 1),
+        )  # fmt: skip
+    client.force_login(admin_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    changed, created = _details(client, "kind=registry.person")
+    assert changed == [
+        "Date of birth: Jan. 1, 2024 → Feb. 1, 2024",
+        "Relationship to the head: Child → Grandchild",
+    ]
+    assert created == [
+        "Created by: Awa Coulibaly",
+        "Household: Famille Cissé",
+        "Given name: Fanta",
+        "Family name: Cissé",
+        "Sex: Female",
+        "Date of birth: Jan. 1, 2024",
+        "Date of birth estimated: No",
+        "Relationship to the head: Child",
+        "Active: Yes",
+    ]
+    body = client.get("/accounts/audit/?kind=registry.person").content.decode()
+    assert "Relationship to the head: Child → Grandchild" in body
+    assert "<code>" not in body and "child →" not in body
+
+
+def test_the_details_follow_french_typography(cast, admin_user, client, visited):
+    client.force_login(admin_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    (created,) = _details(client, "kind=registry.person")
+    assert created[4] == "Sexe\u00a0: Femme"
+    assert created[5] == "Date de naissance\u00a0: 1 jan. 2024"
