@@ -148,7 +148,7 @@ UNLABELLED = """() => [...document.querySelectorAll('main input, main select, ma
 # Every visible control, button or link of the form whose box leaves the screen or is under 44 px.
 BAD_TARGETS = """() => [...document.querySelectorAll(
     'main input, main select, main textarea, main button, main a, main summary, header a, header button')]
-  .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
+  .filter(el => el.type !== 'hidden' && el.checkVisibility())  // not behind a closed menu
   .filter(el => el.type !== 'checkbox')  // its whole label line is the target: CHECKBOX_LINES
   .map(el => [el.name || el.textContent.trim(), el.getBoundingClientRect()])
   .filter(([name, box]) => box.height < 44 || box.left < 0 || box.right > window.innerWidth)
