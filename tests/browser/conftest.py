@@ -26,6 +26,23 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: Any
+) -> None:
+    """On SQLite, the live server's database is a file, not Django's shared in-memory one: the
+    service worker fetches pages beside the user's posts, and threads sharing one in-memory
+    connection then fail with "database table is locked". On a file each thread has its own
+    connection, and the settings' WAL, IMMEDIATE transactions and 20 s busy timeout queue the
+    writes as on a server."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = tmp_path_factory.mktemp("browser-db") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
+
+
 def _unavailable(reason: str) -> None:
     if os.environ.get("JIGIYA_REQUIRE_BROWSER") == "1":
         pytest.fail(f"JIGIYA_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
