@@ -10,7 +10,7 @@ knows no app above it and a new program's records read as sentences without bein
 import contextlib
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,10 +184,20 @@ def change_lines(entries: Iterable[AuditEntry]) -> dict[Any, list[str]]:
         model = model_of(entry.model)
         lines[entry.pk] = [
             _change_line(entry.action, field, name, pair, names)
-            for name, pair in entry.changes.items()
+            for name, pair in sorted(entry.changes.items(), key=_in_model_order(model))
             if (field := _field(model, name)) is None or _shown_field(field)
         ]
     return lines
+
+
+def _in_model_order(model: type[models.Model] | None) -> Callable[[tuple[str, Any]], Any]:
+    """Sort key: the model's field order, unknown names after, by name. PostgreSQL's jsonb
+    keeps the changes' keys in its own order, SQLite in the order written."""
+    fields = model._meta.concrete_fields if model is not None else ()
+    order = {}
+    for index, field in enumerate(fields):
+        order[field.name] = order[field.attname] = index
+    return lambda item: (order.get(item[0], len(order)), item[0])
 
 
 def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any] | None:
