@@ -535,3 +535,19 @@ def union_areas(*, user: Actor) -> QuerySet[Place]:
     return Place.objects.filter(scope_q(user, Perm.COOPERATIVES_RECORD), is_active=True).order_by(
         "name"
     )
+
+
+def dues_rows(memberships: Iterable[Any], until_year: int) -> list[Any]:
+    """The dues years of these union memberships up to `until_year` (each with what is left),
+    read once per union."""
+    from jigiya.cooperatives import union as union_money
+
+    members = list(memberships)
+    unions = {member.union_id: member.union for member in members}
+    wanted = {member.pk for member in members}
+    return [
+        row
+        for union in unions.values()
+        for row in union_money.dues(union, until_year=until_year)
+        if row.member.pk in wanted
+    ]

@@ -659,8 +659,6 @@ def equipment_dispose(request: HttpRequest, equipment_id: str) -> HttpResponse:
 def _dues_initial(request: HttpRequest, memberships: Any) -> dict[str, Any]:
     """The form's first values: the union asked for (`?union=`), else the first; the year asked
     for (`?year=`), else the first with dues left; the amount left for that year."""
-    from jigiya.cooperatives import union as union_money
-
     today = timezone.localdate()
     rows = list(memberships)
     wanted = request.GET.get("union", "")
@@ -668,11 +666,7 @@ def _dues_initial(request: HttpRequest, memberships: Any) -> dict[str, Any]:
     initial: dict[str, Any] = {"paid_on": today, "year": today.year}
     if member is None:
         return initial
-    left = {
-        row.year: row.left
-        for row in union_money.dues(member.union, until_year=today.year)
-        if row.member.pk == member.pk
-    }
+    left = {row.year: row.left for row in selectors.dues_rows([member], until_year=today.year)}
     asked = request.GET.get("year", "")
     year = int(asked) if asked.isdigit() and int(asked) in left else None
     if year is None:
@@ -686,8 +680,6 @@ def _dues_initial(request: HttpRequest, memberships: Any) -> dict[str, Any]:
 @login_required
 def dues_new(request: HttpRequest, cooperative_id: str) -> HttpResponse:
     """The cooperative pays its union dues for a year, from its cash."""
-    from jigiya.cooperatives import union as union_money
-
     coop = _recording(request, cooperative_id)
     memberships = selectors.union_memberships(coop)
     form = forms.DuesForm(
@@ -696,12 +688,7 @@ def dues_new(request: HttpRequest, cooperative_id: str) -> HttpResponse:
         initial=_dues_initial(request, memberships),
     )
     year = timezone.localdate().year
-    owed = [
-        row
-        for member in memberships
-        for row in union_money.dues(member.union, until_year=year)
-        if row.member.pk == member.pk and row.left
-    ]
+    owed = [row for row in selectors.dues_rows(memberships, until_year=year) if row.left]
     return form_page(
         request, form,
         save=lambda data: services.dues_pay(
