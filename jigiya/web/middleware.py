@@ -1,6 +1,6 @@
 import logging
 from collections.abc import Callable
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -154,18 +154,24 @@ class OutboxAnswerMiddleware:
     the redirect: the outbox would otherwise download the page it leads to for every entry
     (50 queued visits, 50 worklists on a costly network). The view's "saved" message is
     consumed with it. A redirect to the login page stays a redirect (the outbox asks her to
-    log in again). Inside MessageMiddleware, so the consumed messages are dropped."""
+    log in again). Inside MessageMiddleware, so the consumed messages are dropped.
+
+    Each entry names the user who typed it (`X-Jigiya-User`, URL-encoded). On a shared phone
+    the outbox may read who is logged in, then send, while she logs out and another logs in:
+    an entry that reaches the server under another account is refused before its view runs
+    (409 with `X-Jigiya-Other-User`), and the outbox keeps it for its author."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        outbox = request.method == "POST" and request.headers.get("X-Jigiya-Outbox") == "1"
+        if outbox and self._sent_as_another(request):
+            refused = HttpResponse(status=409)
+            refused.headers["X-Jigiya-Other-User"] = "1"
+            return refused
         response = self.get_response(request)
-        if (
-            request.method != "POST"
-            or request.headers.get("X-Jigiya-Outbox") != "1"
-            or response.status_code not in {301, 302, 303}
-        ):
+        if not outbox or response.status_code not in {301, 302, 303}:
             return response
         target = response.headers.get("Location", "")
         if urlsplit(target).path == resolve_url(settings.LOGIN_URL):
@@ -175,3 +181,10 @@ class OutboxAnswerMiddleware:
         answer = HttpResponse(status=204)
         answer.headers["X-Jigiya-Saved"] = target
         return answer
+
+    @staticmethod
+    def _sent_as_another(request: HttpRequest) -> bool:
+        author = request.headers.get("X-Jigiya-User")
+        if author is None or not request.user.is_authenticated:
+            return False  # no name (an older page) or logged out: the view's own answer
+        return unquote(author) != request.user.get_username()

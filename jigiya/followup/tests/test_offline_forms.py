@@ -9,6 +9,8 @@ import uuid
 import pytest
 import time_machine
 
+from jigiya.accounts.roles import Role
+from jigiya.accounts.tests.factories import AssignmentFactory, UserFactory
 from jigiya.followup.models import Referral, Visit
 from jigiya.followup.tests.test_referrals import _refer, korofina
 from jigiya.registry import services as registry
@@ -111,3 +113,25 @@ def test_a_visit_sent_by_the_outbox_answers_204_without_the_next_page(client, ch
     assert (again.status_code, again["X-Jigiya-Saved"]) == (204, "/followup/")
     assert str(Visit.objects.get().pk) == data["id"]
     assert list(client.get("/followup/").context["messages"]) == []
+
+
+def test_an_outbox_entry_reaching_the_server_under_another_account_is_refused(
+    client, cast, chw, adult
+):
+    """A shared phone: the outbox read who was logged in, then she logged out and a colleague
+    logged in before the entry left. The entry names its author (`X-Jigiya-User`); under
+    another account it is refused before the view runs (409, `X-Jigiya-Other-User`), so the
+    outbox keeps it for her; under hers it is saved."""
+    url = f"/followup/people/{adult.pk}/visit/"
+    data = {"id": str(uuid.uuid4()), "made_at": MADE, "date": "2025-06-08", "next": "/followup/"}
+    colleague = UserFactory(username="relais.é")  # URL-encoded in the header, as sent
+    AssignmentFactory(user=colleague, role=Role.CHW, place=cast.community_a)
+    client.force_login(colleague)
+    as_her = {"X-Jigiya-Outbox": "1", "X-Jigiya-User": chw.get_username()}
+    refused = client.post(url, data, headers=as_her)
+    assert (refused.status_code, refused["X-Jigiya-Other-User"]) == (409, "1")
+    assert not Visit.objects.exists()
+    own = {"X-Jigiya-Outbox": "1", "X-Jigiya-User": "relais.%C3%A9"}
+    saved = client.post(url, data, headers=own)
+    assert (saved.status_code, saved["X-Jigiya-Saved"]) == (204, "/followup/")
+    assert Visit.objects.get().chw == colleague

@@ -91,7 +91,7 @@
     try {
       response = await timed(entry.action, {
         method: "POST", body: body, credentials: "same-origin", redirect: "follow",
-        headers: { "X-Jigiya-Outbox": "1" },
+        headers: { "X-Jigiya-Outbox": "1", "X-Jigiya-User": encodeURIComponent(entry.user) },
       });
     } catch (error) {
       if (error && error.name === "AbortError") {
@@ -103,6 +103,8 @@
       return "offline";
     }
     if (response.redirected && new URL(response.url).pathname === LOGIN_PATH) return "login";
+    // Another account logged in on this phone since the outbox looked: kept for its author.
+    if (response.headers.get("X-Jigiya-Other-User")) return "login";
     // Saved: 204 naming where the page would go (web.middleware.OutboxAnswerMiddleware), or
     // the form's own redirect.
     if (response.status === 204 || (response.ok && response.redirected)) {
