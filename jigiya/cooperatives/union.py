@@ -224,7 +224,11 @@ def board_elect(
         )
     elected = _seat_members(union, held_on, seats)
     election = BoardElection(union=union, held_on=held_on, created_by=acting_user(actor))
-    create_audited(election, actor=actor, id=id)
+    try:
+        with transaction.atomic():
+            create_audited(election, actor=actor, id=id)
+    except IntegrityError as exc:  # the same id sent at once for another union's board
+        raise Conflict(_("A different board election was already sent with this id.")) from exc
     BoardSeat.objects.bulk_create(
         BoardSeat(election=election, role=role, member=member) for role, member in elected.items()
     )

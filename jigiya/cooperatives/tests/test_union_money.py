@@ -402,3 +402,39 @@ def test_dues_lower_the_surplus_of_their_period_by_exactly_their_amount(world, u
     assert sorted(close.payouts.values_list("amount", flat=True)) == [3666, 3666, 3666]
     assert (close.shared, close.remainder) == (10998, 2)
     assert cash.balance(world.coop.pk) == 15000 + 15000 - 4000 - 10998  # capital + surplus
+
+
+def test_one_election_id_sent_at_once_for_two_unions_is_a_conflict(world, union, cast, monkeypatch):
+    """Two devices send an election under one id for two unions at the same moment: each locks
+    its own union and finds no election with that id. Simulated by electing the other union's
+    board just before this one's insert: this one meets the id there and answers a conflict
+    (409), not a database error."""
+    admin = cast.user(Role.ADMIN, "above")
+    other = services.union_create(
+        actor=admin, place=cast.cercle, name="Union de Sikasso", formed_on=D(2023, 6, 1)
+    )
+    sikasso = make_world(cast, "b", "Savon B")
+    services.union_join(
+        actor=sikasso.manager, union=other, cooperative=sikasso.coop, joined_on=D(2023, 7, 1)
+    )
+    election_id = uuid.uuid4()
+    real_save = BoardElection.save
+
+    def the_other_device_inserts_first(self, *args, **kwargs):
+        monkeypatch.setattr(BoardElection, "save", real_save)
+        services.board_elect(
+            actor=admin, union=other, held_on=self.held_on,
+            seats={"president": sikasso.members[0].pk}, id=election_id,
+        )  # fmt: skip
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(BoardElection, "save", the_other_device_inserts_first)
+    with pytest.raises(Conflict) as refused:
+        services.board_elect(
+            actor=admin, union=union, held_on=D(2024, 3, 1),
+            seats={"president": world.members[0].pk}, id=election_id,
+        )  # fmt: skip
+    assert refused.value.message == "A different board election was already sent with this id."
+    # The other device's election was written inside this one's transaction (one connection in
+    # a test), so it went with it: nothing is left half written.
+    assert board_state() == (0, 0)
