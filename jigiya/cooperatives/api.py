@@ -21,6 +21,8 @@ from jigiya.cooperatives.schemas import (
     CoopBoardIn,
     CoopBoardOut,
     CoopCashOut,
+    CoopCertifyIn,
+    CoopCertifyOut,
     CoopCloseIn,
     CoopCloseOut,
     CoopCountIn,
@@ -535,3 +537,23 @@ def preparing_group_advance(request: HttpRequest, preparing_group_id: uuid.UUID)
     return services.preparing_group_advance(
         actor=request.user, group=group, cooperative=coop, **data
     )
+
+
+@router.post(
+    "/cooperatives/trainings/{training_id}/certificates",
+    response={200: CoopCertifyOut},
+    openapi_extra=body_doc(CoopCertifyIn),
+)
+def training_certify(request: HttpRequest, training_id: uuid.UUID) -> dict[str, Any]:
+    """Certify members who attended the days the certificate needs (body: `CoopCertifyIn`):
+    all refused (400, naming her) if one did not. Sent again: the same answer, nothing
+    written."""
+    training = selectors.training_get(user=request.user, training_id=training_id)
+    require_perm_at(request.user, Perm.COOPERATIVES_RECORD, training.cooperative.community)
+    data = parse_body(CoopCertifyIn, request)
+    newly = services.training_certify(actor=request.user, training=training, members=data.certified)
+    certified = training.participants.filter(certified=True).order_by("member_id")
+    return {
+        "training_id": training.pk, "newly_certified": newly,
+        "certified": list(certified.values_list("member_id", flat=True)),
+    }  # fmt: skip

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.db.models import Count
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ from jigiya.cooperatives.models import (
     Condition,
     CoopStatus,
     CustomerKind,
+    Member,
     MemberRole,
     PaidBy,
     PaymentMethod,
@@ -558,3 +560,38 @@ class TrainingDayForm(_WithId):
             "day": data["day"],
             "present": [m.pk for m in data["present"]],
         }
+
+
+class CertifyForm(forms.Form):
+    """Who of the participants not yet certified gets the certificate (those are the boxes);
+    any participant is accepted, so the same form sent twice (a double tap, the outbox) is
+    the same answer. Certifying is the same however often it is sent: no id."""
+
+    certified: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Who is certified"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, training: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        members = Member.objects.select_related("person").order_by(
+            "person__family_name", "person__given_name"
+        )
+        field = self.fields["certified"]
+        field.queryset = members.filter(trainings__training=training)  # type: ignore[attr-defined]
+        uncertified = (
+            training.participants.filter(certified=False)
+            .select_related("member__person")
+            .annotate(present=Count("attendance"))
+            .order_by("member__person__family_name", "member__person__given_name")
+        )
+        field.widget.choices = [
+            (
+                p.member_id,
+                _("%(name)s · present %(count)s of %(days)s days")
+                % {"name": p.member.person, "count": p.present, "days": len(training.days)},
+            )
+            for p in uncertified
+        ]
+
+    def data_out(self) -> dict[str, Any]:
+        return {"members": [m.pk for m in self.cleaned_data["certified"]]}

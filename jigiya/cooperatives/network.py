@@ -272,13 +272,18 @@ def training_day(
 @transaction.atomic
 def training_certify(*, actor: Actor, training: Training, members: list[uuid.UUID]) -> int:
     """Certify members who attended the days the certificate needs (all refused if one did not);
-    the number newly certified."""
+    the number newly certified. Sent again, the same members are certified already: 0, nothing
+    written (safe to retry without an id)."""
     require_perm_at(actor, Perm.COOPERATIVES_RECORD, training.cooperative.community)
     training = Training.objects.select_for_update().get(pk=training.pk)
     _check_certified(training, set(members), _attended(training))
-    count = training.participants.filter(member_id__in=members, certified=False).update(
-        certified=True
-    )
+    newly = list(training.participants.filter(member_id__in=members, certified=False))
+    for participant in newly:
+        before = audit_snapshot(participant)
+        participant.certified = True
+        participant.save(update_fields=["certified"])
+        audit_record(actor=actor, obj=participant, before=before)
+    count = len(newly)
     if count:
         changed(
             training.cooperative.community_id,

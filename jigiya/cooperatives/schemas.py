@@ -331,6 +331,18 @@ class CoopTrainingDayOut(Schema):
     present: list[uuid.UUID]
 
 
+class CoopCertifyIn(Schema):
+    """Members to certify: each attended the days the certificate needs, or none is."""
+
+    certified: list[uuid.UUID] = Field(min_length=1, max_length=500)
+
+
+class CoopCertifyOut(Schema):
+    training_id: uuid.UUID
+    newly_certified: int
+    certified: list[uuid.UUID]
+
+
 class CoopEquipmentIn(Schema):
     id: uuid.UUID
     item: str = Field(max_length=120)

@@ -46,6 +46,7 @@ urlpatterns = [
     path("<uuid:cooperative_id>/dues/new/", views.dues_new, name="dues_new"),
     path("trainings/<uuid:training_id>/", views.training_detail, name="training"),
     path("trainings/<uuid:training_id>/days/new/", views.training_day_new, name="training_day_new"),
+    path("trainings/<uuid:training_id>/certify/", views.training_certify, name="training_certify"),
     path("equipment/<uuid:equipment_id>/", views.equipment_detail, name="equipment"),
     path(
         "equipment/<uuid:equipment_id>/maintenance/new/",

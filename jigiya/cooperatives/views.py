@@ -741,6 +741,27 @@ def training_detail(request: HttpRequest, training_id: str) -> HttpResponse:
 
 
 @login_required
+def training_certify(request: HttpRequest, training_id: str) -> HttpResponse:
+    """Certify participants who attended the days the certificate needs."""
+    training = selectors.training_get(user=request.user, training_id=training_id)
+    coop = _recording(request, str(training.cooperative_id))
+    form = forms.CertifyForm(
+        request.POST or None,
+        training=training,
+    )
+    return form_page(
+        request, form,
+        save=lambda _data: services.training_certify(
+            actor=request.user, training=training, **form.data_out()
+        ),
+        template=FORM,
+        context={"title": _("Certificates of %(training)s") % {"training": training},
+                 "coop": coop, "back": training.get_absolute_url()},
+        done=lambda _count: training.get_absolute_url(), message=_("Certificates recorded."),
+    )  # fmt: skip
+
+
+@login_required
 def training_day_new(request: HttpRequest, training_id: str) -> HttpResponse:
     """Who was present on one day of a training."""
     training = selectors.training_get(user=request.user, training_id=training_id)

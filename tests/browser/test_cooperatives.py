@@ -188,14 +188,15 @@ def test_dues_a_training_day_and_the_board_are_recorded_on_a_phone(
     browser: Any, live_server: Any, demo_world: Any
 ) -> None:
     """Jèkafo Muso (5 000 FCFA in its cash) pays 3 000 of its 25 000 FCFA of union dues from the
-    union page, records who came on the second day of a training; the admin, who records for
-    the union's whole area, elects its president president of the union."""
+    union page, records who came on the second day of a training and certifies who attended two
+    days of three; the admin, who records for the union's whole area, elects its president
+    president of the union."""
     from django.utils import timezone
     from playwright.sync_api import expect
 
     from jigiya.accounts.models import User
     from jigiya.cooperatives import services
-    from jigiya.cooperatives.models import Attendance, BoardSeat, DuesPayment
+    from jigiya.cooperatives.models import Attendance, BoardSeat, DuesPayment, Participant
     from jigiya.places.models import Place
 
     today = timezone.localdate()
@@ -220,7 +221,7 @@ def test_dues_a_training_day_and_the_board_are_recorded_on_a_phone(
     training = services.training_record(
         actor=manager, cooperative=coop, title="Leadership", topic="leadership",
         partner="DRDSES", starts_on=today - datetime.timedelta(days=2), ends_on=today,
-        attended=[m.pk for m in members],
+        attended=[m.pk for m in members], min_days=2,
         days={today - datetime.timedelta(days=2): [m.pk for m in members]},
     )  # fmt: skip
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -254,6 +255,20 @@ def test_dues_a_training_day_and_the_board_are_recorded_on_a_phone(
     _tap(page, page.locator("main form button[type=submit]"))
     expect(page.locator("#days")).to_contain_text("Awa Coulibaly")
     assert Attendance.objects.filter(day=today - datetime.timedelta(days=1)).count() == 1
+
+    # Two days of three make the certificate: Awa gets it from the training page.
+    _tap(page, page.locator(f"a[href='/cooperatives/trainings/{training.pk}/certify/']"))
+    awa = page.locator("label", has_text="Awa Coulibaly")
+    box = awa.bounding_box()
+    assert box is not None and box["height"] >= 44, box
+    awa.click()
+    page.screenshot(path=str(SHOTS / "cooperative-certify-360.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    _tap(page, page.locator("main form button[type=submit]"))
+    expect(page.locator("#participants li", has_text="Awa Coulibaly")).to_contain_text("certifi")
+    assert list(Participant.objects.filter(certified=True).values_list("member", flat=True)) == [
+        members[0].pk
+    ]
     phone.close()
 
     # The board: elected by the admin, who records for the whole of Bamako.

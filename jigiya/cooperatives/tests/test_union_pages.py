@@ -389,3 +389,87 @@ def test_a_day_recorded_with_the_training_sent_again_answers_the_same(world, tra
     assert again.status_code == 200
     assert again.json()["present"] == sorted(str(x.pk) for x in m)
     assert attendance_state() == before
+
+
+# --- certificates -----------------------------------------------------------------------------
+
+
+def _attend_every_day(world, training, members) -> None:
+    """Days 2 and 3 recorded for `members` (day 1 had the three)."""
+    for day in (D(2024, 6, 4), D(2024, 6, 5)):
+        services.training_day(
+            actor=world.manager, training=training, day=day, present=[m.pk for m in members]
+        )
+
+
+def certified_state() -> list:
+    return sorted(Participant.objects.values_list("member__person__given_name", "certified"))
+
+
+def test_participants_are_certified_from_the_training_page_once(world, training, client):
+    from jigiya.core.models import AuditEntry
+
+    awa, fanta, mariam = world.members
+    _attend_every_day(world, training, [awa, mariam])
+    client.force_login(world.manager)
+    url = f"/cooperatives/trainings/{training.pk}/certify/"
+    page = client.get(training.get_absolute_url(), **EN).content.decode()
+    assert f'href="{url}">Certify participants</a>' in page
+    form = client.get(url, **EN)
+    assert [label for _pk, label in form.context["form"].fields["certified"].widget.choices] == [
+        "Awa Coulibaly · present 3 of 3 days", "Fanta Coulibaly · present 1 of 3 days",
+        "Mariam Coulibaly · present 3 of 3 days",
+    ]  # fmt: skip
+    audits = AuditEntry.objects.count()
+    refused = client.post(url, {"certified": [str(awa.pk), str(fanta.pk)]}, **EN)
+    assert refused.status_code == 400
+    assert "Fanta Coulibaly was present 1 of 3 days; 3 needed." in refused.content.decode()
+    assert certified_state() == [("Awa", False), ("Fanta", False), ("Mariam", False)]
+    assert AuditEntry.objects.count() == audits
+    body = {"certified": [str(awa.pk), str(mariam.pk)]}
+    response = client.post(url, body, **EN)
+    assert (response.status_code, response["Location"]) == (302, training.get_absolute_url())
+    assert certified_state() == [("Awa", True), ("Fanta", False), ("Mariam", True)]
+    assert AuditEntry.objects.count() == audits + 2
+    again = client.post(url, body, **EN)  # a double tap: the same, nothing written
+    assert (again.status_code, AuditEntry.objects.count()) == (302, audits + 2)
+    page = client.get(training.get_absolute_url(), **EN).content.decode()
+    assert 'Awa Coulibaly <span class="muted">present 3 days · certified</span>' in page
+    assert 'Fanta Coulibaly <span class="muted">present 1 day</span>' in page
+    form = client.get(url, **EN)
+    assert [label for _pk, label in form.context["form"].fields["certified"].widget.choices] == [
+        "Fanta Coulibaly · present 1 of 3 days"
+    ]
+
+
+def test_certificates_through_the_api(world, training, cast, client):
+    awa, fanta, _mariam = world.members
+    _attend_every_day(world, training, [awa])
+    path = f"/cooperatives/trainings/{training.pk}/certificates"
+    client.force_login(cast.user(Role.PROGRAM_MANAGER, "a"))  # reads, does not record
+    assert api_post(client, path, {"certified": [str(awa.pk)]}).status_code == 403
+    assert client.get(f"/cooperatives/trainings/{training.pk}/certify/").status_code == 403
+    client.force_login(cast.user(Role.COOPERATIVE_MANAGER, "b"))  # another place
+    assert api_post(client, path, {"certified": [str(awa.pk)]}).status_code == 404
+    assert certified_state() == [("Awa", False), ("Fanta", False), ("Mariam", False)]
+    client.force_login(world.manager)
+    first = api_post(client, path, {"certified": [str(awa.pk)]})
+    assert (first.status_code, first.json()) == (
+        200, {"training_id": str(training.pk), "newly_certified": 1, "certified": [str(awa.pk)]},
+    )  # fmt: skip
+    again = api_post(client, path, {"certified": [str(awa.pk)]})
+    assert (again.status_code, again.json()["newly_certified"]) == (200, 0)
+    refused = api_post(client, path, {"certified": [str(fanta.pk)]})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["fields"] == {
+        "certified": ["Fanta Coulibaly was present 1 of 3 days; 3 needed."]
+    }
+    stranger = api_post(client, path, {"certified": [str(uuid.uuid4())]})
+    assert stranger.json()["error"]["fields"] == {
+        "certified": ["Only a member who attended is certified."]
+    }
+    assert api_post(client, path, {"certified": []}).status_code == 422
+    assert certified_state() == [("Awa", True), ("Fanta", False), ("Mariam", False)]
+    responses = api.get_openapi_schema()["paths"][f"/api/v1{path}".replace(
+        str(training.pk), "{training_id}")]["post"]["responses"]  # fmt: skip
+    assert {"200", "400", "401", "403", "404", "422"} <= set(responses)
