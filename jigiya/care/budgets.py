@@ -166,16 +166,25 @@ def check_claim(*, actor: Actor, claim: Claim) -> bool:
                                                     "budget": format_fcfa(budget.amount)}}
                 )  # fmt: skip
             held = True
-        _alerts(actor, budget, claim, used)
+        _alerts(actor, budget, used, claim=claim)
     return held
 
 
-def _alerts(actor: Actor, budget: Budget, claim: Claim, used: int) -> None:
+def _alerts(
+    actor: Actor,
+    budget: Budget,
+    used: int,
+    *,
+    claim: Claim | None = None,
+    lowered_by: BudgetRevision | None = None,
+) -> None:
+    """An alert (and its notices) for each threshold `used` crosses that has none armed: by
+    a claim approved, or by the change that lowered the budget."""
     for percent in ALERT_PERCENTS:
         crossed = used * 100 >= percent * budget.amount
         if crossed and not budget.alerts.filter(percent=percent, cleared_by=None).exists():
             alert = BudgetAlert(
-                budget=budget, percent=percent, claim=claim, used=used,
+                budget=budget, percent=percent, claim=claim, lowered_by=lowered_by, used=used,
                 budget_amount=budget.amount, created_by=acting_user(actor),
             )  # fmt: skip
             create_audited(alert, actor=actor)
@@ -237,7 +246,9 @@ def budget_edit(
     budget.save(update_fields=["amount", "end", "over_budget", "updated_at"])
     audit_record(actor=actor, obj=budget, before=before)
     create_audited(revision, actor=actor)
-    _rearm(actor, revision)
+    used = budget_use(budget).used
+    _rearm(actor, revision, used)
+    _alerts(actor, budget, used, lowered_by=revision)  # lowered under 80 % or 100 % of the use
     months = month_range(Month.of(budget.start), Month.of(max(end, old_end)))
     records_changed(
         source=SOURCE_LINES, cells=[(budget.health_center.place_id, m.first_day) for m in months]
@@ -245,13 +256,12 @@ def budget_edit(
     return budget
 
 
-def _rearm(actor: Actor, revision: BudgetRevision) -> None:
-    """Re-arm the alerts whose threshold the budget's use is back under after `revision` (a
-    budget raised): each is marked cleared by it, audited, and crossing the threshold again
-    raises a new alert. An alert still crossed stays armed (no new one)."""
+def _rearm(actor: Actor, revision: BudgetRevision, used: int) -> None:
+    """Re-arm the alerts whose threshold the budget's use (`used`) is back under after
+    `revision` (a budget raised): each is marked cleared by it, audited, and crossing the
+    threshold again raises a new alert. An alert still crossed stays armed (no new one)."""
     budget = revision.budget
-    use = budget_use(budget)
-    under = [p for p in ALERT_PERCENTS if use.used * 100 < p * budget.amount]
+    under = [p for p in ALERT_PERCENTS if used * 100 < p * budget.amount]
     rows = budget.alerts.select_for_update().filter(percent__in=under, cleared_by=None)
     for alert in rows.order_by("percent"):
         before = audit_snapshot(alert)

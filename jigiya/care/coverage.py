@@ -8,6 +8,7 @@ refused for a person who is not eligible on its start; the care lines check the 
 
 import datetime
 import uuid
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -36,6 +37,7 @@ from jigiya.core.audit import audit_record, audit_snapshot, create_audited
 from jigiya.core.bounds import not_before, text_within, within_program
 from jigiya.core.changes import records_changed
 from jigiya.core.models import AuditAction
+from jigiya.core.periods import Month, month_range
 from jigiya.core.retries import replay
 from jigiya.donors.models import Funding
 from jigiya.places.models import HealthCenter, Place
@@ -165,8 +167,11 @@ def coverage_decide(
     renews: Coverage | None = None,
     id: uuid.UUID | None = None,
 ) -> Coverage:
-    """Decide that `person` is covered by `scheme` from `start` (to `end`), for `reason`."""
+    """Decide that `person` is covered by `scheme` from `start` (to `end`), for `reason`.
+    Under the scheme's lock, so a decision and the scheme's closing never cross (a decision
+    made then would outlive the scheme); in a scheme that ends, the decision ends with it."""
     require_perm_at(actor, Perm.CARE_DECIDE, person.household.community)
+    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
     existing = replay(Coverage, id, {"person": person, "scheme": scheme, "start": start})
     if existing is not None:
         return existing
@@ -186,13 +191,31 @@ def coverage_decide(
                          "renew it.") % {"person": person, "scheme": scheme}}
         )  # fmt: skip
     assessment, _eligible_as = check_eligible(person, scheme, start)
+    exit_reason = ""
+    if scheme.valid_until is not None and (end is None or end > scheme.valid_until):
+        end, exit_reason = scheme.valid_until, ExitReason.SCHEME_ENDED
     coverage = Coverage(
         person=person, scheme=scheme, assessment=assessment, reason=reason.strip(),
-        start=start, end=end, renews=renews, created_by=acting_user(actor),
+        start=start, end=end, exit_reason=exit_reason, renews=renews,
+        created_by=acting_user(actor),
     )  # fmt: skip
     create_audited(coverage, actor=actor, id=id)
-    records_changed(source=SOURCE_COVERAGE, cells=[(person.household.community_id, start)])
+    records_changed(
+        source=SOURCE_COVERAGE, cells=covered_cells([person.household.community_id], start, end)
+    )
     return coverage
+
+
+def covered_cells(
+    community_ids: Iterable[uuid.UUID], first: datetime.date, last: datetime.date | None
+) -> list[tuple[uuid.UUID, datetime.date]]:
+    """The community-months whose people covered change when coverage changes from `first` to
+    `last` (open: to today): the figure counts who is covered on each month's last day, so
+    every month between changes, not only the first (`care.people_covered`)."""
+    today = timezone.localdate()
+    last = today if last is None else min(last, today)
+    months = month_range(Month.of(first), Month.of(last)) or [Month.of(first)]
+    return [(community, month.first_day) for community in community_ids for month in months]
 
 
 @transaction.atomic
@@ -216,11 +239,13 @@ def coverage_end(
             % {"day": last_line.day}}
         )  # fmt: skip
     before = audit_snapshot(coverage)
+    old_end = coverage.end
     coverage.end, coverage.exit_reason = end, exit_reason
     coverage.full_clean()
     coverage.save(update_fields=["end", "exit_reason", "updated_at"])
     audit_record(actor=actor, obj=coverage, before=before)
-    records_changed(source=SOURCE_COVERAGE, cells=[(coverage.person.household.community_id, end)])
+    community = coverage.person.household.community_id
+    records_changed(source=SOURCE_COVERAGE, cells=covered_cells([community], end, old_end))
     return coverage
 
 
@@ -297,7 +322,8 @@ def _end_coverages(actor: Actor, scheme: Scheme, day: datetime.date) -> None:
     """End every decision of `scheme` still in force after `day` on that day (one starting
     after it ends on its own start: the day it was to begin), each audited as `audit_record`
     would. Set-based: per chunk of `CLOSE_CHUNK` decisions, one read (rows locked), one UPDATE
-    and one insert of the audit entries; the communities' figures are marked stale once."""
+    and one insert of the audit entries; the communities' figures are marked stale once, from
+    the month of `day` to this one."""
     who, communities, after = acting_user(actor), set(), None
     while True:
         rows = _open_after(scheme, day, after)
@@ -312,9 +338,7 @@ def _end_coverages(actor: Actor, scheme: Scheme, day: datetime.date) -> None:
         communities |= {row[-1] for row in rows}
         after = rows[-1][0]
     if communities:
-        records_changed(
-            source=SOURCE_COVERAGE, cells=[(community, day) for community in sorted(communities)]
-        )
+        records_changed(source=SOURCE_COVERAGE, cells=covered_cells(sorted(communities), day, None))
 
 
 def _open_after(scheme: Scheme, day: datetime.date, after: uuid.UUID | None) -> list[tuple]:

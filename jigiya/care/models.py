@@ -320,17 +320,24 @@ class Budget(BaseModel):
 
 
 class BudgetAlert(BaseModel):
-    """A budget crossed 80 % or 100 % (consumed + committed) when a claim was approved. Once
-    per threshold while armed: a budget change that brings the use back under the threshold
-    re-arms it (`cleared_by`), and crossing it again raises a new alert."""
+    """A budget crossed 80 % or 100 % (consumed + committed) when a claim was approved, or when
+    the budget was lowered under what is used. Once per threshold while armed: a budget change
+    that brings the use back under the threshold re-arms it (`cleared_by`), and crossing it
+    again raises a new alert."""
 
     budget = models.ForeignKey(
         Budget, verbose_name=_("budget"), on_delete=models.PROTECT, related_name="alerts"
     )
     percent = models.PositiveSmallIntegerField(_("threshold (%)"))
+    # What crossed it: a claim approved, or a change that lowered the budget.
     claim = models.ForeignKey(
-        Claim, verbose_name=_("claim"), on_delete=models.PROTECT, related_name="+"
-    )
+        Claim, verbose_name=_("claim"), on_delete=models.PROTECT, related_name="+", null=True,
+        blank=True,
+    )  # fmt: skip
+    lowered_by = models.ForeignKey(
+        "BudgetRevision", verbose_name=_("lowered by"), on_delete=models.PROTECT,
+        related_name="raised", null=True, blank=True,
+    )  # fmt: skip
     used = models.PositiveBigIntegerField(_("used (FCFA)"))
     # The budget's amount when the threshold was crossed (the budget may be changed since).
     budget_amount = models.PositiveBigIntegerField(_("budget (FCFA)"))
@@ -352,7 +359,12 @@ class BudgetAlert(BaseModel):
                 fields=["budget", "percent"],
                 condition=Q(cleared_by__isnull=True),
                 name="care_alert_once_while_armed",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(claim__isnull=False, lowered_by__isnull=True)
+                | Q(claim__isnull=True, lowered_by__isnull=False),
+                name="care_alert_claim_or_change",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -336,6 +336,7 @@ def notices(*, user: Actor) -> QuerySet[BudgetNotice]:
             "alert__budget__scheme",
             "alert__budget__health_center",
             "alert__claim",
+            "alert__lowered_by",
             "alert__cleared_by",
         )
         .order_by(F("read_at").asc(nulls_first=True), "-created_at")[:100]

@@ -285,3 +285,114 @@ def test_only_the_thresholds_the_use_is_back_under_re_arm(world):
     _claim(world, D(2026, 10, 3), 1000)  # 11 500 of 11 500: 100 % again
     assert _alerts()[2:] == [(100, 11_500, 11_500, "2026-10", None)]
     assert len(_alerts()) == 3
+
+
+# --- figures that follow a change in the past, and a decision under a closing scheme ----------
+
+
+def _people_covered():
+    from jigiya.indicators.models import IndicatorValue
+
+    rows = IndicatorValue.objects.filter(
+        indicator="care.people_covered", place__kind="community"
+    ).order_by("month")
+    return {f"{v.month:%Y-%m}": v.numerator for v in rows if v.month >= D(2026, 8, 1)}
+
+
+def test_a_scheme_closed_months_ago_corrects_every_month_since(world):
+    """People covered counts who is covered on each month's last day: a scheme closed on 30
+    September changes September's figure's successors (October to now), all refreshed."""
+    from jigiya.indicators import engine
+
+    engine.rebuild()
+    assert _people_covered() == {"2026-08": 2, "2026-09": 2, "2026-10": 2, "2026-11": 2,
+                                 "2026-12": 2}  # fmt: skip
+    services.scheme_close(
+        actor=world.manager, scheme=world.scheme, valid_until=D(2026, 9, 30), reason="Ended"
+    )
+    engine.refresh()
+    assert _people_covered() == {"2026-08": 2, "2026-09": 2}
+    assert engine.check() == []
+
+
+def test_a_coverage_ended_months_ago_corrects_every_month_since(world):
+    from jigiya.indicators import engine
+
+    engine.rebuild()
+    services.coverage_end(
+        actor=world.decider, coverage=world.child_cover, end=D(2026, 8, 15), exit_reason="moved"
+    )
+    engine.refresh()
+    assert _people_covered() == {"2026-08": 1, "2026-09": 1, "2026-10": 1, "2026-11": 1,
+                                 "2026-12": 1}  # fmt: skip
+    assert engine.check() == []
+    # Decided again from September, backdated: each month from September counts her again.
+    services.coverage_decide(
+        actor=world.decider, person=world.child, scheme=world.scheme, start=D(2026, 9, 1),
+        reason="Back in the area",
+    )  # fmt: skip
+    engine.refresh()
+    assert _people_covered() == {"2026-08": 1, "2026-09": 2, "2026-10": 2, "2026-11": 2,
+                                 "2026-12": 2}  # fmt: skip
+    assert engine.check() == []
+
+
+def test_a_decision_in_a_scheme_that_ends_ends_with_it(world):
+    services.scheme_close(
+        actor=world.manager, scheme=world.scheme, valid_until=D(2026, 12, 31), reason="Ended"
+    )
+    services.coverage_end(
+        actor=world.decider, coverage=world.child_cover, end=D(2026, 11, 30), exit_reason="moved"
+    )
+    open_ended = services.coverage_decide(
+        actor=world.decider, person=world.child, scheme=world.scheme, start=D(2026, 12, 1),
+        reason="Back",
+    )  # fmt: skip
+    assert (open_ended.end, open_ended.exit_reason) == (D(2026, 12, 31), "scheme_ended")
+    services.coverage_end(
+        actor=world.decider, coverage=open_ended, end=D(2026, 12, 5), exit_reason="moved"
+    )
+    too_long = services.coverage_decide(
+        actor=world.decider, person=world.child, scheme=world.scheme, start=D(2026, 12, 6),
+        end=D(2027, 6, 30), reason="Back again",
+    )  # fmt: skip
+    assert (too_long.end, too_long.exit_reason) == (D(2026, 12, 31), "scheme_ended")
+
+
+def test_a_budget_lowered_under_what_is_used_alerts_who_pays(world):
+    """Used 7 000 of 10 000 (70 %, no alert); lowered to 8 000: 87.5 %, the 80 % alert is
+    raised by the change, with a notice to each payer; lowered to 7 000: 100 %, the 100 %
+    alert; changed again while both are crossed, nothing more."""
+    admin = world.cast.user(Role.ADMIN, "above")
+    budget = _budget(world)
+    _claim(world, D(2026, 11, 3), 7000)
+    assert BudgetAlert.objects.count() == 0
+    _raise(world, budget, 8000, "Donor cut")
+    alert = BudgetAlert.objects.get()
+    assert (alert.percent, alert.used, alert.budget_amount, alert.claim, alert.lowered_by) == (
+        80, 7000, 8000, None, BudgetRevision.objects.get(reason="Donor cut"),
+    )  # fmt: skip
+    assert sorted(BudgetNotice.objects.values_list("user__username", "alert__percent")) == [
+        (admin.username, 80), (world.manager.username, 80),
+    ]  # fmt: skip
+    _raise(world, budget, 7000, "Second cut")
+    assert sorted(BudgetAlert.objects.values_list("percent", "used", "lowered_by__reason")) == [
+        (80, 7000, "Donor cut"), (100, 7000, "Second cut"),
+    ]  # fmt: skip
+    assert BudgetNotice.objects.count() == 4
+    services.budget_edit(
+        actor=world.manager, budget=budget, amount=7000, end=D(2026, 12, 30),
+        over_budget="refuse", reason="Shorter",
+    )  # fmt: skip
+    assert BudgetAlert.objects.count() == 2  # still crossed, both armed: nothing new
+
+
+def test_the_alerts_page_tells_a_lowered_budget_from_a_claim(world, client):
+    budget = _budget(world)
+    _claim(world, D(2026, 11, 3), 7000)
+    _raise(world, budget, 8000, "Donor cut")
+    client.force_login(world.manager)
+    page = client.get("/care/alerts/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The budget was lowered from 10\xa0000\xa0FCFA to 8\xa0000\xa0FCFA: Donor cut" in page
+    assert f'href="{world.scheme.get_absolute_url()}">Open the scheme \u203a</a>' in page
+    assert "Open the claim" not in page

@@ -109,10 +109,11 @@ def test_closing_a_scheme_gives_exact_decisions_audit_entries_and_marks(world):
         (world.manager.pk, "update", "care.scheme", str(world.scheme.pk), "Soins gratuits",
          {"valid_until": [None, "2026-11-30"], "closed_reason": ["", "Funding ended"]}),
     ]  # fmt: skip
-    november = D(2026, 11, 1)
+    # From the last day's month to this one (3 December): who is covered at each month's end.
     assert cells == {
-        ("care.coverage", world.cast.community_a.pk, november),
-        ("care.coverage", world.cast.community_b.pk, november),
+        ("care.coverage", community.pk, month)
+        for community in (world.cast.community_a, world.cast.community_b)
+        for month in (D(2026, 11, 1), D(2026, 12, 1))
     }
 
 
