@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from jigiya.accounts.models import Assignment
 from jigiya.accounts.roles import Role
+from jigiya.core import appendonly
 from jigiya.core.generate import (
     CODE_PREFIX,
     Counts,
@@ -126,7 +127,9 @@ def reset() -> Counts:
     people = Person.objects.filter(household__in=households)
     deleted: Counts = {}
     tasks = Task.objects.filter(household__in=households)
-    deleted["task history"] = TaskStateChange.objects.filter(task__in=tasks)._raw_delete("default")
+    with appendonly.suspended("followup_taskstatechange"):
+        history = TaskStateChange.objects.filter(task__in=tasks)
+        deleted["task history"] = history._raw_delete("default")
     deleted["tasks"] = tasks._raw_delete("default")
     visits = Visit.objects.filter(household__in=households)
     Visit.people.through.objects.filter(visit__in=visits)._raw_delete("default")

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jigiya.core.appendonly import AppendOnlyModel
 from jigiya.core.models import BaseModel, made_at_field
 
 
@@ -129,8 +130,9 @@ class Task(BaseModel):
         return str(TaskState.MISSED)
 
 
-class TaskStateChange(models.Model):
-    """The history of a task's state: append-only, written by `followup.engine`."""
+class TaskStateChange(AppendOnlyModel):
+    """The history of a task's state, written by `followup.engine`: append-only, in the ORM
+    and in the database (`core.appendonly`); the data generator's reset suspends the guard."""
 
     id = models.BigAutoField(primary_key=True)
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="history")

@@ -32,7 +32,7 @@ def test_every_append_only_table_keeps_its_triggers():
         "care_paymententry",
         "cooperatives_cashentry", "cooperatives_duespayment", "cooperatives_stockentry",
         "cooperatives_stockline",
-        "core_auditentry", "savings_entry", "savings_entryline",
+        "core_auditentry", "followup_taskstatechange", "savings_entry", "savings_entryline",
     ]  # fmt: skip
 
 
@@ -65,7 +65,7 @@ def test_suspended_lets_a_deliberate_delete_through_then_guards_again(cast):
         "care_paymententry",
         "cooperatives_cashentry", "cooperatives_duespayment", "cooperatives_stockentry",
         "cooperatives_stockline",
-        "core_auditentry", "savings_entry", "savings_entryline",
+        "core_auditentry", "followup_taskstatechange", "savings_entry", "savings_entryline",
     ]  # fmt: skip
     assert "append-only" in _refused("DELETE FROM core_auditentry WHERE id = %s", [other.pk])
     assert AuditEntry.objects.filter(pk=other.pk).exists()
