@@ -552,8 +552,7 @@ def training_certify(request: HttpRequest, training_id: uuid.UUID) -> dict[str, 
     require_perm_at(request.user, Perm.COOPERATIVES_RECORD, training.cooperative.community)
     data = parse_body(CoopCertifyIn, request)
     newly = services.training_certify(actor=request.user, training=training, members=data.certified)
-    certified = training.participants.filter(certified=True).order_by("member_id")
     return {
         "training_id": training.pk, "newly_certified": newly,
-        "certified": list(certified.values_list("member_id", flat=True)),
+        "certified": selectors.certified_ids(training),
     }  # fmt: skip

@@ -6,11 +6,10 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.db.models import Count
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from jigiya.cooperatives import services
+from jigiya.cooperatives import selectors, services
 from jigiya.cooperatives.common import household_code
 from jigiya.cooperatives.models import (
     Activity,
@@ -19,7 +18,6 @@ from jigiya.cooperatives.models import (
     Condition,
     CoopStatus,
     CustomerKind,
-    Member,
     MemberRole,
     PaidBy,
     PaymentMethod,
@@ -573,24 +571,19 @@ class CertifyForm(forms.Form):
 
     def __init__(self, *args: Any, training: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        members = Member.objects.select_related("person").order_by(
-            "person__family_name", "person__given_name"
-        )
         field = self.fields["certified"]
-        field.queryset = members.filter(trainings__training=training)  # type: ignore[attr-defined]
-        uncertified = (
-            training.participants.filter(certified=False)
-            .select_related("member__person")
-            .annotate(present=Count("attendance"))
-            .order_by("member__person__family_name", "member__person__given_name")
-        )
+        field.queryset = selectors.training_members(training)  # type: ignore[attr-defined]
         field.widget.choices = [
             (
                 p.member_id,
                 _("%(name)s · present %(count)s of %(days)s days")
-                % {"name": p.member.person, "count": p.present, "days": len(training.days)},
+                % {
+                    "name": p.member.person,
+                    "count": p.present,  # type: ignore[attr-defined]  # annotated
+                    "days": len(training.days),
+                },
             )
-            for p in uncertified
+            for p in selectors.uncertified(training)
         ]
 
     def data_out(self) -> dict[str, Any]:

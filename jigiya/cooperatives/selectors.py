@@ -27,6 +27,7 @@ from jigiya.cooperatives.models import (
     Member,
     Order,
     OrderStatus,
+    Participant,
     Payment,
     PeriodClose,
     PreparingGroup,
@@ -384,6 +385,31 @@ def training_get(*, user: Actor, training_id: Any) -> Training:
         f"cooperative__{PATH}",
         pk=training_id,
     )
+
+
+def training_members(training: Training) -> QuerySet[Member]:
+    """The training's participants as members, by name."""
+    return (
+        Member.objects.filter(trainings__training=training)
+        .select_related("person")
+        .order_by("person__family_name", "person__given_name")
+    )
+
+
+def uncertified(training: Training) -> QuerySet[Participant]:
+    """Participants not yet certified, by name, each with `present`: the days she attended."""
+    return (
+        training.participants.filter(certified=False)
+        .select_related("member__person")
+        .annotate(present=Count("attendance"))
+        .order_by("member__person__family_name", "member__person__given_name")
+    )
+
+
+def certified_ids(training: Training) -> list[Any]:
+    """The members certified in the training, by id."""
+    rows = training.participants.filter(certified=True).order_by("member_id")
+    return list(rows.values_list("member_id", flat=True))
 
 
 def training_days(training: Training) -> list[tuple[datetime.date, list[Member]]]:
