@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404
 from django.urls import reverse
@@ -200,9 +200,19 @@ def _board(members: Any, on: datetime.date, url: str) -> dict[str, Prefilled]:
 # Ranking ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Partner:
+    """What a ranking row needs of its health center, read as values: the table lists every
+    partner in the country, and model instances would cost more than the ranking."""
+
+    pk: uuid.UUID
+    name: str
+    place_id: uuid.UUID
+
+
 @dataclass
 class Ranked:
-    center: HealthCenter
+    center: Partner
     score: float | None
     assessed_on: datetime.date | None
     assessment_id: uuid.UUID | None
@@ -218,49 +228,53 @@ class Ranking:
     unranked: list[Ranked] = field(default_factory=list)
 
 
-def _latest(field_name: str, on: datetime.date) -> Subquery:
-    return Subquery(
+Latest = tuple[int, int, datetime.date, uuid.UUID]  # points, max points, day, assessment id
+
+
+def _latest_complete(on: datetime.date) -> dict[uuid.UUID, Latest]:
+    """Health center id → its latest complete assessment on the scorecard at `on` (of two on
+    one day, the later recorded). One query, read in date order so the latest comes last."""
+    rows = (
         Assessment.objects.filter(
-            health_center=OuterRef("pk"),
             complete=True,
             party=Party.ASSESSORS,
             assessed_on__lte=on,
             version__instrument__code=INSTRUMENT,
         )
-        .order_by("-assessed_on")
-        .values(field_name)[:1]
+        .order_by("assessed_on", "created_at")
+        .values_list("health_center_id", "points", "max_points", "assessed_on", "id")
     )
+    return {center: (points, most, day, pk) for center, points, most, day, pk in rows}
 
 
 def rank_all(on: datetime.date) -> list[Ranked]:
-    """Every partner at `on` with its latest complete score, ranked (one query)."""
-    centers = (
+    """Every partner at `on` with its latest complete score, ranked (two queries)."""
+    latest = _latest_complete(on)
+    partners = (
         HealthCenter.objects.filter(
             status__in=[HealthCenterStatus.PARTNER, HealthCenterStatus.HANDED_OVER]
         )
         .filter(Q(partner_since__isnull=True) | Q(partner_since__lte=on))
-        .select_related("place")
-        .annotate(
-            a_points=_latest("points", on),
-            a_max=_latest("max_points", on),
-            a_on=_latest("assessed_on", on),
-            a_id=_latest("id", on),
-        )
         .order_by("name")
+        .values_list("pk", "name", "place_id")
     )
-    rows = [
-        Ranked(
-            center=c,
-            score=round(100 * c.a_points / c.a_max, 1) if c.a_max else None,
-            assessed_on=c.a_on,
-            assessment_id=c.a_id,
+    rows = []
+    for pk, name, place_id in partners:
+        found = latest.get(pk)
+        rows.append(
+            Ranked(
+                center=Partner(pk, name, place_id),
+                score=round(100 * found[0] / found[1], 1) if found and found[1] else None,
+                assessed_on=found[2] if found else None,
+                assessment_id=found[3] if found else None,
+            )
         )
-        for c in centers
-    ]
     scored = sorted((r for r in rows if r.score is not None), key=lambda r: -(r.score or 0))
-    for row in scored:
-        row.rank = 1 + sum(1 for other in scored if (other.score or 0) > (row.score or 0))
-        row.quartile = 4 * (row.rank - 1) // len(scored) + 1
+    rank = 0
+    for position, row in enumerate(scored, start=1):
+        if position == 1 or row.score != scored[position - 2].score:
+            rank = position  # ties share the rank of the first of them (1, 2, 2, 4)
+        row.rank, row.quartile = rank, 4 * (rank - 1) // len(scored) + 1
     return scored + [r for r in rows if r.score is None]
 
 

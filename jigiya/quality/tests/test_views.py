@@ -2,6 +2,7 @@ import datetime
 import uuid
 
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -138,6 +139,24 @@ def test_the_profile_costs_a_fixed_number_of_queries(cast, coach, client, versio
     _more(cast, coach, version, criteria, 2025)
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
+    assert len(many) == len(few)
+
+
+def test_the_league_table_costs_a_fixed_number_of_queries(cast, version, criteria, national):
+    from jigiya.places.tests.factories import HealthCenterFactory
+
+    client = Client()
+    client.force_login(national)
+    _complete(cast, national, version, criteria, cast.center_a, D(2024, 6, 1))
+    with CaptureQueriesContext(connection) as few:
+        assert "1. CSCom A" in client.get("/quality/?on=2024-12-31").content.decode()
+    for n in range(6):
+        center = HealthCenterFactory(name=f"CSCom G{n}", code=f"G{n}", place=cast.community_a)
+        for year in (2023, 2024):
+            _complete(cast, national, version, criteria, center, D(year, 6, 1), level=3 * (n % 2))
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/quality/?on=2024-12-31").content.decode()
+    assert "1. CSCom A" in page and "1. CSCom G1" in page and "5. CSCom G0" in page
     assert len(many) == len(few)
 
 
