@@ -23,7 +23,9 @@ import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -113,11 +115,26 @@ class RefreshReport:
     values: int = 0
 
 
+def _batch() -> AbstractContextManager[Any]:
+    """The transaction of one refresh batch. PostgreSQL: one for the whole batch, holding its
+    stale marks (SKIP LOCKED: two workers share the work) without blocking any writer. SQLite
+    has a single writer: a batch-long transaction would make every service's write wait for the
+    whole recompute, so there each value is written in a short transaction of its own, after
+    its figures are read (`_write`). Killed between the two, the batch's marks are still there:
+    the next refresh recomputes the cells again."""
+    return transaction.atomic() if connection.vendor != "sqlite" else nullcontext()
+
+
+def _write() -> AbstractContextManager[Any]:
+    """The transaction of one write of values (within a batch's on PostgreSQL: no savepoint)."""
+    return transaction.atomic(savepoint=False)
+
+
 def refresh(*, limit: int = 20000) -> RefreshReport:
     """Recompute every stale cell; returns how many cells and values were written."""
     report = RefreshReport()
     while True:
-        with transaction.atomic():
+        with _batch():
             stale = StaleCell.objects.order_by("id")
             if connection.features.has_select_for_update_skip_locked:
                 stale = stale.select_for_update(skip_locked=True)
@@ -192,11 +209,12 @@ def recompute(indicator: Indicator, cells: Cells) -> int:
             and (cells.place_ids is None or fact.place_id in communities)
         ]
         existing = IndicatorValue.objects.filter(indicator=indicator.code, month__in=cells.months)
-        if cells.place_ids is None:
-            existing.filter(place__kind=PlaceKind.COMMUNITY).delete()
-        else:
-            existing.filter(place_id__in=communities).delete()
-        IndicatorValue.objects.bulk_create(_values(indicator, facts), batch_size=BATCH)
+        with _write():
+            if cells.place_ids is None:
+                existing.filter(place__kind=PlaceKind.COMMUNITY).delete()
+            else:
+                existing.filter(place_id__in=communities).delete()
+            IndicatorValue.objects.bulk_create(_values(indicator, facts), batch_size=BATCH)
     return len(facts) + _roll_up(indicator, places, cells.months)
 
 
@@ -261,6 +279,13 @@ def _roll_up(
 
 
 def _sum_children(
+    indicator: Indicator, parents: list[uuid.UUID], months: frozenset[datetime.date]
+) -> int:
+    with _write():
+        return _write_sums(indicator, parents, months)
+
+
+def _write_sums(
     indicator: Indicator, parents: list[uuid.UUID], months: frozenset[datetime.date]
 ) -> int:
     IndicatorValue.objects.filter(

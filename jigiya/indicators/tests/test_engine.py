@@ -1,7 +1,8 @@
+import dataclasses
 import datetime
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from jigiya.indicators import catalog, engine
 from jigiya.indicators.models import IndicatorValue, StaleCell
@@ -110,6 +111,27 @@ def test_the_worker_refreshes_after_commit(cast, admin_user, settings):
     call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
     assert not refresh_is_queued()
     assert _value(WOMEN, cast.country) == (40, 100)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_sqlite_a_refresh_reads_the_records_outside_its_writes(cast, admin_user, monkeypatch):
+    """SQLite has a single writer: a refresh that computed inside its write transaction made
+    every visit posted meanwhile wait for the whole recompute. There it reads first and writes
+    in short transactions; on PostgreSQL one transaction holds the batch's marks (SKIP LOCKED)
+    and blocks no writer."""
+    women = catalog.get(WOMEN)
+    in_transaction = []
+
+    def compute(cells):
+        in_transaction.append(connection.in_atomic_block)
+        return women.compute(cells)
+
+    monkeypatch.setitem(catalog._CATALOG, WOMEN, dataclasses.replace(women, compute=compute))
+    _assembly(cast, admin_user, cast.asaco_a, datetime.date(2025, 1, 18), 100, 40)
+    assert engine.refresh().cells == 1
+    assert in_transaction == [connection.vendor != "sqlite"]
+    assert _value(WOMEN, cast.country) == (40, 100)
+    assert StaleCell.objects.count() == 0
 
 
 def test_inline_refresh_for_installs_without_a_worker(
