@@ -20,8 +20,14 @@ throughput against what the whole country would ask of it at its busiest hour (`
 load generator shares the machine's cores with the server, as it would on a developer's
 machine.
 
-The budget held (issue 11's closing note): 0 errors; p95 ≤ `P95_GOAL_S` at 50 users; each
-scenario at ≥ `HEADROOM` x the national peak need, on these two cores. DESIGN.md's ratio (the
+Last, `peak`: every scenario at once, requests arriving at random at twice what the whole
+country would send at its busiest hour, as an open system (thousands of phones do not wait
+for each other's answers): the latency people would see on the busiest morning.
+
+The budget held (issue 11's closing notes): 0 errors; each scenario's closed-loop throughput at
+≥ `HEADROOM` x the national peak need, on these two cores; p95 ≤ `P95_GOAL_S` at the peak.
+A closed loop's latency is not judged: with N users sending without pause it is N divided by
+the throughput (Little's law), a throughput figure in disguise. DESIGN.md's ratio (the
 worklist at ≥ 50 % and a dashboard at ≥ 30 % of /healthz) is reported, not judged: /healthz is
 answered by the first middleware before the session, the user and any template, so the ratio
 measures Django's fixed cost of an authenticated page (a session and a user read, CSRF, a
@@ -33,6 +39,7 @@ import asyncio
 import datetime
 import logging
 import os
+import random
 import signal
 import socket
 import statistics
@@ -63,8 +70,12 @@ MEETING_DAYS = 120  # free days each savings group needs (meetings one virtual u
 START_TIMEOUT = 240  # collectstatic and gunicorn's start on a busy machine
 PROXY = {"X-Forwarded-Proto": "https"}  # what nginx adds (docs/deploy.md)
 DESIGN_SHARE = {"worklist": 50.0, "dashboard": 30.0}  # DESIGN.md: % of /healthz (reported)
-P95_GOAL_S = 1.0  # at 50 users sending without pause: a person waits under a second
+P95_GOAL_S = 1.0  # at twice the national peak: a person waits under a second
 HEADROOM = 2.0  # x the national peak need, on this machine's cores
+PEAK_SECONDS = 10.0  # counted, in the open-arrival block at HEADROOM x the need
+PEAK_WARM_UP = 2.0  # not counted
+PEAK_SEED = 2026
+PEAK = "peak x 2"  # the open-arrival block's label in the users column
 
 # What the whole country asks at its busiest hour, in requests per second (DESIGN.md's national
 # scale: 1 000 communities, 225 000 households). A CHW follows about 70 households, so about
@@ -104,6 +115,10 @@ class Outcome:
     @property
     def rate(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+
+# (scenario, users or PEAK, outcome, /healthz's requests per second in its block or None)
+Row = tuple[Scenario, int | str, Outcome, float | None]
 
 
 def _free_port() -> int:
@@ -161,6 +176,17 @@ def _wait_for(base: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"The production server did not answer within {START_TIMEOUT} s.")
 
 
+async def _send(scenario: Scenario, client: httpx.AsyncClient, index: int) -> str | None:
+    """Send one request of `scenario`; what went wrong, or None."""
+    try:
+        response = await scenario.call(client, index)
+    except httpx.HTTPError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    if response.status_code != scenario.expected:
+        return f"{response.status_code}: {response.text[:300]}"
+    return None
+
+
 async def drive(
     clients: list[httpx.AsyncClient], scenario: Scenario, users: int, outcome: Outcome
 ) -> None:
@@ -173,13 +199,7 @@ async def drive(
 
     async def user(index: int) -> None:
         while (sent := time.perf_counter()) < end:
-            try:
-                response = await scenario.call(clients[index], index)
-                problem = None
-                if response.status_code != scenario.expected:
-                    problem = f"{response.status_code}: {response.text[:300]}"
-            except httpx.HTTPError as exc:
-                problem = f"{type(exc).__name__}: {exc}"
+            problem = await _send(scenario, clients[index], index)
             answered = time.perf_counter()
             if problem:  # every error counts, whenever it happens
                 outcome.errors.append(problem)
@@ -188,6 +208,44 @@ async def drive(
 
     await asyncio.gather(*(user(index) for index in range(users)))
     outcome.seconds += SECONDS
+
+
+async def peak(base: str, by_key: dict[str, Scenario]) -> dict[str, Outcome]:
+    """The country's busiest hour, twice over: every scenario of `NEED` at once, each request
+    arriving at its own time (Poisson arrivals at HEADROOM x its need, a seeded draw per
+    scenario), whether or not earlier ones are answered: an open system, as thousands of
+    phones are. Counted: the requests sent within PEAK_SECONDS after PEAK_WARM_UP, each
+    waited for to its answer."""
+    outcomes = {key: Outcome(seconds=PEAK_SECONDS) for key in NEED}
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=100)
+    client = httpx.AsyncClient(
+        base_url=base, headers=PROXY, timeout=60, trust_env=False, limits=limits
+    )
+    started = time.perf_counter()
+    counted_from = started + PEAK_WARM_UP
+    end = counted_from + PEAK_SECONDS
+    sent: list[asyncio.Task[None]] = []
+
+    async def one(key: str, index: int) -> None:
+        at = time.perf_counter()
+        problem = await _send(by_key[key], client, index)
+        if problem:
+            outcomes[key].errors.append(problem)
+        if counted_from <= at < end:
+            outcomes[key].latencies.append(time.perf_counter() - at)
+
+    async def arrivals(key: str) -> None:
+        draw = random.Random(f"{PEAK_SEED}-{key}")
+        rate, at, index = HEADROOM * NEED[key], started, 0
+        while (at := at + draw.expovariate(rate)) < end:
+            await asyncio.sleep(max(0.0, at - time.perf_counter()))
+            sent.append(asyncio.create_task(one(key, index)))
+            index += 1
+
+    await asyncio.gather(*(arrivals(key) for key in NEED))
+    await asyncio.gather(*sent)
+    await client.aclose()
+    return outcomes
 
 
 def scenarios(cast: load_cast.Cast) -> list[Scenario]:
@@ -257,7 +315,12 @@ async def _post_meeting(client: httpx.AsyncClient, box: load_cast.Box) -> httpx.
     return response
 
 
-def _row(scenario: Scenario, users: int, outcome: Outcome, baseline: float) -> dict[str, Any]:
+def _row(
+    scenario: Scenario, users: int | str, outcome: Outcome, baseline: float | None
+) -> dict[str, Any]:
+    """A closed-loop row is judged on its errors and its throughput against the need (its
+    latency is users / throughput, Little's law: not judged); a row of the peak block on its
+    errors and its p95 (its throughput is the rate offered: not judged)."""
     rate = outcome.rate
     latencies = sorted(outcome.latencies) or [0.0]
     share = 100 * rate / baseline if baseline else None
@@ -267,10 +330,10 @@ def _row(scenario: Scenario, users: int, outcome: Outcome, baseline: float) -> d
         else latencies[0]
     )
     need = NEED.get(scenario.key)
-    headroom = rate / need if need else None
+    headroom = rate / need if need and users != PEAK else None
     met = (
         not outcome.errors
-        and (users < max(LEVELS) or p95 <= P95_GOAL_S)
+        and (users != PEAK or p95 <= P95_GOAL_S)
         and (headroom is None or headroom >= HEADROOM)
     )
     design = DESIGN_SHARE.get(scenario.key)
@@ -291,12 +354,12 @@ def _row(scenario: Scenario, users: int, outcome: Outcome, baseline: float) -> d
     }
 
 
-async def _measure(base: str, cast: load_cast.Cast) -> list[tuple[Scenario, int, Outcome, float]]:
+async def _measure(base: str, cast: load_cast.Cast) -> list[Row]:
     """First every page once by every worker (not counted), then reads at each level, then
     writes, each block beside its own /healthz, in ROUNDS rounds (a slow moment of the
     machine hits every scenario alike). Writes come after reads: the task worker refreshing
     what they change would otherwise weigh on the reads. Rows: (scenario, users, outcome,
-    /healthz's requests per second in that block)."""
+    /healthz's requests per second in that block); last, the peak block's."""
     by_key = {scenario.key: scenario for scenario in scenarios(cast)}
     # A client per virtual user, made once: making one costs more than a request.
     clients = [
@@ -305,7 +368,7 @@ async def _measure(base: str, cast: load_cast.Cast) -> list[tuple[Scenario, int,
     ]
     for key in ("healthz", "worklist", "dashboard"):
         await drive(clients, by_key[key], min(LEVELS), Outcome())
-    rows = []
+    rows: list[Row] = []
     for keys in (("healthz", "worklist", "dashboard"), ("healthz", "visit", "meeting")):
         for users in LEVELS:
             sys.stderr.write(f"  {', '.join(keys)} with {users} users…\n")
@@ -317,6 +380,9 @@ async def _measure(base: str, cast: load_cast.Cast) -> list[tuple[Scenario, int,
             rows += [(by_key[key], users, outcomes[key], baseline) for key in keys]
     for client in clients:
         await client.aclose()
+    sys.stderr.write("  every scenario at once, at twice the national peak…\n")
+    at_peak = await peak(base, by_key)
+    rows += [(by_key[key], PEAK, outcome, None) for key, outcome in at_peak.items()]
     return rows
 
 
@@ -325,7 +391,8 @@ def load_scenario(ctx: Context) -> Section:
         key="load",
         title=(
             f"Under load: jigiya serve --production at {ctx.scale} scale, "
-            f"{' and '.join(map(str, LEVELS))} concurrent users, {ROUNDS} x {SECONDS:.0f} s each"
+            f"{' and '.join(map(str, LEVELS))} concurrent users, {ROUNDS} x {SECONDS:.0f} s "
+            f"each, then twice the national peak for {PEAK_SECONDS:.0f} s"
         ),
         columns=[
             Column("scenario", "scenario", right=False),
@@ -360,10 +427,16 @@ def load_scenario(ctx: Context) -> Section:
         "Reads (healthz, worklist, dashboard) at each level first, then writes (healthz again, "
         "visits, meetings) while the task worker refreshes the indicators they change; "
         "% of /healthz is against the /healthz row just above.",
-        f"Verdict: 0 errors, p95 ≤ {P95_GOAL_S * 1000:.0f} ms at {max(LEVELS)} users, and "
-        f"≥ {HEADROOM:.0f} x the national peak need (benchmarks/load.py, NEED: "
-        f"~{NATIONAL_CHWS} CHWs at their busiest hour). DESIGN's % of /healthz is shown, not "
-        "judged: /healthz is answered before the session, the user and any template.",
+        f"{PEAK}: worklists, visits, dashboards and meetings at once, each at {HEADROOM:.0f} x "
+        "its national need, requests arriving at random (Poisson, seeded) whether or not the "
+        f"last are answered; counted: those sent within {PEAK_SECONDS:.0f} s after "
+        f"{PEAK_WARM_UP:.0f} s, each to its answer.",
+        "Verdict: 0 errors anywhere; each scenario's throughput with "
+        f"{' and '.join(map(str, LEVELS))} users sending without pause ≥ {HEADROOM:.0f} x the "
+        "national peak need "
+        f"(benchmarks/load.py, NEED: ~{NATIONAL_CHWS} CHWs at their busiest hour); at {PEAK}, "
+        f"p95 ≤ {P95_GOAL_S * 1000:.0f} ms. DESIGN's % of /healthz is shown, not judged: "
+        "/healthz is answered before the session, the user and any template.",
         *cast.notes,
     ]
     section.notes += [
