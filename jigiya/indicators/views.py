@@ -241,6 +241,14 @@ def _bars(
     ]
 
 
+def _league(centers: Sequence[HealthCenter], values: dict[Any, Point]) -> list[HealthCenter]:
+    """Health centers best first (no figure last, then by name)."""
+    return sorted(
+        centers,
+        key=lambda c: (values[c.pk].value is None, -(values[c.pk].value or 0), c.name),
+    )
+
+
 @page
 def program_dashboard(request: HttpRequest, program: str) -> HttpResponse:
     """One program at one place: trend with target, bars by place below, league of centers."""
@@ -269,10 +277,8 @@ def program_dashboard(request: HttpRequest, program: str) -> HttpResponse:
         child_bars = _bars(
             i, by_child[i.code], children, lambda pk: _program_url(program, place=pk, **span)
         )
-        league = sorted(
-            _bars(i, by_center[i.code], centers, lambda pk: _url("health_center", pk, **span)),
-            key=lambda bar: (bar.value is None, -(bar.value or 0), bar.label),
-        )
+        shown = _league(centers, by_center[i.code])[:LEAGUE_SIZE]  # a bar and a link each
+        league = _bars(i, by_center[i.code], shown, lambda pk: _url("health_center", pk, **span))
         cards.append(
             _card(
                 request,
@@ -282,8 +288,8 @@ def program_dashboard(request: HttpRequest, program: str) -> HttpResponse:
                 period,
                 trend=_trend(i, series[i.code], period),
                 bars=charts.bars(i, child_bars) if child_bars else "",
-                league=charts.bars(i, league[:LEAGUE_SIZE], ranked=True) if league else "",
-                league_more=max(len(league) - LEAGUE_SIZE, 0),
+                league=charts.bars(i, league, ranked=True) if league else "",
+                league_more=max(len(centers) - LEAGUE_SIZE, 0),
             )
         )
     context = _common(request, period, area) | {

@@ -3,11 +3,12 @@ import html
 
 import pytest
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jigiya.accounts.roles import Role
 from jigiya.core.periods import Month
 from jigiya.donors.tests.partners import funded_partner
-from jigiya.indicators import catalog, engine
+from jigiya.indicators import catalog, engine, summary
 from jigiya.indicators.models import IndicatorValue, StaleCell
 from jigiya.places import services
 
@@ -98,6 +99,33 @@ def test_program_dashboard_has_trend_bars_and_league_as_svg(cast, client, assemb
     # The league puts CSCom A (40 %) before CSCom B (33.3 %).
     league = body.split(str(_("Health centers, best first, %(month)s") % {"month": "2025-01"}))[2]
     assert league.index("1. CSCom A") < league.index("2. CSCom B")
+
+
+def test_the_league_shows_the_best_centers_and_counts_the_rest(cast, client):
+    from jigiya.places.tests.factories import HealthCenterFactory, PlaceFactory
+
+    month = datetime.date(2025, 1, 1)
+    for n in range(1, 18):  # CSCom 01 at 1 %, …, CSCom 17 at 17 %; A and B have no figure
+        community = PlaceFactory(parent=cast.commune_a, name=f"Q{n:02d}")
+        center = HealthCenterFactory(name=f"CSCom {n:02d}", place=community)
+        community.health_center = center
+        community.save(update_fields=["health_center"])
+        IndicatorValue.objects.create(
+            indicator=WOMEN, place=community, month=month, numerator=n, denominator=100
+        )
+    user = cast.user(Role.PROGRAM_MANAGER, "above")
+    body = _get(client, user, "/indicators/programs/quality/", month="2025-01").content.decode()
+    heading = str(_("Health centers, best first, %(month)s") % {"month": "2025-01"})
+    card = body.split(f'id="{summary.card_anchor(catalog.get(WOMEN))}"')[1].split("</section>")[0]
+    women = card.split(heading)[1]
+    assert [f"{r}. CSCom {17 - r + 1:02d}" in women for r in range(1, 16)] == [True] * 15
+    assert "CSCom 02" not in women and "CSCom A" not in women
+    more = ngettext(
+        "and %(counter)s more health center: see the export.",
+        "and %(counter)s more health centers: see the export.",
+        4,
+    )
+    assert more % {"counter": 4} in women
 
 
 def test_program_dashboard_costs_a_fixed_number_of_queries(
