@@ -166,3 +166,55 @@ def test_the_manager_reads_her_budget_alerts_on_a_phone(
     else:
         assert badge.count() == 0
     phone.close()
+
+
+def test_the_manager_reads_on_a_phone_that_a_lowered_budget_raised_an_alert(
+    browser: Any, live_server: Any, demo_world: Any
+) -> None:
+    """2 000 FCFA used of 3 000 raises nothing; lowered to 2 400 (83 % used), the budget alerts
+    the manager, and `/care/alerts/` at 360 px says why and opens the scheme."""
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from jigiya.accounts.models import User
+    from jigiya.care import services
+    from jigiya.care.models import BudgetAlert, Scheme
+    from jigiya.core.money import format_fcfa
+
+    today = timezone.localdate()
+    center, child = _covered_child(today)
+    manager, staff = (User.objects.get(username=n) for n in ("manager", "cscom.sotuba"))
+    scheme = Scheme.objects.get()
+    budget = services.budget_set(
+        actor=manager, health_center=center, scheme=scheme,
+        start=today - datetime.timedelta(days=400), end=today + datetime.timedelta(days=30),
+        amount=3000,
+    )  # fmt: skip
+    line = services.care_line_record(
+        actor=staff, health_center=center, person=child, service="consultation", amount=2000,
+        day=today - datetime.timedelta(days=1),
+    )  # fmt: skip
+    services.claim_verify(actor=manager, claim=line.claim)
+    services.claim_approve(actor=manager, claim=line.claim)
+    assert not BudgetAlert.objects.exists()
+    services.budget_edit(
+        actor=manager, budget=budget, amount=2400, end=budget.end,
+        over_budget=budget.over_budget, reason="Dotation réduite",
+    )  # fmt: skip
+    assert BudgetAlert.objects.get().lowered_by is not None
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    phone, page = _phone(browser)
+    log_in(page, live_server.url, "manager")
+    page.goto(f"{live_server.url}/care/alerts/")
+    expect(page.locator("main")).to_contain_text(
+        f"Le budget a été baissé de {format_fcfa(3000)} à {format_fcfa(2400)} : Dotation réduite"
+    )
+    link = page.locator(f"main a[href='{scheme.get_absolute_url()}']")
+    box = link.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 360
+    page.screenshot(path=str(SHOTS / "care-alerts-lowered-360.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    with page.expect_navigation():
+        link.click()
+    assert page.url.endswith(scheme.get_absolute_url())
+    phone.close()
