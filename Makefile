@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint fmt typecheck migrations-check pytest bench bench-district bench-national bench-load demo worker messages clean
+.PHONY: run test lint fmt typecheck migrations-check pytest bench bench-district bench-national bench-load bench-load-postgres demo worker messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -55,6 +55,10 @@ bench-district: $(STAMP)
 # driven by 10 and 50 concurrent users, on the district database (kept if there, about 3 min).
 bench-load: $(STAMP)
 	$(BIN)/python -m benchmarks --scale district --keep --only load_scenario
+
+# The load scenario on PostgreSQL, the production database (jigiya_bench_district, kept).
+bench-load-postgres: $(STAMP)
+	$(BIN)/python -m benchmarks --scale district --postgres --only load_scenario
 
 # National scale on PostgreSQL (BENCH_DATABASE_URL, default jigiya_bench_national on 127.0.0.1).
 # The first run generates ~10 M visits (about 45 minutes); the database is kept for later runs.

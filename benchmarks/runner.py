@@ -4,6 +4,8 @@ Two scales:
 
 - `python -m benchmarks` (`make bench`): district scale on a SQLite database of its own under
   `var/bench/`, deleted and rebuilt every run (about two minutes), every benchmark.
+- `python -m benchmarks --postgres --only load_scenario` (`make bench-load-postgres`): the
+  district scale on PostgreSQL, the production database (`jigiya_bench_district`, kept).
 - `python -m benchmarks --scale national` (`make bench-national`): national scale (1 000
   communities, ~1 M people, ~10 M visits, ~2 M ledger entries) on PostgreSQL, in the database
   named by `BENCH_DATABASE_URL` (default `jigiya_bench_national` on 127.0.0.1). Generating it
@@ -29,21 +31,27 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
 DATABASE = BENCH_DIR / "jigiya.sqlite3"
 NATIONAL_URL = "postgres://postgres@127.0.0.1:5432/jigiya_bench_national"
+DISTRICT_URL = "postgres://postgres@127.0.0.1:5432/jigiya_bench_district"  # with --postgres
 NATIONAL_PREFIX = "jigiya_bench"  # a national bench database's name must start with it
 SEED = 2026
 
 
-def _isolate(scale: str, *, keep: bool = False) -> str:
+def _isolate(scale: str, *, keep: bool = False, postgres: bool = False) -> str:
     """Point Django at the bench database of `scale`, with static files served; returns a
     description of the database for the log. `keep`: reuse the district database if it is
-    there (generate only adds what is missing)."""
+    there (generate only adds what is missing). `postgres`: the district scale on PostgreSQL
+    (`BENCH_DISTRICT_DATABASE_URL`, kept between runs like the national one)."""
     os.environ["JIGIYA_VAR_DIR"] = str(BENCH_DIR)
     os.environ["DJANGO_SETTINGS_MODULE"] = "jigiya.settings"
     # DEBUG serves static files through Django, so assets are fetched like any page.
     os.environ["DEBUG"] = "true"
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    if scale == "national":
-        url = os.environ.get("BENCH_DATABASE_URL", NATIONAL_URL)
+    if scale == "national" or postgres:
+        url = (
+            os.environ.get("BENCH_DATABASE_URL", NATIONAL_URL)
+            if scale == "national"
+            else os.environ.get("BENCH_DISTRICT_DATABASE_URL", DISTRICT_URL)
+        )
         name = urlsplit(url).path.lstrip("/")
         if not name.startswith(NATIONAL_PREFIX):
             raise SystemExit(
@@ -75,7 +83,7 @@ def _create_database(url: str, name: str) -> None:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks", description=__doc__.split("\n")[0]
     )
@@ -91,10 +99,20 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="district: reuse var/bench/jigiya.sqlite3 if it is there instead of rebuilding it",
     )
-    arguments = parser.parse_args(argv)
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="district: on PostgreSQL, the production database (BENCH_DISTRICT_DATABASE_URL, "
+        "default jigiya_bench_district on 127.0.0.1, kept between runs)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = _arguments(argv)
     scale = arguments.scale
     started = time.monotonic()
-    where = _isolate(scale, keep=arguments.keep)
+    where = _isolate(scale, keep=arguments.keep, postgres=arguments.postgres)
     import django
 
     django.setup()
@@ -102,9 +120,10 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
 
     name = Path(str(settings.DATABASES["default"]["NAME"]))
-    if scale == "district" and name.resolve() != DATABASE.resolve():
+    on_postgres = scale == "national" or arguments.postgres
+    if not on_postgres and name.resolve() != DATABASE.resolve():
         raise SystemExit(f"Refusing to run: the database is {name}, not {DATABASE}.")
-    if scale == "national" and not str(name).startswith(NATIONAL_PREFIX):
+    if on_postgres and not str(name).startswith(NATIONAL_PREFIX):
         raise SystemExit(f"Refusing to run: the database is {name}.")
 
     log = sys.stderr
@@ -145,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": platform.platform(),
         "seconds": round(time.monotonic() - started, 1),
     }
-    results = BENCH_DIR / ("results.json" if scale == "district" else f"results-{scale}.json")
+    stem = {"national": "results-national", "district": "results-district-postgres"}[scale]
+    results = BENCH_DIR / f"{stem if on_postgres else 'results'}.json"
     if arguments.only:  # a partial run does not overwrite the full results
         results = results.with_name(f"{results.stem}-only.json")
     write_json(results, meta, sections)
