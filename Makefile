@@ -61,7 +61,7 @@ bench-load-postgres: $(STAMP)
 	$(BIN)/python -m benchmarks --scale district --postgres --only load_scenario
 
 # National scale on PostgreSQL (BENCH_DATABASE_URL, default jigiya_bench_national on 127.0.0.1).
-# The first run generates ~10 M visits (about 45 minutes); the database is kept for later runs.
+# The first run generates ~10 M visits (about 70 minutes); the database is kept for later runs.
 bench-national: $(STAMP)
 	$(BIN)/python -m benchmarks --scale national
 

@@ -9,7 +9,7 @@ Two scales:
 - `python -m benchmarks --scale national` (`make bench-national`): national scale (1 000
   communities, ~1 M people, ~10 M visits, ~2 M ledger entries) on PostgreSQL, in the database
   named by `BENCH_DATABASE_URL` (default `jigiya_bench_national` on 127.0.0.1). Generating it
-  takes about 45 minutes, so the database is kept between runs: `jigiya generate` is idempotent
+  takes about 70 minutes, so the database is kept between runs: `jigiya generate` is idempotent
   and only adds what is missing (a few seconds when nothing is). The benchmarks whose cost could
   grow with the data run there.
 
