@@ -8,7 +8,7 @@ with status 400 and a message naming the field; nothing else changes.
 
 import datetime
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache, wraps
+from functools import cache, lru_cache, wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -272,13 +272,14 @@ def program_dashboard(request: HttpRequest, program: str) -> HttpResponse:
         user=user, indicators=indicators, month=month, within=place
     )
     span = {"month": period.month, "range": period.span}
+    # Every card links the same places and mostly the same centers: each link is made once.
+    to_child = {c.pk: _program_url(program, place=c.pk, **span) for c in children}
+    center_url = cache(lambda pk: _url("health_center", pk, **span))
     cards = []
     for i in indicators:
-        child_bars = _bars(
-            i, by_child[i.code], children, lambda pk: _program_url(program, place=pk, **span)
-        )
+        child_bars = _bars(i, by_child[i.code], children, to_child.__getitem__)
         shown = _league(centers, by_center[i.code])[:LEAGUE_SIZE]  # a bar and a link each
-        league = _bars(i, by_center[i.code], shown, lambda pk: _url("health_center", pk, **span))
+        league = _bars(i, by_center[i.code], shown, center_url)
         cards.append(
             _card(
                 request,
