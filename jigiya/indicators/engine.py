@@ -120,14 +120,9 @@ def _batch() -> AbstractContextManager[Any]:
     stale marks (SKIP LOCKED: two workers share the work) without blocking any writer. SQLite
     has a single writer: a batch-long transaction would make every service's write wait for the
     whole recompute, so there each value is written in a short transaction of its own, after
-    its figures are read (`_write`). Killed between the two, the batch's marks are still there:
-    the next refresh recomputes the cells again."""
+    its figures are read (`atomic(savepoint=False)`: no savepoint within a PostgreSQL batch).
+    Killed between the two, the batch's marks are still there: the next refresh redoes them."""
     return transaction.atomic() if connection.vendor != "sqlite" else nullcontext()
-
-
-def _write() -> AbstractContextManager[Any]:
-    """The transaction of one write of values (within a batch's on PostgreSQL: no savepoint)."""
-    return transaction.atomic(savepoint=False)
 
 
 def refresh(*, limit: int = 20000) -> RefreshReport:
@@ -209,7 +204,7 @@ def recompute(indicator: Indicator, cells: Cells) -> int:
             and (cells.place_ids is None or fact.place_id in communities)
         ]
         existing = IndicatorValue.objects.filter(indicator=indicator.code, month__in=cells.months)
-        with _write():
+        with transaction.atomic(savepoint=False):  # a short write, after the reads
             if cells.place_ids is None:
                 existing.filter(place__kind=PlaceKind.COMMUNITY).delete()
             else:
@@ -278,14 +273,8 @@ def _roll_up(
     return written
 
 
+@transaction.atomic(savepoint=False)  # a short write, on SQLite between others
 def _sum_children(
-    indicator: Indicator, parents: list[uuid.UUID], months: frozenset[datetime.date]
-) -> int:
-    with _write():
-        return _write_sums(indicator, parents, months)
-
-
-def _write_sums(
     indicator: Indicator, parents: list[uuid.UUID], months: frozenset[datetime.date]
 ) -> int:
     IndicatorValue.objects.filter(

@@ -10,7 +10,7 @@ import datetime
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
@@ -228,7 +228,11 @@ class Ranking:
     unranked: list[Ranked] = field(default_factory=list)
 
 
-Latest = tuple[int, int, datetime.date, uuid.UUID]  # points, max points, day, assessment id
+class Latest(NamedTuple):
+    points: int
+    max_points: int
+    assessed_on: datetime.date
+    assessment_id: uuid.UUID
 
 
 def _latest_complete(on: datetime.date) -> dict[uuid.UUID, Latest]:
@@ -244,7 +248,7 @@ def _latest_complete(on: datetime.date) -> dict[uuid.UUID, Latest]:
         .order_by("assessed_on", "created_at")
         .values_list("health_center_id", "points", "max_points", "assessed_on", "id")
     )
-    return {center: (points, most, day, pk) for center, points, most, day, pk in rows}
+    return {center: Latest(points, most, day, pk) for center, points, most, day, pk in rows}
 
 
 def rank_all(on: datetime.date) -> list[Ranked]:
@@ -260,15 +264,12 @@ def rank_all(on: datetime.date) -> list[Ranked]:
     )
     rows = []
     for pk, name, place_id in partners:
-        found = latest.get(pk)
-        rows.append(
-            Ranked(
-                center=Partner(pk, name, place_id),
-                score=round(100 * found[0] / found[1], 1) if found and found[1] else None,
-                assessed_on=found[2] if found else None,
-                assessment_id=found[3] if found else None,
-            )
-        )
+        ranked = Ranked(Partner(pk, name, place_id), None, None, None)
+        if (found := latest.get(pk)) is not None:
+            ranked.assessed_on, ranked.assessment_id = found.assessed_on, found.assessment_id
+            if found.max_points:
+                ranked.score = round(100 * found.points / found.max_points, 1)
+        rows.append(ranked)
     scored = sorted((r for r in rows if r.score is not None), key=lambda r: -(r.score or 0))
     rank = 0
     for position, row in enumerate(scored, start=1):

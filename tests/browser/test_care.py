@@ -114,32 +114,43 @@ def test_a_health_center_records_a_care_line_and_the_manager_verifies_it(
     phone.close()
 
 
+def _budget_used(amount: int, *, used: int) -> Any:
+    """Sotuba's budget of `amount` FCFA for the last 400 days, and a covered child's consultation
+    of `used` FCFA yesterday, claimed, verified and approved by the manager: the budget."""
+    from django.utils import timezone
+
+    from jigiya.accounts.models import User
+    from jigiya.care import services
+    from jigiya.care.models import Scheme
+
+    today = timezone.localdate()
+    center, child = _covered_child(today)
+    manager, staff = (User.objects.get(username=n) for n in ("manager", "cscom.sotuba"))
+    budget = services.budget_set(
+        actor=manager, health_center=center, scheme=Scheme.objects.get(),
+        start=today - datetime.timedelta(days=400), end=today + datetime.timedelta(days=30),
+        amount=amount,
+    )  # fmt: skip
+    line = services.care_line_record(
+        actor=staff, health_center=center, person=child, service="consultation", amount=used,
+        day=today - datetime.timedelta(days=1),
+    )  # fmt: skip
+    services.claim_verify(actor=manager, claim=line.claim)
+    services.claim_approve(actor=manager, claim=line.claim)
+    return budget
+
+
 def test_the_manager_reads_her_budget_alerts_on_a_phone(
     browser: Any, live_server: Any, demo_world: Any
 ) -> None:
     """A tight Sotuba budget (2 500 FCFA used of 3 000) alerts the program manager: the
     header's badge counts her unread notice; marked read on `/care/alerts/` at 360 px, the
     badge goes."""
-    from django.utils import timezone
-
     from jigiya.accounts.models import User
-    from jigiya.care import services
-    from jigiya.care.models import BudgetNotice, Scheme
+    from jigiya.care.models import BudgetNotice
 
-    today = timezone.localdate()
-    center, child = _covered_child(today)
-    manager, staff = (User.objects.get(username=n) for n in ("manager", "cscom.sotuba"))
-    services.budget_set(
-        actor=manager, health_center=center, scheme=Scheme.objects.get(),
-        start=today - datetime.timedelta(days=400), end=today + datetime.timedelta(days=30),
-        amount=3000,
-    )  # fmt: skip
-    line = services.care_line_record(
-        actor=staff, health_center=center, person=child, service="consultation", amount=2500,
-        day=today - datetime.timedelta(days=1),
-    )  # fmt: skip
-    services.claim_verify(actor=manager, claim=line.claim)
-    services.claim_approve(actor=manager, claim=line.claim)
+    manager = User.objects.get(username="manager")
+    _budget_used(3000, used=2500)
     unread = BudgetNotice.objects.filter(user=manager, read_at=None).count()
     assert unread == 1
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -173,29 +184,16 @@ def test_the_manager_reads_on_a_phone_that_a_lowered_budget_raised_an_alert(
 ) -> None:
     """2 000 FCFA used of 3 000 raises nothing; lowered to 2 400 (83 % used), the budget alerts
     the manager, and `/care/alerts/` at 360 px says why and opens the scheme."""
-    from django.utils import timezone
     from playwright.sync_api import expect
 
     from jigiya.accounts.models import User
     from jigiya.care import services
-    from jigiya.care.models import BudgetAlert, Scheme
+    from jigiya.care.models import BudgetAlert
     from jigiya.core.money import format_fcfa
 
-    today = timezone.localdate()
-    center, child = _covered_child(today)
-    manager, staff = (User.objects.get(username=n) for n in ("manager", "cscom.sotuba"))
-    scheme = Scheme.objects.get()
-    budget = services.budget_set(
-        actor=manager, health_center=center, scheme=scheme,
-        start=today - datetime.timedelta(days=400), end=today + datetime.timedelta(days=30),
-        amount=3000,
-    )  # fmt: skip
-    line = services.care_line_record(
-        actor=staff, health_center=center, person=child, service="consultation", amount=2000,
-        day=today - datetime.timedelta(days=1),
-    )  # fmt: skip
-    services.claim_verify(actor=manager, claim=line.claim)
-    services.claim_approve(actor=manager, claim=line.claim)
+    manager = User.objects.get(username="manager")
+    budget = _budget_used(3000, used=2000)
+    scheme = budget.scheme
     assert not BudgetAlert.objects.exists()
     services.budget_edit(
         actor=manager, budget=budget, amount=2400, end=budget.end,
@@ -211,7 +209,7 @@ def test_the_manager_reads_on_a_phone_that_a_lowered_budget_raised_an_alert(
     )
     link = page.locator(f"main a[href='{scheme.get_absolute_url()}']")
     box = link.bounding_box()
-    assert box is not None and box["x"] + box["width"] <= 360
+    assert box is not None and box["x"] + box["width"] <= 360 and box["height"] >= 44
     page.screenshot(path=str(SHOTS / "care-alerts-lowered-360.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     with page.expect_navigation():
